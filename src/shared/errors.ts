@@ -1,0 +1,48 @@
+/**
+ * Engine errors: exceptions raised at the edges (API, CLI, service, store) with a stable code.
+ * ASL errors (States.*) are data inside the core and never use this class.
+ */
+export const errorCodes = {
+  DEFINITION_INVALID: { http: 400, exit: 2 },
+  INPUT_INVALID: { http: 400, exit: 2 },
+  CONFIG_INVALID: { http: 500, exit: 2 },
+  FILE_NOT_FOUND: { http: 404, exit: 2 },
+  WORKFLOW_NOT_FOUND: { http: 404, exit: 3 },
+  EXECUTION_NOT_FOUND: { http: 404, exit: 3 },
+  RESOURCE_NOT_FOUND: { http: 400, exit: 2 },
+  PAYLOAD_TOO_LARGE: { http: 413, exit: 2 },
+  UNAUTHORIZED: { http: 401, exit: 4 },
+  FORBIDDEN: { http: 403, exit: 4 },
+  CONFLICT: { http: 409, exit: 5 },
+  UNAVAILABLE: { http: 503, exit: 6 },
+  INTERNAL: { http: 500, exit: 1 },
+} as const satisfies Record<string, { http: number; exit: number }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class EngineError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EngineError';
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+export function isEngineError(value: unknown): value is EngineError {
+  return value instanceof EngineError;
+}
+
+/** Turns anything thrown into an Error without losing its message. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  if (typeof value === 'string') return new Error(value);
+  try {
+    return new Error(JSON.stringify(value));
+  } catch {
+    return new Error(String(value));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './json.ts';
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './logger.ts';
