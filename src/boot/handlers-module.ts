@@ -1,0 +1,31 @@
+/**
+ * In-code handlers from a module file: it exports `resources` (or a default export) mapping resource
+ * names to functions `(input, context) => output`. This is how `nightshift execute --handlers` and
+ * `nightshift.yaml`'s `handlers:` register code without embedding the engine.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResourceHandler, ResourceRegistry } from '../resources/index.ts';
+import { EngineError } from '../shared/index.ts';
+
+export async function registerHandlersModule(registry: ResourceRegistry, file: string): Promise<string[]> {
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new EngineError('CONFIG_INVALID', `Cannot load the handlers module ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  const table = (module.resources ?? module.default) as Record<string, unknown> | undefined;
+  if (!table || typeof table !== 'object') {
+    throw new EngineError('CONFIG_INVALID', `The handlers module ${file} must export \`resources\`: an object of name → function`);
+  }
+  const names: string[] = [];
+  for (const [name, handler] of Object.entries(table)) {
+    if (typeof handler !== 'function') {
+      throw new EngineError('CONFIG_INVALID', `The handler ${JSON.stringify(name)} in ${file} is not a function`);
+    }
+    registry.register(name, handler as ResourceHandler);
+    names.push(name);
+  }
+  return names;
+}

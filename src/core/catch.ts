@@ -1,0 +1,46 @@
+/**
+ * A state failed: the first matching Retrier schedules another attempt (its counter in the snapshot), or
+ * the first matching Catcher leads elsewhere with the error output, or the machine fails.
+ */
+import type { Catcher, Retrier, State } from '../asl/index.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
+import type { Failure } from './failure.ts';
+import { applyResultPath, assignJsonata, assignJsonPath } from './io.ts';
+import { requireJsonata } from './jsonata.ts';
+import { suspended, type Outcome } from './outcome.ts';
+import { findCatcher, findRetrier, retryDelayMs } from './retry.ts';
+import type { Turn } from './turn.ts';
+
+export function errorOutput(failure: Failure): JsonObject {
+  return failure.cause === undefined ? { Error: failure.error } : { Error: failure.error, Cause: failure.cause };
+}
+
+export async function handleFailure(turn: Turn, state: State, failure: Failure): Promise<Outcome> {
+  const { Retry: retriers, Catch: catchers } = state as State & { Retry?: Retrier[]; Catch?: Catcher[] };
+  const index = findRetrier(retriers, failure.error);
+  if (index >= 0) {
+    const used = turn.snap.retryCounts[index] ?? 0;
+    const delay = retryDelayMs(retriers![index], used, turn.env.random);
+    if (delay !== null) {
+      turn.snap.retryCounts = turn.snap.retryCounts.slice();
+      turn.snap.retryCounts[index] = used + 1;
+      const timerId = turn.nextId('t');
+      turn.snap.pending = { kind: 'retry', timerId };
+      turn.command({ type: 'wakeAt', timerId, at: turn.env.now + delay, purpose: 'retry' });
+      return suspended;
+    }
+  }
+  const catcher = findCatcher(catchers, failure.error);
+  if (!catcher) return { kind: 'failMachine', failure };
+  const raw: Json = turn.snap.stateInput;
+  const error = errorOutput(failure);
+  if (turn.language(state) === 'JSONata') {
+    const states = { input: raw, errorOutput: error };
+    const assign = await assignJsonata(turn, catcher.Assign, states);
+    const output = catcher.Output === undefined ? error : await requireJsonata(catcher.Output, turn.jsonataScope(states), 'Output');
+    return { kind: 'transition', output, next: catcher.Next, assign };
+  }
+  const assign = assignJsonPath(turn, catcher.Assign, error);
+  const output = applyResultPath(catcher.ResultPath === undefined ? '$' : catcher.ResultPath, raw, error);
+  return { kind: 'transition', output, next: catcher.Next, assign };
+}

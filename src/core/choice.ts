@@ -1,0 +1,118 @@
+/**
+ * Choice rules in JSONPath states: one comparison operator per rule (a table, not a ladder), And/Or/Not,
+ * and the typing rules of the spec — a value of the wrong type simply does not match.
+ */
+import type { ChoiceRule } from '../asl/index.ts';
+import type { Json } from '../shared/index.ts';
+import { StatesError } from './failure.ts';
+import { selectPath, type PathRoots } from './paths.ts';
+import { parseTimestamp } from './timestamp.ts';
+
+type Compare = (value: Json, operand: Json) => boolean;
+
+const isString = (v: Json): v is string => typeof v === 'string';
+const isNumber = (v: Json): v is number => typeof v === 'number';
+
+function strings(test: (a: string, b: string) => boolean): Compare {
+  return (v, o) => isString(v) && isString(o) && test(v, o);
+}
+function numbers(test: (a: number, b: number) => boolean): Compare {
+  return (v, o) => isNumber(v) && isNumber(o) && test(v, o);
+}
+function timestamps(test: (a: number, b: number) => boolean): Compare {
+  return (v, o) => {
+    const a = parseTimestamp(v);
+    const b = parseTimestamp(o);
+    return a !== null && b !== null && test(a, b);
+  };
+}
+
+/** Code-point order, as the spec's string comparisons are defined. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const comparisons: Record<string, Compare> = {
+  StringEquals: strings((a, b) => a === b),
+  StringLessThan: strings((a, b) => compareStrings(a, b) < 0),
+  StringGreaterThan: strings((a, b) => compareStrings(a, b) > 0),
+  StringLessThanEquals: strings((a, b) => compareStrings(a, b) <= 0),
+  StringGreaterThanEquals: strings((a, b) => compareStrings(a, b) >= 0),
+  StringMatches: strings((a, pattern) => wildcard(pattern).test(a)),
+  NumericEquals: numbers((a, b) => a === b),
+  NumericLessThan: numbers((a, b) => a < b),
+  NumericGreaterThan: numbers((a, b) => a > b),
+  NumericLessThanEquals: numbers((a, b) => a <= b),
+  NumericGreaterThanEquals: numbers((a, b) => a >= b),
+  BooleanEquals: (v, o) => typeof v === 'boolean' && v === o,
+  TimestampEquals: timestamps((a, b) => a === b),
+  TimestampLessThan: timestamps((a, b) => a < b),
+  TimestampGreaterThan: timestamps((a, b) => a > b),
+  TimestampLessThanEquals: timestamps((a, b) => a <= b),
+  TimestampGreaterThanEquals: timestamps((a, b) => a >= b),
+};
+
+/** Type tests: the operand says whether the value should (true) or should not (false) be of the type. */
+const typeTests: Record<string, (value: Json) => boolean> = {
+  IsNull: (v) => v === null,
+  IsNumeric: (v) => typeof v === 'number',
+  IsString: (v) => typeof v === 'string',
+  IsBoolean: (v) => typeof v === 'boolean',
+  IsTimestamp: (v) => parseTimestamp(v) !== null,
+};
+
+const patterns = new Map<string, RegExp>();
+
+/** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
+function wildcard(pattern: string): RegExp {
+  let regex = patterns.get(pattern);
+  if (!regex) {
+    let source = '';
+    for (let i = 0; i < pattern.length; i++) {
+      const ch = pattern[i];
+      if (ch === '\\' && i + 1 < pattern.length) source += escapeRegex(pattern[++i]);
+      else if (ch === '*') source += '[\\s\\S]*';
+      else source += escapeRegex(ch);
+    }
+    regex = new RegExp(`^${source}$`);
+    patterns.set(pattern, regex);
+  }
+  return regex;
+}
+
+function escapeRegex(ch: string): string {
+  return ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The index of the first rule that matches, or -1. */
+export function firstMatchingRule(rules: ChoiceRule[], roots: PathRoots): number {
+  return rules.findIndex((rule) => matches(rule, roots));
+}
+
+export function matches(rule: ChoiceRule, roots: PathRoots): boolean {
+  if (rule.And) return rule.And.every((r) => matches(r, roots));
+  if (rule.Or) return rule.Or.some((r) => matches(r, roots));
+  if (rule.Not) return !matches(rule.Not, roots);
+  const variable = rule.Variable as string;
+  const value = selectPath(variable, roots);
+  if ('IsPresent' in rule) return (value !== undefined) === rule.IsPresent;
+  if (value === undefined) {
+    throw new StatesError('States.Runtime', `Invalid path '${variable}': the choice state's condition path references an undefined value.`);
+  }
+  for (const [name, test] of Object.entries(typeTests)) {
+    if (name in rule) return test(value) === rule[name];
+  }
+  for (const [name, compare] of Object.entries(comparisons)) {
+    if (name in rule) return compare(value, rule[name] as Json);
+    const pathName = `${name}Path`;
+    if (pathName in rule) {
+      const operandPath = rule[pathName] as string;
+      const operand = selectPath(operandPath, roots);
+      if (operand === undefined) {
+        throw new StatesError('States.Runtime', `Invalid path '${operandPath}' in ${pathName}: it references an undefined value.`);
+      }
+      return compare(value, operand);
+    }
+  }
+  throw new StatesError('States.Runtime', 'A choice rule has no comparison operator');
+}

@@ -1,0 +1,48 @@
+/**
+ * States.Format: the first argument is a template whose `{}` placeholders are filled, in order, by the
+ * remaining arguments; there must be exactly as many arguments as placeholders.
+ */
+import type { IntrinsicCall } from '../../asl/intrinsic-syntax.ts';
+import type { Json } from '../../shared/index.ts';
+import { expectString, intrinsicFailure, type IntrinsicFunction } from './arguments.ts';
+
+const name = 'States.Format';
+
+export const format: IntrinsicFunction = (args, _env, call) => {
+  const template = expectString(name, args, 0);
+  const holes = placeholdersOf(template, call);
+  const values = args.slice(1);
+  if (holes.length !== values.length) {
+    throw intrinsicFailure(
+      name,
+      `the template has ${holes.length} {} placeholder(s) but ${values.length} value(s) were given`,
+    );
+  }
+  let result = '';
+  let from = 0;
+  holes.forEach((at, i) => {
+    result += template.slice(from, at) + render(values[i]);
+    from = at + 2;
+  });
+  return result + template.slice(from);
+};
+
+/**
+ * A template written as a literal knows which `{}` were escaped (the parser recorded the real ones).
+ * A template read from a path or returned by a nested call is plain data, where every `{}` counts.
+ */
+function placeholdersOf(template: string, call: IntrinsicCall): number[] {
+  const first = call.args[0];
+  if (first?.kind === 'literal' && first.placeholders) return first.placeholders;
+  const holes: number[] = [];
+  for (let at = template.indexOf('{}'); at !== -1; at = template.indexOf('{}', at + 2)) holes.push(at);
+  return holes;
+}
+
+/**
+ * Strings go in as they are; every other value as compact JSON (`42`, `true`, `null`, `{"a":1}`).
+ * The AWS guide does not say how objects and arrays are rendered; JSON keeps them readable and lossless.
+ */
+function render(value: Json): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,92 @@
+/**
+ * Input and output processing shared by the state types: InputPath → Parameters → (work) →
+ * ResultSelector → ResultPath → OutputPath in JSONPath states; Arguments → (work) → Output in JSONata
+ * states; Assign in both. Assign sees the values from before the state: they are applied on leaving it.
+ */
+import type { State } from '../asl/index.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
+import { StatesError } from './failure.ts';
+import { evaluateJsonata, requireJsonata } from './jsonata.ts';
+import { requirePath, writeResultPath } from './paths.ts';
+import { applyTemplate } from './template.ts';
+import type { Outcome } from './outcome.ts';
+import type { ContextExtra, Turn } from './turn.ts';
+
+export function applyInputPath(turn: Turn, state: State, raw: Json): Json {
+  if (state.InputPath === undefined) return raw;
+  if (state.InputPath === null) return {};
+  return requirePath(state.InputPath, turn.roots(raw), 'States.Runtime', 'InputPath');
+}
+
+export function applyOutputPath(turn: Turn, state: State, output: Json): Json {
+  if (state.OutputPath === undefined) return output;
+  if (state.OutputPath === null) return {};
+  return requirePath(state.OutputPath, turn.roots(output), 'States.Runtime', 'OutputPath');
+}
+
+export function applyResultPath(resultPath: string | null | undefined, raw: Json, result: Json): Json {
+  if (resultPath === undefined) return result;
+  if (resultPath === null) return raw;
+  return writeResultPath(raw, resultPath, result);
+}
+
+/** Assign in a JSONPath state: `$` is the value the spec gives it for that state (result or input). */
+export function assignJsonPath(turn: Turn, assign: JsonObject | undefined, dollar: Json, extra?: ContextExtra): JsonObject | null {
+  if (!assign) return null;
+  return applyTemplate(assign, turn.templateScope(dollar, extra), 'States.Runtime') as JsonObject;
+}
+
+export async function assignJsonata(
+  turn: Turn,
+  assign: JsonObject | undefined,
+  states: { input: Json; result?: Json; errorOutput?: Json },
+): Promise<JsonObject | null> {
+  if (!assign) return null;
+  return (await evaluateJsonata(assign, turn.jsonataScope(states), 'Assign')) as JsonObject;
+}
+
+export function mergeAssign(a: JsonObject | null, b: JsonObject | null): JsonObject | null {
+  if (!a) return b;
+  if (!b) return a;
+  return { ...a, ...b };
+}
+
+/**
+ * A Task, Parallel or Map state got its result: shape it into the state's output and leave the state.
+ */
+export async function finishWithResult(turn: Turn, state: State, raw: Json, result: Json): Promise<Outcome> {
+  const s = state as State & { ResultSelector?: Json; ResultPath?: string | null };
+  const next = state.Next ?? null;
+  if (turn.language(state) === 'JSONata') {
+    const states = { input: raw, result };
+    const assign = await assignJsonata(turn, state.Assign, states);
+    const output = state.Output === undefined ? result : await requireJsonata(state.Output, turn.jsonataScope(states), 'Output');
+    return { kind: 'transition', output, next, assign };
+  }
+  const selected = s.ResultSelector === undefined ? result : applyTemplate(s.ResultSelector, turn.templateScope(result), 'States.Runtime');
+  const assign = assignJsonPath(turn, state.Assign, selected);
+  const output = applyOutputPath(turn, state, applyResultPath(s.ResultPath, raw, selected));
+  return { kind: 'transition', output, next, assign };
+}
+
+/** A non-negative number from a field that may be a literal, a JSONata expression or (JSONPath) a path. */
+export async function numberField(
+  turn: Turn,
+  state: State,
+  raw: Json,
+  effective: Json,
+  literal: number | string | undefined,
+  path: string | undefined,
+  field: string,
+): Promise<number | null> {
+  let value: Json | undefined;
+  if (typeof literal === 'number') value = literal;
+  else if (typeof literal === 'string') value = await requireJsonata(literal, turn.jsonataScope({ input: raw }), field);
+  else if (path !== undefined) value = requirePath(path, turn.roots(effective), 'States.Runtime', `${field}Path`);
+  else return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    const error = typeof literal === 'string' ? 'States.QueryEvaluationError' : 'States.Runtime';
+    throw new StatesError(error, `${field} must be a non-negative number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,139 @@
+/**
+ * The data the pure interpreter works on: snapshots in, snapshots out, with the events it was given,
+ * the history events it records and the commands it asks the runtime to carry out. All of it is JSON.
+ */
+import type { Json, JsonObject } from '../shared/index.ts';
+import type { HashAlgorithm } from './intrinsics/index.ts';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** What the runtime supplies to every step: time and randomness never come from anywhere else. */
+export interface StepEnv {
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** Uniform in [0, 1): jitter, MathRandom, UUID. */
+  random(): number;
+  /** Lowercase hex digest (States.Hash, $hash). */
+  hash(algorithm: HashAlgorithm, data: string): string;
+  /** An unguessable task token for `.waitForTaskToken`. */
+  newTaskToken(): string;
+}
+
+/** The execution-wide part of the context object (`$$`), fixed at start. */
+export interface ExecutionContext {
+  Execution: { Id: string; Input: Json; Name: string; StartTime: string; RoleArn?: string; RedriveCount: number };
+  StateMachine: { Id: string; Name: string };
+}
+
+export type Pending =
+  | { kind: 'enter' }
+  | {
+      kind: 'task';
+      invocationId: string;
+      resource: string;
+      input: Json;
+      timeoutTimer: string | null;
+      heartbeatTimer: string | null;
+      heartbeatSeconds: number | null;
+      taskToken: string | null;
+    }
+  | { kind: 'wait'; timerId: string; output: Json; assign: JsonObject | null }
+  | { kind: 'retry'; timerId: string }
+  | ChildrenPending;
+
+export interface ChildrenPending {
+  kind: 'children';
+  groupId: string;
+  stateType: 'Parallel' | 'Map';
+  /** The input of every child, by index; children not yet started are started from here. */
+  inputs: Json[];
+  machineIds: string[];
+  nextIndex: number;
+  running: number;
+  maxConcurrency: number;
+  results: Json[];
+  succeeded: number;
+  failed: number;
+  toleratedCount: number | null;
+  toleratedPercentage: number | null;
+  /** The state's effective input, kept for JSONata's $states.input when the results arrive. */
+  effectiveInput: Json;
+}
+
+export interface Snapshot {
+  /** '' for the top-level machine, else the JSON pointer of a Parallel branch or Map item processor. */
+  machineId: string;
+  status: ExecutionStatus;
+  stateName: string | null;
+  /** The raw input of the current state. */
+  stateInput: Json;
+  enteredAt: number;
+  /** Attempts of the current state so far: 0 for the first. */
+  attempt: number;
+  /** Retries used, per Retrier of the current state. */
+  retryCounts: number[];
+  vars: JsonObject;
+  /** Variables of enclosing scopes, read-only here. */
+  outerVars: JsonObject;
+  context: ExecutionContext;
+  pending: Pending | null;
+  seq: number;
+  transitions: number;
+  executionTimer: string | null;
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+export type StepEvent =
+  | { type: 'start'; machineId?: string; input: Json; context: ExecutionContext; outerVars?: JsonObject }
+  | { type: 'continue' }
+  | { type: 'taskSucceeded'; invocationId: string; output: Json }
+  | { type: 'taskFailed'; invocationId: string; error: string; cause?: string }
+  | { type: 'taskHeartbeat'; invocationId: string }
+  | { type: 'timerFired'; timerId: string }
+  | { type: 'childSucceeded'; groupId: string; index: number; output: Json }
+  | { type: 'childFailed'; groupId: string; index: number; error: string; cause?: string }
+  | { type: 'stop'; error?: string; cause?: string };
+
+export interface ChildStart {
+  index: number;
+  machineId: string;
+  input: Json;
+}
+
+export type TimerPurpose = 'wait' | 'retry' | 'timeout' | 'heartbeat' | 'execution-timeout';
+
+export type Command =
+  | {
+      type: 'invoke';
+      invocationId: string;
+      resource: string;
+      input: Json;
+      stateName: string;
+      attempt: number;
+      timeoutSeconds: number | null;
+      heartbeatSeconds: number | null;
+      taskToken: string | null;
+    }
+  | { type: 'cancelInvocation'; invocationId: string; reason: string }
+  | { type: 'wakeAt'; timerId: string; at: number; purpose: TimerPurpose }
+  | { type: 'cancelTimer'; timerId: string }
+  | { type: 'startChildren'; groupId: string; outerVars: JsonObject; children: ChildStart[] }
+  | { type: 'cancelChildren'; groupId: string }
+  | { type: 'continue' }
+  | { type: 'complete'; output: Json }
+  | { type: 'fail'; status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause?: string };
+
+export interface HistoryEvent {
+  type: string;
+  stateName: string | null;
+  details: JsonObject;
+  at: number;
+}
+
+export interface StepResult {
+  snapshot: Snapshot;
+  events: HistoryEvent[];
+  commands: Command[];
+}

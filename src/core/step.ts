@@ -1,0 +1,185 @@
+/**
+ * The interpreter: step(machine, snapshot, event, env) → next snapshot, history events, commands.
+ * Pure: no clock, no timers, no I/O; time and randomness arrive in `env`. One call runs states until
+ * the machine must wait (a task, a timer, children) or ends. step() takes ownership of the snapshot
+ * it is handed and returns the one to keep.
+ */
+import { jsonByteSize } from '../shared/index.ts';
+import type { Json } from '../shared/index.ts';
+import { handleFailure } from './catch.ts';
+import { StatesError, type Failure } from './failure.ts';
+import { maxPayloadBytes, maxTransitionsPerStep } from './limits.ts';
+import type { Machine } from './machine.ts';
+import type { ExecutionStatus, Snapshot, StepEnv, StepEvent, StepResult } from './model.ts';
+import { suspended, type Outcome } from './outcome.ts';
+import { stateHandlers } from './states/index.ts';
+import { Turn } from './turn.ts';
+
+export async function step(machine: Machine, snapshot: Snapshot | null, event: StepEvent, env: StepEnv): Promise<StepResult> {
+  if (event.type === 'start') return start(machine, event, env);
+  if (!snapshot) throw new Error(`step: a '${event.type}' event needs a snapshot`);
+  if (snapshot.status !== 'RUNNING') return { snapshot, events: [], commands: [] };
+  const turn = new Turn(machine, { ...snapshot }, env);
+  await drive(turn, await dispatch(turn, event));
+  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+}
+
+async function start(machine: Machine, event: Extract<StepEvent, { type: 'start' }>, env: StepEnv): Promise<StepResult> {
+  const machineId = event.machineId ?? '';
+  const snap: Snapshot = {
+    machineId,
+    status: 'RUNNING',
+    stateName: null,
+    stateInput: event.input,
+    enteredAt: env.now,
+    attempt: 0,
+    retryCounts: [],
+    vars: {},
+    outerVars: event.outerVars ?? {},
+    context: event.context,
+    pending: null,
+    seq: 0,
+    transitions: 0,
+    executionTimer: null,
+  };
+  const turn = new Turn(machine, snap, env);
+  turn.record('ExecutionStarted', null, { input: event.input });
+  if (jsonByteSize(event.input) > maxPayloadBytes) {
+    finish(turn, 'FAILED', { error: 'States.DataLimitExceeded', cause: 'The execution input exceeds the 256 KiB limit.' });
+  } else {
+    if (machineId === '' && machine.timeoutSeconds !== null) {
+      snap.executionTimer = turn.nextId('t');
+      turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });
+    }
+    await drive(turn, await enter(turn, turn.sub.StartAt, event.input));
+  }
+  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+}
+
+async function dispatch(turn: Turn, event: StepEvent): Promise<Outcome> {
+  const { snap } = turn;
+  if (event.type === 'stop') {
+    finish(turn, 'ABORTED', { error: event.error ?? 'States.Aborted', cause: event.cause ?? 'The execution was stopped.' });
+    return suspended;
+  }
+  if (event.type === 'timerFired' && event.timerId === snap.executionTimer) {
+    snap.executionTimer = null;
+    finish(turn, 'TIMED_OUT', { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds.' });
+    return suspended;
+  }
+  const pending = snap.pending;
+  if (event.type === 'continue') {
+    if (pending?.kind !== 'enter' || snap.stateName === null) return suspended;
+    snap.pending = null;
+    return enter(turn, snap.stateName, snap.stateInput);
+  }
+  if (event.type === 'timerFired' && pending?.kind === 'retry' && pending.timerId === event.timerId) {
+    snap.pending = null;
+    snap.attempt += 1;
+    return run(turn);
+  }
+  if (snap.stateName === null) return suspended;
+  const state = turn.state(snap.stateName);
+  const resume = stateHandlers[state.Type].resume;
+  if (!resume) return suspended;
+  return guard(() => resume(turn, state, snap.stateName as string, event));
+}
+
+async function enter(turn: Turn, name: string, input: Json): Promise<Outcome> {
+  const { snap } = turn;
+  const state = turn.state(name);
+  snap.stateName = name;
+  snap.stateInput = input;
+  snap.enteredAt = turn.env.now;
+  snap.attempt = 0;
+  snap.retryCounts = [];
+  turn.record(`${state.Type}StateEntered`, name, { input });
+  return run(turn);
+}
+
+function run(turn: Turn): Promise<Outcome> {
+  const name = turn.snap.stateName as string;
+  const state = turn.state(name);
+  return guard(() => stateHandlers[state.Type].run(turn, state, name));
+}
+
+/** Evaluation code throws StatesError; here it becomes data again. */
+async function guard(fn: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof StatesError) return { kind: 'failed', failure: e.toFailure() };
+    throw e;
+  }
+}
+
+async function drive(turn: Turn, first: Outcome): Promise<void> {
+  const { snap } = turn;
+  const budget = snap.transitions + maxTransitionsPerStep;
+  let outcome = first;
+  for (;;) {
+    if (outcome.kind === 'suspended') return;
+    if (outcome.kind === 'failMachine') return finish(turn, 'FAILED', outcome.failure);
+    const name = snap.stateName as string;
+    const state = turn.state(name);
+    if (outcome.kind === 'failed') {
+      const failure = outcome.failure;
+      outcome = await guard(() => handleFailure(turn, state, failure));
+      if (outcome.kind === 'failed') outcome = { kind: 'failMachine', failure: outcome.failure };
+      continue;
+    }
+    turn.record(`${state.Type}StateExited`, name, { output: outcome.output });
+    if (outcome.kind === 'succeedMachine') return complete(turn, outcome.output);
+    if (outcome.assign) snap.vars = { ...snap.vars, ...outcome.assign };
+    if (outcome.next === null) return complete(turn, outcome.output);
+    snap.transitions += 1;
+    if (snap.transitions >= budget) {
+      snap.stateName = outcome.next;
+      snap.stateInput = outcome.output;
+      snap.pending = { kind: 'enter' };
+      turn.command({ type: 'continue' });
+      return;
+    }
+    outcome = await enter(turn, outcome.next, outcome.output);
+  }
+}
+
+function complete(turn: Turn, output: Json): void {
+  releasePending(turn);
+  turn.snap.status = 'SUCCEEDED';
+  turn.snap.output = output;
+  turn.record('ExecutionSucceeded', null, { output });
+  turn.command({ type: 'complete', output });
+}
+
+const endEvents: Record<Exclude<ExecutionStatus, 'RUNNING' | 'SUCCEEDED'>, string> = {
+  FAILED: 'ExecutionFailed',
+  TIMED_OUT: 'ExecutionTimedOut',
+  ABORTED: 'ExecutionAborted',
+};
+
+function finish(turn: Turn, status: 'FAILED' | 'TIMED_OUT' | 'ABORTED', failure: Failure): void {
+  releasePending(turn);
+  turn.snap.status = status;
+  turn.snap.error = failure.error;
+  if (failure.cause !== undefined) turn.snap.cause = failure.cause;
+  turn.record(endEvents[status], turn.snap.stateName, { ...failure });
+  turn.command({ type: 'fail', status, ...failure });
+}
+
+/** The machine ends: whatever it was waiting for is called off. */
+function releasePending(turn: Turn): void {
+  const { snap } = turn;
+  const pending = snap.pending;
+  if (pending?.kind === 'task') {
+    turn.command({ type: 'cancelInvocation', invocationId: pending.invocationId, reason: 'the execution ended' });
+    for (const timerId of [pending.timeoutTimer, pending.heartbeatTimer]) if (timerId) turn.command({ type: 'cancelTimer', timerId });
+  } else if (pending?.kind === 'wait' || pending?.kind === 'retry') {
+    turn.command({ type: 'cancelTimer', timerId: pending.timerId });
+  } else if (pending?.kind === 'children') {
+    turn.command({ type: 'cancelChildren', groupId: pending.groupId });
+  }
+  if (snap.executionTimer) turn.command({ type: 'cancelTimer', timerId: snap.executionTimer });
+  snap.executionTimer = null;
+  snap.pending = null;
+}

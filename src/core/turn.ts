@@ -1,0 +1,109 @@
+/**
+ * One call of step(): the snapshot being advanced (a private copy), and what the call records and asks
+ * for. Also builds the scopes that paths, templates and JSONata evaluate in.
+ */
+import type { QueryLanguage, State } from '../asl/index.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
+import type { JsonataScope } from './jsonata.ts';
+import type { Machine, SubMachine } from './machine.ts';
+import type { Command, HistoryEvent, Snapshot, StepEnv } from './model.ts';
+import type { PathRoots } from './paths.ts';
+import type { TemplateScope } from './template.ts';
+import { isoTime } from './timestamp.ts';
+
+/** Extra members of the context object a single evaluation may see: `Task.Token`, `Map.Item`. */
+export type ContextExtra = { Task?: { Token: string }; Map?: { Item: { Index: number; Value: Json } } };
+
+export class Turn {
+  readonly events: HistoryEvent[] = [];
+  readonly commands: Command[] = [];
+  readonly sub: SubMachine;
+
+  constructor(
+    readonly machine: Machine,
+    readonly snap: Snapshot,
+    readonly env: StepEnv,
+  ) {
+    const sub = machine.machines.get(snap.machineId);
+    if (!sub) throw new Error(`no state machine at ${JSON.stringify(snap.machineId)}`);
+    this.sub = sub;
+  }
+
+  /** Appends a history event; `undefined` members (an absent cause) are left out. */
+  record(type: string, stateName: string | null, details: { [key: string]: Json | undefined }): void {
+    const clean: JsonObject = {};
+    for (const key in details) if (details[key] !== undefined) clean[key] = details[key] as Json;
+    this.events.push({ type, stateName, details: clean, at: this.env.now });
+  }
+
+  command(command: Command): void {
+    this.commands.push(command);
+  }
+
+  nextId(prefix: string): string {
+    this.snap.seq += 1;
+    return `${prefix}${this.snap.seq}`;
+  }
+
+  state(name: string): State {
+    const state = this.sub.States[name];
+    if (!state) throw new Error(`no state ${JSON.stringify(name)} in machine ${JSON.stringify(this.sub.id)}`);
+    return state;
+  }
+
+  language(state: State): QueryLanguage {
+    return state.QueryLanguage ?? this.sub.queryLanguage;
+  }
+
+  contextObject(extra?: ContextExtra): JsonObject {
+    const { snap } = this;
+    const context: JsonObject = {
+      Execution: snap.context.Execution as unknown as JsonObject,
+      StateMachine: snap.context.StateMachine as unknown as JsonObject,
+      State: { Name: snap.stateName, EnteredTime: isoTime(snap.enteredAt), RetryCount: snap.attempt },
+    };
+    if (extra?.Task) context.Task = extra.Task;
+    if (extra?.Map) context.Map = extra.Map as unknown as JsonObject;
+    return context;
+  }
+
+  variable = (name: string): Json | undefined => {
+    const { vars, outerVars } = this.snap;
+    if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+    if (Object.prototype.hasOwnProperty.call(outerVars, name)) return outerVars[name];
+    return undefined;
+  };
+
+  roots(input: Json, extra?: ContextExtra): PathRoots {
+    let context: JsonObject | undefined;
+    const self = this;
+    return {
+      input,
+      get context() {
+        context ??= self.contextObject(extra);
+        return context;
+      },
+      variable: this.variable,
+    };
+  }
+
+  templateScope(input: Json, extra?: ContextExtra): TemplateScope {
+    return { roots: this.roots(input, extra), intrinsics: { random: this.env.random, hash: this.env.hash } };
+  }
+
+  jsonataScope(states: { input: Json; result?: Json; errorOutput?: Json }, extra?: ContextExtra): JsonataScope {
+    const all: JsonObject = { ...states, context: this.contextObject(extra) };
+    return {
+      states: all,
+      variables: { ...this.snap.outerVars, ...this.snap.vars },
+      now: this.env.now,
+      random: this.env.random,
+      hash: this.env.hash,
+    };
+  }
+
+  /** Every variable visible here: what a Parallel branch or Map iteration may read. */
+  visibleVariables(): JsonObject {
+    return { ...this.snap.outerVars, ...this.snap.vars };
+  }
+}

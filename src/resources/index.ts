@@ -1,0 +1,3 @@
+export * from './resource.ts';
+export * from './registry.ts';
+export * from './builtins.ts';

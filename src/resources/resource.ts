@@ -1,0 +1,47 @@
+/**
+ * What a Task state calls. A resource gets the state's effective parameters and an invocation context;
+ * it answers a JSON value, or fails with TaskFailure(error, cause) — any other throw is States.TaskFailed.
+ */
+import type { Json } from '../shared/index.ts';
+
+export interface InvocationContext {
+  executionId: string;
+  workflowName: string;
+  stateName: string;
+  /** 0 for the first attempt of this state, 1 for the first retry, ... */
+  attempt: number;
+  /** `<execution>:<state>:<attempt>`: the same for a repeated delivery of one attempt. */
+  idempotencyKey: string;
+  /** Set when the Task's Resource ends in `.waitForTaskToken`: the execution waits for it, not for the result. */
+  taskToken: string | null;
+  /** Aborted when the task times out, misses a heartbeat or the execution stops. */
+  signal: AbortSignal;
+  /** Tells the engine the task is alive (HeartbeatSeconds). */
+  heartbeat(): void;
+  /** Who the execution acts as (API key role, JWT claims, trigger role); null when unknown. */
+  identity: Json;
+}
+
+export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;
+
+/** A resource's way to fail with a chosen ASL error name, which Retry and Catch can match. */
+export class TaskFailure extends Error {
+  readonly error: string;
+  readonly causeText: string | undefined;
+
+  constructor(error: string, cause?: string) {
+    super(cause === undefined ? error : `${error}: ${cause}`);
+    this.name = 'TaskFailure';
+    this.error = error;
+    this.causeText = cause;
+  }
+}
+
+/** Any throw as an ASL failure: TaskFailure keeps its name, anything else is States.TaskFailed. */
+export function failureOf(thrown: unknown): { error: string; cause?: string } {
+  if (thrown instanceof TaskFailure) {
+    return thrown.causeText === undefined ? { error: thrown.error } : { error: thrown.error, cause: thrown.causeText };
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return { error: 'States.TaskFailed', cause: message };
+}

@@ -1,0 +1,1 @@
+export { MemoryRunner, type MemoryRunnerOptions, type ExecutionResult, type StartOptions } from './memory/runner.ts';

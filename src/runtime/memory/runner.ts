@@ -1,0 +1,299 @@
+/**
+ * The in-memory runner: drives the pure core with real resources and a clock, holding every snapshot in
+ * memory. It runs `nightshift execute`, the conformance suite and transient executions. A Parallel
+ * branch or Map iteration is a thread of its own with its own snapshot; its parent joins it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { StateMachine } from '../../asl/index.ts';
+import { compileMachine, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
+import { failureOf, type ResourceRegistry } from '../../resources/index.ts';
+import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
+import { hashText, newTaskToken } from '../env.ts';
+import { TimerQueue } from './timers.ts';
+
+export interface MemoryRunnerOptions {
+  registry: ResourceRegistry;
+  clock?: Clock;
+  /** Let time jump to the next timer whenever nothing is running (see TimerQueue). */
+  virtualTime?: boolean;
+  random?: () => number;
+}
+
+export interface ExecutionResult {
+  executionId: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  output?: Json;
+  error?: string;
+  cause?: string;
+  history: Array<HistoryEvent & { thread: string }>;
+}
+
+export interface StartOptions {
+  name?: string;
+  workflowName?: string;
+  executionId?: string;
+  identity?: Json;
+}
+
+interface Thread {
+  id: string;
+  execution: Execution;
+  snapshot: Snapshot | null;
+  queue: StepEvent[];
+  busy: boolean;
+  parent: { thread: Thread; groupId: string; index: number } | null;
+  groups: Map<string, Thread[]>;
+  invocations: Map<string, { controller: AbortController; token: string | null }>;
+  done: boolean;
+}
+
+interface Execution {
+  id: string;
+  workflowName: string;
+  machine: Machine;
+  identity: Json;
+  history: Array<HistoryEvent & { thread: string }>;
+  resolve(result: ExecutionResult): void;
+}
+
+export class MemoryRunner {
+  private readonly registry: ResourceRegistry;
+  private readonly random: () => number;
+  private readonly timers: TimerQueue;
+  private readonly tokens = new Map<string, { thread: Thread; invocationId: string }>();
+  private readonly roots = new Map<string, Thread>();
+  /** Steps queued or running, and invocations in flight: while any, virtual time stands still. */
+  private work = 0;
+
+  constructor(options: MemoryRunnerOptions) {
+    this.registry = options.registry;
+    this.random = options.random ?? Math.random;
+    this.timers = new TimerQueue(options.clock ?? systemClock, options.virtualTime ?? false, () => this.work === 0);
+  }
+
+  now(): number {
+    return this.timers.now();
+  }
+
+  /** Starts an execution; the promise settles when it ends, whatever the status. */
+  run(definition: StateMachine, input: Json, options: StartOptions = {}): Promise<ExecutionResult> {
+    return new Promise((resolve) => {
+      const id = options.executionId ?? randomUUID();
+      const workflowName = options.workflowName ?? 'workflow';
+      const execution: Execution = {
+        id,
+        workflowName,
+        machine: compileMachine(definition),
+        identity: options.identity ?? null,
+        history: [],
+        resolve: (result) => {
+          this.roots.delete(id);
+          resolve(result);
+        },
+      };
+      const root = this.thread(id, execution, null);
+      this.roots.set(id, root);
+      const context: ExecutionContext = {
+        Execution: { Id: id, Input: input, Name: options.name ?? id, StartTime: new Date(this.now()).toISOString(), RedriveCount: 0 },
+        StateMachine: { Id: `nightshift:workflow:${workflowName}`, Name: workflowName },
+      };
+      this.deliver(root, { type: 'start', input, context });
+    });
+  }
+
+  /** Stops a running execution (ABORTED); false when there is none with that id. */
+  stop(executionId: string, error?: string, cause?: string): boolean {
+    const root = this.roots.get(executionId);
+    if (!root) return false;
+    this.deliver(root, { type: 'stop', error, cause });
+    return true;
+  }
+
+  sendTaskSuccess(token: string, output: Json): boolean {
+    return this.answerToken(token, (invocationId) => ({ type: 'taskSucceeded', invocationId, output }));
+  }
+
+  sendTaskFailure(token: string, error: string, cause?: string): boolean {
+    return this.answerToken(token, (invocationId) => ({ type: 'taskFailed', invocationId, error, cause }));
+  }
+
+  sendTaskHeartbeat(token: string): boolean {
+    const entry = this.tokens.get(token);
+    if (!entry) return false;
+    this.deliver(entry.thread, { type: 'taskHeartbeat', invocationId: entry.invocationId });
+    return true;
+  }
+
+  /** Ends every timer; running executions are abandoned (transient mode promises nothing more). */
+  close(): void {
+    this.timers.stop();
+  }
+
+  private answerToken(token: string, event: (invocationId: string) => StepEvent): boolean {
+    const entry = this.tokens.get(token);
+    if (!entry) return false;
+    this.tokens.delete(token);
+    this.deliver(entry.thread, event(entry.invocationId));
+    return true;
+  }
+
+  private thread(id: string, execution: Execution, parent: Thread['parent']): Thread {
+    return { id, execution, snapshot: null, queue: [], busy: false, parent, groups: new Map(), invocations: new Map(), done: false };
+  }
+
+  private deliver(thread: Thread, event: StepEvent): void {
+    if (thread.done) return;
+    thread.queue.push(event);
+    if (!thread.busy) {
+      thread.busy = true;
+      this.work++;
+      void this.pump(thread);
+    }
+  }
+
+  private async pump(thread: Thread): Promise<void> {
+    const { execution } = thread;
+    while (thread.queue.length > 0 && !thread.done) {
+      const event = thread.queue.shift() as StepEvent;
+      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken };
+      try {
+        const result = await step(execution.machine, thread.snapshot, event, env);
+        thread.snapshot = result.snapshot;
+        const tag = thread.parent ? thread.id.slice(execution.id.length + 1) : '';
+        for (const e of result.events) execution.history.push({ ...e, thread: tag });
+        for (const command of result.commands) this.apply(thread, command);
+      } catch (e) {
+        // A bug in the engine, not in the workflow: end this thread visibly instead of hanging it.
+        const cause = e instanceof Error ? e.message : String(e);
+        this.end(thread, { type: 'fail', status: 'FAILED', error: 'States.Runtime', cause: `internal error: ${cause}` });
+      }
+    }
+    thread.busy = false;
+    this.work--;
+    this.timers.settle();
+  }
+
+  private apply(thread: Thread, command: Command): void {
+    switch (command.type) {
+      case 'invoke':
+        return this.invoke(thread, command);
+      case 'cancelInvocation': {
+        const invocation = thread.invocations.get(command.invocationId);
+        thread.invocations.delete(command.invocationId);
+        if (invocation?.token) this.tokens.delete(invocation.token);
+        invocation?.controller.abort(new Error(command.reason));
+        return;
+      }
+      case 'wakeAt':
+        return this.timers.set(`${thread.id}#${command.timerId}`, command.at, () =>
+          this.deliver(thread, { type: 'timerFired', timerId: command.timerId }),
+        );
+      case 'cancelTimer':
+        return this.timers.cancel(`${thread.id}#${command.timerId}`);
+      case 'startChildren':
+        return this.startChildren(thread, command);
+      case 'cancelChildren': {
+        for (const child of thread.groups.get(command.groupId) ?? []) {
+          child.parent = null;
+          this.deliver(child, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' });
+        }
+        thread.groups.delete(command.groupId);
+        return;
+      }
+      case 'continue':
+        this.work++;
+        setImmediate(() => {
+          this.work--;
+          this.deliver(thread, { type: 'continue' });
+        });
+        return;
+      case 'complete':
+      case 'fail':
+        return this.end(thread, command);
+    }
+  }
+
+  private startChildren(thread: Thread, command: Extract<Command, { type: 'startChildren' }>): void {
+    const group = thread.groups.get(command.groupId) ?? [];
+    thread.groups.set(command.groupId, group);
+    const context = (thread.snapshot as Snapshot).context;
+    for (const child of command.children) {
+      const id = `${thread.id}/${command.groupId}.${child.index}`;
+      const childThread = this.thread(id, thread.execution, { thread, groupId: command.groupId, index: child.index });
+      group.push(childThread);
+      this.deliver(childThread, { type: 'start', machineId: child.machineId, input: child.input, context, outerVars: command.outerVars as JsonObject });
+    }
+  }
+
+  private invoke(thread: Thread, command: Extract<Command, { type: 'invoke' }>): void {
+    const handler = this.registry.get(command.resource);
+    const { invocationId, taskToken } = command;
+    if (!handler) {
+      this.deliver(thread, { type: 'taskFailed', invocationId, error: 'States.Runtime', cause: `No resource is registered as '${command.resource}'` });
+      return;
+    }
+    const controller = new AbortController();
+    thread.invocations.set(invocationId, { controller, token: taskToken });
+    if (taskToken) this.tokens.set(taskToken, { thread, invocationId });
+    const { execution } = thread;
+    const context = {
+      executionId: thread.id,
+      workflowName: execution.workflowName,
+      stateName: command.stateName,
+      attempt: command.attempt,
+      idempotencyKey: `${thread.id}:${command.stateName}:${command.attempt}`,
+      taskToken,
+      signal: controller.signal,
+      heartbeat: () => {
+        if (thread.invocations.has(invocationId)) this.deliver(thread, { type: 'taskHeartbeat', invocationId });
+      },
+      identity: execution.identity,
+    };
+    this.work++;
+    let settled = false;
+    const settle = (event: StepEvent | null) => {
+      if (settled) return;
+      settled = true;
+      this.work--;
+      if (event && thread.invocations.has(invocationId)) {
+        if (!taskToken || event.type === 'taskFailed') {
+          thread.invocations.delete(invocationId);
+          if (taskToken) this.tokens.delete(taskToken);
+          this.deliver(thread, event);
+        }
+      }
+      this.timers.settle();
+    };
+    // An aborted invocation stops counting as work at once, even if its handler ignores the signal.
+    controller.signal.addEventListener('abort', () => settle(null), { once: true });
+    Promise.resolve()
+      .then(() => handler(command.input, context))
+      .then(
+        (output) => settle({ type: 'taskSucceeded', invocationId, output: output === undefined ? null : output }),
+        (thrown) => settle({ type: 'taskFailed', invocationId, ...failureOf(thrown) }),
+      );
+  }
+
+  private end(thread: Thread, command: Extract<Command, { type: 'complete' | 'fail' }>): void {
+    if (thread.done) return;
+    thread.done = true;
+    for (const invocation of thread.invocations.values()) invocation.controller.abort(new Error('the execution ended'));
+    thread.invocations.clear();
+    const parent = thread.parent;
+    if (parent) {
+      const event: StepEvent =
+        command.type === 'complete'
+          ? { type: 'childSucceeded', groupId: parent.groupId, index: parent.index, output: command.output }
+          : { type: 'childFailed', groupId: parent.groupId, index: parent.index, error: command.error, cause: command.cause };
+      this.deliver(parent.thread, event);
+      return;
+    }
+    if (thread.id !== thread.execution.id) return;
+    const result: ExecutionResult =
+      command.type === 'complete'
+        ? { executionId: thread.id, status: 'SUCCEEDED', output: command.output, history: thread.execution.history }
+        : { executionId: thread.id, status: command.status, error: command.error, history: thread.execution.history };
+    if (command.type === 'fail' && command.cause !== undefined) result.cause = command.cause;
+    thread.execution.resolve(result);
+  }
+}

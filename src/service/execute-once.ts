@@ -1,0 +1,29 @@
+/** Verb: run one execution in-process (transient) and report how it ended. */
+import type { StateMachine, WorkflowFile } from '../asl/index.ts';
+import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
+import { maxPayloadBytes } from '../core/index.ts';
+import { checkInput } from './input-schema.ts';
+
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+  output?: Json;
+  error?: string;
+  cause?: string;
+}
+
+/** What executes a definition in memory; boot supplies the runtime's runner. */
+export interface TransientRunner {
+  run(definition: StateMachine, input: Json, options: { name?: string; workflowName?: string }): Promise<RunResult>;
+}
+
+export async function executeOnce(
+  deps: { runner: TransientRunner },
+  request: { workflow: WorkflowFile; input: Json; name?: string },
+): Promise<RunResult> {
+  const { workflow, input } = request;
+  if (jsonByteSize(input) > maxPayloadBytes) {
+    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
+  }
+  checkInput(workflow.parameters, input, workflow.name);
+  return deps.runner.run(workflow.definition, input, { name: request.name, workflowName: workflow.name });
+}

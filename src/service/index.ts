@@ -1,0 +1,3 @@
+export * from './validate-files.ts';
+export * from './execute-once.ts';
+export * from './input-schema.ts';

@@ -1,0 +1,31 @@
+/** Verb: validate workflow files — every problem of every file, each with its location. */
+import { readFile } from 'node:fs/promises';
+import { loadWorkflow, type Problem, type WorkflowFile } from '../asl/index.ts';
+
+export interface FileValidation {
+  file: string;
+  workflow: WorkflowFile | null;
+  problems: Problem[];
+}
+
+export interface ValidateOptions {
+  /** When given, a Task naming a resource it does not know is a problem. */
+  isKnownResource?: (name: string) => boolean;
+}
+
+
+export async function validateFile(file: string, options: ValidateOptions = {}): Promise<FileValidation> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
+    return { file, workflow: null, problems: [{ code: 'FILE_UNREADABLE', message: `Cannot read ${file}: ${reason}`, pointer: '', file }] };
+  }
+  const { workflow, problems } = loadWorkflow(text, file, options);
+  return { file, workflow, problems };
+}
+
+export async function validateFiles(files: string[], options: ValidateOptions = {}): Promise<FileValidation[]> {
+  return Promise.all(files.map((file) => validateFile(file, options)));
+}
