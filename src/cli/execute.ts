@@ -5,9 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { formatProblems } from '../asl/index.ts';
 import { createLocalEngine } from '../boot/index.ts';
-import { executeOnce, validateFile } from '../service/index.ts';
+import { executeOnce, formatProblems, validateFile } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson } from './output.ts';
 

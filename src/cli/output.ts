@@ -17,6 +17,5 @@ export function reportError(error: unknown): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`nightshift: internal error: ${message}\n`);
-  if (process.env.NIGHTSHIFT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return 1;
 }

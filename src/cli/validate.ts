@@ -1,7 +1,6 @@
 /** `nightshift validate <files...> [--json]`: exit 0 when every file is valid, 2 otherwise. */
 import type { Command } from 'commander';
-import { formatProblems } from '../asl/index.ts';
-import { validateFiles } from '../service/index.ts';
+import { formatProblems, validateFiles } from '../service/index.ts';
 import { printJson } from './output.ts';
 
 export function registerValidate(program: Command): void {

@@ -3,3 +3,4 @@ export { compileMachine, subMachine, type Machine, type SubMachine } from './mac
 export { StatesError, statesErrorNames, type Failure } from './failure.ts';
 export type * from './model.ts';
 export { maxPayloadBytes } from './limits.ts';
+export type { HashAlgorithm } from './intrinsics/index.ts';

@@ -3,7 +3,7 @@
  * states. A key ending in `.$` takes its value from a path or an intrinsic function call. Templates are
  * compiled once per definition object into closures, so a hot workflow does no parsing at run time.
  */
-import { isIntrinsicExpression, parseIntrinsic } from '../asl/intrinsic-syntax.ts';
+import { isIntrinsicExpression, parseIntrinsic } from '../asl/index.ts';
 import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import { evaluateIntrinsic, type IntrinsicEnv } from './intrinsics/index.ts';
 import { requirePath, type PathRoots } from './paths.ts';

@@ -1,6 +1,6 @@
 /** What the runtime hands the pure core: real randomness, real hashing, unguessable task tokens. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { HashAlgorithm } from '../core/intrinsics/index.ts';
+import type { HashAlgorithm } from '../core/index.ts';
 
 const nodeHashNames: Record<HashAlgorithm, string> = {
   MD5: 'md5',

@@ -2,7 +2,7 @@
  * What every intrinsic family shares: the environment evaluation runs in, the shape of one function, and
  * the argument checks. A failed check throws States.IntrinsicFailure with a cause naming the function.
  */
-import type { IntrinsicCall, IntrinsicName } from '../../asl/intrinsic-syntax.ts';
+import type { IntrinsicCall, IntrinsicName } from '../../asl/index.ts';
 import type { ParsedPath } from '../../asl/index.ts';
 import type { Json, JsonObject } from '../../shared/index.ts';
 import { isJsonObject } from '../../shared/index.ts';

@@ -2,7 +2,7 @@
  * The array intrinsics: Array, ArrayPartition, ArrayContains, ArrayRange, ArrayGetItem, ArrayLength and
  * ArrayUnique. Values compare by deep equality (object key order does not matter).
  */
-import type { IntrinsicName } from '../../asl/intrinsic-syntax.ts';
+import type { IntrinsicName } from '../../asl/index.ts';
 import { jsonByteSize, type Json } from '../../shared/index.ts';
 import {
   expectArray,

@@ -2,7 +2,7 @@
  * States.Format: the first argument is a template whose `{}` placeholders are filled, in order, by the
  * remaining arguments; there must be exactly as many arguments as placeholders.
  */
-import type { IntrinsicCall } from '../../asl/intrinsic-syntax.ts';
+import type { IntrinsicCall } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { expectString, intrinsicFailure, type IntrinsicFunction } from './arguments.ts';
 

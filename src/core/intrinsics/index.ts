@@ -2,7 +2,7 @@
  * Evaluates a parsed intrinsic call: arguments first (nested calls inner-first, paths through the
  * environment), then the function named by the call, looked up in one table.
  */
-import type { IntrinsicArg, IntrinsicCall, IntrinsicName } from '../../asl/intrinsic-syntax.ts';
+import type { IntrinsicArg, IntrinsicCall, IntrinsicName } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import type { IntrinsicEnv, IntrinsicFunction } from './arguments.ts';
 import { array, arrayContains, arrayGetItem, arrayLength, arrayPartition, arrayRange, arrayUnique } from './array.ts';

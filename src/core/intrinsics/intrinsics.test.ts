@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { parseIntrinsic } from '../../asl/intrinsic-syntax.ts';
+import { parseIntrinsic } from '../../asl/index.ts';
 import type { ParsedPath } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';

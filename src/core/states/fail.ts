@@ -1,5 +1,5 @@
 import type { FailState } from '../../asl/index.ts';
-import { isIntrinsicExpression, parseIntrinsic } from '../../asl/intrinsic-syntax.ts';
+import { isIntrinsicExpression, parseIntrinsic } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';
 import { evaluateIntrinsic } from '../intrinsics/index.ts';

@@ -1,0 +1,55 @@
+/**
+ * ASL as data: the spec's types, the path and intrinsic parsers, reading workflow files (YAML or JSON)
+ * with positions, and validation that reports every problem at once.
+ */
+import type { Problem } from './problems.ts';
+import { parseSource } from './source.ts';
+import { readWorkflow, type WorkflowFile } from './workflow-file.ts';
+
+export * from './types.ts';
+export * from './json-path-syntax.ts';
+export * from './intrinsic-syntax.ts';
+export * from './problems.ts';
+export { parseSource, pointerTokens, type ParsedSource, type SourcePosition } from './source.ts';
+export {
+  readWorkflow,
+  workflowNamePattern,
+  type ReadWorkflowOptions,
+  type WorkflowAuth,
+  type WorkflowFile,
+  type WorkflowMode,
+} from './workflow-file.ts';
+export { validateStateMachine, resourceBaseName, type ValidateOptions } from './validate/index.ts';
+
+export interface LoadWorkflowOptions {
+  /** Whether a Task Resource (without `.sync`, `.sync:2`, `.waitForTaskToken`) names a resource that exists. */
+  isKnownResource?: (name: string) => boolean;
+}
+
+/**
+ * Parses a workflow file, reads the wrapper (or plain ASL) and validates the definition. Every problem
+ * carries the file, line and column; `workflow` is null as soon as there is one problem.
+ */
+export function loadWorkflow(
+  text: string,
+  file: string,
+  options: LoadWorkflowOptions = {},
+): { workflow: WorkflowFile | null; problems: Problem[] } {
+  return readWorkflow(parseSource(text, file), workflowNameFromFile(file), options);
+}
+
+/** `workflows/send-invoice.asl.yaml` → `send-invoice`: the base name without `.json`/`.yaml`/`.yml` (and `.asl`). */
+export function workflowNameFromFile(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(json|ya?ml)$/i, '').replace(/\.asl$/i, '');
+}
+
+/** One line per problem: `file:line:column  /pointer  message  [CODE]`. */
+export function formatProblems(problems: Problem[]): string {
+  return problems
+    .map((p) => {
+      const where = [p.file ?? '<input>', p.line, p.column].filter((part) => part !== undefined).join(':');
+      return `${where}  ${p.pointer === '' ? '/' : p.pointer}  ${p.message}  [${p.code}]`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,55 @@
+/**
+ * A workflow's `parameters` is a JSON Schema of its input. Loading the file only proves the schema is
+ * usable: it must be valid against its meta-schema and compile. The draft follows `$schema` (2020-12 and
+ * 2019-09 are recognised, anything else is read as draft-07, Ajv's default). Ajv's strict mode is on, so a
+ * misspelt keyword such as "requird" is reported rather than silently ignored; `format` is not enforced
+ * because no format plugin is installed.
+ */
+import { Ajv } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import type { Problem } from '../problems.ts';
+import { join } from './context.ts';
+import { pointerTokens } from '../source.ts';
+
+function createAjv(schema: Record<string, unknown>): Ajv {
+  const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
+  const options = { allErrors: true, logger: false as const, validateFormats: false };
+  if (declared.includes('2020-12')) return new Ajv2020(options);
+  if (declared.includes('2019-09')) return new Ajv2019(options);
+  return new Ajv(options);
+}
+
+export function checkParametersSchema(schema: unknown, pointer: string): Problem[] {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    return [{ code: 'FIELD_TYPE', message: 'parameters must be a JSON Schema object (or null for no schema).', pointer }];
+  }
+  const ajv = createAjv(schema as Record<string, unknown>);
+  try {
+    if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? [], pointer);
+    ajv.compile(schema);
+    return [];
+  } catch (error) {
+    return [{ code: 'PARAMETERS_SCHEMA_INVALID', message: `parameters is not a usable JSON Schema: ${(error as Error).message}.`, pointer }];
+  }
+}
+
+/** One problem per place in the schema: Ajv adds "must match a schema in anyOf" echoes of the first error. */
+function metaSchemaProblems(errors: ErrorObject[], pointer: string): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    if (seen.has(error.instancePath)) continue;
+    seen.add(error.instancePath);
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+    const values = allowed ? ` (${allowed.map((v) => JSON.stringify(v)).join(', ')})` : '';
+    const where = error.instancePath === '' ? 'the schema' : error.instancePath;
+    problems.push({
+      code: 'PARAMETERS_SCHEMA_INVALID',
+      message: `parameters is not a valid JSON Schema: ${where} ${error.message ?? 'is invalid'}${values}.`,
+      pointer: join(pointer, ...pointerTokens(error.instancePath)),
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,168 @@
+/**
+ * A workflow file is either a plain ASL definition (StartAt and States at the top; the name comes from the
+ * file name) or the Nightshift wrapper: name, mode, parameters, auth, ignorePrivacyRules, triggers,
+ * description and the ASL under `definition`. Reading it reports every problem of the wrapper and of the
+ * definition at once, each located in the file.
+ */
+import type { JsonObject } from '../shared/index.ts';
+import type { Problem } from './problems.ts';
+import type { ParsedSource } from './source.ts';
+import type { StateMachine } from './types.ts';
+import { didYouMean, join, quote, show, typeOf } from './validate/context.ts';
+import { validateStateMachine } from './validate/index.ts';
+import { checkParametersSchema } from './validate/parameters-schema.ts';
+import { checkBoolean, checkEnum, checkString, type Finding } from './validate/values.ts';
+
+export type WorkflowMode = 'persistent' | 'transient';
+export type WorkflowAuth = 'public' | 'key' | 'jwt';
+
+export interface WorkflowFile {
+  name: string;
+  mode: WorkflowMode;
+  /** JSON Schema of the input, checked before any start; null when the workflow takes any input. */
+  parameters: JsonObject | null;
+  auth: WorkflowAuth;
+  /** true: SQL tasks run as the engine's own role, bypassing row-level security. */
+  ignorePrivacyRules: boolean;
+  /** Kept as written; their content is validated where triggers are set up. */
+  triggers: JsonObject[];
+  description: string | null;
+  definition: StateMachine;
+  /** Where the definition sits in the file: '' for a plain ASL file, '/definition' in the wrapper. */
+  definitionPointer: '' | '/definition';
+}
+
+export interface ReadWorkflowOptions {
+  isKnownResource?: (name: string) => boolean;
+}
+
+/**
+ * Workflow names appear in URLs, the CLI and SQL: a letter or digit, then letters, digits, "_" or "-", at
+ * most 80 characters. Both cases are accepted (a file named `SendInvoice.yaml` is a valid workflow) and
+ * names are compared exactly as written, so "Send" and "send" are two workflows.
+ */
+export const workflowNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+
+type WrapperCheck = (value: unknown, pointer: string) => Finding | Problem[] | undefined;
+
+const wrapperChecks: Readonly<Record<string, WrapperCheck>> = {
+  name: (value) => checkString(value) ?? nameFinding(value as string),
+  mode: (value) => checkEnum(value, ['persistent', 'transient']),
+  parameters: (value, pointer) => (value === null ? undefined : checkParametersSchema(value, pointer)),
+  auth: (value) => checkEnum(value, ['public', 'key', 'jwt']),
+  ignorePrivacyRules: checkBoolean,
+  triggers: (value, pointer) => triggerProblems(value, pointer),
+  description: (value) => (value === null ? undefined : checkString(value)),
+  definition: () => undefined,
+};
+
+function nameFinding(name: string): Finding | undefined {
+  if (workflowNamePattern.test(name)) return undefined;
+  return {
+    code: 'WORKFLOW_NAME_INVALID',
+    message: `${show(name)} is not a valid workflow name: start with a letter or digit, then use only letters, digits, "_" and "-", at most 80 characters.`,
+  };
+}
+
+function triggerProblems(value: unknown, pointer: string): Problem[] | undefined {
+  if (!Array.isArray(value)) return [{ code: 'FIELD_TYPE', message: `triggers must be an array, not ${typeOf(value)}.`, pointer }];
+  return value.flatMap((trigger: unknown, i) =>
+    typeof trigger === 'object' && trigger !== null && !Array.isArray(trigger)
+      ? []
+      : [{ code: 'FIELD_TYPE', message: `triggers[${i}] must be an object, not ${typeOf(trigger)}.`, pointer: join(pointer, i) }],
+  );
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Plain ASL has StartAt or States at the top and no `definition`; anything else is read as the wrapper. */
+function isPlainDefinition(document: JsonObject): boolean {
+  return ('StartAt' in document || 'States' in document) && !('definition' in document);
+}
+
+export function readWorkflow(source: ParsedSource, fallbackName: string, options: ReadWorkflowOptions = {}): { workflow: WorkflowFile | null; problems: Problem[] } {
+  const problems = [...source.problems];
+  const document = source.value;
+  let workflow: WorkflowFile | null = null;
+  if (document === undefined) {
+    // Syntax errors are already in source.problems.
+  } else if (!isObject(document)) {
+    problems.push({ code: 'DOCUMENT_NOT_OBJECT', message: `A workflow file must hold an object (a state machine or a workflow), not ${typeOf(document)}.`, pointer: '' });
+  } else if (isPlainDefinition(document)) {
+    workflow = readPlain(document, fallbackName, options, problems);
+  } else {
+    workflow = readWrapper(document, fallbackName, options, problems);
+  }
+  const located = problems.map((problem) => locateProblem(source, problem)).sort(byPosition);
+  return { workflow: located.length === 0 ? workflow : null, problems: located };
+}
+
+function checkFallbackName(fallbackName: string, problems: Problem[]): void {
+  const nameProblem = nameFinding(fallbackName);
+  if (nameProblem) {
+    const message = `Without a name field the file name names the workflow, and ${nameProblem.message} Rename the file or write a name field in the wrapper form.`;
+    problems.push({ ...nameProblem, message, pointer: '' });
+  }
+}
+
+function readPlain(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
+  checkFallbackName(fallbackName, problems);
+  problems.push(...validateStateMachine(document, { pointer: '', isKnownResource: options.isKnownResource }));
+  return { ...defaults(fallbackName), definition: document as unknown as StateMachine, definitionPointer: '' };
+}
+
+function readWrapper(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
+  if (document.name === undefined) checkFallbackName(fallbackName, problems);
+  for (const [field, value] of Object.entries(document)) {
+    const pointer = join('', field);
+    const check = wrapperChecks[field];
+    if (!check) {
+      const hint = didYouMean(field, Object.keys(wrapperChecks));
+      problems.push({ code: 'FIELD_UNKNOWN', message: `${quote(field)} is not a field of a workflow file.${hint}`, pointer });
+      continue;
+    }
+    const found = check(value, pointer);
+    if (Array.isArray(found)) problems.push(...found);
+    else if (found) problems.push({ code: found.code, message: `${field} ${found.message}`, pointer });
+  }
+  if (!isObject(document.definition)) {
+    const message = document.definition === undefined
+      ? 'A workflow file needs definition: the ASL state machine (StartAt and States).'
+      : `definition must be a state machine object, not ${typeOf(document.definition)}.`;
+    problems.push({ code: document.definition === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE', message, pointer: '/definition' });
+  } else {
+    problems.push(...validateStateMachine(document.definition, { pointer: '/definition', isKnownResource: options.isKnownResource }));
+  }
+  const base = defaults(typeof document.name === 'string' ? document.name : fallbackName);
+  return {
+    name: base.name,
+    mode: (document.mode as WorkflowMode | undefined) ?? base.mode,
+    parameters: isObject(document.parameters) ? document.parameters : null,
+    auth: (document.auth as WorkflowAuth | undefined) ?? base.auth,
+    ignorePrivacyRules: document.ignorePrivacyRules === true,
+    triggers: Array.isArray(document.triggers) ? (document.triggers as JsonObject[]) : [],
+    description: typeof document.description === 'string' ? document.description : null,
+    definition: document.definition as unknown as StateMachine,
+    definitionPointer: '/definition',
+  };
+}
+
+function defaults(name: string): Omit<WorkflowFile, 'definition' | 'definitionPointer'> {
+  return { name, mode: 'persistent', parameters: null, auth: 'key', ignorePrivacyRules: false, triggers: [], description: null };
+}
+
+/** Adds the file and, from the pointer, the line and column the problem is about. */
+export function locateProblem(source: ParsedSource, problem: Problem): Problem {
+  const file = problem.file ?? source.file;
+  const withFile = file === undefined ? problem : { ...problem, file };
+  if (problem.line !== undefined) return withFile;
+  const position = source.locate(problem.pointer);
+  return position ? { ...withFile, line: position.line, column: position.column } : withFile;
+}
+
+/** Reading order: problems without a position first, then by line and column (the sort is stable). */
+function byPosition(a: Problem, b: Problem): number {
+  return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+}

@@ -1,0 +1,18 @@
+export { connect, PostgresError } from './connection.ts';
+export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { startEmbeddedPostgres } from './embedded-server.ts';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
+export { migrate, readMigrationFiles } from './migrate.ts';
+export type { MigrateOptions, MigrationFile } from './migrate.ts';
+export {
+  claimDueJobs,
+  completeJobs,
+  enqueueJobs,
+  extendLeases,
+  jobsChannel,
+  listenForJobs,
+  nextDueAt,
+  notifyJobsAvailable,
+  releaseJobs,
+} from './jobs.ts';
+export type { ClaimedJob, ClaimOptions, NewJob } from './jobs.ts';

@@ -1,0 +1,301 @@
+import type { Json } from '../shared/index.ts';
+import type { Queryable, Sql } from './connection.ts';
+
+/**
+ * The job queue. Every function takes `now` from the caller (tests move time), runs one fixed
+ * statement, and accepts the pool or a transaction, so a step's jobs commit with the step.
+ * Statements run in READ COMMITTED (the default): SKIP LOCKED and lease re-checks rely on it.
+ */
+
+export interface NewJob {
+  kind: string;
+  /** Not claimed before this time. */
+  runAt: Date;
+  executionId?: string | null;
+  /** Defaults to `{}`; a JSON `null` is stored as `{}` too. */
+  payload?: Json;
+  /** Higher runs first among due jobs; default 0. */
+  priority?: number;
+  /** A job whose key is already in the table is not enqueued. */
+  dedupeKey?: string | null;
+}
+
+export interface ClaimedJob {
+  id: number;
+  kind: string;
+  executionId: string | null;
+  payload: Json;
+  runAt: Date;
+  priority: number;
+  /** 1 on the first claim; more when an earlier lease expired or the job was released. */
+  attempts: number;
+  leaseExpiresAt: Date;
+  dedupeKey: string | null;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  now: Date;
+  /** Most jobs taken by this call; batches are what make the queue fast (PERFORMANCE.md lesson 1). */
+  limit: number;
+  leaseMs: number;
+}
+
+/** The NOTIFY channel that wakes idle workers. A hint only: polling guarantees progress. */
+export const jobsChannel = 'nightshift_jobs';
+
+// The due jobs of a priority level are a contiguous range of jobs_claim_idx (priority = p,
+// run_at <= now, in order), but "all priorities, highest first" is not: future jobs of a high
+// level sit in the index before due jobs of a lower one, and reading past them would cost one
+// index entry per waiting timer. So these statements first list the priority levels with a loose
+// index scan over jobs_claim_idx (one probe per level) and then read each level's range.
+// Postgres returns the recursive rows in the order they are produced (highest level first) and a
+// nested loop keeps that order, which the claim's LIMIT relies on.
+const priorityLevels = `
+  levels (priority) as (
+    (select priority from nightshift.jobs
+      where lease_owner is null
+      order by priority desc
+      limit 1)
+    union all
+    select (select j.priority from nightshift.jobs j
+             where j.lease_owner is null and j.priority < levels.priority
+             order by j.priority desc
+             limit 1)
+    from levels
+    where levels.priority is not null
+  )`;
+
+// $1 jobs as a JSON array. One statement for any number of jobs (a JSON parameter has no
+// 65 535-parameter limit). ON CONFLICT relies on jobs_dedupe_key_key; rows without a key never
+// conflict.
+const enqueueStatement = `
+  insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key)
+  select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key
+  from jsonb_to_recordset($1::jsonb)
+    as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text)
+  on conflict (dedupe_key) do nothing
+  returning id`;
+
+// $1 now, $2 limit, $3 worker id, $4 lease expiry. Jobs whose lease ran out come first (found
+// through jobs_lease_expires_at_idx, which holds in-flight jobs only), then due unleased jobs by
+// priority and run_at (jobs_claim_idx, level by level). Rows are locked one by one as the LIMIT
+// pulls them, so a claimer never holds more than it takes, and SKIP LOCKED lets concurrent
+// claimers pass each other. Locked rows are re-checked against the latest version, so a job
+// another worker leased a moment ago is skipped.
+const claimStatement = `
+  with recursive ${priorityLevels},
+  expired as (
+    select id from nightshift.jobs
+    where lease_owner is not null and lease_expires_at <= $1::timestamptz
+    order by lease_expires_at
+    limit $2::int
+    for update skip locked
+  ),
+  due as (
+    select level_jobs.id
+    from levels
+    cross join lateral (
+      select id from nightshift.jobs
+      where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz
+      order by run_at, id
+      limit $2::int
+      for update skip locked
+    ) level_jobs
+    limit $2::int - (select count(*) from expired)
+  )
+  update nightshift.jobs j
+  set lease_owner = $3::text, lease_expires_at = $4::timestamptz, attempts = j.attempts + 1
+  from (select id from expired union all select id from due) claimed
+  where j.id = claimed.id
+  returning j.id, j.kind, j.execution_id, j.payload, j.run_at, j.priority, j.attempts,
+    j.lease_expires_at, j.dedupe_key`;
+
+// $1 worker id, $2 ids. jobs_pkey; the lease_owner condition makes a worker whose lease was
+// taken over unable to delete (or release, or extend) the new owner's job.
+const completeStatement = `
+  delete from nightshift.jobs
+  where id = any($2::bigint[]) and lease_owner = $1::text
+  returning id`;
+
+// $1 worker id, $2 ids, $3 new run_at or null to keep it. jobs_pkey.
+const releaseStatement = `
+  update nightshift.jobs
+  set lease_owner = null, lease_expires_at = null, run_at = coalesce($3::timestamptz, run_at)
+  where id = any($2::bigint[]) and lease_owner = $1::text
+  returning id`;
+
+// $1 worker id, $2 ids, $3 new lease expiry. jobs_pkey.
+const extendStatement = `
+  update nightshift.jobs
+  set lease_expires_at = $3::timestamptz
+  where id = any($2::bigint[]) and lease_owner = $1::text
+  returning id`;
+
+// The earliest unleased run_at (first entry of each level of jobs_claim_idx) and the earliest
+// lease expiry (first entry of jobs_lease_expires_at_idx): one index probe per priority level.
+const nextDueStatement = `
+  with recursive ${priorityLevels}
+  select least(
+    (select min(first_job.run_at)
+      from levels
+      cross join lateral (
+        select run_at from nightshift.jobs
+        where lease_owner is null and priority = levels.priority
+        order by run_at
+        limit 1
+      ) first_job),
+    (select min(lease_expires_at) from nightshift.jobs where lease_owner is not null)
+  ) as due_at`;
+
+interface JobRow {
+  id: number;
+  kind: string;
+  execution_id: string | null;
+  payload: Json;
+  run_at: Date;
+  priority: number;
+  attempts: number;
+  lease_expires_at: Date;
+  dedupe_key: string | null;
+}
+
+/** Inserts all jobs in one statement; returns the ids of those inserted (not the deduplicated ones). */
+export async function enqueueJobs(sql: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
+  if (jobs.length === 0) return [];
+  const rows = jobs.map((job) => ({
+    kind: job.kind,
+    execution_id: job.executionId ?? null,
+    payload: job.payload ?? null,
+    run_at: job.runAt.toISOString(),
+    priority: job.priority ?? 0,
+    dedupe_key: job.dedupeKey ?? null,
+  }));
+  const inserted = await sql.unsafe<{ id: number }[]>(enqueueStatement, [sql.json(rows)], { prepare: true });
+  return inserted.map((row) => row.id);
+}
+
+/**
+ * Leases up to `limit` due jobs to `workerId` until `now + leaseMs` and counts an attempt on each,
+ * in one statement. Returned highest priority first, then by run_at.
+ */
+export async function claimDueJobs(sql: Queryable, options: ClaimOptions): Promise<ClaimedJob[]> {
+  if (options.limit <= 0) return [];
+  const leaseExpiresAt = new Date(options.now.getTime() + options.leaseMs);
+  const rows = await sql.unsafe<JobRow[]>(
+    claimStatement,
+    [options.now, options.limit, options.workerId, leaseExpiresAt],
+    { prepare: true },
+  );
+  return rows.map(toClaimedJob).sort(byPriorityThenRunAt);
+}
+
+/** Deletes finished jobs still leased by `workerId`; returns the ids it deleted. */
+export async function completeJobs(sql: Queryable, workerId: string, ids: readonly number[]): Promise<number[]> {
+  return leasedIds(sql, completeStatement, workerId, ids);
+}
+
+/**
+ * Gives jobs back without finishing them (shutdown, or retry later when `runAt` is given). Their
+ * attempts stay counted. Returns the ids still leased by `workerId`, which are the ones released.
+ */
+export async function releaseJobs(
+  sql: Queryable,
+  workerId: string,
+  ids: readonly number[],
+  runAt?: Date,
+): Promise<number[]> {
+  return leasedIds(sql, releaseStatement, workerId, ids, runAt ?? null);
+}
+
+/**
+ * Moves the lease of jobs still held by `workerId` to `now + leaseMs`. A job missing from the
+ * result was taken over by another worker: stop working on it.
+ */
+export async function extendLeases(
+  sql: Queryable,
+  workerId: string,
+  ids: readonly number[],
+  leaseMs: number,
+  now: Date,
+): Promise<number[]> {
+  return leasedIds(sql, extendStatement, workerId, ids, new Date(now.getTime() + leaseMs));
+}
+
+/**
+ * When the next job becomes claimable (its run_at, or the expiry of a lease nobody renewed):
+ * `now` if one is claimable already, null if the queue is empty. An idle loop sleeps until then,
+ * or until a NOTIFY arrives.
+ */
+export async function nextDueAt(sql: Queryable, now: Date): Promise<Date | null> {
+  const [row] = await sql.unsafe<{ due_at: Date | null }[]>(nextDueStatement, [], { prepare: true });
+  if (!row?.due_at) return null;
+  return row.due_at.getTime() < now.getTime() ? now : row.due_at;
+}
+
+/**
+ * Wakes listeners once the current transaction commits (nothing is sent on rollback). Call it once
+ * per batch: every NOTIFY takes a cluster-wide lock at commit (PERFORMANCE.md lesson 2).
+ */
+export async function notifyJobsAvailable(sql: Queryable): Promise<void> {
+  await sql.unsafe('select pg_notify($1, $2)', [jobsChannel, ''], { prepare: true });
+}
+
+/**
+ * Calls `onWake` on each notification. The listening connection is the pool's dedicated one and
+ * reconnects by itself; notifications sent while it was down are lost, so `onWake` is also called
+ * after every re-subscription (not the first one).
+ */
+export async function listenForJobs(sql: Sql, onWake: () => void): Promise<{ unlisten(): Promise<void> }> {
+  // postgres.js re-registers listeners after a reconnect under new identities, which its
+  // unlisten() then no longer finds; the flag keeps such a leftover listener silent.
+  let active = true;
+  let subscriptions = 0;
+  const listening = await sql.listen(
+    jobsChannel,
+    () => {
+      if (active) onWake();
+    },
+    () => {
+      subscriptions += 1;
+      if (active && subscriptions > 1) onWake();
+    },
+  );
+  return {
+    unlisten: async () => {
+      active = false;
+      await listening.unlisten();
+    },
+  };
+}
+
+/** Runs one of the statements keyed by worker id and job ids ($1, $2) and returns the ids it touched. */
+async function leasedIds(
+  sql: Queryable,
+  statement: string,
+  workerId: string,
+  ids: readonly number[],
+  ...rest: (Date | null)[]
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.unsafe<{ id: number }[]>(statement, [workerId, ids, ...rest], { prepare: true });
+  return rows.map((row) => row.id);
+}
+
+function toClaimedJob(row: JobRow): ClaimedJob {
+  return {
+    id: row.id,
+    kind: row.kind,
+    executionId: row.execution_id,
+    payload: row.payload,
+    runAt: row.run_at,
+    priority: row.priority,
+    attempts: row.attempts,
+    leaseExpiresAt: row.lease_expires_at,
+    dedupeKey: row.dedupe_key,
+  };
+}
+
+function byPriorityThenRunAt(a: ClaimedJob, b: ClaimedJob): number {
+  return b.priority - a.priority || a.runAt.getTime() - b.runAt.getTime() || a.id - b.id;
+}
