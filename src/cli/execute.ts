@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { createLocalEngine } from '../boot/index.ts';
 import { executeOnce, formatProblems, validateFile } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
-import { printJson } from './output.ts';
+import { printJson, type CommandContext } from './output.ts';
 
 interface ExecuteOptions {
   input?: string;
@@ -33,7 +33,7 @@ async function readInput(options: ExecuteOptions): Promise<Json> {
   }
 }
 
-export function registerExecute(program: Command): void {
+export function registerExecute(program: Command, { io, exit }: CommandContext): void {
   program
     .command('execute')
     .description('run one execution in this process (transient) and print its result as one JSON object')
@@ -49,18 +49,19 @@ export function registerExecute(program: Command): void {
       try {
         const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name) });
         if (!workflow) {
-          process.stderr.write(`${formatProblems(problems)}\n`);
-          printJson({ status: 'INVALID', problems });
-          process.exitCode = 2;
+          io.stderr(`${formatProblems(problems)}\n`);
+          printJson(io, { status: 'INVALID', problems });
+          exit(2);
           return;
         }
         const result = await executeOnce({ runner: engine.runner }, { workflow, input, name: options.name });
         printJson(
+          io,
           result.status === 'SUCCEEDED'
             ? { status: result.status, output: result.output ?? null }
             : { status: result.status, error: result.error ?? null, cause: result.cause ?? null },
         );
-        process.exitCode = result.status === 'SUCCEEDED' ? 0 : 1;
+        exit(result.status === 'SUCCEEDED' ? 0 : 1);
       } finally {
         engine.close();
       }

@@ -1,21 +1,25 @@
 /** The `nightshift` command: argument parsing and output only; the work is in service and boot. */
 import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
-import { reportError } from './output.ts';
+import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command line and resolves to its exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let code = 0;
+  const context: CommandContext = { io, exit: (c) => (code = c) };
   const program = new Command('nightshift')
     .description('Backend workflows on Postgres: Amazon States Language state machines, durable and inspectable')
     .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
-  registerValidate(program);
-  registerExecute(program);
+  registerValidate(program, context);
+  registerExecute(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    return reportError(e);
+    return reportError(io, e);
   }
 }

@@ -1,21 +1,33 @@
-/** How every command ends: one line of JSON or text, and the exit code of the error table. */
-import { errorCodes, isEngineError, type EngineError } from '../shared/index.ts';
+/** Where commands write and how they end: injected, so tests can run the CLI in-process. */
+import { errorCodes, isEngineError } from '../shared/index.ts';
 
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
 }
 
-export function exitCodeOf(error: EngineError): number {
-  return errorCodes[error.code].exit;
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** What every command gets: where to write, and how to set the exit code. */
+export interface CommandContext {
+  io: CliIo;
+  exit(code: number): void;
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value)}\n`);
 }
 
 /** Engine errors print their code and message; anything else is a bug and says so, without a stack. */
-export function reportError(error: unknown): number {
+export function reportError(io: CliIo, error: unknown): number {
   if (isEngineError(error)) {
-    process.stderr.write(`nightshift: ${error.message} [${error.code}]\n`);
-    return exitCodeOf(error);
+    io.stderr(`nightshift: ${error.message} [${error.code}]\n`);
+    return errorCodes[error.code].exit;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`nightshift: internal error: ${message}\n`);
+  io.stderr(`nightshift: internal error: ${message}\n`);
   return 1;
 }

@@ -6,7 +6,7 @@ import type { Catcher, Retrier, State } from '../asl/index.ts';
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Failure } from './failure.ts';
 import { applyResultPath, assignJsonata, assignJsonPath } from './io.ts';
-import { requireJsonata } from './jsonata.ts';
+import { evaluateJsonata } from './jsonata.ts';
 import { suspended, type Outcome } from './outcome.ts';
 import { findCatcher, findRetrier, retryDelayMs } from './retry.ts';
 import type { Turn } from './turn.ts';
@@ -37,7 +37,7 @@ export async function handleFailure(turn: Turn, state: State, failure: Failure):
   if (turn.language(state) === 'JSONata') {
     const states = { input: raw, errorOutput: error };
     const assign = await assignJsonata(turn, catcher.Assign, states);
-    const output = catcher.Output === undefined ? error : await requireJsonata(catcher.Output, turn.jsonataScope(states), 'Output');
+    const output = catcher.Output === undefined ? error : await evaluateJsonata(catcher.Output, turn.jsonataScope(states), 'Output');
     return { kind: 'transition', output, next: catcher.Next, assign };
   }
   const assign = assignJsonPath(turn, catcher.Assign, error);

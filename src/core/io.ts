@@ -6,7 +6,7 @@
 import type { State } from '../asl/index.ts';
 import type { Json, JsonObject } from '../shared/index.ts';
 import { StatesError } from './failure.ts';
-import { evaluateJsonata, requireJsonata } from './jsonata.ts';
+import { evaluateJsonata } from './jsonata.ts';
 import { requirePath, writeResultPath } from './paths.ts';
 import { applyTemplate } from './template.ts';
 import type { Outcome } from './outcome.ts';
@@ -60,11 +60,12 @@ export async function finishWithResult(turn: Turn, state: State, raw: Json, resu
   if (turn.language(state) === 'JSONata') {
     const states = { input: raw, result };
     const assign = await assignJsonata(turn, state.Assign, states);
-    const output = state.Output === undefined ? result : await requireJsonata(state.Output, turn.jsonataScope(states), 'Output');
+    const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, turn.jsonataScope(states), 'Output');
     return { kind: 'transition', output, next, assign };
   }
   const selected = s.ResultSelector === undefined ? result : applyTemplate(s.ResultSelector, turn.templateScope(result), 'States.Runtime');
-  const assign = assignJsonPath(turn, state.Assign, selected);
+  // Assign runs beside ResultSelector in Step Functions' order of evaluation: both see the raw result.
+  const assign = assignJsonPath(turn, state.Assign, result);
   const output = applyOutputPath(turn, state, applyResultPath(s.ResultPath, raw, selected));
   return { kind: 'transition', output, next, assign };
 }
@@ -81,7 +82,7 @@ export async function numberField(
 ): Promise<number | null> {
   let value: Json | undefined;
   if (typeof literal === 'number') value = literal;
-  else if (typeof literal === 'string') value = await requireJsonata(literal, turn.jsonataScope({ input: raw }), field);
+  else if (typeof literal === 'string') value = await evaluateJsonata(literal, turn.jsonataScope({ input: raw }), field);
   else if (path !== undefined) value = requirePath(path, turn.roots(effective), 'States.Runtime', `${field}Path`);
   else return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -35,40 +35,28 @@ function compile(text: string): jsonata.Expression {
   return expression;
 }
 
-/** Evaluates `{% %}` strings anywhere inside `value`. `undefined` means the expression matched nothing. */
-export async function evaluateJsonata(value: Json, scope: JsonataScope, where: string): Promise<Json | undefined> {
+/**
+ * Evaluates `{% %}` strings anywhere inside `value`. An expression that yields no value (a missing
+ * field, a variable not assigned yet) is States.QueryEvaluationError, as Step Functions has it.
+ */
+export async function evaluateJsonata(value: Json, scope: JsonataScope, where: string): Promise<Json> {
   if (typeof value === 'string') {
     return isJsonataString(value) ? evaluateExpression(value, scope, where) : value;
   }
   if (Array.isArray(value)) {
     const out: Json[] = [];
-    for (const item of value) {
-      const result = await evaluateJsonata(item, scope, where);
-      if (result !== undefined) out.push(result);
-    }
+    for (const item of value) out.push(await evaluateJsonata(item, scope, where));
     return out;
   }
   if (isJsonObject(value)) {
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) {
-      const result = await evaluateJsonata(item, scope, where);
-      if (result !== undefined) out[key] = result;
-    }
+    for (const [key, item] of Object.entries(value)) out[key] = await evaluateJsonata(item, scope, where);
     return out;
   }
   return value;
 }
 
-/** Like evaluateJsonata, but a result that matched nothing is an error. */
-export async function requireJsonata(value: Json, scope: JsonataScope, where: string): Promise<Json> {
-  const result = await evaluateJsonata(value, scope, where);
-  if (result === undefined) {
-    throw new StatesError('States.QueryEvaluationError', `${where}: the JSONata expression ${String(value)} returned no value`);
-  }
-  return result;
-}
-
-async function evaluateExpression(text: string, scope: JsonataScope, where: string): Promise<Json | undefined> {
+async function evaluateExpression(text: string, scope: JsonataScope, where: string): Promise<Json> {
   const expression = compile(text);
   const bindings: Record<string, unknown> = {
     ...scope.variables,
@@ -81,7 +69,11 @@ async function evaluateExpression(text: string, scope: JsonataScope, where: stri
   } catch (e) {
     throw new StatesError('States.QueryEvaluationError', `${where}: ${messageOf(e)} in ${text}`);
   }
-  return toJson(result, text, where);
+  const json = toJson(result, text, where);
+  if (json === undefined) {
+    throw new StatesError('States.QueryEvaluationError', `${where}: the JSONata expression ${text} returned no value`);
+  }
+  return json;
 }
 
 /** JSONata may return sequences (arrays with extra flags), undefined members and functions: keep JSON only. */

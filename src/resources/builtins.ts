@@ -1,6 +1,13 @@
 /** The resources every engine has, whatever it is embedded in. */
+import { createAwsHttpResource, createHttpResource, type HttpResourceOptions } from './http.ts';
 import type { ResourceRegistry } from './registry.ts';
 
-export function registerBuiltinResources(registry: ResourceRegistry): ResourceRegistry {
-  return registry;
+export interface BuiltinOptions {
+  http?: HttpResourceOptions;
+}
+
+export function registerBuiltinResources(registry: ResourceRegistry, options: BuiltinOptions = {}): ResourceRegistry {
+  return registry
+    .register('http:invoke', createHttpResource(options.http))
+    .register('arn:aws:states:::http:invoke', createAwsHttpResource(options.http));
 }

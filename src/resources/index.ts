@@ -1,3 +1,4 @@
 export * from './resource.ts';
 export * from './registry.ts';
 export * from './builtins.ts';
+export * from './http.ts';

@@ -78,36 +78,52 @@ function checkTopLevelFields(scope: StateScope, rule: Record<string, unknown>, p
   }
 }
 
+/** Known fields in the wrong place, and why. */
+const misplaced: Readonly<Record<string, string>> = {
+  Next: 'belongs only on top-level choice rules, not inside And, Or or Not.',
+  Assign: 'belongs only on top-level choice rules, not inside And, Or or Not.',
+  Condition: 'is a JSONata field and this state uses JSONPath; set "QueryLanguage": "JSONata" to use it.',
+  Output: 'is a JSONata field and this state uses JSONPath; set "QueryLanguage": "JSONata" to use it.',
+};
+
+/** Reports keys that are neither fields of this rule nor operators; tells whether one looks like a misspelling. */
+function reportStrangers(scope: StateScope, keys: string[], pointer: string, label: string, own: Set<string>): boolean {
+  let misspelt = false;
+  for (const key of keys) {
+    const at = join(pointer, key);
+    if (misplaced[key]) {
+      reportState(scope, 'FIELD_NOT_ALLOWED', at, `${label}: ${key} ${misplaced[key]}`);
+      continue;
+    }
+    misspelt = true;
+    const hint = didYouMean(key, [...Object.keys(comparisons), ...combinations, ...own]);
+    reportState(scope, 'FIELD_UNKNOWN', at, `${label}: ${quote(key)} is not a choice rule field or operator.${hint}`);
+  }
+  return misspelt;
+}
+
 const checkJsonPathRule: RuleCheck = (scope, value, pointer, label, top) => {
   const rule = asObject(scope, value, pointer, label);
   if (!rule) return;
   const own = new Set(top ? ['Variable', 'Comment', 'Next', 'Assign'] : ['Variable', 'Comment']);
   const operators = Object.keys(rule).filter((key) => key in comparisons || combinations.has(key));
   const strangers = Object.keys(rule).filter((key) => !own.has(key) && !operators.includes(key));
-  for (const key of strangers) {
-    const at = join(pointer, key);
-    if (key === 'Next' || key === 'Assign') {
-      reportState(scope, 'FIELD_NOT_ALLOWED', at, `${label}: ${key} belongs only on top-level choice rules, not inside And, Or or Not.`);
-    } else if (key === 'Condition' || key === 'Output') {
-      reportState(scope, 'FIELD_NOT_ALLOWED', at, `${label}: ${key} is a JSONata field and this state uses JSONPath; set "QueryLanguage": "JSONata" to use it.`);
-    } else {
-      const hint = didYouMean(key, [...Object.keys(comparisons), ...combinations, ...own]);
-      reportState(scope, 'FIELD_UNKNOWN', at, `${label}: ${quote(key)} is not a choice rule field or operator.${hint}`);
-    }
-  }
+  const misspelt = reportStrangers(scope, strangers, pointer, label, own);
   if (top) checkTopLevelFields(scope, rule, pointer, label);
-  // An unknown key is most often a misspelt operator, already reported with a suggestion.
-  const misspelt = strangers.some((key) => !['Next', 'Assign', 'Condition', 'Output'].includes(key));
-  if (operators.length === 0 && !misspelt) {
-    reportState(scope, 'CHOICE_OPERATOR_MISSING', pointer, `${label} has no comparison operator (such as StringEquals or NumericGreaterThan) and no And, Or or Not.`);
+  const [operator, ...extras] = operators;
+  if (operator === undefined) {
+    // A misspelt operator was just reported with a suggestion; saying it is missing would only repeat it.
+    if (!misspelt) reportState(scope, 'CHOICE_OPERATOR_MISSING', pointer, `${label} has no comparison operator (such as StringEquals or NumericGreaterThan) and no And, Or or Not.`);
     return;
   }
-  for (const extra of operators.slice(1)) {
-    reportState(scope, 'CHOICE_OPERATOR_CONFLICT', join(pointer, extra), `${label} has both ${operators[0]} and ${extra}; a rule has exactly one operator (combine rules with And or Or).`);
+  for (const extra of extras) {
+    reportState(scope, 'CHOICE_OPERATOR_CONFLICT', join(pointer, extra), `${label} has both ${operator} and ${extra}; a rule has exactly one operator (combine rules with And or Or).`);
   }
-  const operator = operators[0];
-  if (operator === undefined) return;
-  if (combinations.has(operator)) return checkCombination(scope, rule, pointer, label, operator);
+  if (combinations.has(operator)) checkCombination(scope, rule, pointer, label, operator);
+  else checkComparison(scope, rule, pointer, label, operator);
+};
+
+function checkComparison(scope: StateScope, rule: Record<string, unknown>, pointer: string, label: string, operator: string): void {
   if (rule.Variable === undefined) {
     reportState(scope, 'FIELD_REQUIRED', join(pointer, 'Variable'), `${label} needs Variable: the path of the value that ${operator} compares.`);
   } else {
@@ -118,7 +134,7 @@ const checkJsonPathRule: RuleCheck = (scope, value, pointer, label, top) => {
     const code = finding.code === 'FIELD_TYPE' ? 'CHOICE_OPERAND_INVALID' : finding.code;
     reportState(scope, code, join(pointer, operator), `${label}.${operator} ${finding.message}`);
   }
-};
+}
 
 function checkCombination(scope: StateScope, rule: Record<string, unknown>, pointer: string, label: string, operator: string): void {
   if (rule.Variable !== undefined) {

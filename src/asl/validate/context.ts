@@ -18,6 +18,8 @@ export interface Context {
   readonly statePointers: Map<string, string>;
   /** Every state name of the whole definition, nested ones included, collected before validation starts. */
   readonly allStateNames: ReadonlySet<string>;
+  /** The variables each enclosing machine level assigns, outermost first; pushed and popped while descending. */
+  readonly variableScopes: Array<ReadonlySet<string>>;
   /** Validates a nested state machine (a Parallel branch, a Map's ItemProcessor or Iterator). */
   readonly nested: (value: unknown, pointer: string, kind: MachineKind, label: string) => void;
 }

@@ -22,6 +22,7 @@ export function validateStateMachine(definition: unknown, options: ValidateOptio
     topLanguage: topLanguageOf(definition),
     statePointers: new Map(),
     allStateNames: collectStateNames(definition),
+    variableScopes: [],
     nested: (value, pointer, kind, label) => validateMachine(ctx, value, pointer, kind, label),
   };
   validateMachine(ctx, definition, options.pointer ?? '', 'root', 'The state machine');

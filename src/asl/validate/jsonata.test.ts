@@ -51,8 +51,15 @@ describe('JSONata expressions', () => {
     assert.deepEqual(codesAt(caught, 'Catch/0/Assign/e'), ['JSONATA_INVALID']);
   });
 
-  it('treat strings that are not exactly "{% ... %}" as literals', () => {
-    assert.deepEqual(check({ Type: 'Pass', Output: { a: ' {% not an expression %}', b: '{% x', c: 'x %}' }, End: true }), []);
+  it('treat strings with "{%" or "%}" only inside the text as literals', () => {
+    assert.deepEqual(check({ Type: 'Pass', Output: { a: 'cost: {% x %} each', b: 'x %}', c: '100%' }, End: true }), []);
+  });
+
+  it('reject a string that is an expression only once trimmed, or that opens "{%" and never closes', () => {
+    const problems = check({ Type: 'Pass', Output: { trailing: '{% 1 + 1 %} ', leading: ' {% 1 %}', open: '{% 1 + 1' }, End: true });
+    assert.deepEqual(codesAt(problems, 'Output/trailing'), ['JSONATA_INVALID']);
+    assert.deepEqual(codesAt(problems, 'Output/leading'), ['JSONATA_INVALID']);
+    assert.deepEqual(codesAt(problems, 'Output/open'), ['JSONATA_INVALID']);
   });
 
   it('are not evaluated in JSONPath states, where "{% %}" is plain text', () => {
@@ -64,6 +71,34 @@ describe('JSONata expressions', () => {
     assert.equal(finding?.code, 'JSONATA_INVALID');
     assert.match(finding?.message ?? '', /at character/);
     assert.equal(compileExpression('{% 1 + 2 %}'), undefined);
+  });
+});
+
+describe('the reserved $states variable', () => {
+  it('offers $states.input and $states.context everywhere', () => {
+    const state = { Type: 'Pass', Output: { a: '{% $states.input.a %}', id: '{% $states.context.Execution.Id %}' }, End: true };
+    assert.deepEqual(check(state), []);
+  });
+
+  it('offers $states.result only in Output and Assign of Task, Parallel and Map', () => {
+    const task = { Type: 'Task', Resource: 'r', Output: '{% $states.result %}', Assign: { r: '{% $states.result.x %}' }, End: true };
+    assert.deepEqual(check(task), []);
+    assert.deepEqual(codesAt(check({ Type: 'Pass', Output: '{% $states.result %}', End: true }), 'Output'), ['JSONATA_STATES_UNAVAILABLE']);
+    const args = check({ Type: 'Task', Resource: 'r', Arguments: { x: '{% $states.result %}' }, End: true });
+    assert.deepEqual(codesAt(args, 'Arguments/x'), ['JSONATA_STATES_UNAVAILABLE']);
+  });
+
+  it('offers $states.errorOutput only in the Output and Assign of a catcher', () => {
+    const catcher = { ErrorEquals: ['States.ALL'], Output: '{% $states.errorOutput %}', Assign: { e: '{% $states.errorOutput.Error %}' }, Next: 'Handler' };
+    assert.deepEqual(check({ Type: 'Task', Resource: 'r', Catch: [catcher], End: true }), []);
+    const outside = check({ Type: 'Task', Resource: 'r', Output: '{% $states.errorOutput %}', End: true });
+    assert.deepEqual(codesAt(outside, 'Output'), ['JSONATA_STATES_UNAVAILABLE']);
+    const result = check({ Type: 'Task', Resource: 'r', Catch: [{ ...catcher, Output: '{% $states.result %}' }], End: true });
+    assert.deepEqual(codesAt(result, 'Catch/0/Output'), ['JSONATA_STATES_UNAVAILABLE']);
+  });
+
+  it('has no other members', () => {
+    assert.deepEqual(codesAt(check({ Type: 'Pass', Output: '{% $states.inputs %}', End: true }), 'Output'), ['JSONATA_STATES_UNAVAILABLE']);
   });
 });
 

@@ -70,6 +70,9 @@ export const checkItemBatcher: FieldCheck = (scope, value, pointer) => {
   if (allowed.includes('BatchInput') && !expressions) {
     checkPayloadTemplate(scope, record.BatchInput, join(pointer, 'BatchInput'), 'ItemBatcher.BatchInput');
   }
+  if (!batcherExclusive.flat().some((limit) => limit in record)) {
+    reportState(scope, 'FIELD_REQUIRED', pointer, 'ItemBatcher needs a batch limit: MaxItemsPerBatch, MaxInputBytesPerBatch or one of their Path forms.');
+  }
   for (const [a, b] of batcherExclusive) {
     if (a in record && b in record) {
       reportState(scope, 'FIELDS_CONFLICT', join(pointer, b), `ItemBatcher has both ${a} and ${b}; use one of them.`);

@@ -2,8 +2,8 @@
  * A workflow's `parameters` is a JSON Schema of its input. Loading the file only proves the schema is
  * usable: it must be valid against its meta-schema and compile. The draft follows `$schema` (2020-12 and
  * 2019-09 are recognised, anything else is read as draft-07, Ajv's default). Ajv's strict mode is on, so a
- * misspelt keyword such as "requird" is reported rather than silently ignored; `format` is not enforced
- * because no format plugin is installed.
+ * misspelt keyword such as "requird" is reported rather than silently ignored (OpenAPI's "example" is
+ * accepted as an annotation); `format` is not enforced because no format plugin is installed.
  */
 import { Ajv } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -16,9 +16,10 @@ import { pointerTokens } from '../source.ts';
 function createAjv(schema: Record<string, unknown>): Ajv {
   const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
   const options = { allErrors: true, logger: false as const, validateFormats: false };
-  if (declared.includes('2020-12')) return new Ajv2020(options);
-  if (declared.includes('2019-09')) return new Ajv2019(options);
-  return new Ajv(options);
+  const ajv = declared.includes('2020-12') ? new Ajv2020(options) : declared.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
+  // OpenAPI's singular "example" is common in schemas copied from API docs; it is an annotation, not a typo.
+  ajv.addKeyword('example');
+  return ajv;
 }
 
 export function checkParametersSchema(schema: unknown, pointer: string): Problem[] {

@@ -90,6 +90,11 @@ describe('payload templates (keys ending in ".$")', () => {
     assert.deepEqual(codesAt(problems, 'Assign/count.$'), ['PATH_INVALID']);
   });
 
+  it('reject a field written both with and without ".$"', () => {
+    const problems = check({ Type: 'Pass', Parameters: { a: 1, 'a.$': '$.x' }, End: true });
+    assert.deepEqual(codesAt(problems, 'Parameters/a.$'), ['PAYLOAD_DUPLICATE_FIELD']);
+  });
+
   it('require ResultSelector to be an object', () => {
     assert.deepEqual(codesAt(check({ Type: 'Task', Resource: 'r', ResultSelector: '$.x', End: true }), 'ResultSelector'), ['FIELD_TYPE']);
   });

@@ -69,8 +69,14 @@ export function checkPayloadTemplate(scope: StateScope, value: unknown, pointer:
     return;
   }
   if (typeof value !== 'object' || value === null) return;
+  const names = new Set<string>();
   for (const [key, inner] of Object.entries(value)) {
     const at = join(pointer, key);
+    const name = key.endsWith('.$') ? key.slice(0, -2) : key;
+    if (names.has(name)) {
+      reportState(scope, 'PAYLOAD_DUPLICATE_FIELD', at, `in ${field}, ${quote(name)} is written twice (with and without ".$"); the result would have the field twice.`);
+    }
+    names.add(name);
     if (!key.endsWith('.$')) {
       checkPayloadTemplate(scope, inner, at, field);
       continue;

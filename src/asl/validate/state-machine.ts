@@ -8,6 +8,7 @@ import { machineFields } from './fields.ts';
 import { checkProcessorConfig } from './nested.ts';
 import { validateState } from './states.ts';
 import { checkTransitions } from './transitions.ts';
+import { assignedVariables, checkVariableScopes } from './variables.ts';
 import { checkEnum, checkNumber, checkObject, checkString, type Finding } from './values.ts';
 
 /** The spec caps state names at 80 Unicode characters. */
@@ -55,7 +56,11 @@ export function validateMachine(ctx: Context, value: unknown, pointer: string, k
     say('START_AT_UNKNOWN', join(pointer, 'StartAt'), `StartAt names ${quote(startAt)}, which is not a state in States.${didYouMean(startAt, Object.keys(record))}`);
   }
   for (const name of Object.keys(record)) registerName(ctx, name, join(statesPointer, name));
+  const assignments = assignedVariables(record, statesPointer);
+  checkVariableScopes(ctx, assignments);
+  ctx.variableScopes.push(new Set(assignments.map((a) => a.name)));
   for (const [name, state] of Object.entries(record)) validateState(ctx, name, join(statesPointer, name), state);
+  ctx.variableScopes.pop();
   checkTransitions(ctx, record, statesPointer, startAt);
 }
 

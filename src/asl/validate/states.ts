@@ -9,7 +9,7 @@ import { checkFields } from './check-fields.ts';
 import { checkChoices } from './choice.ts';
 import { simpleFieldChecks, type FieldCheck } from './field-checks.ts';
 import { exclusiveFields, hasTransition, knownStateFields, requiredFields, stateFields, stateTypes } from './fields.ts';
-import { checkJsonataValue } from './jsonata.ts';
+import { checkJsonataFields } from './jsonata.ts';
 import { checkBranches, checkItemBatcher, checkItemProcessor, checkIterator } from './nested.ts';
 import { checkCatch, checkRetry } from './retry-catch.ts';
 
@@ -23,9 +23,6 @@ const fieldChecks: Readonly<Record<string, FieldCheck>> = {
   Retry: checkRetry,
   Catch: checkCatch,
 };
-
-/** Fields whose value is a whole state machine, validated on its own (not walked as JSONata of this state). */
-const nestedMachineFields = new Set(['Branches', 'ItemProcessor', 'Iterator']);
 
 /** Rules that look at several fields of one state type at once. */
 const typeRules: Readonly<Partial<Record<StateType, (scope: StateScope) => void>>> = {
@@ -56,11 +53,7 @@ export function validateState(ctx: Context, name: string, pointer: string, value
   checkExclusive(scope, type);
   checkTransition(scope, type);
   typeRules[type]?.(scope);
-  if (language === 'JSONata') {
-    for (const field of allowed) {
-      if (!nestedMachineFields.has(field) && field !== 'Comment') checkJsonataValue(scope, state[field], join(pointer, field), field);
-    }
-  }
+  if (language === 'JSONata') checkJsonataFields(scope, type, allowed);
 }
 
 function stateTypeOf(ctx: Context, name: string, pointer: string, type: unknown): StateType | undefined {

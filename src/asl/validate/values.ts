@@ -10,7 +10,7 @@ export interface Finding {
 }
 
 /** A JSONata expression as ASL writes it: the whole string is `{% ... %}`. */
-export function isExpression(value: unknown): value is string {
+export function isExpression(value: unknown): boolean {
   return typeof value === 'string' && value.length >= 4 && value.startsWith('{%') && value.endsWith('%}');
 }
 

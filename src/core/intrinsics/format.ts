@@ -40,9 +40,13 @@ function placeholdersOf(template: string, call: IntrinsicCall): number[] {
 }
 
 /**
- * Strings go in as they are; every other value as compact JSON (`42`, `true`, `null`, `{"a":1}`).
- * The AWS guide does not say how objects and arrays are rendered; JSON keeps them readable and lossless.
+ * Strings go in as they are; numbers, booleans and null as JSON (`42`, `true`, `null`). Objects and
+ * arrays are refused: the AWS guide allows only those scalar types as Format arguments.
  */
 function render(value: Json): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    throw intrinsicFailure(name, `a value to format must be a string, number, boolean or null, not ${Array.isArray(value) ? 'an array' : 'an object'}`);
+  }
+  return JSON.stringify(value);
 }

@@ -3,7 +3,7 @@ import type { Json } from '../../shared/index.ts';
 import { firstMatchingRule } from '../choice.ts';
 import { StatesError } from '../failure.ts';
 import { applyInputPath, applyOutputPath, assignJsonata, assignJsonPath, mergeAssign } from '../io.ts';
-import { requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import type { Outcome } from '../outcome.ts';
 import type { Turn } from '../turn.ts';
 import type { StateHandler } from './handler.ts';
@@ -16,7 +16,7 @@ async function runJsonata(turn: Turn, state: ChoiceState, raw: Json): Promise<Ou
   const scope = turn.jsonataScope({ input: raw });
   let rule: ChoiceRule | undefined;
   for (const candidate of state.Choices) {
-    const value = await requireJsonata(candidate.Condition as Json, scope, 'Condition');
+    const value = await evaluateJsonata(candidate.Condition as Json, scope, 'Condition');
     if (typeof value !== 'boolean') {
       throw new StatesError('States.QueryEvaluationError', `Condition must evaluate to a boolean, got ${JSON.stringify(value)}`);
     }
@@ -32,7 +32,7 @@ async function runJsonata(turn: Turn, state: ChoiceState, raw: Json): Promise<Ou
     await assignJsonata(turn, rule?.Assign, { input: raw }),
   );
   const outputTemplate = rule?.Output !== undefined ? rule.Output : state.Output;
-  const output = outputTemplate === undefined ? raw : await requireJsonata(outputTemplate as Json, scope, 'Output');
+  const output = outputTemplate === undefined ? raw : await evaluateJsonata(outputTemplate as Json, scope, 'Output');
   return { kind: 'transition', output, next, assign };
 }
 

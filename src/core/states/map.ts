@@ -2,7 +2,7 @@ import type { ItemBatcher, MapState } from '../../asl/index.ts';
 import { jsonByteSize, type Json, type JsonObject } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';
 import { applyInputPath, numberField } from '../io.ts';
-import { evaluateJsonata, requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import { childMachineIds } from '../machine.ts';
 import { requirePath } from '../paths.ts';
 import { applyTemplate } from '../template.ts';
@@ -15,7 +15,7 @@ async function selectItems(turn: Turn, state: MapState, raw: Json, effective: Js
     turn.language(state) === 'JSONata'
       ? state.Items === undefined
         ? raw
-        : await requireJsonata(state.Items, turn.jsonataScope({ input: raw }), 'Items')
+        : await evaluateJsonata(state.Items, turn.jsonataScope({ input: raw }), 'Items')
       : state.ItemsPath === undefined
         ? effective
         : requirePath(state.ItemsPath, turn.roots(effective), 'States.Runtime', 'ItemsPath');
@@ -35,7 +35,7 @@ async function selectInputs(turn: Turn, state: MapState, raw: Json, effective: J
     const extra = { Map: { Item: { Index: index, Value: items[index] } } };
     inputs.push(
       turn.language(state) === 'JSONata'
-        ? await requireJsonata(selector, turn.jsonataScope({ input: raw }, extra), 'ItemSelector')
+        ? await evaluateJsonata(selector, turn.jsonataScope({ input: raw }, extra), 'ItemSelector')
         : applyTemplate(selector, turn.templateScope(effective, extra)),
     );
   }

@@ -1,7 +1,7 @@
 import type { ParallelState } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { applyInputPath } from '../io.ts';
-import { requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import { childMachineIds } from '../machine.ts';
 import { applyTemplate } from '../template.ts';
 import type { StateHandler } from './handler.ts';
@@ -13,7 +13,7 @@ export const parallel: StateHandler<ParallelState> = {
     let input: Json;
     let effective = raw;
     if (turn.language(state) === 'JSONata') {
-      input = state.Arguments === undefined ? raw : await requireJsonata(state.Arguments, turn.jsonataScope({ input: raw }), 'Arguments');
+      input = state.Arguments === undefined ? raw : await evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }), 'Arguments');
     } else {
       effective = applyInputPath(turn, state, raw);
       input = state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective));

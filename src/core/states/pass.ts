@@ -1,5 +1,5 @@
 import type { PassState } from '../../asl/index.ts';
-import { requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import { applyInputPath, applyOutputPath, applyResultPath, assignJsonata, assignJsonPath } from '../io.ts';
 import { applyTemplate } from '../template.ts';
 import type { StateHandler } from './handler.ts';
@@ -10,7 +10,7 @@ export const pass: StateHandler<PassState> = {
     const next = state.Next ?? null;
     if (turn.language(state) === 'JSONata') {
       const assign = await assignJsonata(turn, state.Assign, { input: raw });
-      const output = state.Output === undefined ? raw : await requireJsonata(state.Output, turn.jsonataScope({ input: raw }), 'Output');
+      const output = state.Output === undefined ? raw : await evaluateJsonata(state.Output, turn.jsonataScope({ input: raw }), 'Output');
       return { kind: 'transition', output, next, assign };
     }
     const effective = applyInputPath(turn, state, raw);

@@ -1,7 +1,7 @@
 import type { TaskState } from '../../asl/index.ts';
 import { jsonByteSize, type Json } from '../../shared/index.ts';
 import { applyInputPath, finishWithResult, numberField } from '../io.ts';
-import { requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import { maxPayloadBytes } from '../limits.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import { applyTemplate } from '../template.ts';
@@ -29,7 +29,7 @@ export const task: StateHandler<TaskState> = {
     let input: Json;
     let effective = raw;
     if (turn.language(state) === 'JSONata') {
-      input = state.Arguments === undefined ? raw : await requireJsonata(state.Arguments, turn.jsonataScope({ input: raw }, extra), 'Arguments');
+      input = state.Arguments === undefined ? raw : await evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }, extra), 'Arguments');
     } else {
       effective = applyInputPath(turn, state, raw);
       input = state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective, extra));

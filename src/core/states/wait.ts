@@ -2,7 +2,7 @@ import type { WaitState } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';
 import { applyInputPath, applyOutputPath, assignJsonata, assignJsonPath, numberField } from '../io.ts';
-import { requireJsonata } from '../jsonata.ts';
+import { evaluateJsonata } from '../jsonata.ts';
 import { requirePath } from '../paths.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import { parseTimestamp } from '../timestamp.ts';
@@ -13,7 +13,7 @@ async function timestampField(turn: Turn, state: WaitState, raw: Json, effective
   let value: Json;
   let error = 'States.Runtime';
   if (state.Timestamp !== undefined && turn.language(state) === 'JSONata') {
-    value = await requireJsonata(state.Timestamp, turn.jsonataScope({ input: raw }), 'Timestamp');
+    value = await evaluateJsonata(state.Timestamp, turn.jsonataScope({ input: raw }), 'Timestamp');
     error = 'States.QueryEvaluationError';
   } else if (state.Timestamp !== undefined) value = state.Timestamp;
   else if (state.TimestampPath !== undefined) value = requirePath(state.TimestampPath, turn.roots(effective), 'States.Runtime', 'TimestampPath');
@@ -34,7 +34,7 @@ export const wait: StateHandler<WaitState> = {
     let assign;
     if (jsonata) {
       assign = await assignJsonata(turn, state.Assign, { input: raw });
-      output = state.Output === undefined ? raw : await requireJsonata(state.Output, turn.jsonataScope({ input: raw }), 'Output');
+      output = state.Output === undefined ? raw : await evaluateJsonata(state.Output, turn.jsonataScope({ input: raw }), 'Output');
     } else {
       assign = assignJsonPath(turn, state.Assign, effective);
       output = applyOutputPath(turn, state, effective);
