@@ -53,3 +53,4 @@ export function formatProblems(problems: Problem[]): string {
     })
     .join('\n');
 }
+export { compileParametersSchema } from './validate/parameters-schema.ts';

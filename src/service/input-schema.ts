@@ -1,17 +1,10 @@
 /** A workflow's `parameters` JSON Schema, checked before any start, with every bad field named. */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { compileParametersSchema } from '../asl/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<JsonObject, ValidateFunction>();
 
 export function checkInput(schema: JsonObject | null, input: Json, workflow: string): void {
   if (!schema) return;
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
+  const validate = compileParametersSchema(schema);
   if (validate(input)) return;
   const problems = (validate.errors ?? []).map((e) => ({
     pointer: e.instancePath,

@@ -8,7 +8,7 @@
 import { Ajv } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../problems.ts';
 import { join } from './context.ts';
 import { pointerTokens } from '../source.ts';
@@ -20,6 +20,21 @@ function createAjv(schema: Record<string, unknown>): Ajv {
   // OpenAPI's singular "example" is common in schemas copied from API docs; it is an annotation, not a typo.
   ajv.addKeyword('example');
   return ajv;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/**
+ * The validator of a schema that passed checkParametersSchema, with the same Ajv set-up, so that a schema
+ * that loads is read the same way when an input is checked at start. Compiled once per schema object.
+ */
+export function compileParametersSchema(schema: Record<string, unknown>): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = createAjv(schema).compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
 }
 
 export function checkParametersSchema(schema: unknown, pointer: string): Problem[] {
