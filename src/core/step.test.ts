@@ -274,3 +274,23 @@ describe('snapshots', () => {
     assert.deepEqual(end.output, [{ total: 4 }, 2]);
   });
 });
+
+describe('unsupported Map features', () => {
+  it('fails a Map with an ItemReader with States.ItemReaderFailed, which Catch can handle', async () => {
+    const result = await start({
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: { Bucket: 'b', Key: 'k' } },
+          ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } },
+          Catch: [{ ErrorEquals: ['States.ItemReaderFailed'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    });
+    assert.equal(result.snapshot.status, 'SUCCEEDED');
+    assert.equal((result.snapshot.output as { Error: string }).Error, 'States.ItemReaderFailed');
+  });
+});

@@ -77,6 +77,12 @@ async function batch(turn: Turn, state: MapState, raw: Json, effective: Json, in
 
 export const map: StateHandler<MapState> = {
   async run(turn, state, name) {
+    if (state.ItemReader !== undefined) {
+      throw new StatesError('States.ItemReaderFailed', 'ItemReader reads from Amazon S3, which Nightshift does not support; fetch the items with a Task and use ItemsPath or Items');
+    }
+    if (state.ResultWriter !== undefined) {
+      throw new StatesError('States.ResultWriterFailed', 'ResultWriter writes to Amazon S3, which Nightshift does not support');
+    }
     const raw = turn.snap.stateInput;
     const effective = turn.language(state) === 'JSONata' ? raw : applyInputPath(turn, state, raw);
     const items = await selectItems(turn, state, raw, effective);
