@@ -4,3 +4,4 @@ export { StatesError, statesErrorNames, type Failure } from './failure.ts';
 export type * from './model.ts';
 export { maxPayloadBytes } from './limits.ts';
 export type { HashAlgorithm } from './intrinsics/index.ts';
+export { failedChildResult } from './states/children.ts';

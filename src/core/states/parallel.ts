@@ -27,7 +27,6 @@ export const parallel: StateHandler<ParallelState> = {
       maxConcurrency: 0,
       toleratedCount: null,
       toleratedPercentage: null,
-      effectiveInput: effective,
     });
   },
   resume: resumeFanOut,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
-import { compileMachine, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
+import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
 import { failureOf, type ResourceRegistry } from '../../resources/index.ts';
 import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
@@ -42,9 +42,18 @@ interface Thread {
   queue: StepEvent[];
   busy: boolean;
   parent: { thread: Thread; groupId: string; index: number } | null;
-  groups: Map<string, Thread[]>;
+  groups: Map<string, Group>;
   invocations: Map<string, { controller: AbortController; token: string | null }>;
   done: boolean;
+}
+
+/** A fan-out of one thread: its children's inputs, the threads started, and the results by index. */
+interface Group {
+  machineIds: string[];
+  inputs: Json[];
+  outerVars: JsonObject;
+  results: Json[];
+  threads: Thread[];
 }
 
 interface Execution {
@@ -190,10 +199,21 @@ export class MemoryRunner {
         );
       case 'cancelTimer':
         return this.timers.cancel(`${thread.id}#${command.timerId}`);
+      case 'createChildren': {
+        const { machineIds, inputs, outerVars } = command;
+        thread.groups.set(command.groupId, { machineIds, inputs, outerVars, results: new Array(inputs.length).fill(null), threads: [] });
+        return;
+      }
       case 'startChildren':
         return this.startChildren(thread, command);
+      case 'collectResults': {
+        const group = thread.groups.get(command.groupId);
+        thread.groups.delete(command.groupId);
+        this.deliver(thread, { type: 'childrenCollected', groupId: command.groupId, results: group?.results ?? [] });
+        return;
+      }
       case 'cancelChildren': {
-        for (const child of thread.groups.get(command.groupId) ?? []) {
+        for (const child of thread.groups.get(command.groupId)?.threads ?? []) {
           child.parent = null;
           this.deliver(child, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' });
         }
@@ -214,14 +234,15 @@ export class MemoryRunner {
   }
 
   private startChildren(thread: Thread, command: Extract<Command, { type: 'startChildren' }>): void {
-    const group = thread.groups.get(command.groupId) ?? [];
-    thread.groups.set(command.groupId, group);
+    const group = thread.groups.get(command.groupId);
+    if (!group) return;
     const context = (thread.snapshot as Snapshot).context;
-    for (const child of command.children) {
-      const id = `${thread.id}/${command.groupId}.${child.index}`;
-      const childThread = this.thread(id, thread.execution, { thread, groupId: command.groupId, index: child.index });
-      group.push(childThread);
-      this.deliver(childThread, { type: 'start', machineId: child.machineId, input: child.input, context, outerVars: command.outerVars as JsonObject });
+    for (let index = command.from; index < command.from + command.count; index++) {
+      const id = `${thread.id}/${command.groupId}.${index}`;
+      const child = this.thread(id, thread.execution, { thread, groupId: command.groupId, index });
+      group.threads.push(child);
+      const machineId = group.machineIds.length === 1 ? group.machineIds[0] : group.machineIds[index];
+      this.deliver(child, { type: 'start', machineId, input: group.inputs[index], context, outerVars: group.outerVars });
     }
   }
 
@@ -281,9 +302,11 @@ export class MemoryRunner {
     thread.invocations.clear();
     const parent = thread.parent;
     if (parent) {
+      const group = parent.thread.groups.get(parent.groupId);
+      if (group) group.results[parent.index] = command.type === 'complete' ? command.output : failedChildResult(command.error, command.cause);
       const event: StepEvent =
         command.type === 'complete'
-          ? { type: 'childSucceeded', groupId: parent.groupId, index: parent.index, output: command.output }
+          ? { type: 'childSucceeded', groupId: parent.groupId, index: parent.index }
           : { type: 'childFailed', groupId: parent.groupId, index: parent.index, error: command.error, cause: command.cause };
       this.deliver(parent.thread, event);
       return;

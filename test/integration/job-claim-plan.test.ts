@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { claimDueJobs, completeJobs, enqueueJobs, type NewJob, type Queryable } from '../../src/store/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// PERFORMANCE.md lesson 4: a peer's claim query scanned ~500 000 rows per call after a burst into
+// a table whose statistics still said "empty". The claim must use jobs_claim_idx whatever the
+// statistics say, and read about as many index entries as it takes jobs.
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+function scansOfJobs(node: PlanNode, found: PlanNode[] = []): PlanNode[] {
+  if (node['Relation Name'] === 'jobs' && node['Node Type'].endsWith('Scan')) found.push(node);
+  for (const child of node.Plans ?? []) scansOfJobs(child, found);
+  return found;
+}
+
+async function plan(sql: Queryable, options: string, statement: string, parameters: never[]): Promise<PlanNode> {
+  const [row] = await sql.unsafe(`explain (${options}, format json) ${statement}`, parameters);
+  return (row['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan;
+}
+
+function assertUsesClaimIndex(root: PlanNode): void {
+  const scans = scansOfJobs(root);
+  for (const scan of scans) {
+    assert.match(scan['Node Type'], /^Index( Only)? Scan$/, `no ${scan['Node Type']} on jobs`);
+    assert.ok(
+      ['jobs_claim_idx', 'jobs_lease_expires_at_idx', 'jobs_pkey'].includes(scan['Index Name'] ?? ''),
+      `unexpected index ${scan['Index Name']}`,
+    );
+  }
+  assert.ok(scans.some((scan) => scan['Index Name'] === 'jobs_claim_idx'));
+}
+
+describe('claim plan after a burst', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    await db.drop();
+  });
+
+  it('claims a burst of 50 000 jobs into a freshly analysed empty table through jobs_claim_idx', async () => {
+    const { sql } = db;
+    await sql.unsafe('alter table nightshift.jobs set (autovacuum_enabled = false)');
+    await sql.unsafe('analyze nightshift.jobs');
+    const now = new Date('2030-01-01T00:00:00.000Z');
+    const burst: NewJob[] = Array.from({ length: 50_000 }, (_, i) => ({
+      kind: 'step',
+      runAt: new Date(now.getTime() - 60_000 + i),
+      payload: { i },
+    }));
+    // Timers due later, at the same and at a higher priority: a claim must not read them.
+    const timers: NewJob[] = Array.from({ length: 5_000 }, (_, i) => ({
+      kind: 'timer',
+      runAt: new Date(now.getTime() + 3_600_000 + i),
+      priority: i % 2,
+    }));
+    await enqueueJobs(sql, burst);
+    await enqueueJobs(sql, timers);
+    const [{ reltuples }] = await sql.unsafe(
+      "select reltuples from pg_class where oid = 'nightshift.jobs'::regclass",
+    );
+    assert.equal(reltuples, 0, 'statistics still describe an empty table');
+
+    let captured: { statement: string; parameters: never[] } | undefined;
+    sql.options.debug = (_connection, statement, parameters) => {
+      captured ??= { statement, parameters: parameters as never[] };
+    };
+    const first = await claimDueJobs(sql, { workerId: 'w', now, limit: 100, leaseMs: 60_000 });
+    sql.options.debug = false;
+    assert.equal(first.length, 100);
+    assert.ok(captured);
+    const { statement, parameters } = captured;
+
+    assertUsesClaimIndex(await plan(sql, 'costs off', statement, parameters));
+    await sql.begin(async (tx) => {
+      await tx.unsafe('set local plan_cache_mode = force_generic_plan');
+      assertUsesClaimIndex(await plan(tx, 'costs off', statement, parameters));
+    });
+
+    await sql
+      .begin(async (tx) => {
+        const analysed = await plan(tx, 'analyze, costs off, timing off', statement, parameters);
+        const read = scansOfJobs(analysed)
+          .filter((scan) => scan['Index Name'] === 'jobs_claim_idx')
+          .reduce((sum, scan) => sum + (scan['Actual Rows'] ?? 0) * (scan['Actual Loops'] ?? 1), 0);
+        assert.ok(read <= 100 + 10, `read ${read} entries of jobs_claim_idx to claim 100 jobs`);
+        throw new Error('rollback');
+      })
+      .catch((error: Error) => assert.equal(error.message, 'rollback'));
+
+    let claimed = first.length;
+    await completeJobs(sql, 'w', first.map((job) => job.id));
+    for (;;) {
+      const jobs = await claimDueJobs(sql, { workerId: 'w', now, limit: 1_000, leaseMs: 60_000 });
+      if (jobs.length === 0) break;
+      assert.ok(jobs.every((job) => job.kind === 'step'));
+      claimed += (await completeJobs(sql, 'w', jobs.map((job) => job.id))).length;
+    }
+    assert.equal(claimed, 50_000);
+  });
+});
