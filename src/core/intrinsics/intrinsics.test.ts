@@ -114,13 +114,14 @@ describe('States.Format', () => {
     assert.equal(run("States.Format('plain')"), 'plain');
   });
 
-  it('inserts strings raw and other values as JSON', () => {
-    const input = { o: { a: 1, b: [true] }, l: [1, 'x'] };
-    assert.equal(
-      run("States.Format('{}|{}|{}|{}|{}|{}', 'text', 42, 1.5, false, null, $.o)", input),
-      'text|42|1.5|false|null|{"a":1,"b":[true]}',
-    );
-    assert.equal(run("States.Format('{}', $.l)", input), '[1,"x"]');
+  it('inserts strings raw and numbers, booleans and null as JSON', () => {
+    assert.equal(run("States.Format('{}|{}|{}|{}|{}', 'text', 42, 1.5, false, null)"), 'text|42|1.5|false|null');
+  });
+
+  it('refuses objects and arrays as values with States.IntrinsicFailure', () => {
+    const input = { o: { a: 1 }, l: [1, 'x'] };
+    assert.throws(() => run("States.Format('{}', $.o)", input), { error: 'States.IntrinsicFailure' });
+    assert.throws(() => run("States.Format('{}', $.l)", input), { error: 'States.IntrinsicFailure' });
   });
 
   it('leaves escaped braces in a literal template as text', () => {
