@@ -73,6 +73,8 @@ export interface Snapshot {
   attempt: number;
   /** Retries used, per Retrier of the current state. */
   retryCounts: number[];
+  /** How many times each state was entered in this thread: tells a loop's passes apart. */
+  entries: Record<string, number>;
   vars: JsonObject;
   /** Variables of enclosing scopes, read-only here. */
   outerVars: JsonObject;
@@ -97,7 +99,9 @@ export type StepEvent =
   | { type: 'childFailed'; groupId: string; index: number; error: string; cause?: string }
   /** The answer to `collectResults`: every child's output by index ({Error, Cause} for a tolerated failure). */
   | { type: 'childrenCollected'; groupId: string; results: Json[] }
-  | { type: 'stop'; error?: string; cause?: string };
+  | { type: 'stop'; error?: string; cause?: string }
+  /** Resume a FAILED, TIMED_OUT or ABORTED machine at the state where it ended (Step Functions' redrive). */
+  | { type: 'redrive' };
 
 
 export type TimerPurpose = 'wait' | 'retry' | 'timeout' | 'heartbeat' | 'execution-timeout';
@@ -109,6 +113,8 @@ export type Command =
       resource: string;
       input: Json;
       stateName: string;
+      /** 0 on the first entry of the state in this thread, 1 on the next (a loop), ... */
+      entry: number;
       attempt: number;
       timeoutSeconds: number | null;
       heartbeatSeconds: number | null;

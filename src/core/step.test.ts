@@ -306,3 +306,30 @@ describe('unsupported Map features', () => {
     assert.equal((result.snapshot.output as { Error: string }).Error, 'States.ItemReaderFailed');
   });
 });
+
+describe('redrive', () => {
+  it('runs a failed execution again from the failed state, keeping what ran before', async () => {
+    const m = machine({
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Result: 1, ResultPath: '$.a', Next: 'T' }, T: { Type: 'Task', Resource: 'r', End: true } },
+    });
+    const first = await step(m, null, { type: 'start', input: {}, context }, env());
+    const [invoke] = only(first, 'invoke');
+    const failed = await step(m, first.snapshot, { type: 'taskFailed', invocationId: invoke.invocationId, error: 'Boom' }, env());
+    assert.equal(failed.snapshot.status, 'FAILED');
+    const again = await step(m, failed.snapshot, { type: 'redrive' }, env());
+    assert.equal(again.snapshot.status, 'RUNNING');
+    assert.equal(again.snapshot.context.Execution.RedriveCount, 1);
+    assert.deepEqual(again.events.map((e) => e.type), ['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled']);
+    const [retry] = only(again, 'invoke');
+    assert.deepEqual(retry.input, { a: 1 });
+    const done = await step(m, again.snapshot, { type: 'taskSucceeded', invocationId: retry.invocationId, output: 'ok' }, env());
+    assert.equal(done.snapshot.status, 'SUCCEEDED');
+  });
+
+  it('leaves a succeeded execution as it is', async () => {
+    const done = await start({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
+    const again = await step(machine({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }), done.snapshot, { type: 'redrive' }, env());
+    assert.deepEqual(again.commands, []);
+  });
+});

@@ -18,6 +18,7 @@ import { Turn } from './turn.ts';
 export async function step(machine: Machine, snapshot: Snapshot | null, event: StepEvent, env: StepEnv): Promise<StepResult> {
   if (event.type === 'start') return start(machine, event, env);
   if (!snapshot) throw new Error(`step: a '${event.type}' event needs a snapshot`);
+  if (event.type === 'redrive') return redrive(machine, snapshot, env);
   if (snapshot.status !== 'RUNNING') return { snapshot, events: [], commands: [] };
   const turn = new Turn(machine, { ...snapshot }, env);
   await drive(turn, await dispatch(turn, event));
@@ -34,6 +35,7 @@ async function start(machine: Machine, event: Extract<StepEvent, { type: 'start'
     enteredAt: env.now,
     attempt: 0,
     retryCounts: [],
+    entries: {},
     vars: {},
     outerVars: event.outerVars ?? {},
     context: event.context,
@@ -53,6 +55,31 @@ async function start(machine: Machine, event: Extract<StepEvent, { type: 'start'
     }
     await drive(turn, await enter(turn, turn.sub.StartAt, event.input));
   }
+  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+}
+
+/**
+ * Redrive: the machine runs again from the state where it stopped, with that state's input; what
+ * ran before is kept. A Parallel or Map state runs all its branches again.
+ */
+async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Promise<StepResult> {
+  if (snapshot.status === 'RUNNING' || snapshot.status === 'SUCCEEDED' || snapshot.stateName === null) {
+    return { snapshot, events: [], commands: [] };
+  }
+  const context = { ...snapshot.context, Execution: { ...snapshot.context.Execution, RedriveCount: snapshot.context.Execution.RedriveCount + 1 } };
+  // The attempt goes on counting, so the redriven call gets an idempotency key of its own.
+  const snap: Snapshot = { ...snapshot, status: 'RUNNING', context, pending: null, attempt: snapshot.attempt + 1, retryCounts: [] };
+  delete snap.error;
+  delete snap.cause;
+  const turn = new Turn(machine, snap, env);
+  turn.record('ExecutionRedriven', null, { redriveCount: context.Execution.RedriveCount });
+  if (snap.machineId === '' && machine.timeoutSeconds !== null) {
+    snap.executionTimer = turn.nextId('t');
+    turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });
+  }
+  const name = snap.stateName as string;
+  turn.record(`${turn.state(name).Type}StateEntered`, name, { input: snap.stateInput });
+  await drive(turn, await run(turn));
   return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
 }
 
@@ -93,6 +120,7 @@ async function enter(turn: Turn, name: string, input: Json): Promise<Outcome> {
   snap.enteredAt = turn.env.now;
   snap.attempt = 0;
   snap.retryCounts = [];
+  snap.entries = { ...snap.entries, [name]: (snap.entries[name] ?? 0) + 1 };
   turn.record(`${state.Type}StateEntered`, name, { input });
   return run(turn);
 }

@@ -10,7 +10,7 @@ export interface InvocationContext {
   stateName: string;
   /** 0 for the first attempt of this state, 1 for the first retry, ... */
   attempt: number;
-  /** `<execution>:<state>:<attempt>`: the same for a repeated delivery of one attempt. */
+  /** `<execution>:<state>:<attempt>` (see idempotencyKeyOf): the same for a repeated delivery of one attempt. */
   idempotencyKey: string;
   /** Set when the Task's Resource ends in `.waitForTaskToken`: the execution waits for it, not for the result. */
   taskToken: string | null;
@@ -23,6 +23,15 @@ export interface InvocationContext {
 }
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;
+
+/**
+ * `<execution>:<state>:<attempt>`; a state entered again in a loop adds its pass number
+ * (`<execution>:<state>#<pass>:<attempt>`), so that no two calls share a key and a repeated
+ * delivery of one call always has the same.
+ */
+export function idempotencyKeyOf(executionId: string, stateName: string, entry: number, attempt: number): string {
+  return entry === 0 ? `${executionId}:${stateName}:${attempt}` : `${executionId}:${stateName}#${entry}:${attempt}`;
+}
 
 /** A resource's way to fail with a chosen ASL error name, which Retry and Catch can match. */
 export class TaskFailure extends Error {

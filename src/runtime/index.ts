@@ -1,1 +1,2 @@
 export { MemoryRunner, type MemoryRunnerOptions, type ExecutionResult, type StartOptions } from './memory/runner.ts';
+export { DurableRuntime, type DurableRuntimeOptions } from './durable/runtime.ts';

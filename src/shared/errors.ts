@@ -14,6 +14,10 @@ export const errorCodes = {
   UNAUTHORIZED: { http: 401, exit: 4 },
   FORBIDDEN: { http: 403, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },
+  EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },
+  TASK_TOKEN_NOT_FOUND: { http: 404, exit: 3 },
+  TASK_TOKEN_USED: { http: 409, exit: 5 },
+  TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;

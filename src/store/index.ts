@@ -16,3 +16,8 @@ export {
   releaseJobs,
 } from './jobs.ts';
 export type { ClaimedJob, ClaimOptions, NewJob } from './jobs.ts';
+export { deleteJobsByKey, holdsJob } from './jobs.ts';
+export * from './workflows.ts';
+export * from './executions.ts';
+export * from './history.ts';
+export * from './task-tokens.ts';

@@ -301,3 +301,18 @@ function toClaimedJob(row: JobRow): ClaimedJob {
 function byPriorityThenRunAt(a: ClaimedJob, b: ClaimedJob): number {
   return b.priority - a.priority || a.runAt.getTime() - b.runAt.getTime() || a.id - b.id;
 }
+
+/** Removes jobs by dedupe key (a timer called off, an invocation no longer wanted), leased or not. */
+export async function deleteJobsByKey(sql: Queryable, keys: readonly string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  // jobs_dedupe_key_key.
+  const rows = await sql.unsafe('delete from nightshift.jobs where dedupe_key = any($1::text[]) returning id', [keys as string[]] as never, { prepare: true });
+  return rows.length;
+}
+
+/** Whether this worker still holds the job: false once it was deleted (called off) or taken over. */
+export async function holdsJob(sql: Queryable, workerId: string, id: number): Promise<boolean> {
+  // jobs_pkey.
+  const rows = await sql.unsafe('select 1 from nightshift.jobs where id = $1 and lease_owner = $2', [id, workerId] as never, { prepare: true });
+  return rows.length > 0;
+}

@@ -53,6 +53,7 @@ export const task: StateHandler<TaskState> = {
       resource,
       input,
       stateName: name,
+      entry: (turn.snap.entries[name] ?? 1) - 1,
       attempt: turn.snap.attempt,
       timeoutSeconds,
       heartbeatSeconds,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
 import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
-import { failureOf, type ResourceRegistry } from '../../resources/index.ts';
+import { failureOf, idempotencyKeyOf, type ResourceRegistry } from '../../resources/index.ts';
 import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { TimerQueue } from './timers.ts';
@@ -262,7 +262,7 @@ export class MemoryRunner {
       workflowName: execution.workflowName,
       stateName: command.stateName,
       attempt: command.attempt,
-      idempotencyKey: `${thread.id}:${command.stateName}:${command.attempt}`,
+      idempotencyKey: idempotencyKeyOf(thread.id, command.stateName, command.entry, command.attempt),
       taskToken,
       signal: controller.signal,
       heartbeat: () => {

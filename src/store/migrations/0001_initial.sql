@@ -42,8 +42,9 @@ create table nightshift.executions (
   workflow_name text not null references nightshift.workflows (name),
   version_id text not null references nightshift.workflow_versions (id),
   name text not null,
+  kind text not null default 'execution' check (kind in ('execution', 'branch')),
   status text not null default 'RUNNING'
-    check (status in ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
+    check (status in ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
   mode text not null default 'persistent' check (mode in ('persistent', 'transient')),
   input jsonb not null default '{}',
   output jsonb,
@@ -56,11 +57,17 @@ create table nightshift.executions (
   snapshot jsonb,
   idempotency_key text,
   redrive_count int not null default 0,
+  group_id text,
+  child_index int,
+  machine_id text not null default '',
+  outer_vars jsonb,
+  event_count int not null default 0,
   started_at timestamptz not null,
   stopped_at timestamptz,
   updated_at timestamptz not null,
-  constraint executions_workflow_name_name_key unique (workflow_name, name),
-  constraint executions_stopped_at_check check ((status = 'RUNNING') = (stopped_at is null))
+  constraint executions_stopped_at_check check ((status in ('PENDING', 'RUNNING')) = (stopped_at is null)),
+  constraint executions_branch_check check ((kind = 'branch') = (group_id is not null and child_index is not null and parent_id is not null)),
+  constraint executions_pending_check check (status <> 'PENDING' or kind = 'branch')
 );
 comment on table nightshift.executions is
   'One run of a workflow version, with the interpreter''s state between steps.';
@@ -94,18 +101,42 @@ comment on column nightshift.executions.stopped_at is
   'When the execution left RUNNING; null exactly while it runs.';
 comment on column nightshift.executions.updated_at is
   'Time of the last committed step.';
+-- Names are unique among a workflow's executions; branches are named after their parent.
+create unique index executions_workflow_name_name_key
+  on nightshift.executions (workflow_name, name)
+  where kind = 'execution';
+-- A fan-out's children, in index order: started in ranges, collected in order.
+create unique index executions_parent_group_child_idx
+  on nightshift.executions (parent_id, group_id, child_index)
+  where kind = 'branch';
+comment on column nightshift.executions.kind is
+  'execution: started by a trigger, an API call or a parent workflow; branch: one Parallel branch or Map iteration of its parent, with a snapshot of its own.';
+comment on column nightshift.executions.group_id is
+  'Branches: the fan-out (one Parallel or Map state entry) the branch belongs to.';
+comment on column nightshift.executions.child_index is
+  'Branches: the branch or item index within its fan-out.';
+comment on column nightshift.executions.machine_id is
+  'The JSON pointer of the state machine this row runs inside its version''s definition; empty for the top level.';
+comment on column nightshift.executions.outer_vars is
+  'Branches: the workflow variables of enclosing scopes, readable but not assignable inside.';
+comment on column nightshift.executions.event_count is
+  'How many history events the execution has; the next event gets this number as seq.';
 create unique index executions_workflow_name_idempotency_key_idx
   on nightshift.executions (workflow_name, idempotency_key)
-  where idempotency_key is not null;
--- Listing, newest first: one workflow; one workflow in one status; one status everywhere; everything.
+  where idempotency_key is not null and kind = 'execution';
+-- Listing (executions only, not branches), newest first: one workflow; one workflow in one status; one status everywhere; everything.
 create index executions_workflow_name_started_at_idx
-  on nightshift.executions (workflow_name, started_at desc);
+  on nightshift.executions (workflow_name, started_at desc)
+  where kind = 'execution';
 create index executions_workflow_name_status_started_at_idx
-  on nightshift.executions (workflow_name, status, started_at desc);
+  on nightshift.executions (workflow_name, status, started_at desc)
+  where kind = 'execution';
 create index executions_status_started_at_idx
-  on nightshift.executions (status, started_at desc);
+  on nightshift.executions (status, started_at desc)
+  where kind = 'execution';
 create index executions_started_at_idx
-  on nightshift.executions (started_at desc);
+  on nightshift.executions (started_at desc)
+  where kind = 'execution';
 -- Retention deletes stopped executions by age.
 create index executions_stopped_at_idx
   on nightshift.executions (stopped_at)
@@ -189,6 +220,7 @@ create table nightshift.task_tokens (
   token_hash text primary key,
   execution_id uuid not null references nightshift.executions (id) on delete cascade,
   state_name text not null,
+  invocation_id text not null,
   attempt int not null,
   expires_at timestamptz,
   used_at timestamptz,
@@ -196,6 +228,8 @@ create table nightshift.task_tokens (
 );
 comment on table nightshift.task_tokens is
   'Task tokens handed out by .waitForTaskToken states and activities; the answer (success, failure, heartbeat) is matched here.';
+comment on column nightshift.task_tokens.invocation_id is
+  'The invocation of the Task state that waits for this token (the interpreter''s own id).';
 comment on column nightshift.task_tokens.token_hash is
   'SHA-256 of the token ($$.Task.Token); the token itself is never stored.';
 comment on column nightshift.task_tokens.attempt is

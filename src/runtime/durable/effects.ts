@@ -1,0 +1,126 @@
+/**
+ * What one step transaction writes besides the execution row: jobs to enqueue, jobs to call off,
+ * task tokens, branches. Commands of the core become these; `commit.ts` writes them all at once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Command, StepEvent } from '../../core/index.ts';
+import {
+  abortBranches,
+  branchResults,
+  insertBranches,
+  insertTaskToken,
+  retireTaskTokens,
+  startBranches,
+  type ExecutionRow,
+  type NewJob,
+  type Queryable,
+} from '../../store/index.ts';
+import type { Json, JsonObject } from '../../shared/index.ts';
+import { failedChildResult, type ExecutionContext, type Snapshot } from '../../core/index.ts';
+
+export const jobKeys = {
+  invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,
+  timer: (threadId: string, timerId: string) => `timer:${threadId}:${timerId}`,
+  childEnded: (childId: string) => `child:${childId}`,
+};
+
+/** The payload of an `invoke` job: what the worker needs to call the resource. */
+export interface InvokePayload {
+  invocationId: string;
+  resource: string;
+  input: Json;
+  stateName: string;
+  entry: number;
+  attempt: number;
+  taskToken: string | null;
+  workflowName: string;
+  identity: Json | null;
+}
+
+export class Effects {
+  readonly jobs: NewJob[] = [];
+  readonly cancelKeys: string[] = [];
+  /** Events for the same thread that must be stepped in this transaction (collected results). */
+  readonly followUps: StepEvent[] = [];
+
+  constructor(
+    private readonly tx: Queryable,
+    private readonly row: ExecutionRow,
+    private readonly now: Date,
+  ) {}
+
+  private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
+    this.jobs.push({ kind: 'step', executionId, payload: { event } as unknown as Json, runAt, dedupeKey });
+  }
+
+  async apply(command: Command, snapshot: Snapshot): Promise<void> {
+    const { row, now, tx } = this;
+    switch (command.type) {
+      case 'invoke': {
+        const payload: InvokePayload = {
+          invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
+          entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+        };
+        this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
+        if (command.taskToken) {
+          const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
+          await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
+        }
+        return;
+      }
+      case 'cancelInvocation':
+        this.cancelKeys.push(jobKeys.invoke(row.id, command.invocationId));
+        await retireTaskTokens(tx, row.id, command.invocationId, now);
+        return;
+      case 'wakeAt':
+        return this.stepJob(row.id, { type: 'timerFired', timerId: command.timerId }, new Date(command.at), jobKeys.timer(row.id, command.timerId));
+      case 'cancelTimer':
+        this.cancelKeys.push(jobKeys.timer(row.id, command.timerId));
+        return;
+      case 'createChildren':
+        return insertBranches(tx, row, {
+          groupId: command.groupId, ids: command.inputs.map(() => randomUUID()), machineIds: command.machineIds,
+          inputs: command.inputs, outerVars: command.outerVars, now,
+        });
+      case 'startChildren': {
+        const started = await startBranches(tx, row.id, command.groupId, command.from, command.count, now);
+        for (const child of started) {
+          const event: StepEvent = {
+            type: 'start', machineId: child.machineId, input: child.input,
+            context: snapshot.context as ExecutionContext, outerVars: (child.outerVars ?? {}) as JsonObject,
+          };
+          this.stepJob(child.id, event, now);
+        }
+        return;
+      }
+      case 'collectResults': {
+        const results = (await branchResults(tx, row.id, command.groupId)).map((r) =>
+          r.status === 'SUCCEEDED' ? (r.output as Json) : failedChildResult(r.error ?? 'States.Runtime', r.cause ?? undefined),
+        );
+        this.followUps.push({ type: 'childrenCollected', groupId: command.groupId, results });
+        return;
+      }
+      case 'cancelChildren':
+        for (const id of await abortBranches(tx, row.id, command.groupId, now)) {
+          this.stepJob(id, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' }, now);
+        }
+        return;
+      case 'continue':
+        return this.stepJob(row.id, { type: 'continue' }, now);
+      case 'complete':
+      case 'fail':
+        return this.ended(command);
+    }
+  }
+
+  /** A branch tells its parent; an execution started by a workflow tells the workflow that waits for it. */
+  private ended(command: Extract<Command, { type: 'complete' | 'fail' }>): void {
+    const { row, now } = this;
+    if (row.kind !== 'branch' || row.parentId === null || row.groupId === null || row.childIndex === null) return;
+    const event: StepEvent =
+      command.type === 'complete'
+        ? { type: 'childSucceeded', groupId: row.groupId, index: row.childIndex }
+        : { type: 'childFailed', groupId: row.groupId, index: row.childIndex, error: command.error, cause: command.cause };
+    this.stepJob(row.parentId, event, now, jobKeys.childEnded(row.id));
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The durable runtime: workers plus the few operations the service layer needs (start an execution
+ * with its first step in the same transaction, deliver an event now, queue one for later).
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { ExecutionContext, StepEvent } from '../../core/index.ts';
+import type { ResourceRegistry } from '../../resources/index.ts';
+import { enqueueJobs, insertExecution, lockExecution, type NewExecution, type Sql } from '../../store/index.ts';
+import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
+import { deliverEvent, stepInTransaction, type CommitContext, type StepOutcome } from './commit.ts';
+import { MachineCache } from './machines.ts';
+import { debouncedNotifier, Worker } from './worker.ts';
+
+export interface DurableRuntimeOptions {
+  sql: Sql;
+  registry: ResourceRegistry;
+  clock?: Clock;
+  logger?: Logger;
+  workerId?: string;
+  /** Jobs run at once by this process's worker (0: this process runs no worker). */
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  notifyIntervalMs?: number;
+}
+
+export class DurableRuntime {
+  readonly workerId: string;
+  private readonly ctx: CommitContext;
+  private readonly worker: Worker | null;
+
+  constructor(private readonly options: DurableRuntimeOptions) {
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const machines = new MachineCache();
+    const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
+    const concurrency = options.concurrency ?? 32;
+    this.worker =
+      concurrency > 0
+        ? new Worker({
+            sql: options.sql, registry: options.registry, clock, logger, machines, workerId: this.workerId, concurrency,
+            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify,
+          })
+        : null;
+    this.ctx = {
+      sql: options.sql, clock, machines, workerId: this.workerId,
+      onJobsDue: () => {
+        this.worker?.wake();
+        notify();
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.worker?.start();
+  }
+
+  async stop(graceMs?: number): Promise<void> {
+    await this.worker?.stop(graceMs);
+  }
+
+  /**
+   * Inserts the execution and runs its first step in the same transaction: states up to the first
+   * Task, Wait or fan-out cost no extra round trip. `created` is false when the name or idempotency
+   * key was taken (nothing was written).
+   */
+  async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }> {
+    let dueNow = false;
+    const created = await this.options.sql.begin(async (tx) => {
+      if (!(await insertExecution(tx, execution))) return false;
+      const row = await lockExecution(tx, execution.id);
+      const context: ExecutionContext = {
+        Execution: { Id: execution.id, Input: execution.input, Name: execution.name, StartTime: execution.startedAt.toISOString(), RedriveCount: 0 },
+        StateMachine: { Id: `nightshift:workflow:${execution.workflowName}:${execution.versionId}`, Name: stateMachineName },
+      };
+      const written = await stepInTransaction(this.ctx, tx, row!, { type: 'start', input: execution.input, context });
+      dueNow = written.dueNow;
+      return true;
+    });
+    if (dueNow) this.ctx.onJobsDue?.();
+    return { created };
+  }
+
+  /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */
+  deliverNow(executionId: string, event: StepEvent): Promise<StepOutcome> {
+    return deliverEvent(this.ctx, executionId, event);
+  }
+
+  /** Queues an event for an execution (task token answers, heartbeats): a worker steps it. */
+  async enqueueEvent(executionId: string, event: StepEvent): Promise<void> {
+    await enqueueJobs(this.options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(this.ctx.clock.now()) }]);
+    this.ctx.onJobsDue?.();
+  }
+}

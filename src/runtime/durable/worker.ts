@@ -1,0 +1,175 @@
+/**
+ * A worker: claims due jobs in batches under a lease, runs up to `concurrency` at once, and sleeps
+ * exactly until the next due job when idle (one `nextDueAt` query), woken early by NOTIFY or by a
+ * commit in this process. Polling, not NOTIFY, is what guarantees progress.
+ */
+import type { StepEvent } from '../../core/index.ts';
+import type { ResourceRegistry } from '../../resources/index.ts';
+import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
+import type { Clock, Logger } from '../../shared/index.ts';
+import { deliverEvent, LeaseLost } from './commit.ts';
+import { runInvokeJob, type InvokeContext } from './invoke.ts';
+import type { MachineCache } from './machines.ts';
+
+export interface WorkerOptions {
+  sql: Sql;
+  registry: ResourceRegistry;
+  clock: Clock;
+  logger: Logger;
+  machines: MachineCache;
+  workerId: string;
+  /** Jobs running at once in this worker. */
+  concurrency: number;
+  leaseMs: number;
+  /** Longest idle sleep: the poll that guarantees progress when a NOTIFY is missed. */
+  pollMs: number;
+  /** Wakes every worker (NOTIFY, debounced by the caller). */
+  notify(): void;
+}
+
+export class Worker {
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private loopDone: Promise<void> | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly ctx: InvokeContext;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.ctx = {
+      sql: options.sql,
+      clock: options.clock,
+      machines: options.machines,
+      workerId: options.workerId,
+      registry: options.registry,
+      leaseMs: options.leaseMs,
+      logger: options.logger,
+      onJobsDue: () => {
+        this.wake();
+        options.notify();
+      },
+      enqueueEvent: async (executionId, event) => {
+        await enqueueJobs(options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(options.clock.now()) }]);
+        this.wake();
+      },
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const listener = await listenForJobs(this.options.sql, () => this.wake());
+    this.unlisten = listener.unlisten;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming; waits for in-flight jobs up to `graceMs`, then releases what is left. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs))]);
+    await this.unlisten?.().catch(() => {});
+  }
+
+  wake(): void {
+    this.woken = true;
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { options } = this;
+    while (this.running) {
+      const room = options.concurrency - this.inFlight.size;
+      if (room <= 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      this.woken = false;
+      let jobs: ClaimedJob[] = [];
+      try {
+        jobs = await claimDueJobs(options.sql, { workerId: options.workerId, now: new Date(options.clock.now()), limit: room, leaseMs: options.leaseMs });
+      } catch (e) {
+        options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
+        await this.sleep(Math.min(1000, options.pollMs));
+        continue;
+      }
+      for (const job of jobs) this.track(this.run(job));
+      if (jobs.length === room) continue;
+      if (jobs.length > 0 || this.woken) continue;
+      await this.sleep(await this.idleDelay());
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      this.wake();
+    });
+  }
+
+  /** How long to sleep: until the next due job, at most one poll interval. */
+  private async idleDelay(): Promise<number> {
+    const { options } = this;
+    if (this.inFlight.size > 0) return options.pollMs;
+    try {
+      const due = await nextDueAt(options.sql, new Date(options.clock.now()));
+      if (!due) return options.pollMs;
+      return Math.max(0, Math.min(options.pollMs, due.getTime() - options.clock.now()));
+    } catch {
+      return Math.min(1000, options.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const { options } = this;
+    try {
+      if (job.kind === 'invoke') await runInvokeJob(this.ctx, job);
+      else if (job.kind === 'step') {
+        const { event } = job.payload as unknown as { event: StepEvent };
+        await deliverEvent(this.ctx, job.executionId as string, event, job.id);
+      } else {
+        options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; dropping it');
+        await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + 3_600_000));
+      }
+    } catch (e) {
+      if (e instanceof LeaseLost) return;
+      // A database hiccup or a bug: hand the job back with a delay that grows with its attempts.
+      const delay = Math.min(60_000, 250 * 2 ** Math.min(job.attempts, 8));
+      options.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, error: e instanceof Error ? e.message : String(e) }, 'job failed; retrying later');
+      await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + delay)).catch(() => {});
+    }
+  }
+}
+
+/** At most one NOTIFY per `intervalMs` from this process (PERFORMANCE.md lesson 2). */
+export function debouncedNotifier(sql: Sql, intervalMs: number, logger: Logger): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      notifyJobsAvailable(sql).catch((e) => logger.debug({ error: String(e) }, 'notify failed'));
+    }, intervalMs);
+  };
+}

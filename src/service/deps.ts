@@ -1,0 +1,20 @@
+/** What the service verbs are given by boot: the database, the runtime, the clock. */
+import type { StepEvent } from '../core/index.ts';
+import type { NewExecution, Sql } from '../store/index.ts';
+import type { Clock } from '../shared/index.ts';
+import type { TransientRunner } from './execute-once.ts';
+
+/** The durable runtime as the service sees it (boot passes runtime's DurableRuntime). */
+export interface ExecutionRuntime {
+  startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }>;
+  deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;
+  enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
+}
+
+export interface ServiceDeps {
+  sql: Sql;
+  runtime: ExecutionRuntime;
+  clock: Clock;
+  /** Runs `mode: transient` executions in memory. */
+  transient?: TransientRunner;
+}

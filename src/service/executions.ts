@@ -1,0 +1,190 @@
+/** Verbs on executions: start, describe, list, history, stop, redrive, wait. */
+import { randomUUID } from 'node:crypto';
+import { maxPayloadBytes } from '../core/index.ts';
+import {
+  childExecutionIds,
+  findExecutionByKey,
+  getCurrentVersion,
+  getExecution,
+  listExecutions as listExecutionRows,
+  listHistory,
+  threadIds,
+  type ExecutionRow,
+  type StoredStatus,
+} from '../store/index.ts';
+import { EngineError, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
+import type { ServiceDeps } from './deps.ts';
+import { checkInput } from './input-schema.ts';
+import type { WorkflowMetadata } from './workflows.ts';
+
+export interface ExecutionView {
+  executionId: string;
+  workflow: string;
+  versionId: string;
+  name: string;
+  status: string;
+  mode: string;
+  input: Json;
+  output: Json | null;
+  error: string | null;
+  cause: string | null;
+  parentId: string | null;
+  rootId: string;
+  progress: Json | null;
+  redriveCount: number;
+  startedAt: string;
+  stoppedAt: string | null;
+}
+
+export function viewOf(row: ExecutionRow): ExecutionView {
+  const snapshot = row.snapshot as { context?: { Execution?: { RedriveCount?: number } } } | null;
+  return {
+    executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: row.name, status: row.status, mode: row.mode,
+    input: row.input, output: row.output, error: row.error, cause: row.cause, parentId: row.parentId, rootId: row.rootId,
+    progress: row.progress, redriveCount: snapshot?.context?.Execution?.RedriveCount ?? 0,
+    startedAt: row.startedAt.toISOString(), stoppedAt: row.stoppedAt?.toISOString() ?? null,
+  };
+}
+
+export interface StartRequest {
+  workflow: string;
+  input: Json;
+  /** Unique per workflow; defaults to the execution id. A second start with the same name returns the first. */
+  name?: string;
+  idempotencyKey?: string;
+  identity?: Json;
+  parentId?: string;
+  rootId?: string;
+}
+
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
+
+export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<ExecutionView & { created: boolean }> {
+  const version = await getCurrentVersion(deps.sql, request.workflow);
+  if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
+  if (request.name !== undefined && !namePattern.test(request.name)) {
+    throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
+  }
+  if (jsonByteSize(request.input) > maxPayloadBytes) {
+    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
+  }
+  const metadata = version.metadata as unknown as WorkflowMetadata;
+  checkInput(metadata.parameters, request.input, request.workflow);
+  const existing = await findExisting(deps, request);
+  if (existing) return { ...viewOf(existing), created: false };
+  const id = randomUUID();
+  const { created } = await deps.runtime.startExecution(
+    {
+      id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
+      parentId: request.parentId ?? null, rootId: request.rootId ?? id, identity: request.identity ?? null,
+      idempotencyKey: request.idempotencyKey ?? null, startedAt: new Date(deps.clock.now()),
+    },
+    request.workflow,
+  );
+  if (!created) {
+    const raced = await findExisting(deps, request);
+    if (raced) return { ...viewOf(raced), created: false };
+    throw new EngineError('CONFLICT', 'The execution could not be created: its name or idempotency key is taken');
+  }
+  return { ...(await describeExecution(deps, id)), created: true };
+}
+
+async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<ExecutionRow | null> {
+  if (request.idempotencyKey !== undefined) return findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey });
+  if (request.name !== undefined) return findExecutionByKey(deps.sql, request.workflow, { name: request.name });
+  return null;
+}
+
+async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionRow> {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getExecution(deps.sql, id) : null;
+  if (!row) throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
+  return row;
+}
+
+export async function describeExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionView> {
+  return viewOf(await requireExecution(deps, id));
+}
+
+export interface ListRequest {
+  workflow?: string;
+  status?: string;
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+const statuses = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+
+export async function listExecutions(deps: Pick<ServiceDeps, 'sql'>, request: ListRequest): Promise<{ items: ExecutionView[]; nextCursor: string | null }> {
+  if (request.status !== undefined && !statuses.has(request.status)) {
+    throw new EngineError('INPUT_INVALID', `status must be one of ${[...statuses].join(', ')}`);
+  }
+  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
+  let before: { startedAt: Date; id: string } | undefined;
+  if (request.cursor) {
+    const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
+    if (!at || !id || Number.isNaN(Date.parse(at))) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
+    before = { startedAt: new Date(at), id };
+  }
+  const rows = await listExecutionRows(deps.sql, { workflow: request.workflow, status: request.status as StoredStatus | undefined, before, limit: limit + 1 });
+  const items = rows.slice(0, limit).map(viewOf);
+  const last = rows.length > limit ? rows[limit - 1] : null;
+  const nextCursor = last ? Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+export interface HistoryView {
+  executionId: string;
+  seq: number;
+  type: string;
+  stateName: string | null;
+  details: JsonObject;
+  timestamp: string;
+  /** Set on events of a Parallel branch or Map iteration: the branch's id. */
+  branchId?: string;
+}
+
+/** The history of an execution and of all its branches, in time order. */
+export async function executionHistory(deps: Pick<ServiceDeps, 'sql'>, id: string, options: { limit?: number } = {}): Promise<HistoryView[]> {
+  const row = await requireExecution(deps, id);
+  const ids = await threadIds(deps.sql, row.id);
+  const events = await listHistory(deps.sql, ids, { limit: Math.min(options.limit ?? 1000, 10_000) });
+  return events.map((e) => ({
+    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, details: e.details, timestamp: e.createdAt.toISOString(),
+    ...(e.executionId === row.id ? {} : { branchId: e.executionId }),
+  }));
+}
+
+/** Stops a running execution (ABORTED): its task, timers and branches are called off, and so are the executions it started. */
+export async function stopExecution(deps: ServiceDeps, id: string, reason: { error?: string; cause?: string } = {}): Promise<ExecutionView> {
+  const row = await requireExecution(deps, id);
+  if (row.status !== 'RUNNING') throw new EngineError('EXECUTION_NOT_RUNNING', `Execution ${id} is ${row.status}, not RUNNING`);
+  await deps.runtime.deliverNow(id, { type: 'stop', error: reason.error ?? 'States.Aborted', cause: reason.cause ?? 'Stopped by a request' });
+  for (const child of await childExecutionIds(deps.sql, id)) {
+    await deps.runtime.deliverNow(child, { type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${id} was stopped` });
+  }
+  return describeExecution(deps, id);
+}
+
+/** Resumes a FAILED, TIMED_OUT or ABORTED execution from the state where it ended. */
+export async function redriveExecution(deps: ServiceDeps, id: string): Promise<ExecutionView> {
+  const row = await requireExecution(deps, id);
+  if (row.kind !== 'execution' || !['FAILED', 'TIMED_OUT', 'ABORTED'].includes(row.status)) {
+    throw new EngineError('CONFLICT', `Execution ${id} is ${row.status}; only FAILED, TIMED_OUT or ABORTED executions can be redriven`);
+  }
+  await deps.runtime.deliverNow(id, { type: 'redrive' });
+  return describeExecution(deps, id);
+}
+
+/** Waits until the execution ends or `timeoutMs` passes; answers its latest view either way. */
+export async function waitForExecution(deps: Pick<ServiceDeps, 'sql'>, id: string, timeoutMs: number): Promise<ExecutionView> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    const view = await describeExecution(deps, id);
+    if (view.status !== 'RUNNING' || Date.now() >= deadline) return view;
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
+    delay = Math.min(delay * 2, 200);
+  }
+}
+

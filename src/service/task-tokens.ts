@@ -1,0 +1,34 @@
+/** Verbs: answer a task token (success, failure, heartbeat). A token answers once, before it expires. */
+import { consumeTaskToken, findTaskToken } from '../store/index.ts';
+import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
+import { maxPayloadBytes } from '../core/index.ts';
+import type { ServiceDeps } from './deps.ts';
+
+async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> {
+  const row = await findTaskToken(deps.sql, token);
+  if (!row) throw new EngineError('TASK_TOKEN_NOT_FOUND', 'This task token is not one Nightshift handed out');
+  if (row.usedAt) throw new EngineError('TASK_TOKEN_USED', 'This task token was already answered, or its task ended');
+  throw new EngineError('TASK_TOKEN_EXPIRED', 'This task token expired with its state\'s timeout');
+}
+
+export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: Json): Promise<{ executionId: string }> {
+  if (jsonByteSize(output) > maxPayloadBytes) throw new EngineError('PAYLOAD_TOO_LARGE', 'The output is larger than 256 KiB');
+  const row = await consumeTaskToken(deps.sql, token, new Date(deps.clock.now()));
+  if (!row) return explainRefusal(deps, token);
+  await deps.runtime.enqueueEvent(row.executionId, { type: 'taskSucceeded', invocationId: row.invocationId, output });
+  return { executionId: row.executionId };
+}
+
+export async function sendTaskFailure(deps: ServiceDeps, token: string, failure: { error?: string; cause?: string }): Promise<{ executionId: string }> {
+  const row = await consumeTaskToken(deps.sql, token, new Date(deps.clock.now()));
+  if (!row) return explainRefusal(deps, token);
+  await deps.runtime.enqueueEvent(row.executionId, { type: 'taskFailed', invocationId: row.invocationId, error: failure.error ?? 'States.TaskFailed', cause: failure.cause });
+  return { executionId: row.executionId };
+}
+
+export async function sendTaskHeartbeat(deps: ServiceDeps, token: string): Promise<{ executionId: string }> {
+  const row = await findTaskToken(deps.sql, token);
+  if (!row || row.usedAt || (row.expiresAt && row.expiresAt.getTime() <= deps.clock.now())) return explainRefusal(deps, token);
+  await deps.runtime.enqueueEvent(row.executionId, { type: 'taskHeartbeat', invocationId: row.invocationId });
+  return { executionId: row.executionId };
+}

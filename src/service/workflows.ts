@@ -1,0 +1,52 @@
+/** Verbs: deploy workflow files as versions; list and describe workflows. */
+import type { WorkflowFile } from '../asl/index.ts';
+import { getCurrentVersion, listWorkflows as listWorkflowRows, saveWorkflowVersion } from '../store/index.ts';
+import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import type { ServiceDeps } from './deps.ts';
+
+export interface WorkflowMetadata {
+  mode: 'persistent' | 'transient';
+  parameters: JsonObject | null;
+  auth: string;
+  ignorePrivacyRules: boolean;
+  triggers: JsonObject[];
+  description: string | null;
+}
+
+export function metadataOf(workflow: WorkflowFile): WorkflowMetadata {
+  return {
+    mode: workflow.mode,
+    parameters: workflow.parameters,
+    auth: workflow.auth,
+    ignorePrivacyRules: workflow.ignorePrivacyRules,
+    triggers: workflow.triggers,
+    description: workflow.description,
+  };
+}
+
+/** Saves the file's content as the workflow's current version (a no-op when nothing changed). */
+export async function deployWorkflow(deps: Pick<ServiceDeps, 'sql'>, workflow: WorkflowFile): Promise<{ versionId: string; changed: boolean }> {
+  return saveWorkflowVersion(deps.sql, {
+    name: workflow.name,
+    definition: workflow.definition as unknown as Json,
+    metadata: metadataOf(workflow) as unknown as JsonObject,
+  });
+}
+
+export interface WorkflowView {
+  name: string;
+  versionId: string;
+  definition: Json;
+  metadata: WorkflowMetadata;
+}
+
+export async function describeWorkflow(deps: Pick<ServiceDeps, 'sql'>, name: string): Promise<WorkflowView> {
+  const version = await getCurrentVersion(deps.sql, name);
+  if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(name)}`);
+  return { name, versionId: version.id, definition: version.definition, metadata: version.metadata as unknown as WorkflowMetadata };
+}
+
+export async function listWorkflows(deps: Pick<ServiceDeps, 'sql'>): Promise<Array<{ name: string; versionId: string | null; metadata: WorkflowMetadata | null; updatedAt: string }>> {
+  const rows = await listWorkflowRows(deps.sql);
+  return rows.map((r) => ({ name: r.name, versionId: r.currentVersionId, metadata: r.metadata as unknown as WorkflowMetadata | null, updatedAt: r.updatedAt.toISOString() }));
+}

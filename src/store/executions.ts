@@ -1,0 +1,276 @@
+/**
+ * Executions and their branches. A branch (one Parallel branch or Map iteration) is a row of its own
+ * with its own snapshot, so branches step concurrently on different workers; the parent's snapshot
+ * keeps only counters. Every function runs fixed statements; the step runs them in one transaction.
+ */
+import type { Json, JsonObject } from '../shared/index.ts';
+import type { Queryable } from './connection.ts';
+
+export type StoredStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRow {
+  id: string;
+  kind: 'execution' | 'branch';
+  workflowName: string;
+  versionId: string;
+  name: string;
+  status: StoredStatus;
+  mode: 'persistent' | 'transient';
+  input: Json;
+  output: Json | null;
+  error: string | null;
+  cause: string | null;
+  parentId: string | null;
+  rootId: string;
+  identity: Json | null;
+  progress: Json | null;
+  snapshot: Json | null;
+  idempotencyKey: string | null;
+  redriveCount: number;
+  groupId: string | null;
+  childIndex: number | null;
+  machineId: string;
+  outerVars: JsonObject | null;
+  eventCount: number;
+  startedAt: Date;
+  stoppedAt: Date | null;
+  updatedAt: Date;
+}
+
+type Record_ = {
+  id: string; kind: 'execution' | 'branch'; workflow_name: string; version_id: string; name: string; status: StoredStatus;
+  mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
+  parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
+  idempotency_key: string | null; redrive_count: number; group_id: string | null; child_index: number | null;
+  machine_id: string; outer_vars: JsonObject | null; event_count: number; started_at: Date; stopped_at: Date | null; updated_at: Date;
+};
+
+function toRow(r: Record_): ExecutionRow {
+  return {
+    id: r.id, kind: r.kind, workflowName: r.workflow_name, versionId: r.version_id, name: r.name, status: r.status, mode: r.mode,
+    input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
+    identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
+    redriveCount: r.redrive_count, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
+    outerVars: r.outer_vars, eventCount: r.event_count, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+  };
+}
+
+export interface NewExecution {
+  id: string;
+  workflowName: string;
+  versionId: string;
+  name: string;
+  mode: 'persistent' | 'transient';
+  input: Json;
+  parentId: string | null;
+  rootId: string;
+  identity: Json | null;
+  idempotencyKey: string | null;
+  startedAt: Date;
+}
+
+/**
+ * Inserts a new execution, or nothing when its name or idempotency key is already taken in the
+ * workflow (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
+ */
+export async function insertExecution(sql: Queryable, e: NewExecution): Promise<boolean> {
+  const rows = await sql.unsafe(
+    `insert into nightshift.executions
+       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at)
+     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11)
+     on conflict do nothing
+     returning id`,
+    [e.id, e.workflowName, e.versionId, e.name, e.mode, sql.json(e.input as never), e.parentId, e.rootId,
+      e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt] as never,
+    { prepare: true },
+  );
+  return rows.length > 0;
+}
+
+// executions_workflow_name_name_key or executions_workflow_name_idempotency_key_idx.
+export async function findExecutionByKey(sql: Queryable, workflowName: string, key: { name?: string; idempotencyKey?: string }): Promise<ExecutionRow | null> {
+  const [row] = key.idempotencyKey !== undefined
+    ? await sql.unsafe<Record_[]>(
+        `select * from nightshift.executions where workflow_name = $1 and idempotency_key = $2 and kind = 'execution'`,
+        [workflowName, key.idempotencyKey], { prepare: true })
+    : await sql.unsafe<Record_[]>(
+        `select * from nightshift.executions where workflow_name = $1 and name = $2 and kind = 'execution'`,
+        [workflowName, key.name ?? ''], { prepare: true });
+  return row ? toRow(row) : null;
+}
+
+// executions_pkey; the row lock serializes every step of one execution or branch.
+export async function lockExecution(sql: Queryable, id: string): Promise<ExecutionRow | null> {
+  const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1 for update', [id], { prepare: true });
+  return row ? toRow(row) : null;
+}
+
+// executions_pkey.
+export async function getExecution(sql: Queryable, id: string): Promise<ExecutionRow | null> {
+  const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1', [id], { prepare: true });
+  return row ? toRow(row) : null;
+}
+
+export interface ExecutionUpdate {
+  status: StoredStatus;
+  snapshot: Json;
+  output: Json | null;
+  error: string | null;
+  cause: string | null;
+  eventCount: number;
+  stoppedAt: Date | null;
+  updatedAt: Date;
+}
+
+// executions_pkey.
+export async function saveExecutionState(sql: Queryable, id: string, u: ExecutionUpdate): Promise<void> {
+  await sql.unsafe(
+    `update nightshift.executions
+     set status = $2, snapshot = $3, output = $4, error = $5, cause = $6, event_count = $7, stopped_at = $8, updated_at = $9
+     where id = $1`,
+    [id, u.status, sql.json(u.snapshot as never), u.output === null ? null : sql.json(u.output as never), u.error, u.cause,
+      u.eventCount, u.stoppedAt, u.updatedAt] as never,
+    { prepare: true },
+  );
+}
+
+// executions_pkey.
+export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {
+  await sql.unsafe('update nightshift.executions set progress = $2 where id = $1', [id, sql.json(progress as never)] as never, { prepare: true });
+}
+
+/**
+ * All children of one fan-out, PENDING until started, in one statement. Branch ids are derived by
+ * the caller; names follow the parent's so that history reads naturally.
+ */
+export async function insertBranches(
+  sql: Queryable,
+  parent: ExecutionRow,
+  group: { groupId: string; ids: string[]; machineIds: string[]; inputs: Json[]; outerVars: JsonObject; now: Date },
+): Promise<void> {
+  const rows = group.inputs.map((input, index) => ({
+    id: group.ids[index],
+    child_index: index,
+    machine_id: group.machineIds.length === 1 ? group.machineIds[0] : group.machineIds[index],
+    input,
+  }));
+  await sql.unsafe(
+    `insert into nightshift.executions
+       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, group_id, child_index,
+        machine_id, outer_vars, started_at, updated_at)
+     select b.id, 'branch', $1, $2, $3 || '/' || $4 || '.' || b.child_index, 'PENDING', $5, coalesce(b.input, 'null'::jsonb), $6, $7, $8, $4,
+            b.child_index, b.machine_id, $9, $10, $10
+     from jsonb_to_recordset($11::jsonb) as b(id uuid, child_index int, machine_id text, input jsonb)`,
+    [parent.workflowName, parent.versionId, parent.name, group.groupId, parent.mode, parent.id, parent.rootId,
+      parent.identity === null ? null : sql.json(parent.identity as never), sql.json(group.outerVars as never), group.now, sql.json(rows as never)] as never,
+    { prepare: true },
+  );
+}
+
+// executions_parent_group_child_idx: children from..from+count-1 of a fan-out become RUNNING.
+export async function startBranches(sql: Queryable, parentId: string, groupId: string, from: number, count: number, now: Date): Promise<ExecutionRow[]> {
+  const rows = await sql.unsafe<Record_[]>(
+    `update nightshift.executions set status = 'RUNNING', started_at = $5, updated_at = $5
+     where parent_id = $1 and group_id = $2 and kind = 'branch' and child_index >= $3 and child_index < $3 + $4 and status = 'PENDING'
+     returning *`,
+    [parentId, groupId, from, count, now] as never,
+    { prepare: true },
+  );
+  return rows.map(toRow);
+}
+
+export interface BranchResult {
+  childIndex: number;
+  status: StoredStatus;
+  output: Json | null;
+  error: string | null;
+  cause: string | null;
+}
+
+// executions_parent_group_child_idx, in index order.
+export async function branchResults(sql: Queryable, parentId: string, groupId: string): Promise<BranchResult[]> {
+  const rows = await sql.unsafe<Array<{ child_index: number; status: StoredStatus; output: Json | null; error: string | null; cause: string | null }>>(
+    `select child_index, status, output, error, cause from nightshift.executions
+     where parent_id = $1 and group_id = $2 and kind = 'branch' order by child_index`,
+    [parentId, groupId],
+    { prepare: true },
+  );
+  return rows.map((r) => ({ childIndex: r.child_index, status: r.status, output: r.output, error: r.error, cause: r.cause }));
+}
+
+/** Children not started yet are aborted here; the ids of running ones are returned, to be stopped. */
+export async function abortBranches(sql: Queryable, parentId: string, groupId: string, now: Date): Promise<string[]> {
+  await sql.unsafe(
+    `update nightshift.executions set status = 'ABORTED', stopped_at = $3, updated_at = $3, error = 'States.Aborted', cause = 'A sibling failed'
+     where parent_id = $1 and group_id = $2 and kind = 'branch' and status = 'PENDING'`,
+    [parentId, groupId, now] as never,
+    { prepare: true },
+  );
+  const running = await sql.unsafe<Array<{ id: string }>>(
+    `select id from nightshift.executions where parent_id = $1 and group_id = $2 and kind = 'branch' and status = 'RUNNING'`,
+    [parentId, groupId],
+    { prepare: true },
+  );
+  return running.map((r) => r.id);
+}
+
+export interface ExecutionFilter {
+  workflow?: string;
+  status?: StoredStatus;
+  /** Keyset paging: executions started strictly before this (started_at, id). */
+  before?: { startedAt: Date; id: string };
+  limit: number;
+}
+
+// executions_workflow_name_status_started_at_idx / executions_workflow_name_started_at_idx /
+// executions_status_started_at_idx / executions_started_at_idx, by which filters are given.
+export async function listExecutions(sql: Queryable, f: ExecutionFilter): Promise<ExecutionRow[]> {
+  const rows = await sql.unsafe<Record_[]>(
+    `select * from nightshift.executions
+     where kind = 'execution'
+       and ($1::text is null or workflow_name = $1)
+       and ($2::text is null or status = $2)
+       and ($3::timestamptz is null or (started_at, id) < ($3::timestamptz, $4::uuid))
+     order by started_at desc, id desc
+     limit $5`,
+    [f.workflow ?? null, f.status ?? null, f.before?.startedAt ?? null, f.before?.id ?? null, f.limit] as never,
+    { prepare: true },
+  );
+  return rows.map(toRow);
+}
+
+// executions_parent_id_idx: executions a workflow started (not branches).
+export async function childExecutionIds(sql: Queryable, parentId: string): Promise<string[]> {
+  const rows = await sql.unsafe<Array<{ id: string }>>(
+    `select id from nightshift.executions where parent_id = $1 and status = 'RUNNING'`,
+    [parentId],
+    { prepare: true },
+  );
+  return rows.map((r) => r.id);
+}
+
+// executions_root_id_idx: every branch of an execution (for its whole history).
+export async function threadIds(sql: Queryable, rootId: string): Promise<string[]> {
+  const rows = await sql.unsafe<Array<{ id: string }>>(
+    `select id from nightshift.executions where root_id = $1 and (id = $1 or kind = 'branch')`,
+    [rootId],
+    { prepare: true },
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Retention: stopped executions (with their branches, history and jobs, by cascade) older than
+ * `cutoff`, at most `batch` at a time so that no statement holds locks for long. executions_stopped_at_idx.
+ */
+export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<number> {
+  const rows = await sql.unsafe(
+    `delete from nightshift.executions where id in (
+       select id from nightshift.executions
+       where stopped_at < $1 and kind = 'execution' and root_id = id
+       order by stopped_at limit $2)
+     returning id`,
+    [cutoff, batch] as never,
+  );
+  return rows.length;
+}

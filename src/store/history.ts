@@ -1,0 +1,50 @@
+/** History events: append-only, numbered per execution by the step that writes them. */
+import type { JsonObject } from '../shared/index.ts';
+import type { Queryable } from './connection.ts';
+
+export interface NewHistoryEvent {
+  type: string;
+  stateName: string | null;
+  details: JsonObject;
+  at: number;
+}
+
+export interface HistoryEventRow {
+  executionId: string;
+  seq: number;
+  type: string;
+  stateName: string | null;
+  details: JsonObject;
+  createdAt: Date;
+}
+
+// One insert for any number of events (a JSON parameter, not one parameter per value). The caller
+// holds the execution's row lock, so `firstSeq` (its event_count) cannot race.
+export async function appendHistory(sql: Queryable, executionId: string, firstSeq: number, events: readonly NewHistoryEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() }));
+  await sql.unsafe(
+    `insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
+     select $1::uuid, seq, type, state_name, details, created_at
+     from jsonb_to_recordset($2::jsonb) as e(seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
+    [executionId, sql.json(rows as never)],
+    { prepare: true },
+  );
+}
+
+// history_events_pkey: a range of one execution's events in order.
+export async function listHistory(
+  sql: Queryable,
+  executionIds: readonly string[],
+  options: { afterSeq?: number; limit?: number } = {},
+): Promise<HistoryEventRow[]> {
+  const rows = await sql.unsafe<Array<{ execution_id: string; seq: number; type: string; state_name: string | null; details: JsonObject; created_at: Date }>>(
+    `select execution_id, seq, type, state_name, details, created_at from nightshift.history_events
+     where execution_id = any($1::uuid[]) and seq > $2
+     order by created_at, execution_id, seq
+     limit $3`,
+    [executionIds as string[], options.afterSeq ?? -1, options.limit ?? 1000] as never,
+    { prepare: true },
+  );
+  return rows.map((r) => ({ executionId: r.execution_id, seq: r.seq, type: r.type, stateName: r.state_name, details: r.details, createdAt: r.created_at }));
+}

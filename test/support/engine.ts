@@ -1,0 +1,40 @@
+/** A durable engine on a fresh test database, with the conformance test resources registered. */
+import { loadWorkflow } from '../../src/asl/index.ts';
+import { ResourceRegistry } from '../../src/resources/index.ts';
+import { DurableRuntime } from '../../src/runtime/index.ts';
+import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
+import { systemClock } from '../../src/shared/index.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { registerTestResources } from './test-resources.ts';
+
+export interface TestEngine {
+  db: TestDatabase;
+  registry: ResourceRegistry;
+  runtime: DurableRuntime;
+  deps: ServiceDeps;
+  deploy(definition: unknown, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createTestEngine(options: { concurrency?: number; registry?: ResourceRegistry } = {}): Promise<TestEngine> {
+  const db = await createTestDatabase();
+  const registry = options.registry ?? registerTestResources(new ResourceRegistry());
+  const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000 });
+  await runtime.start();
+  const deps: ServiceDeps = { sql: db.sql, runtime, clock: systemClock };
+  return {
+    db,
+    registry,
+    runtime,
+    deps,
+    async deploy(definition, name) {
+      const { workflow, problems } = loadWorkflow(JSON.stringify(definition), `${name}.json`, { isKnownResource: (r) => registry.has(r) });
+      if (!workflow) throw new Error(`invalid test workflow ${name}: ${JSON.stringify(problems)}`);
+      await deployWorkflow(deps, workflow);
+    },
+    async close() {
+      await runtime.stop(2_000);
+      await db.drop();
+    },
+  };
+}
