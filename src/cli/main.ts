@@ -1,6 +1,8 @@
 /** The `nightshift` command: argument parsing and output only; the work is in service and boot. */
 import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
+import { registerExecutions } from './executions.ts';
+import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
 
@@ -15,6 +17,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .showHelpAfterError();
   registerValidate(program, context);
   registerExecute(program, context);
+  registerServer(program, context);
+  registerExecutions(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -2,3 +2,4 @@ export * from './resource.ts';
 export * from './registry.ts';
 export * from './builtins.ts';
 export * from './http.ts';
+export * from './workflow.ts';

@@ -3,6 +3,7 @@ import type { StepEvent } from '../core/index.ts';
 import type { NewExecution, Sql } from '../store/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { TransientRunner } from './execute-once.ts';
+import type { ExecutionView } from './executions.ts';
 
 /** The durable runtime as the service sees it (boot passes runtime's DurableRuntime). */
 export interface ExecutionRuntime {
@@ -17,4 +18,6 @@ export interface ServiceDeps {
   clock: Clock;
   /** Runs `mode: transient` executions in memory. */
   transient?: TransientRunner;
+  /** Transient executions running in this process, by id: visible until their row is written at the end. */
+  transientRuns?: Map<string, { view: ExecutionView; done: Promise<unknown> }>;
 }

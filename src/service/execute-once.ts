@@ -13,7 +13,7 @@ export interface RunResult {
 
 /** What executes a definition in memory; boot supplies the runtime's runner. */
 export interface TransientRunner {
-  run(definition: StateMachine, input: Json, options: { name?: string; workflowName?: string }): Promise<RunResult>;
+  run(definition: StateMachine, input: Json, options: { name?: string; workflowName?: string; executionId?: string; identity?: Json }): Promise<RunResult>;
 }
 
 export async function executeOnce(

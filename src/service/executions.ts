@@ -1,8 +1,13 @@
 /** Verbs on executions: start, describe, list, history, stop, redrive, wait. */
 import { randomUUID } from 'node:crypto';
+import type { StateMachine } from '../asl/index.ts';
 import { maxPayloadBytes } from '../core/index.ts';
 import {
   childExecutionIds,
+  deleteStoppedBefore,
+  insertEndedExecution,
+  type NewExecution,
+  saveProgress,
   findExecutionByKey,
   getCurrentVersion,
   getExecution,
@@ -53,8 +58,12 @@ export interface StartRequest {
   name?: string;
   idempotencyKey?: string;
   identity?: Json;
+  /** The execution (or branch) that started this one; the new execution joins its chain's root. */
   parentId?: string;
-  rootId?: string;
+  /** workflow:start.sync: the parent task's token, answered when this execution ends. */
+  callbackToken?: string;
+  /** Overrides the workflow's `mode` for this start. */
+  mode?: 'persistent' | 'transient';
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -73,20 +82,49 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   const existing = await findExisting(deps, request);
   if (existing) return { ...viewOf(existing), created: false };
   const id = randomUUID();
-  const { created } = await deps.runtime.startExecution(
-    {
-      id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
-      parentId: request.parentId ?? null, rootId: request.rootId ?? id, identity: request.identity ?? null,
-      idempotencyKey: request.idempotencyKey ?? null, startedAt: new Date(deps.clock.now()),
-    },
-    request.workflow,
-  );
+  const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
+  const execution: NewExecution = {
+    id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
+    parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, identity: request.identity ?? null,
+    idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
+  };
+  if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
+  const { created } = await deps.runtime.startExecution(execution, request.workflow);
   if (!created) {
     const raced = await findExisting(deps, request);
     if (raced) return { ...viewOf(raced), created: false };
     throw new EngineError('CONFLICT', 'The execution could not be created: its name or idempotency key is taken');
   }
   return { ...(await describeExecution(deps, id)), created: true };
+}
+
+/**
+ * Transient: the execution runs in this process's memory, no step is written, and one row records
+ * it when it ends. A crash loses it, as transient mode promises.
+ */
+function startTransient(deps: ServiceDeps, execution: NewExecution, definition: StateMachine): ExecutionView & { created: boolean } {
+  const { transient, transientRuns } = deps;
+  if (!transient || !transientRuns) throw new EngineError('UNAVAILABLE', 'This process runs no transient executions');
+  const run = transient
+    .run(definition, execution.input, { executionId: execution.id, name: execution.name, workflowName: execution.workflowName, identity: execution.identity })
+    .then((result) =>
+      insertEndedExecution(deps.sql, {
+        ...execution, mode: 'transient', status: result.status, output: result.output ?? null, error: result.error ?? null,
+        cause: result.cause ?? null, stoppedAt: new Date(deps.clock.now()),
+      }),
+    )
+    .finally(() => transientRuns.delete(execution.id));
+  const view = { ...runningView(execution), mode: 'transient' };
+  transientRuns.set(execution.id, { view, done: run });
+  return { ...view, created: true };
+}
+
+function runningView(e: NewExecution): ExecutionView {
+  return {
+    executionId: e.id, workflow: e.workflowName, versionId: e.versionId, name: e.name, status: 'RUNNING', mode: e.mode, input: e.input,
+    output: null, error: null, cause: null, parentId: e.parentId, rootId: e.rootId, progress: null, redriveCount: 0,
+    startedAt: e.startedAt.toISOString(), stoppedAt: null,
+  };
 }
 
 async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<ExecutionRow | null> {
@@ -101,8 +139,13 @@ async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Pro
   return row;
 }
 
-export async function describeExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionView> {
-  return viewOf(await requireExecution(deps, id));
+export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string): Promise<ExecutionView> {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getExecution(deps.sql, id) : null;
+  if (row) return viewOf(row);
+  // A transient execution still running in this process has no row yet.
+  const running = deps.transientRuns?.get(id);
+  if (running) return running.view;
+  throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
 }
 
 export interface ListRequest {
@@ -177,8 +220,10 @@ export async function redriveExecution(deps: ServiceDeps, id: string): Promise<E
 }
 
 /** Waits until the execution ends or `timeoutMs` passes; answers its latest view either way. */
-export async function waitForExecution(deps: Pick<ServiceDeps, 'sql'>, id: string, timeoutMs: number): Promise<ExecutionView> {
+export async function waitForExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string, timeoutMs: number): Promise<ExecutionView> {
   const deadline = Date.now() + timeoutMs;
+  const transient = deps.transientRuns?.get(id);
+  if (transient) await Promise.race([transient.done, new Promise((r) => setTimeout(r, timeoutMs))]);
   let delay = 5;
   for (;;) {
     const view = await describeExecution(deps, id);
@@ -188,3 +233,19 @@ export async function waitForExecution(deps: Pick<ServiceDeps, 'sql'>, id: strin
   }
 }
 
+
+/** progress:report: `{done, total?, message?}` on the execution, shown as a progress bar. */
+export async function reportProgress(deps: Pick<ServiceDeps, 'sql'>, executionId: string, progress: Json): Promise<void> {
+  await saveProgress(deps.sql, executionId, progress);
+}
+
+/** Retention: deletes stopped executions older than `days`, in batches; answers how many went. */
+export async function removeOldExecutions(deps: Pick<ServiceDeps, 'sql' | 'clock'>, days: number, batch = 1000): Promise<number> {
+  const cutoff = new Date(deps.clock.now() - days * 86_400_000);
+  let total = 0;
+  for (;;) {
+    const removed = await deleteStoppedBefore(deps.sql, cutoff, batch);
+    total += removed;
+    if (removed < batch) return total;
+  }
+}

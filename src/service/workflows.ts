@@ -1,8 +1,11 @@
 /** Verbs: deploy workflow files as versions; list and describe workflows. */
-import type { WorkflowFile } from '../asl/index.ts';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Problem, WorkflowFile } from '../asl/index.ts';
 import { getCurrentVersion, listWorkflows as listWorkflowRows, saveWorkflowVersion } from '../store/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { validateFile, type ValidateOptions } from './validate-files.ts';
 
 export interface WorkflowMetadata {
   mode: 'persistent' | 'transient';
@@ -49,4 +52,35 @@ export async function describeWorkflow(deps: Pick<ServiceDeps, 'sql'>, name: str
 export async function listWorkflows(deps: Pick<ServiceDeps, 'sql'>): Promise<Array<{ name: string; versionId: string | null; metadata: WorkflowMetadata | null; updatedAt: string }>> {
   const rows = await listWorkflowRows(deps.sql);
   return rows.map((r) => ({ name: r.name, versionId: r.currentVersionId, metadata: r.metadata as unknown as WorkflowMetadata | null, updatedAt: r.updatedAt.toISOString() }));
+}
+
+export interface DeployReport {
+  deployed: Array<{ name: string; file: string; versionId: string; changed: boolean }>;
+  invalid: Array<{ file: string; problems: Problem[] }>;
+}
+
+/** Deploys every workflow file (.yaml, .yml, .json) of a folder; invalid files are reported, not deployed. */
+export async function deployDirectory(
+  deps: Pick<ServiceDeps, 'sql'>,
+  dir: string,
+  options: ValidateOptions = {},
+): Promise<DeployReport> {
+  const report: DeployReport = { deployed: [], invalid: [] };
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.(ya?ml|json)$/i.test(n)).sort();
+  } catch {
+    return report;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    const { workflow, problems } = await validateFile(file, options);
+    if (!workflow) {
+      report.invalid.push({ file, problems });
+      continue;
+    }
+    const saved = await deployWorkflow(deps, workflow);
+    report.deployed.push({ name: workflow.name, file, ...saved });
+  }
+  return report;
 }

@@ -50,3 +50,8 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     connection: { application_name: options.applicationName ?? 'nightshift' },
   });
 }
+
+/** A round trip to the server: health checks. */
+export async function ping(sql: Queryable): Promise<void> {
+  await sql.unsafe('select 1');
+}

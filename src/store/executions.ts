@@ -5,6 +5,7 @@
  */
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import { hashToken } from './task-tokens.ts';
 
 export type StoredStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -32,6 +33,7 @@ export interface ExecutionRow {
   machineId: string;
   outerVars: JsonObject | null;
   eventCount: number;
+  callbackTokenHash: string | null;
   startedAt: Date;
   stoppedAt: Date | null;
   updatedAt: Date;
@@ -42,7 +44,7 @@ type Record_ = {
   mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
   parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
   idempotency_key: string | null; redrive_count: number; group_id: string | null; child_index: number | null;
-  machine_id: string; outer_vars: JsonObject | null; event_count: number; started_at: Date; stopped_at: Date | null; updated_at: Date;
+  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; started_at: Date; stopped_at: Date | null; updated_at: Date;
 };
 
 function toRow(r: Record_): ExecutionRow {
@@ -51,7 +53,7 @@ function toRow(r: Record_): ExecutionRow {
     input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
     identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
     redriveCount: r.redrive_count, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
-    outerVars: r.outer_vars, eventCount: r.event_count, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
   };
 }
 
@@ -66,6 +68,8 @@ export interface NewExecution {
   rootId: string;
   identity: Json | null;
   idempotencyKey: string | null;
+  /** A parent task's token (workflow:start.sync): answered when this execution ends. Stored hashed. */
+  callbackToken?: string | null;
   startedAt: Date;
 }
 
@@ -76,12 +80,14 @@ export interface NewExecution {
 export async function insertExecution(sql: Queryable, e: NewExecution): Promise<boolean> {
   const rows = await sql.unsafe(
     `insert into nightshift.executions
-       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at)
-     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11)
+       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
+        callback_token_hash)
+     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11, $12)
      on conflict do nothing
      returning id`,
     [e.id, e.workflowName, e.versionId, e.name, e.mode, sql.json(e.input as never), e.parentId, e.rootId,
-      e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt] as never,
+      e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt,
+      e.callbackToken ? hashToken(e.callbackToken) : null] as never,
     { prepare: true },
   );
   return rows.length > 0;
@@ -134,9 +140,20 @@ export async function saveExecutionState(sql: Queryable, id: string, u: Executio
   );
 }
 
-// executions_pkey.
+/** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {
-  await sql.unsafe('update nightshift.executions set progress = $2 where id = $1', [id, sql.json(progress as never)] as never, { prepare: true });
+  // executions_pkey, once per level of branch nesting.
+  await sql.unsafe(
+    `with recursive owner as (
+       select id, parent_id, kind from nightshift.executions where id = $1
+       union all
+       select e.id, e.parent_id, e.kind from nightshift.executions e join owner o on e.id = o.parent_id where o.kind = 'branch'
+     )
+     update nightshift.executions set progress = $2, updated_at = now()
+     where id = (select id from owner where kind = 'execution' limit 1)`,
+    [id, sql.json(progress as never)] as never,
+    { prepare: true },
+  );
 }
 
 /**
@@ -273,4 +290,22 @@ export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: n
     [cutoff, batch] as never,
   );
   return rows.length;
+}
+
+/** A transient execution is written once, when it ends: it lives in memory until then. */
+export async function insertEndedExecution(
+  sql: Queryable,
+  e: NewExecution & { status: Exclude<StoredStatus, 'PENDING' | 'RUNNING'>; output: Json | null; error: string | null; cause: string | null; stoppedAt: Date },
+): Promise<void> {
+  // executions_pkey; the name may clash with an earlier execution's: then the id is the name.
+  await sql.unsafe(
+    `insert into nightshift.executions
+       (id, kind, workflow_name, version_id, name, status, mode, input, output, error, cause, parent_id, root_id, identity,
+        idempotency_key, started_at, stopped_at, updated_at)
+     values ($1, 'execution', $2, $3, $4, $5, 'transient', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+     on conflict do nothing`,
+    [e.id, e.workflowName, e.versionId, e.name, e.status, sql.json(e.input as never), e.output === null ? null : sql.json(e.output as never),
+      e.error, e.cause, e.parentId, e.rootId, e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt, e.stoppedAt] as never,
+    { prepare: true },
+  );
 }

@@ -1,4 +1,4 @@
-export { connect, PostgresError } from './connection.ts';
+export { connect, ping, PostgresError } from './connection.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
 export { startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';

@@ -40,11 +40,16 @@ export async function findTaskToken(sql: Queryable, token: string): Promise<Task
 
 /** Marks the token used; null when it is unknown, already used or expired (the caller tells which). */
 export async function consumeTaskToken(sql: Queryable, token: string, now: Date): Promise<TaskTokenRow | null> {
+  return consumeTaskTokenHash(sql, hashToken(token), now);
+}
+
+// task_tokens_pkey.
+export async function consumeTaskTokenHash(sql: Queryable, tokenHash: string, now: Date): Promise<TaskTokenRow | null> {
   const [row] = await sql.unsafe<TokenRecord[]>(
     `update nightshift.task_tokens set used_at = $2
      where token_hash = $1 and used_at is null and (expires_at is null or expires_at > $2)
      returning *`,
-    [hashToken(token), now] as never,
+    [tokenHash, now] as never,
     { prepare: true },
   );
   return row ? toToken(row) : null;

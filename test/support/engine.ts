@@ -1,7 +1,8 @@
 /** A durable engine on a fresh test database, with the conformance test resources registered. */
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { ResourceRegistry } from '../../src/resources/index.ts';
-import { DurableRuntime } from '../../src/runtime/index.ts';
+import { registerWorkflowResources } from '../../src/boot/workflow-resources.ts';
+import { DurableRuntime, MemoryRunner } from '../../src/runtime/index.ts';
 import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
 import { systemClock } from '../../src/shared/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -20,8 +21,10 @@ export async function createTestEngine(options: { concurrency?: number; registry
   const db = await createTestDatabase();
   const registry = options.registry ?? registerTestResources(new ResourceRegistry());
   const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000 });
+  const transient = new MemoryRunner({ registry, clock: systemClock });
+  const deps: ServiceDeps = { sql: db.sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
+  registerWorkflowResources(registry, deps);
   await runtime.start();
-  const deps: ServiceDeps = { sql: db.sql, runtime, clock: systemClock };
   return {
     db,
     registry,
@@ -34,6 +37,7 @@ export async function createTestEngine(options: { concurrency?: number; registry
     },
     async close() {
       await runtime.stop(2_000);
+      transient.close();
       await db.drop();
     },
   };

@@ -9,6 +9,7 @@ import type { Turn } from '../turn.ts';
 import type { StateHandler } from './handler.ts';
 
 const tokenSuffix = '.waitForTaskToken';
+const syncSuffix = /\.sync(:\d+)?$/;
 
 /** Timers of the pending task are no longer wanted: tell the runtime, and forget them. */
 function clearTimers(turn: Turn): void {
@@ -24,7 +25,8 @@ export const task: StateHandler<TaskState> = {
     const raw = turn.snap.stateInput;
     const waitsForToken = state.Resource.endsWith(tokenSuffix);
     const resource = waitsForToken ? state.Resource.slice(0, -tokenSuffix.length) : state.Resource;
-    const taskToken = waitsForToken ? turn.env.newTaskToken() : null;
+    // A `.sync` resource finishes when the work it started finishes: it answers through a token too.
+    const taskToken = waitsForToken || syncSuffix.test(resource) ? turn.env.newTaskToken() : null;
     const extra = taskToken ? { Task: { Token: taskToken } } : undefined;
     let input: Json;
     let effective = raw;

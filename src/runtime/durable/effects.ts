@@ -7,6 +7,7 @@ import type { Command, StepEvent } from '../../core/index.ts';
 import {
   abortBranches,
   branchResults,
+  consumeTaskTokenHash,
   insertBranches,
   insertTaskToken,
   retireTaskTokens,
@@ -114,8 +115,18 @@ export class Effects {
   }
 
   /** A branch tells its parent; an execution started by a workflow tells the workflow that waits for it. */
-  private ended(command: Extract<Command, { type: 'complete' | 'fail' }>): void {
+  private async ended(command: Extract<Command, { type: 'complete' | 'fail' }>): Promise<void> {
     const { row, now } = this;
+    if (row.callbackTokenHash) {
+      const token = await consumeTaskTokenHash(this.tx, row.callbackTokenHash, now);
+      if (token) {
+        const event: StepEvent =
+          command.type === 'complete'
+            ? { type: 'taskSucceeded', invocationId: token.invocationId, output: command.output }
+            : { type: 'taskFailed', invocationId: token.invocationId, error: command.error, cause: command.cause };
+        this.stepJob(token.executionId, event, now);
+      }
+    }
     if (row.kind !== 'branch' || row.parentId === null || row.groupId === null || row.childIndex === null) return;
     const event: StepEvent =
       command.type === 'complete'

@@ -62,6 +62,7 @@ create table nightshift.executions (
   machine_id text not null default '',
   outer_vars jsonb,
   event_count int not null default 0,
+  callback_token_hash text,
   started_at timestamptz not null,
   stopped_at timestamptz,
   updated_at timestamptz not null,
@@ -119,6 +120,8 @@ comment on column nightshift.executions.machine_id is
   'The JSON pointer of the state machine this row runs inside its version''s definition; empty for the top level.';
 comment on column nightshift.executions.outer_vars is
   'Branches: the workflow variables of enclosing scopes, readable but not assignable inside.';
+comment on column nightshift.executions.callback_token_hash is
+  'Set when a parent workflow waits for this execution (workflow:start.sync): the hash of the parent task''s token, answered when this execution ends.';
 comment on column nightshift.executions.event_count is
   'How many history events the execution has; the next event gets this number as seq.';
 create unique index executions_workflow_name_idempotency_key_idx

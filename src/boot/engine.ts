@@ -1,0 +1,132 @@
+/**
+ * The composition root of a Nightshift process. Reads top to bottom: database (embedded when no
+ * DATABASE_URL), migrations, resources, runtime, service deps, then — as the command asks — workers,
+ * the HTTP API, the workflow folder. `stop()` undoes it in reverse.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp, listen } from '../api/index.ts';
+import type { Config } from '../config/index.ts';
+import { registerBuiltinResources, ResourceRegistry, type ResourceHandler } from '../resources/index.ts';
+import { DurableRuntime, MemoryRunner } from '../runtime/index.ts';
+import { deployDirectory, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
+import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
+import { registerHandlersModule } from './handlers-module.ts';
+import { registerWorkflowResources } from './workflow-resources.ts';
+
+export interface EngineOptions {
+  config: Readonly<Config>;
+  logger?: Logger;
+  /** Run workers in this process (serve, worker, dev). */
+  workers?: boolean;
+  /** In-code handlers, by resource name (the embeddable library's way). */
+  resources?: Record<string, ResourceHandler>;
+}
+
+export interface Engine {
+  readonly sql: Sql;
+  readonly deps: ServiceDeps;
+  readonly registry: ResourceRegistry;
+  readonly databaseUrl: string;
+  /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
+  resource(name: string, handler: ResourceHandler): Engine;
+  deployWorkflows(dir?: string): Promise<DeployReport>;
+  /** Serves the HTTP API; answers its URL. */
+  serve(options?: { port?: number; host?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function urlFile(config: Readonly<Config>): string {
+  return join(config.dataDir, 'postgres.url');
+}
+
+/**
+ * DATABASE_URL when set. Otherwise the embedded Postgres in the data folder: the one another
+ * Nightshift process of this project already runs (its URL is in `.nightshift/postgres.url`), or a
+ * new one started here.
+ */
+async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+  const file = urlFile(config);
+  if (existsSync(file)) {
+    const url = readFileSync(file, 'utf8').trim();
+    const probe = connect(url, { max: 1 });
+    try {
+      await ping(probe);
+      return { url, embedded: null };
+    } catch {
+      rmSync(file, { force: true });
+    } finally {
+      await probe.end({ timeout: 1 });
+    }
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), logger });
+  writeFileSync(file, `${embedded.url}\n`);
+  logger.info({ dataDir: config.dataDir }, 'started an embedded Postgres');
+  return { url: embedded.url, embedded };
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const { config } = options;
+  const logger = options.logger ?? silentLogger;
+  const { url: databaseUrl, embedded } = await resolveDatabase(config, logger);
+  const sql = connect(databaseUrl, { max: Math.max(4, Math.min(20, config.concurrency + 2)) });
+  const { applied } = await migrate(sql);
+  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+
+  const registry = registerBuiltinResources(new ResourceRegistry());
+  if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
+  for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
+
+  const runtime = new DurableRuntime({
+    sql, registry, logger, clock: systemClock,
+    concurrency: options.workers === false ? 0 : config.concurrency,
+    leaseMs: config.leaseMs, pollMs: config.pollMs,
+  });
+  const transient = new MemoryRunner({ registry, clock: systemClock });
+  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
+  registerWorkflowResources(registry, deps);
+  await runtime.start();
+
+  let retention: NodeJS.Timeout | null = null;
+  if (options.workers !== false && config.retentionDays !== null) {
+    const days = config.retentionDays;
+    const sweep = () =>
+      removeOldExecutions(deps, days)
+        .then((n) => n > 0 && logger.info({ removed: n, days }, 'removed old executions'))
+        .catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
+    void sweep();
+    retention = setInterval(sweep, 3_600_000);
+    retention.unref();
+  }
+
+  const servers: Array<{ close(): Promise<void> }> = [];
+  const engine: Engine = {
+    sql, deps, registry, databaseUrl,
+    resource(name, handler) {
+      registry.register(name, handler);
+      return engine;
+    },
+    deployWorkflows: (dir = config.workflowsDir) => deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) }),
+    async serve(serveOptions = {}) {
+      const app = createApp({ ...deps, logger, health: () => ping(sql) });
+      const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
+      servers.push(server);
+      return server.url;
+    },
+    async stop() {
+      if (retention) clearInterval(retention);
+      for (const server of servers.splice(0)) await server.close();
+      await runtime.stop();
+      transient.close();
+      await sql.end({ timeout: 5 });
+      if (embedded) {
+        rmSync(urlFile(config), { force: true });
+        await embedded.stop();
+      }
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,111 @@
+/** `nightshift start` and `nightshift executions ls|show|history|stop|redrive`: the service verbs, from a shell. */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { createEngine, type Engine } from '../boot/index.ts';
+import { loadConfig } from '../config/index.ts';
+import {
+  describeExecution,
+  executionHistory,
+  listExecutions,
+  redriveExecution,
+  startExecution,
+  stopExecution,
+  waitForExecution,
+  type ExecutionView,
+} from '../service/index.ts';
+import { EngineError, type Json } from '../shared/index.ts';
+import { printJson, type CommandContext } from './output.ts';
+
+async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function inputOf(options: { input?: string; inputFile?: string }): Promise<Json> {
+  const text = options.inputFile !== undefined ? await readFile(options.inputFile, 'utf8') : (options.input ?? '{}');
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    throw new EngineError('INPUT_INVALID', `The input is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function line(view: ExecutionView): string {
+  return `${view.executionId}  ${view.workflow.padEnd(24)} ${view.status.padEnd(10)} ${view.startedAt}  ${view.name === view.executionId ? '' : view.name}`;
+}
+
+export function registerExecutions(program: Command, context: CommandContext): void {
+  const { io } = context;
+  program
+    .command('start')
+    .description('start an execution of a deployed workflow')
+    .argument('<workflow>', 'workflow name')
+    .option('--input <json>', 'the input, as JSON')
+    .option('--input-file <file>', 'read the input from a JSON file')
+    .option('--name <name>', 'execution name (unique per workflow)')
+    .option('--idempotency-key <key>', 'a second start with the same key returns the first execution')
+    .option('--wait <seconds>', 'wait up to this long for the end', (v) => Number(v))
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir: string }) => {
+      const input = await inputOf(options);
+      await withEngine(options.dir, async (engine) => {
+        const started = await startExecution(engine.deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
+        const view = options.wait ? await waitForExecution(engine.deps, started.executionId, options.wait * 1000) : started;
+        printJson(io, view);
+      });
+    });
+
+  const executions = program.command('executions').description('list, inspect, stop and redrive executions');
+  executions
+    .command('ls')
+    .option('--workflow <name>')
+    .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED')
+    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (options: { workflow?: string; status?: string; limit: number; json?: boolean; dir: string }) => {
+      await withEngine(options.dir, async (engine) => {
+        const page = await listExecutions(engine.deps, options);
+        if (options.json) printJson(io, page);
+        else for (const view of page.items) io.stdout(`${line(view)}\n`);
+      });
+    });
+  executions
+    .command('show')
+    .argument('<id>')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await describeExecution(engine.deps, id)));
+    });
+  executions
+    .command('history')
+    .argument('<id>')
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { json?: boolean; dir: string }) => {
+      await withEngine(options.dir, async (engine) => {
+        const events = await executionHistory(engine.deps, id);
+        if (options.json) printJson(io, events);
+        else for (const e of events) io.stdout(`${e.timestamp}  ${e.type.padEnd(28)} ${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}\n`);
+      });
+    });
+  executions
+    .command('stop')
+    .argument('<id>')
+    .option('--cause <text>', 'why')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { cause?: string; dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await stopExecution(engine.deps, id, { cause: options.cause })));
+    });
+  executions
+    .command('redrive')
+    .argument('<id>')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await redriveExecution(engine.deps, id)));
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * Configuration, read once: environment variables and the project's `nightshift.yaml`, into a frozen,
+ * fully defaulted object. Every problem is listed at once. Only this folder reads process.env.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { EngineError } from '../shared/index.ts';
+
+export interface Config {
+  /** The project folder: holds nightshift.yaml and workflows/. */
+  projectDir: string;
+  workflowsDir: string;
+  /** Null: start an embedded Postgres with its data in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Jobs a process runs at once. */
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  /** Stopped executions older than this are deleted; null keeps them. */
+  retentionDays: number | null;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** A module exporting `resources` (in-code handlers), relative to the project. */
+  handlersModule: string | null;
+}
+
+const fileSchema = z
+  .object({
+    handlers: z.string().optional(),
+    concurrency: z.number().int().min(0).max(1000).optional(),
+    retentionDays: z.number().positive().nullable().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    resources: z.record(z.string(), z.unknown()).optional(),
+    defaults: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const envNumber = (name: string, value: string | undefined, problems: string[]): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) problems.push(`${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessEnv; overrides?: Partial<Config> } = {}): Readonly<Config> {
+  const env = options.env ?? process.env;
+  const projectDir = resolve(options.projectDir ?? '.');
+  const problems: string[] = [];
+  let file: z.infer<typeof fileSchema> = {};
+  const filePath = join(projectDir, 'nightshift.yaml');
+  if (existsSync(filePath)) {
+    try {
+      const parsed = fileSchema.safeParse(parse(readFileSync(filePath, 'utf8')) ?? {});
+      if (parsed.success) file = parsed.data;
+      else for (const issue of parsed.error.issues) problems.push(`${filePath}: /${issue.path.join('/')}: ${issue.message}`);
+    } catch (e) {
+      problems.push(`${filePath}: ${(e as Error).message}`);
+    }
+  }
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn, error or silent`);
+  const config: Config = {
+    projectDir,
+    workflowsDir: join(projectDir, 'workflows'),
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: resolve(projectDir, env.NIGHTSHIFT_DATA_DIR ?? '.nightshift'),
+    host: env.NIGHTSHIFT_HOST ?? '127.0.0.1',
+    port: envNumber('PORT', env.PORT, problems) ?? file.port ?? 3000,
+    concurrency: envNumber('NIGHTSHIFT_CONCURRENCY', env.NIGHTSHIFT_CONCURRENCY, problems) ?? file.concurrency ?? 32,
+    leaseMs: envNumber('NIGHTSHIFT_LEASE_MS', env.NIGHTSHIFT_LEASE_MS, problems) ?? 30_000,
+    pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
+    retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
+    logLevel: logLevel as Config['logLevel'],
+    handlersModule: file.handlers ? resolve(projectDir, file.handlers) : null,
+    ...options.overrides,
+  };
+  if (problems.length > 0) {
+    throw new EngineError('CONFIG_INVALID', `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
+  }
+  return Object.freeze(config);
+}
