@@ -9,6 +9,11 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 
 /** What the runtime supplies to every step: time and randomness never come from anywhere else. */
 export interface StepEnv {
+  /**
+   * The execution-wide part of the context object. Given on every step rather than kept in each
+   * snapshot: a Map's 10 000 branches would otherwise each carry the execution's input.
+   */
+  context: ExecutionContext;
   /** Milliseconds since the epoch. */
   now: number;
   /** Uniform in [0, 1): jitter, MathRandom, UUID. */
@@ -19,9 +24,9 @@ export interface StepEnv {
   newTaskToken(): string;
 }
 
-/** The execution-wide part of the context object (`$$`), fixed at start. */
+/** The execution-wide part of the context object (`$$`), fixed at start (RedriveCount comes from the snapshot). */
 export interface ExecutionContext {
-  Execution: { Id: string; Input: Json; Name: string; StartTime: string; RoleArn?: string; RedriveCount: number };
+  Execution: { Id: string; Input: Json; Name: string; StartTime: string; RoleArn?: string };
   StateMachine: { Id: string; Name: string };
 }
 
@@ -78,7 +83,8 @@ export interface Snapshot {
   vars: JsonObject;
   /** Variables of enclosing scopes, read-only here. */
   outerVars: JsonObject;
-  context: ExecutionContext;
+  /** How many times the execution was redriven ($$.Execution.RedriveCount). */
+  redriveCount: number;
   pending: Pending | null;
   seq: number;
   transitions: number;
@@ -89,7 +95,7 @@ export interface Snapshot {
 }
 
 export type StepEvent =
-  | { type: 'start'; machineId?: string; input: Json; context: ExecutionContext; outerVars?: JsonObject }
+  | { type: 'start'; machineId?: string; input: Json; outerVars?: JsonObject }
   | { type: 'continue' }
   | { type: 'taskSucceeded'; invocationId: string; output: Json }
   | { type: 'taskFailed'; invocationId: string; error: string; cause?: string }

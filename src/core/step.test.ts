@@ -8,6 +8,11 @@ import { compileMachine } from './machine.ts';
 import type { Command, ExecutionContext, Snapshot, StepEnv, StepEvent, StepResult } from './model.ts';
 import { step } from './step.ts';
 
+const context: ExecutionContext = {
+  Execution: { Id: 'e1', Input: {}, Name: 'e1', StartTime: '2026-01-01T00:00:00.000Z' },
+  StateMachine: { Id: 'm', Name: 'm' },
+};
+
 function env(now = 1_000_000, random = () => 0.5): StepEnv {
   let tokens = 0;
   return {
@@ -15,20 +20,18 @@ function env(now = 1_000_000, random = () => 0.5): StepEnv {
     random,
     hash: (algorithm, data) => createHash(algorithm.replace('-', '').toLowerCase()).update(data).digest('hex'),
     newTaskToken: () => `token-${++tokens}`,
+    context,
   };
 }
 
-const context: ExecutionContext = {
-  Execution: { Id: 'e1', Input: {}, Name: 'e1', StartTime: '2026-01-01T00:00:00.000Z', RedriveCount: 0 },
-  StateMachine: { Id: 'm', Name: 'm' },
-};
+
 
 function machine(definition: unknown) {
   return compileMachine(definition as StateMachine);
 }
 
 function start(definition: unknown, input: Json = {}, at = 1_000_000): Promise<StepResult> {
-  return step(machine(definition), null, { type: 'start', input, context }, env(at));
+  return step(machine(definition), null, { type: 'start', input }, env(at));
 }
 
 function only<T extends Command['type']>(result: StepResult, type: T): Extract<Command, { type: T }>[] {
@@ -63,7 +66,7 @@ describe('step', () => {
 
   it('asks for an invoke and waits; the task result finishes the state', async () => {
     const m = machine(taskMachine({ Parameters: { 'x.$': '$.v' } }));
-    const first = await step(m, null, { type: 'start', input: { v: 7 }, context }, env());
+    const first = await step(m, null, { type: 'start', input: { v: 7 } }, env());
     const [invoke] = only(first, 'invoke');
     assert.deepEqual(
       { resource: invoke.resource, input: invoke.input, stateName: invoke.stateName, attempt: invoke.attempt, taskToken: invoke.taskToken },
@@ -76,7 +79,7 @@ describe('step', () => {
 
   it('turns TimeoutSeconds and HeartbeatSeconds into timers, and a timeout into States.Timeout', async () => {
     const m = machine(taskMachine({ TimeoutSeconds: 10, HeartbeatSeconds: 3 }));
-    const first = await step(m, null, { type: 'start', input: {}, context }, env(0));
+    const first = await step(m, null, { type: 'start', input: {} }, env(0));
     const timers = only(first, 'wakeAt');
     assert.deepEqual(timers.map((t) => [t.purpose, t.at]), [['timeout', 10_000], ['heartbeat', 3_000]]);
     const [invoke] = only(first, 'invoke');
@@ -88,7 +91,7 @@ describe('step', () => {
 
   it('replaces the heartbeat timer on a heartbeat and ignores the stale one', async () => {
     const m = machine(taskMachine({ HeartbeatSeconds: 5 }));
-    const first = await step(m, null, { type: 'start', input: {}, context }, env(0));
+    const first = await step(m, null, { type: 'start', input: {} }, env(0));
     const [invoke] = only(first, 'invoke');
     const [oldTimer] = only(first, 'wakeAt');
     const beat = await step(m, first.snapshot, { type: 'taskHeartbeat', invocationId: invoke.invocationId }, env(4_000));
@@ -103,7 +106,7 @@ describe('step', () => {
 
   it('waits with a timer at now + Seconds and moves on when that timer fires', async () => {
     const m = machine({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } });
-    const first = await step(m, null, { type: 'start', input: { k: 1 }, context }, env(0));
+    const first = await step(m, null, { type: 'start', input: { k: 1 } }, env(0));
     const [timer] = only(first, 'wakeAt');
     assert.deepEqual([timer.purpose, timer.at], ['wait', 60_000]);
     const other = await step(m, first.snapshot, { type: 'timerFired', timerId: 'nope' }, env(1));
@@ -114,7 +117,7 @@ describe('step', () => {
 
   it('backs off exponentially up to MaxDelaySeconds between retries', async () => {
     const m = machine(taskMachine({ Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 2, BackoffRate: 3, MaxAttempts: 4, MaxDelaySeconds: 10 }] }));
-    let result = await step(m, null, { type: 'start', input: {}, context }, env(0));
+    let result = await step(m, null, { type: 'start', input: {} }, env(0));
     const delays: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       const [invoke] = only(result, 'invoke');
@@ -131,7 +134,7 @@ describe('step', () => {
 
   it('draws FULL jitter from the injected randomness only', async () => {
     const m = machine(taskMachine({ Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 10, JitterStrategy: 'FULL' }] }));
-    const first = await step(m, null, { type: 'start', input: {}, context }, env(0));
+    const first = await step(m, null, { type: 'start', input: {} }, env(0));
     const [invoke] = only(first, 'invoke');
     const failed = await step(m, first.snapshot, { type: 'taskFailed', invocationId: invoke.invocationId, error: 'E' }, env(0, () => 0.25));
     assert.equal(only(failed, 'wakeAt')[0].at, 2_500);
@@ -142,7 +145,7 @@ describe('step', () => {
       StartAt: 'M',
       States: { M: { Type: 'Map', MaxConcurrency: 2, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true } },
     });
-    const first = await step(m, null, { type: 'start', input: [10, 20, 30], context }, env());
+    const first = await step(m, null, { type: 'start', input: [10, 20, 30] }, env());
     const [created] = only(first, 'createChildren');
     assert.deepEqual([created.inputs, created.machineIds], [[10, 20, 30], ['/States/M/ItemProcessor']]);
     const [group] = only(first, 'startChildren');
@@ -167,7 +170,7 @@ describe('step', () => {
       },
     };
     const m = machine(loop);
-    let result = await step(m, null, { type: 'start', input: { n: 0 }, context }, env());
+    let result = await step(m, null, { type: 'start', input: { n: 0 } }, env());
     let yields = 0;
     while (result.snapshot.status === 'RUNNING') {
       assert.deepEqual(result.commands, [{ type: 'continue' }]);
@@ -180,7 +183,7 @@ describe('step', () => {
 
   it('aborts on stop, calling off the invocation and the timers', async () => {
     const m = machine(taskMachine({ TimeoutSeconds: 5 }));
-    const first = await step(m, null, { type: 'start', input: {}, context }, env());
+    const first = await step(m, null, { type: 'start', input: {} }, env());
     const stopped = await step(m, first.snapshot, { type: 'stop', error: 'Stopped', cause: 'by a test' }, env());
     assert.equal(stopped.snapshot.status, 'ABORTED');
     assert.deepEqual(stopped.commands.map((c) => c.type), ['cancelInvocation', 'cancelTimer', 'fail']);
@@ -188,7 +191,7 @@ describe('step', () => {
 
   it('times the whole execution out with TimeoutSeconds', async () => {
     const m = machine({ TimeoutSeconds: 30, StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 3600, End: true } } });
-    const first = await step(m, null, { type: 'start', input: {}, context }, env(0));
+    const first = await step(m, null, { type: 'start', input: {} }, env(0));
     const timer = only(first, 'wakeAt').find((t) => t.purpose === 'execution-timeout');
     assert.equal(timer?.at, 30_000);
     const out = await step(m, first.snapshot, { type: 'timerFired', timerId: timer!.timerId }, env(30_000));
@@ -201,8 +204,8 @@ describe('step', () => {
       StartAt: 'P',
       States: { P: { Type: 'Pass', Parameters: { 'id.$': 'States.UUID()', 'r.$': 'States.MathRandom(1, 100)', 't.$': '$$.State.EnteredTime' }, End: true } },
     };
-    const a = await step(machine(definition), null, { type: 'start', input: {}, context }, env(5, () => 0.3));
-    const b = await step(machine(definition), null, { type: 'start', input: {}, context }, env(5, () => 0.3));
+    const a = await step(machine(definition), null, { type: 'start', input: {} }, env(5, () => 0.3));
+    const b = await step(machine(definition), null, { type: 'start', input: {} }, env(5, () => 0.3));
     assert.deepEqual(a, b);
   });
 });
@@ -212,7 +215,7 @@ describe('snapshots', () => {
   async function drive(definition: unknown, input: Json, handler: (input: Json) => Json): Promise<Snapshot> {
     const m = machine(definition);
     const threads = new Map<string, Snapshot>();
-    const queue: Array<{ thread: string; event: StepEvent }> = [{ thread: 'root', event: { type: 'start', input, context } }];
+    const queue: Array<{ thread: string; event: StepEvent }> = [{ thread: 'root', event: { type: 'start', input } }];
     const parents = new Map<string, { thread: string; groupId: string; index: number }>();
     const groups = new Map<string, { machineIds: string[]; inputs: Json[]; outerVars: Record<string, Json>; results: Json[] }>();
     let root: Snapshot | undefined;
@@ -234,7 +237,7 @@ describe('snapshots', () => {
             const id = `${thread}/${c.groupId}.${index}`;
             parents.set(id, { thread, groupId: c.groupId, index });
             const machineId = group.machineIds[group.machineIds.length === 1 ? 0 : index];
-            queue.push({ thread: id, event: { type: 'start', machineId, input: group.inputs[index], context, outerVars: group.outerVars } });
+            queue.push({ thread: id, event: { type: 'start', machineId, input: group.inputs[index], outerVars: group.outerVars } });
           }
         }
         const parent = parents.get(thread);
@@ -313,13 +316,13 @@ describe('redrive', () => {
       StartAt: 'A',
       States: { A: { Type: 'Pass', Result: 1, ResultPath: '$.a', Next: 'T' }, T: { Type: 'Task', Resource: 'r', End: true } },
     });
-    const first = await step(m, null, { type: 'start', input: {}, context }, env());
+    const first = await step(m, null, { type: 'start', input: {} }, env());
     const [invoke] = only(first, 'invoke');
     const failed = await step(m, first.snapshot, { type: 'taskFailed', invocationId: invoke.invocationId, error: 'Boom' }, env());
     assert.equal(failed.snapshot.status, 'FAILED');
     const again = await step(m, failed.snapshot, { type: 'redrive' }, env());
     assert.equal(again.snapshot.status, 'RUNNING');
-    assert.equal(again.snapshot.context.Execution.RedriveCount, 1);
+    assert.equal(again.snapshot.redriveCount, 1);
     assert.deepEqual(again.events.map((e) => e.type), ['ExecutionRedriven', 'TaskStateEntered', 'TaskScheduled']);
     const [retry] = only(again, 'invoke');
     assert.deepEqual(retry.input, { a: 1 });

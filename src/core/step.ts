@@ -38,7 +38,7 @@ async function start(machine: Machine, event: Extract<StepEvent, { type: 'start'
     entries: {},
     vars: {},
     outerVars: event.outerVars ?? {},
-    context: event.context,
+    redriveCount: 0,
     pending: null,
     seq: 0,
     transitions: 0,
@@ -66,13 +66,13 @@ async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Prom
   if (snapshot.status === 'RUNNING' || snapshot.status === 'SUCCEEDED' || snapshot.stateName === null) {
     return { snapshot, events: [], commands: [] };
   }
-  const context = { ...snapshot.context, Execution: { ...snapshot.context.Execution, RedriveCount: snapshot.context.Execution.RedriveCount + 1 } };
+  const redriveCount = snapshot.redriveCount + 1;
   // The attempt goes on counting, so the redriven call gets an idempotency key of its own.
-  const snap: Snapshot = { ...snapshot, status: 'RUNNING', context, pending: null, attempt: snapshot.attempt + 1, retryCounts: [] };
+  const snap: Snapshot = { ...snapshot, status: 'RUNNING', redriveCount, pending: null, attempt: snapshot.attempt + 1, retryCounts: [] };
   delete snap.error;
   delete snap.cause;
   const turn = new Turn(machine, snap, env);
-  turn.record('ExecutionRedriven', null, { redriveCount: context.Execution.RedriveCount });
+  turn.record('ExecutionRedriven', null, { redriveCount });
   if (snap.machineId === '' && machine.timeoutSeconds !== null) {
     snap.executionTimer = turn.nextId('t');
     turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });

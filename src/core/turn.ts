@@ -57,9 +57,10 @@ export class Turn {
 
   contextObject(extra?: ContextExtra): JsonObject {
     const { snap } = this;
+    const { Execution, StateMachine } = this.env.context;
     const context: JsonObject = {
-      Execution: snap.context.Execution as unknown as JsonObject,
-      StateMachine: snap.context.StateMachine as unknown as JsonObject,
+      Execution: { ...(Execution as unknown as JsonObject), RedriveCount: snap.redriveCount },
+      StateMachine: StateMachine as unknown as JsonObject,
       State: { Name: snap.stateName, EnteredTime: isoTime(snap.enteredAt), RetryCount: snap.attempt },
     };
     if (extra?.Task) context.Task = extra.Task;

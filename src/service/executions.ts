@@ -42,11 +42,11 @@ export interface ExecutionView {
 }
 
 export function viewOf(row: ExecutionRow): ExecutionView {
-  const snapshot = row.snapshot as { context?: { Execution?: { RedriveCount?: number } } } | null;
+  const snapshot = row.snapshot as { redriveCount?: number } | null;
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: row.name, status: row.status, mode: row.mode,
     input: row.input, output: row.output, error: row.error, cause: row.cause, parentId: row.parentId, rootId: row.rootId,
-    progress: row.progress, redriveCount: snapshot?.context?.Execution?.RedriveCount ?? 0,
+    progress: row.progress, redriveCount: snapshot?.redriveCount ?? 0,
     startedAt: row.startedAt.toISOString(), stoppedAt: row.stoppedAt?.toISOString() ?? null,
   };
 }

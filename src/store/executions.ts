@@ -28,6 +28,8 @@ export interface ExecutionRow {
   snapshot: Json | null;
   idempotencyKey: string | null;
   redriveCount: number;
+  /** Branches: the execution the branch belongs to. */
+  ownerId: string | null;
   groupId: string | null;
   childIndex: number | null;
   machineId: string;
@@ -43,7 +45,7 @@ type Record_ = {
   id: string; kind: 'execution' | 'branch'; workflow_name: string; version_id: string; name: string; status: StoredStatus;
   mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
   parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
-  idempotency_key: string | null; redrive_count: number; group_id: string | null; child_index: number | null;
+  idempotency_key: string | null; redrive_count: number; owner_id: string | null; group_id: string | null; child_index: number | null;
   machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; started_at: Date; stopped_at: Date | null; updated_at: Date;
 };
 
@@ -52,7 +54,7 @@ function toRow(r: Record_): ExecutionRow {
     id: r.id, kind: r.kind, workflowName: r.workflow_name, versionId: r.version_id, name: r.name, status: r.status, mode: r.mode,
     input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
     identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
-    redriveCount: r.redrive_count, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
+    redriveCount: r.redrive_count, ownerId: r.owner_id, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
     outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
   };
 }
@@ -105,9 +107,11 @@ export async function findExecutionByKey(sql: Queryable, workflowName: string, k
   return row ? toRow(row) : null;
 }
 
-// executions_pkey; the row lock serializes every step of one execution or branch.
+// executions_pkey; the row lock serializes every step of one execution or branch. FOR NO KEY UPDATE,
+// not FOR UPDATE: a child's job or history row referencing this row takes FOR KEY SHARE on it, and
+// with FOR UPDATE every branch ending would wait for its parent's step to commit.
 export async function lockExecution(sql: Queryable, id: string): Promise<ExecutionRow | null> {
-  const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1 for update', [id], { prepare: true });
+  const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1 for no key update', [id], { prepare: true });
   return row ? toRow(row) : null;
 }
 
@@ -174,12 +178,13 @@ export async function insertBranches(
   await sql.unsafe(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, group_id, child_index,
-        machine_id, outer_vars, started_at, updated_at)
+        machine_id, outer_vars, started_at, updated_at, owner_id)
      select b.id, 'branch', $1, $2, $3 || '/' || $4 || '.' || b.child_index, 'PENDING', $5, coalesce(b.input, 'null'::jsonb), $6, $7, $8, $4,
-            b.child_index, b.machine_id, $9, $10, $10
+            b.child_index, b.machine_id, $9, $10, $10, $12
      from jsonb_to_recordset($11::jsonb) as b(id uuid, child_index int, machine_id text, input jsonb)`,
     [parent.workflowName, parent.versionId, parent.name, group.groupId, parent.mode, parent.id, parent.rootId,
-      parent.identity === null ? null : sql.json(parent.identity as never), sql.json(group.outerVars as never), group.now, sql.json(rows as never)] as never,
+      parent.identity === null ? null : sql.json(parent.identity as never), sql.json(group.outerVars as never), group.now, sql.json(rows as never),
+      parent.ownerId ?? parent.id] as never,
     { prepare: true },
   );
 }

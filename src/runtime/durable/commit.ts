@@ -16,15 +16,17 @@ import {
   type Queryable,
   type Sql,
 } from '../../store/index.ts';
-import type { Clock, Json } from '../../shared/index.ts';
+import type { Clock, Json, JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { Effects } from './effects.ts';
+import type { ContextCache } from './contexts.ts';
 import type { MachineCache } from './machines.ts';
 
 export interface CommitContext {
   sql: Sql;
   clock: Clock;
   machines: MachineCache;
+  contexts: ContextCache;
   workerId: string;
   random?: () => number;
   /** Called after a commit that enqueued jobs due now: wakes workers (in this process and others). */
@@ -47,48 +49,66 @@ export interface StepOutcome {
 
 /** Delivers an event to an execution or branch in its own transaction; `jobId` is the job that carried it. */
 export async function deliverEvent(ctx: CommitContext, executionId: string, event: StepEvent, jobId?: number): Promise<StepOutcome> {
+  const outcome = await deliverEvents(ctx, executionId, [{ event, jobId }]);
+  if (jobId !== undefined && outcome.delivered === 0) throw new LeaseLost(jobId);
+  return outcome;
+}
+
+/**
+ * Delivers several events to one execution in one transaction, in order: the branches of a Map that
+ * end together cost their parent one commit, not one each. Events whose job this worker no longer
+ * holds are left out (their new owner delivers them).
+ */
+export async function deliverEvents(
+  ctx: CommitContext,
+  executionId: string,
+  items: ReadonlyArray<{ event: StepEvent; jobId?: number }>,
+): Promise<StepOutcome & { delivered: number }> {
   let dueNow = false;
-  const outcome = await ctx.sql.begin(async (tx) => {
+  const outcome = await ctx.sql.begin(async (tx): Promise<StepOutcome & { delivered: number }> => {
     const row = await lockExecution(tx, executionId);
-    // The carrying job goes first: the step may itself call off jobs by key (a fired timer is one).
-    if (jobId !== undefined) {
-      const done = await completeJobs(tx, ctx.workerId, [jobId]);
-      if (done.length === 0) throw new LeaseLost(jobId);
-    }
-    let result: StepOutcome;
-    if (!row) result = { status: 'MISSING', ignored: true };
-    else if (row.status !== 'RUNNING' && event.type !== 'redrive') result = { status: row.status, ignored: true };
-    else {
-      const written = await stepInTransaction(ctx, tx, row, event);
-      dueNow = written.dueNow;
-      result = { status: written.status, ignored: false };
-    }
-    return result;
+    // The carrying jobs go first: the step may itself call off jobs by key (a fired timer is one).
+    const jobIds = items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId]));
+    const held = new Set(jobIds.length > 0 ? await completeJobs(tx, ctx.workerId, jobIds) : []);
+    const events = items.filter((i) => i.jobId === undefined || held.has(i.jobId)).map((i) => i.event);
+    if (events.length === 0) return { status: row?.status ?? 'MISSING', ignored: true, delivered: 0 };
+    if (!row) return { status: 'MISSING', ignored: true, delivered: events.length };
+    const live = row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
+    if (live.length === 0) return { status: row.status, ignored: true, delivered: events.length };
+    const written = await stepInTransaction(ctx, tx, row, live);
+    dueNow = written.dueNow;
+    return { status: written.status, ignored: false, delivered: events.length };
   });
   if (dueNow) ctx.onJobsDue?.();
   return outcome;
 }
 
+/** A branch starts from its own row: its input and outer variables are stored there once, not in its job. */
+function branchStart(row: ExecutionRow): StepEvent {
+  return { type: 'start', machineId: row.machineId, input: row.input, outerVars: (row.outerVars ?? {}) as JsonObject };
+}
+
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /**
- * Steps a locked row with `event` (and any follow-up the runtime answers at once, such as collected
+ * Steps a locked row with its events (and any follow-up the runtime answers at once, such as collected
  * branch results), then writes everything. The caller owns the transaction.
  */
 export async function stepInTransaction(
   ctx: CommitContext,
   tx: Queryable,
   row: ExecutionRow,
-  event: StepEvent,
+  events: StepEvent | readonly StepEvent[],
 ): Promise<{ status: ExecutionRow['status']; dueNow: boolean }> {
   const machine = await ctx.machines.get(tx, row.versionId);
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
-  const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken };
+  const context = await ctx.contexts.get(tx, row);
+  const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken, context };
   const effects = new Effects(tx, row, now);
   const history: HistoryEvent[] = [];
   let snapshot = row.snapshot as Snapshot | null;
-  const queue: StepEvent[] = [event];
+  const queue: StepEvent[] = (Array.isArray(events) ? [...events] : [events as StepEvent]).map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
   while (queue.length > 0) {
     const result = await step(machine, snapshot, queue.shift() as StepEvent, env);
     snapshot = result.snapshot;

@@ -16,8 +16,8 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import type { Json, JsonObject } from '../../shared/index.ts';
-import { failedChildResult, type ExecutionContext, type Snapshot } from '../../core/index.ts';
+import type { Json } from '../../shared/index.ts';
+import { failedChildResult, type Snapshot } from '../../core/index.ts';
 
 export const jobKeys = {
   invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,
@@ -85,13 +85,8 @@ export class Effects {
         });
       case 'startChildren': {
         const started = await startBranches(tx, row.id, command.groupId, command.from, command.count, now);
-        for (const child of started) {
-          const event: StepEvent = {
-            type: 'start', machineId: child.machineId, input: child.input,
-            context: snapshot.context as ExecutionContext, outerVars: (child.outerVars ?? {}) as JsonObject,
-          };
-          this.stepJob(child.id, event, now);
-        }
+        // The branch's input and outer variables are in its row; the job only says "start".
+        for (const child of started) this.stepJob(child.id, { type: 'start', input: null }, now);
         return;
       }
       case 'collectResults': {

@@ -9,6 +9,7 @@ import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecution, lockExecution, type NewExecution, type Sql } from '../../store/index.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvent, stepInTransaction, type CommitContext, type StepOutcome } from './commit.ts';
+import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker } from './worker.ts';
 
@@ -35,17 +36,18 @@ export class DurableRuntime {
     const logger = options.logger ?? silentLogger;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const machines = new MachineCache();
+    const contexts = new ContextCache();
     const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
     const concurrency = options.concurrency ?? 32;
     this.worker =
       concurrency > 0
         ? new Worker({
-            sql: options.sql, registry: options.registry, clock, logger, machines, workerId: this.workerId, concurrency,
+            sql: options.sql, registry: options.registry, clock, logger, machines, contexts, workerId: this.workerId, concurrency,
             leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify,
           })
         : null;
     this.ctx = {
-      sql: options.sql, clock, machines, workerId: this.workerId,
+      sql: options.sql, clock, machines, contexts, workerId: this.workerId,
       onJobsDue: () => {
         this.worker?.wake();
         notify();
@@ -71,11 +73,7 @@ export class DurableRuntime {
     const created = await this.options.sql.begin(async (tx) => {
       if (!(await insertExecution(tx, execution))) return false;
       const row = await lockExecution(tx, execution.id);
-      const context: ExecutionContext = {
-        Execution: { Id: execution.id, Input: execution.input, Name: execution.name, StartTime: execution.startedAt.toISOString(), RedriveCount: 0 },
-        StateMachine: { Id: `nightshift:workflow:${execution.workflowName}:${execution.versionId}`, Name: stateMachineName },
-      };
-      const written = await stepInTransaction(this.ctx, tx, row!, { type: 'start', input: execution.input, context });
+      const written = await stepInTransaction(this.ctx, tx, row!, { type: 'start', input: execution.input });
       dueNow = written.dueNow;
       return true;
     });

@@ -7,8 +7,9 @@ import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
-import { deliverEvent, LeaseLost } from './commit.ts';
+import { deliverEvents, LeaseLost } from './commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
+import type { ContextCache } from './contexts.ts';
 import type { MachineCache } from './machines.ts';
 
 export interface WorkerOptions {
@@ -17,6 +18,7 @@ export interface WorkerOptions {
   clock: Clock;
   logger: Logger;
   machines: MachineCache;
+  contexts: ContextCache;
   workerId: string;
   /** Jobs running at once in this worker. */
   concurrency: number;
@@ -34,6 +36,8 @@ export class Worker {
   private woken = false;
   private loopDone: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  /** Executions being stepped by this worker, with the step jobs that arrived for them meanwhile. */
+  private readonly chains = new Map<string, ClaimedJob[]>();
   private readonly ctx: InvokeContext;
 
   constructor(private readonly options: WorkerOptions) {
@@ -41,6 +45,7 @@ export class Worker {
       sql: options.sql,
       clock: options.clock,
       machines: options.machines,
+      contexts: options.contexts,
       workerId: options.workerId,
       registry: options.registry,
       leaseMs: options.leaseMs,
@@ -98,11 +103,43 @@ export class Worker {
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
-      for (const job of jobs) this.track(this.run(job));
+      for (const batch of batches(jobs)) this.dispatch(batch);
       if (jobs.length === room) continue;
       if (jobs.length > 0 || this.woken) continue;
       await this.sleep(await this.idleDelay());
     }
+  }
+
+  /**
+   * Step jobs of an execution that this worker is already stepping wait for that transaction and go
+   * in the next one: two transactions of one worker never queue on the same row lock (a Map's
+   * branches all end on their parent), and the waiting events are delivered together.
+   */
+  private dispatch(batch: ClaimedJob[]): void {
+    const executionId = batch[0].kind === 'step' ? batch[0].executionId : null;
+    if (executionId === null) {
+      this.track(this.run(batch));
+      return;
+    }
+    const waiting = this.chains.get(executionId);
+    if (waiting) {
+      waiting.push(...batch);
+      return;
+    }
+    const queue: ClaimedJob[] = [];
+    this.chains.set(executionId, queue);
+    const chain = async () => {
+      let next = batch;
+      try {
+        while (next.length > 0) {
+          await this.run(next);
+          next = queue.splice(0);
+        }
+      } finally {
+        this.chains.delete(executionId);
+      }
+    };
+    this.track(chain());
   }
 
   private track(work: Promise<void>): void {
@@ -140,25 +177,46 @@ export class Worker {
     });
   }
 
-  private async run(job: ClaimedJob): Promise<void> {
+  private async run(batch: ClaimedJob[]): Promise<void> {
     const { options } = this;
+    const [job] = batch;
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job);
       else if (job.kind === 'step') {
-        const { event } = job.payload as unknown as { event: StepEvent };
-        await deliverEvent(this.ctx, job.executionId as string, event, job.id);
+        const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
+        await deliverEvents(this.ctx, job.executionId as string, items);
       } else {
-        options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; dropping it');
+        options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; set aside for an hour');
         await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + 3_600_000));
       }
     } catch (e) {
       if (e instanceof LeaseLost) return;
-      // A database hiccup or a bug: hand the job back with a delay that grows with its attempts.
+      // A database hiccup or a bug: hand the jobs back with a delay that grows with their attempts.
       const delay = Math.min(60_000, 250 * 2 ** Math.min(job.attempts, 8));
       options.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, error: e instanceof Error ? e.message : String(e) }, 'job failed; retrying later');
-      await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + delay)).catch(() => {});
+      await releaseJobs(options.sql, options.workerId, batch.map((j) => j.id), new Date(options.clock.now() + delay)).catch(() => {});
     }
   }
+}
+
+/** Step jobs of one execution go together (one transaction); every other job alone. */
+function batches(jobs: ClaimedJob[]): ClaimedJob[][] {
+  const byExecution = new Map<string, ClaimedJob[]>();
+  const out: ClaimedJob[][] = [];
+  for (const job of jobs) {
+    if (job.kind !== 'step' || job.executionId === null) {
+      out.push([job]);
+      continue;
+    }
+    const group = byExecution.get(job.executionId);
+    if (group) group.push(job);
+    else {
+      const fresh = [job];
+      byExecution.set(job.executionId, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
 }
 
 /** At most one NOTIFY per `intervalMs` from this process (PERFORMANCE.md lesson 2). */

@@ -58,6 +58,7 @@ interface Group {
 
 interface Execution {
   id: string;
+  context: ExecutionContext;
   workflowName: string;
   machine: Machine;
   identity: Json;
@@ -91,6 +92,10 @@ export class MemoryRunner {
       const workflowName = options.workflowName ?? 'workflow';
       const execution: Execution = {
         id,
+        context: {
+          Execution: { Id: id, Input: input, Name: options.name ?? id, StartTime: new Date(this.now()).toISOString() },
+          StateMachine: { Id: `nightshift:workflow:${workflowName}`, Name: workflowName },
+        },
         workflowName,
         machine: compileMachine(definition),
         identity: options.identity ?? null,
@@ -102,11 +107,7 @@ export class MemoryRunner {
       };
       const root = this.thread(id, execution, null);
       this.roots.set(id, root);
-      const context: ExecutionContext = {
-        Execution: { Id: id, Input: input, Name: options.name ?? id, StartTime: new Date(this.now()).toISOString(), RedriveCount: 0 },
-        StateMachine: { Id: `nightshift:workflow:${workflowName}`, Name: workflowName },
-      };
-      this.deliver(root, { type: 'start', input, context });
+      this.deliver(root, { type: 'start', input });
     });
   }
 
@@ -164,7 +165,7 @@ export class MemoryRunner {
     const { execution } = thread;
     while (thread.queue.length > 0 && !thread.done) {
       const event = thread.queue.shift() as StepEvent;
-      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken };
+      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken, context: execution.context };
       try {
         const result = await step(execution.machine, thread.snapshot, event, env);
         thread.snapshot = result.snapshot;
@@ -236,13 +237,12 @@ export class MemoryRunner {
   private startChildren(thread: Thread, command: Extract<Command, { type: 'startChildren' }>): void {
     const group = thread.groups.get(command.groupId);
     if (!group) return;
-    const context = (thread.snapshot as Snapshot).context;
     for (let index = command.from; index < command.from + command.count; index++) {
       const id = `${thread.id}/${command.groupId}.${index}`;
       const child = this.thread(id, thread.execution, { thread, groupId: command.groupId, index });
       group.threads.push(child);
       const machineId = group.machineIds.length === 1 ? group.machineIds[0] : group.machineIds[index];
-      this.deliver(child, { type: 'start', machineId, input: group.inputs[index], context, outerVars: group.outerVars });
+      this.deliver(child, { type: 'start', machineId, input: group.inputs[index], outerVars: group.outerVars });
     }
   }
 

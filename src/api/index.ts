@@ -1,0 +1,2 @@
+export { createApp, type ApiDeps } from './app.ts';
+export { listen, type ListeningServer } from './server.ts';

@@ -1,0 +1,26 @@
+/** Routes on workflows: list and describe. Starting one is an execution route (executions.ts). */
+import { describeWorkflow, listWorkflows } from '../../service/index.ts';
+import { defineRoute, type Route } from '../route.ts';
+import { workflowList, workflowParams, workflowView } from '../schemas.ts';
+
+export const workflowRoutes: Route[] = [
+  defineRoute({
+    method: 'get', path: '/v1/workflows', operationId: 'listWorkflows', tag: 'workflows',
+    summary: 'List the deployed workflows with their current version',
+    responses: { 200: { description: 'Every workflow', schema: workflowList } },
+    errors: [],
+    async handle({ context, deps }) {
+      return context.json({ items: await listWorkflows(deps) }, 200);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/workflows/{name}', operationId: 'describeWorkflow', tag: 'workflows',
+    summary: 'Describe a workflow: its current definition and metadata',
+    params: workflowParams,
+    responses: { 200: { description: 'The workflow', schema: workflowView } },
+    errors: ['WORKFLOW_NOT_FOUND'],
+    async handle({ context, deps, params }) {
+      return context.json(await describeWorkflow(deps, params.name), 200);
+    },
+  }),
+];
