@@ -1,2 +1,3 @@
 export { MemoryRunner, type MemoryRunnerOptions, type ExecutionResult, type StartOptions } from './memory/runner.ts';
 export { DurableRuntime, type DurableRuntimeOptions } from './durable/runtime.ts';
+export type { JobHandler } from './durable/worker.ts';

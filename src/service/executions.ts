@@ -64,6 +64,8 @@ export interface StartRequest {
   callbackToken?: string;
   /** Overrides the workflow's `mode` for this start. */
   mode?: 'persistent' | 'transient';
+  /** Enqueue an `execution-ended` job when it ends (scheduled runs keep their batch counters with it). */
+  notifyOnEnd?: boolean;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -87,6 +89,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
     parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
+    depth: parent ? parent.depth + 1 : 0, notifyOnEnd: request.notifyOnEnd ?? false,
   };
   if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
   const { created } = await deps.runtime.startExecution(execution, request.workflow);

@@ -36,6 +36,8 @@ export interface ExecutionRow {
   outerVars: JsonObject | null;
   eventCount: number;
   callbackTokenHash: string | null;
+  depth: number;
+  notifyOnEnd: boolean;
   startedAt: Date;
   stoppedAt: Date | null;
   updatedAt: Date;
@@ -46,7 +48,7 @@ type Record_ = {
   mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
   parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
   idempotency_key: string | null; redrive_count: number; owner_id: string | null; group_id: string | null; child_index: number | null;
-  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; started_at: Date; stopped_at: Date | null; updated_at: Date;
+  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; depth: number; notify_on_end: boolean; started_at: Date; stopped_at: Date | null; updated_at: Date;
 };
 
 function toRow(r: Record_): ExecutionRow {
@@ -55,7 +57,7 @@ function toRow(r: Record_): ExecutionRow {
     input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
     identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
     redriveCount: r.redrive_count, ownerId: r.owner_id, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
-    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, depth: r.depth, notifyOnEnd: r.notify_on_end, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
   };
 }
 
@@ -72,6 +74,10 @@ export interface NewExecution {
   idempotencyKey: string | null;
   /** A parent task's token (workflow:start.sync): answered when this execution ends. Stored hashed. */
   callbackToken?: string | null;
+  /** workflow:start hops from the chain's root (0 for a root). */
+  depth?: number;
+  /** Enqueue an `execution-ended` job when it ends (triggers keep counters with it). */
+  notifyOnEnd?: boolean;
   startedAt: Date;
 }
 
@@ -83,13 +89,13 @@ export async function insertExecution(sql: Queryable, e: NewExecution): Promise<
   const rows = await sql.unsafe(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
-        callback_token_hash)
-     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11, $12)
+        callback_token_hash, depth, notify_on_end)
+     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14)
      on conflict do nothing
      returning id`,
     [e.id, e.workflowName, e.versionId, e.name, e.mode, sql.json(e.input as never), e.parentId, e.rootId,
       e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt,
-      e.callbackToken ? hashToken(e.callbackToken) : null] as never,
+      e.callbackToken ? hashToken(e.callbackToken) : null, e.depth ?? 0, e.notifyOnEnd ?? false] as never,
     { prepare: true },
   );
   return rows.length > 0;
@@ -178,13 +184,13 @@ export async function insertBranches(
   await sql.unsafe(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, group_id, child_index,
-        machine_id, outer_vars, started_at, updated_at, owner_id)
+        machine_id, outer_vars, started_at, updated_at, owner_id, depth)
      select b.id, 'branch', $1, $2, $3 || '/' || $4 || '.' || b.child_index, 'PENDING', $5, coalesce(b.input, 'null'::jsonb), $6, $7, $8, $4,
-            b.child_index, b.machine_id, $9, $10, $10, $12
+            b.child_index, b.machine_id, $9, $10, $10, $12, $13
      from jsonb_to_recordset($11::jsonb) as b(id uuid, child_index int, machine_id text, input jsonb)`,
     [parent.workflowName, parent.versionId, parent.name, group.groupId, parent.mode, parent.id, parent.rootId,
       parent.identity === null ? null : sql.json(parent.identity as never), sql.json(group.outerVars as never), group.now, sql.json(rows as never),
-      parent.ownerId ?? parent.id] as never,
+      parent.ownerId ?? parent.id, parent.depth] as never,
     { prepare: true },
   );
 }

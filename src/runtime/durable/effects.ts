@@ -122,6 +122,10 @@ export class Effects {
         this.stepJob(token.executionId, event, now);
       }
     }
+    if (row.notifyOnEnd) {
+      const status = command.type === 'complete' ? 'SUCCEEDED' : command.status;
+      this.jobs.push({ kind: 'execution-ended', executionId: row.id, payload: { executionId: row.id, workflow: row.workflowName, status }, runAt: now, dedupeKey: `ended:${row.id}:${row.eventCount}` });
+    }
     if (row.kind !== 'branch' || row.parentId === null || row.groupId === null || row.childIndex === null) return;
     const event: StepEvent =
       command.type === 'complete'

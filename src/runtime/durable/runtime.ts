@@ -11,7 +11,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../../shared
 import { deliverEvent, stepInTransaction, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
-import { debouncedNotifier, Worker } from './worker.ts';
+import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
 
 export interface DurableRuntimeOptions {
   sql: Sql;
@@ -24,6 +24,8 @@ export interface DurableRuntimeOptions {
   leaseMs?: number;
   pollMs?: number;
   notifyIntervalMs?: number;
+  /** Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes). */
+  jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
 
 export class DurableRuntime {
@@ -43,7 +45,7 @@ export class DurableRuntime {
       concurrency > 0
         ? new Worker({
             sql: options.sql, registry: options.registry, clock, logger, machines, contexts, workerId: this.workerId, concurrency,
-            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify,
+            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify, jobHandlers: options.jobHandlers,
           })
         : null;
     this.ctx = {

@@ -27,7 +27,15 @@ export interface WorkerOptions {
   pollMs: number;
   /** Wakes every worker (NOTIFY, debounced by the caller). */
   notify(): void;
+  /**
+   * Handlers of other job kinds (triggers: scheduled runs, cron ticks, table changes). A handler
+   * must finish the job itself (completeJobs) — in the same transaction as its effects.
+   */
+  jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
+
+/** Runs one claimed job of a kind the runtime does not know itself; `workerId` holds its lease. */
+export type JobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
 
 export class Worker {
   private running = false;
@@ -38,6 +46,8 @@ export class Worker {
   private unlisten: (() => Promise<void>) | null = null;
   /** Executions being stepped by this worker, with the step jobs that arrived for them meanwhile. */
   private readonly chains = new Map<string, ClaimedJob[]>();
+  /** Jobs this worker is running now (their leases), for a graceful stop. */
+  private readonly held = new Set<number>();
   private readonly ctx: InvokeContext;
 
   constructor(private readonly options: WorkerOptions) {
@@ -69,13 +79,23 @@ export class Worker {
     this.loopDone = this.loop();
   }
 
-  /** Stops claiming; waits for in-flight jobs up to `graceMs`, then releases what is left. */
+  /**
+   * Stops claiming; waits for in-flight jobs up to `graceMs`, then hands back the leases of what is
+   * still running so another worker takes it at once (its results, if they come, are refused).
+   */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.wake();
     await this.loopDone;
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, graceMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    if (this.held.size > 0) {
+      const ids = [...this.held];
+      this.options.logger.warn({ jobs: ids.length }, 'released jobs still running at shutdown');
+      await releaseJobs(this.options.sql, this.options.workerId, ids).catch(() => {});
+    }
     await this.unlisten?.().catch(() => {});
   }
 
@@ -124,6 +144,7 @@ export class Worker {
     const waiting = this.chains.get(executionId);
     if (waiting) {
       waiting.push(...batch);
+      for (const j of batch) this.held.add(j.id);
       return;
     }
     const queue: ClaimedJob[] = [];
@@ -180,11 +201,14 @@ export class Worker {
   private async run(batch: ClaimedJob[]): Promise<void> {
     const { options } = this;
     const [job] = batch;
+    for (const j of batch) this.held.add(j.id);
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job);
       else if (job.kind === 'step') {
         const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
         await deliverEvents(this.ctx, job.executionId as string, items);
+      } else if (options.jobHandlers?.[job.kind]) {
+        await options.jobHandlers[job.kind](job, options.workerId);
       } else {
         options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; set aside for an hour');
         await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + 3_600_000));
@@ -195,6 +219,8 @@ export class Worker {
       const delay = Math.min(60_000, 250 * 2 ** Math.min(job.attempts, 8));
       options.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, error: e instanceof Error ? e.message : String(e) }, 'job failed; retrying later');
       await releaseJobs(options.sql, options.workerId, batch.map((j) => j.id), new Date(options.clock.now() + delay)).catch(() => {});
+    } finally {
+      for (const j of batch) this.held.delete(j.id);
     }
   }
 }

@@ -64,6 +64,8 @@ create table nightshift.executions (
   outer_vars jsonb,
   event_count int not null default 0,
   callback_token_hash text,
+  depth int not null default 0,
+  notify_on_end boolean not null default false,
   started_at timestamptz not null,
   stopped_at timestamptz,
   updated_at timestamptz not null,
@@ -125,6 +127,10 @@ comment on column nightshift.executions.outer_vars is
   'Branches: the workflow variables of enclosing scopes, readable but not assignable inside.';
 comment on column nightshift.executions.callback_token_hash is
   'Set when a parent workflow waits for this execution (workflow:start.sync): the hash of the parent task''s token, answered when this execution ends.';
+comment on column nightshift.executions.depth is
+  'How many workflow:start hops separate this execution from the root of its chain (0 for a root): the recursion guard.';
+comment on column nightshift.executions.notify_on_end is
+  'When true, the step that ends this execution enqueues an execution-ended job (batch counters, sequential lists).';
 comment on column nightshift.executions.event_count is
   'How many history events the execution has; the next event gets this number as seq.';
 create unique index executions_workflow_name_idempotency_key_idx
