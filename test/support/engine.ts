@@ -2,7 +2,7 @@
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { ResourceRegistry } from '../../src/resources/index.ts';
 import { registerWorkflowResources } from '../../src/boot/workflow-resources.ts';
-import { DurableRuntime, MemoryRunner } from '../../src/runtime/index.ts';
+import { DurableRuntime, MemoryRunner, type JobHandler } from '../../src/runtime/index.ts';
 import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
 import { systemClock } from '../../src/shared/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -17,13 +17,22 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function createTestEngine(options: { concurrency?: number; registry?: ResourceRegistry } = {}): Promise<TestEngine> {
+export interface TestEngineOptions {
+  concurrency?: number;
+  registry?: ResourceRegistry;
+  /** Extra job kinds (triggers), given the service deps once they exist. */
+  jobHandlers?: (deps: ServiceDeps) => Record<string, JobHandler>;
+}
+
+export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const db = await createTestDatabase();
   const registry = options.registry ?? registerTestResources(new ResourceRegistry());
-  const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000 });
+  const handlers: Record<string, JobHandler> = {};
+  const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000, jobHandlers: handlers });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql: db.sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
   registerWorkflowResources(registry, deps);
+  Object.assign(handlers, options.jobHandlers?.(deps) ?? {});
   await runtime.start();
   return {
     db,
