@@ -57,7 +57,7 @@ create table nightshift.executions (
   snapshot jsonb,
   idempotency_key text,
   redrive_count int not null default 0,
-  owner_id uuid,
+  owner_id uuid references nightshift.executions (id) on delete cascade,
   group_id text,
   child_index int,
   machine_id text not null default '',
@@ -70,7 +70,7 @@ create table nightshift.executions (
   stopped_at timestamptz,
   updated_at timestamptz not null,
   constraint executions_stopped_at_check check ((status in ('PENDING', 'RUNNING')) = (stopped_at is null)),
-  constraint executions_branch_check check ((kind = 'branch') = (group_id is not null and child_index is not null and parent_id is not null and owner_id is not null)),
+  constraint executions_branch_check check ((kind = 'branch') = (group_id is not null and child_index is not null and owner_id is not null)),
   constraint executions_pending_check check (status <> 'PENDING' or kind = 'branch')
 );
 comment on table nightshift.executions is
@@ -116,7 +116,10 @@ create unique index executions_parent_group_child_idx
 comment on column nightshift.executions.kind is
   'execution: started by a trigger, an API call or a parent workflow; branch: one Parallel branch or Map iteration of its parent, with a snapshot of its own.';
 comment on column nightshift.executions.owner_id is
-  'Branches: the execution the branch belongs to, however deeply nested (its context object is the branch''s).';
+  'Branches: the execution the branch belongs to, however deeply nested (its context object is the branch''s); the branch goes when it goes.';
+create index executions_owner_id_idx
+  on nightshift.executions (owner_id)
+  where owner_id is not null;
 comment on column nightshift.executions.group_id is
   'Branches: the fan-out (one Parallel or Map state entry) the branch belongs to.';
 comment on column nightshift.executions.child_index is
