@@ -25,8 +25,9 @@ export const task: StateHandler<TaskState> = {
     const raw = turn.snap.stateInput;
     const waitsForToken = state.Resource.endsWith(tokenSuffix);
     const resource = waitsForToken ? state.Resource.slice(0, -tokenSuffix.length) : state.Resource;
-    // A `.sync` resource finishes when the work it started finishes: it answers through a token too.
-    const taskToken = waitsForToken || syncSuffix.test(resource) ? turn.env.newTaskToken() : null;
+    // A `.sync` resource finishes when the work it started finishes, and an activity when a worker
+    // answers: both answer through a task token too.
+    const taskToken = waitsForToken || syncSuffix.test(resource) || resource.startsWith('activity:') ? turn.env.newTaskToken() : null;
     const extra = taskToken ? { Task: { Token: taskToken } } : undefined;
     let input: Json;
     let effective = raw;
