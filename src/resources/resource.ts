@@ -24,6 +24,13 @@ export interface InvocationContext {
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;
 
+/** Statements a transactional resource may run: inside the step's transaction, under the execution's identity. */
+export interface StepDatabase {
+  query(text: string, params: Json[]): Promise<{ rows: Json[]; rowCount: number }>;
+}
+
+export type TransactionalHandler = (input: Json, context: InvocationContext, db: StepDatabase) => Promise<Json>;
+
 /**
  * `<execution>:<state>:<attempt>`; a state entered again in a loop adds its pass number
  * (`<execution>:<state>#<pass>:<attempt>`), so that no two calls share a key and a repeated

@@ -21,3 +21,6 @@ export * from './workflows.ts';
 export * from './executions.ts';
 export * from './history.ts';
 export * from './task-tokens.ts';
+export * from './identity-sql.ts';
+export * from './schedules.ts';
+export * from './activities.ts';

@@ -1,6 +1,6 @@
 /** A durable engine on a fresh test database, with the conformance test resources registered. */
 import { loadWorkflow } from '../../src/asl/index.ts';
-import { ResourceRegistry } from '../../src/resources/index.ts';
+import { registerBuiltinResources, ResourceRegistry } from '../../src/resources/index.ts';
 import { registerWorkflowResources } from '../../src/boot/workflow-resources.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../../src/runtime/index.ts';
 import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
@@ -26,7 +26,7 @@ export interface TestEngineOptions {
 
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const db = await createTestDatabase();
-  const registry = options.registry ?? registerTestResources(new ResourceRegistry());
+  const registry = options.registry ?? registerTestResources(registerBuiltinResources(new ResourceRegistry()));
   const handlers: Record<string, JobHandler> = {};
   const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000, jobHandlers: handlers });
   const transient = new MemoryRunner({ registry, clock: systemClock });

@@ -19,11 +19,14 @@ import {
 import type { Clock, Json, JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { Effects } from './effects.ts';
+import type { ResourceRegistry } from '../../resources/index.ts';
 import type { ContextCache } from './contexts.ts';
 import type { MachineCache } from './machines.ts';
 
 export interface CommitContext {
   sql: Sql;
+  /** Transactional resources (sql:query) run inside the step from here. */
+  registry?: ResourceRegistry;
   clock: Clock;
   machines: MachineCache;
   contexts: ContextCache;
@@ -100,12 +103,13 @@ export async function stepInTransaction(
   row: ExecutionRow,
   events: StepEvent | readonly StepEvent[],
 ): Promise<{ status: ExecutionRow['status']; dueNow: boolean }> {
-  const machine = await ctx.machines.get(tx, row.versionId);
+  const version = await ctx.machines.get(tx, row.versionId);
+  const machine = version.machine;
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
   const context = await ctx.contexts.get(tx, row);
   const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken, context };
-  const effects = new Effects(tx, row, now);
+  const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];
   let snapshot = row.snapshot as Snapshot | null;
   const queue: StepEvent[] = (Array.isArray(events) ? [...events] : [events as StepEvent]).map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));

@@ -4,7 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command, StepEvent } from '../../core/index.ts';
+import { idempotencyKeyOf, failureOf, TaskFailure, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
 import {
+  sqlStateOf,
+  withIdentity,
+  type SqlIdentity,
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
@@ -18,6 +22,26 @@ import {
 } from '../../store/index.ts';
 import type { Json } from '../../shared/index.ts';
 import { failedChildResult, type Snapshot } from '../../core/index.ts';
+
+/** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
+function sqlIdentityOf(identity: Json | null): SqlIdentity {
+  const value = identity as { role?: unknown; claims?: unknown } | null;
+  if (!value || typeof value.role !== 'string' || value.role === '') {
+    throw new TaskFailure(
+      'Sql.NoIdentity',
+      'This execution has no role to run SQL as: start it with an API key or a JWT, give its trigger a role, or mark the workflow ignorePrivacyRules: true',
+    );
+  }
+  return { role: value.role, claims: (value.claims ?? {}) as Json };
+}
+
+/** Postgres errors are `Sql.<SQLSTATE>`; a statement cut by TimeoutSeconds is States.Timeout. */
+function sqlFailure(thrown: unknown): { error: string; cause?: string } {
+  const state = sqlStateOf(thrown);
+  if (state === '57014') return { error: 'States.Timeout', cause: 'The SQL statement ran longer than the state\'s TimeoutSeconds' };
+  if (state) return { error: `Sql.${state}`, cause: (thrown as Error).message };
+  return failureOf(thrown);
+}
 
 export const jobKeys = {
   invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,
@@ -48,6 +72,7 @@ export class Effects {
     private readonly tx: Queryable,
     private readonly row: ExecutionRow,
     private readonly now: Date,
+    private readonly options: { registry?: ResourceRegistry; ignorePrivacyRules: boolean } = { ignorePrivacyRules: false },
   ) {}
 
   private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
@@ -58,6 +83,8 @@ export class Effects {
     const { row, now, tx } = this;
     switch (command.type) {
       case 'invoke': {
+        const transactional = this.options.registry?.getTransactional(command.resource);
+        if (transactional && !command.taskToken) return this.runInStep(transactional, command);
         const payload: InvokePayload = {
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
@@ -107,6 +134,29 @@ export class Effects {
       case 'fail':
         return this.ended(command);
     }
+  }
+
+  /**
+   * A transactional resource (sql:query) runs now, in this transaction, under the execution's identity:
+   * its work commits with the step that records its result, or not at all.
+   */
+  private async runInStep(handler: TransactionalHandler, command: Extract<Command, { type: 'invoke' }>): Promise<void> {
+    const { row, tx } = this;
+    const context: InvocationContext = {
+      executionId: row.id, workflowName: row.workflowName, stateName: command.stateName, attempt: command.attempt,
+      idempotencyKey: idempotencyKeyOf(row.id, command.stateName, command.entry, command.attempt), taskToken: null,
+      signal: new AbortController().signal, heartbeat: () => {}, identity: row.identity,
+    };
+    let event: StepEvent;
+    try {
+      const identity = this.options.ignorePrivacyRules ? null : sqlIdentityOf(row.identity);
+      const timeoutMs = command.timeoutSeconds === null ? null : command.timeoutSeconds * 1000;
+      const output = await withIdentity(tx, identity, timeoutMs, (query) => handler(command.input, context, { query }));
+      event = { type: 'taskSucceeded', invocationId: command.invocationId, output };
+    } catch (thrown) {
+      event = { type: 'taskFailed', invocationId: command.invocationId, ...sqlFailure(thrown) };
+    }
+    this.followUps.push(event);
   }
 
   /** A branch tells its parent; an execution started by a workflow tells the workflow that waits for it. */

@@ -3,19 +3,29 @@ import type { StateMachine } from '../../asl/index.ts';
 import { compileMachine, type Machine } from '../../core/index.ts';
 import { getVersion, type Queryable } from '../../store/index.ts';
 
+/** A version as a step needs it: the compiled machine and the flags of its metadata. */
+export interface CompiledVersion {
+  machine: Machine;
+  /** SQL tasks run as the engine's role, bypassing row-level security. */
+  ignorePrivacyRules: boolean;
+}
+
 export class MachineCache {
-  private readonly machines = new Map<string, Machine>();
+  private readonly versions = new Map<string, CompiledVersion>();
 
   constructor(private readonly limit = 500) {}
 
-  async get(sql: Queryable, versionId: string): Promise<Machine> {
-    const cached = this.machines.get(versionId);
+  async get(sql: Queryable, versionId: string): Promise<CompiledVersion> {
+    const cached = this.versions.get(versionId);
     if (cached) return cached;
     const version = await getVersion(sql, versionId);
     if (!version) throw new Error(`workflow version ${versionId} is missing`);
-    const machine = compileMachine(version.definition as unknown as StateMachine);
-    if (this.machines.size >= this.limit) this.machines.delete(this.machines.keys().next().value as string);
-    this.machines.set(versionId, machine);
-    return machine;
+    const compiled = {
+      machine: compileMachine(version.definition as unknown as StateMachine),
+      ignorePrivacyRules: version.metadata.ignorePrivacyRules === true,
+    };
+    if (this.versions.size >= this.limit) this.versions.delete(this.versions.keys().next().value as string);
+    this.versions.set(versionId, compiled);
+    return compiled;
   }
 }

@@ -49,7 +49,7 @@ export class DurableRuntime {
           })
         : null;
     this.ctx = {
-      sql: options.sql, clock, machines, contexts, workerId: this.workerId,
+      sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
       onJobsDue: () => {
         this.worker?.wake();
         notify();
