@@ -4,7 +4,7 @@
  * the machine must wait (a task, a timer, children) or ends. step() takes ownership of the snapshot
  * it is handed and returns the one to keep.
  */
-import { jsonByteSize } from '../shared/index.ts';
+import { exceedsJsonBytes } from '../shared/index.ts';
 import type { Json } from '../shared/index.ts';
 import { handleFailure } from './catch.ts';
 import { StatesError, type Failure } from './failure.ts';
@@ -20,7 +20,8 @@ export async function step(machine: Machine, snapshot: Snapshot | null, event: S
   if (!snapshot) throw new Error(`step: a '${event.type}' event needs a snapshot`);
   if (event.type === 'redrive') return redrive(machine, snapshot, env);
   if (snapshot.status !== 'RUNNING') return { snapshot, events: [], commands: [] };
-  const turn = new Turn(machine, { ...snapshot }, env);
+  // step() owns the snapshot it is handed (see above): no copy, it is advanced in place.
+  const turn = new Turn(machine, snapshot, env);
   await drive(turn, await dispatch(turn, event));
   return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
 }
@@ -46,7 +47,7 @@ async function start(machine: Machine, event: Extract<StepEvent, { type: 'start'
   };
   const turn = new Turn(machine, snap, env);
   turn.record('ExecutionStarted', null, { input: event.input });
-  if (jsonByteSize(event.input) > maxPayloadBytes) {
+  if (exceedsJsonBytes(event.input, maxPayloadBytes)) {
     finish(turn, 'FAILED', { error: 'States.DataLimitExceeded', cause: 'The execution input exceeds the 256 KiB limit.' });
   } else {
     if (machineId === '' && machine.timeoutSeconds !== null) {
@@ -120,7 +121,7 @@ async function enter(turn: Turn, name: string, input: Json): Promise<Outcome> {
   snap.enteredAt = turn.env.now;
   snap.attempt = 0;
   snap.retryCounts = [];
-  snap.entries = { ...snap.entries, [name]: (snap.entries[name] ?? 0) + 1 };
+  snap.entries[name] = (snap.entries[name] ?? 0) + 1;
   turn.record(`${state.Type}StateEntered`, name, { input });
   return run(turn);
 }

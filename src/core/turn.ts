@@ -31,9 +31,15 @@ export class Turn {
 
   /** Appends a history event; `undefined` members (an absent cause) are left out. */
   record(type: string, stateName: string | null, details: { [key: string]: Json | undefined }): void {
-    const clean: JsonObject = {};
-    for (const key in details) if (details[key] !== undefined) clean[key] = details[key] as Json;
-    this.events.push({ type, stateName, details: clean, at: this.env.now });
+    for (const key in details) {
+      if (details[key] === undefined) {
+        const clean: JsonObject = {};
+        for (const k in details) if (details[k] !== undefined) clean[k] = details[k] as Json;
+        this.events.push({ type, stateName, details: clean, at: this.env.now });
+        return;
+      }
+    }
+    this.events.push({ type, stateName, details: details as JsonObject, at: this.env.now });
   }
 
   command(command: Command): void {
@@ -56,16 +62,29 @@ export class Turn {
   }
 
   contextObject(extra?: ContextExtra): JsonObject {
+    const base = this.baseContext();
+    if (!extra) return base;
+    const context: JsonObject = { ...base };
+    if (extra.Task) context.Task = extra.Task;
+    if (extra.Map) context.Map = extra.Map as unknown as JsonObject;
+    return context;
+  }
+
+  private base: { key: string; value: JsonObject } | null = null;
+
+  /** Execution, StateMachine and State: built once per state attempt, shared by every evaluation of it. */
+  private baseContext(): JsonObject {
     const { snap } = this;
+    const key = `${snap.stateName}\u0000${snap.attempt}\u0000${snap.enteredAt}\u0000${snap.redriveCount}`;
+    if (this.base?.key === key) return this.base.value;
     const { Execution, StateMachine } = this.env.context;
-    const context: JsonObject = {
+    const value: JsonObject = {
       Execution: { ...(Execution as unknown as JsonObject), RedriveCount: snap.redriveCount },
       StateMachine: StateMachine as unknown as JsonObject,
       State: { Name: snap.stateName, EnteredTime: isoTime(snap.enteredAt), RetryCount: snap.attempt },
     };
-    if (extra?.Task) context.Task = extra.Task;
-    if (extra?.Map) context.Map = extra.Map as unknown as JsonObject;
-    return context;
+    this.base = { key, value };
+    return value;
   }
 
   variable = (name: string): Json | undefined => {

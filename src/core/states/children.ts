@@ -5,7 +5,7 @@
  * here, so it holds however many workers run the children.
  */
 import type { State } from '../../asl/index.ts';
-import { jsonByteSize, type Json, type JsonObject } from '../../shared/index.ts';
+import { exceedsJsonBytes, type Json, type JsonObject } from '../../shared/index.ts';
 import { finishWithResult } from '../io.ts';
 import { maxPayloadBytes } from '../limits.ts';
 import type { ChildrenPending, StepEvent } from '../model.ts';
@@ -115,7 +115,7 @@ async function collected(turn: Turn, state: State, name: string, pending: Childr
   if (results.length !== pending.total) {
     throw new Error(`collected ${results.length} results for ${pending.total} children of ${name}`);
   }
-  if (jsonByteSize(results) > maxPayloadBytes) {
+  if (exceedsJsonBytes(results, maxPayloadBytes)) {
     const cause = `The state '${name}' produced results exceeding the maximum number of bytes service limit.`;
     return { kind: 'failed', failure: { error: 'States.DataLimitExceeded', cause } };
   }

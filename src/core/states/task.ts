@@ -1,5 +1,5 @@
 import type { TaskState } from '../../asl/index.ts';
-import { jsonByteSize, type Json } from '../../shared/index.ts';
+import { exceedsJsonBytes, type Json } from '../../shared/index.ts';
 import { applyInputPath, finishWithResult, numberField } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { maxPayloadBytes } from '../limits.ts';
@@ -73,7 +73,7 @@ export const task: StateHandler<TaskState> = {
     if (event.type === 'taskSucceeded' && event.invocationId === pending.invocationId) {
       clearTimers(turn);
       turn.snap.pending = null;
-      if (jsonByteSize(event.output) > maxPayloadBytes) {
+      if (exceedsJsonBytes(event.output, maxPayloadBytes)) {
         const cause = `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
         turn.record('TaskFailed', name, { resource: state.Resource, error: 'States.DataLimitExceeded', cause });
         return { kind: 'failed', failure: { error: 'States.DataLimitExceeded', cause } };

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
 import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
-import { failureOf, idempotencyKeyOf, type ResourceRegistry } from '../../resources/index.ts';
+import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
 import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { TimerQueue } from './timers.ts';
@@ -17,6 +17,8 @@ export interface MemoryRunnerOptions {
   /** Let time jump to the next timer whenever nothing is running (see TimerQueue). */
   virtualTime?: boolean;
   random?: () => number;
+  /** Keep every history event of each execution in its result (costs memory; off by default). */
+  keepHistory?: boolean;
 }
 
 export interface ExecutionResult {
@@ -25,7 +27,8 @@ export interface ExecutionResult {
   output?: Json;
   error?: string;
   cause?: string;
-  history: Array<HistoryEvent & { thread: string }>;
+  /** Present when the runner keeps history (`keepHistory`). */
+  history?: Array<HistoryEvent & { thread: string }>;
 }
 
 export interface StartOptions {
@@ -33,6 +36,12 @@ export interface StartOptions {
   workflowName?: string;
   executionId?: string;
   identity?: Json;
+}
+
+/** A resource call in flight; `abort` also stops it counting as work, even if its handler ignores the signal. */
+interface Invocation {
+  token: string | null;
+  abort(reason: Error): void;
 }
 
 interface Thread {
@@ -43,7 +52,7 @@ interface Thread {
   busy: boolean;
   parent: { thread: Thread; groupId: string; index: number } | null;
   groups: Map<string, Group>;
-  invocations: Map<string, { controller: AbortController; token: string | null }>;
+  invocations: Map<string, Invocation>;
   done: boolean;
 }
 
@@ -62,7 +71,7 @@ interface Execution {
   workflowName: string;
   machine: Machine;
   identity: Json;
-  history: Array<HistoryEvent & { thread: string }>;
+  history: Array<HistoryEvent & { thread: string }> | null;
   resolve(result: ExecutionResult): void;
 }
 
@@ -72,12 +81,14 @@ export class MemoryRunner {
   private readonly timers: TimerQueue;
   private readonly tokens = new Map<string, { thread: Thread; invocationId: string }>();
   private readonly roots = new Map<string, Thread>();
+  private readonly keepHistory: boolean;
   /** Steps queued or running, and invocations in flight: while any, virtual time stands still. */
   private work = 0;
 
   constructor(options: MemoryRunnerOptions) {
     this.registry = options.registry;
     this.random = options.random ?? Math.random;
+    this.keepHistory = options.keepHistory ?? false;
     this.timers = new TimerQueue(options.clock ?? systemClock, options.virtualTime ?? false, () => this.work === 0);
   }
 
@@ -99,7 +110,7 @@ export class MemoryRunner {
         workflowName,
         machine: compileMachine(definition),
         identity: options.identity ?? null,
-        history: [],
+        history: this.keepHistory ? [] : null,
         resolve: (result) => {
           this.roots.delete(id);
           resolve(result);
@@ -169,8 +180,10 @@ export class MemoryRunner {
       try {
         const result = await step(execution.machine, thread.snapshot, event, env);
         thread.snapshot = result.snapshot;
-        const tag = thread.parent ? thread.id.slice(execution.id.length + 1) : '';
-        for (const e of result.events) execution.history.push({ ...e, thread: tag });
+        if (execution.history) {
+          const tag = thread.parent ? thread.id.slice(execution.id.length + 1) : '';
+          for (const e of result.events) execution.history.push({ ...e, thread: tag });
+        }
         for (const command of result.commands) this.apply(thread, command);
       } catch (e) {
         // A bug in the engine, not in the workflow: end this thread visibly instead of hanging it.
@@ -191,7 +204,7 @@ export class MemoryRunner {
         const invocation = thread.invocations.get(command.invocationId);
         thread.invocations.delete(command.invocationId);
         if (invocation?.token) this.tokens.delete(invocation.token);
-        invocation?.controller.abort(new Error(command.reason));
+        invocation?.abort(new Error(command.reason));
         return;
       }
       case 'wakeAt':
@@ -253,18 +266,30 @@ export class MemoryRunner {
       this.deliver(thread, { type: 'taskFailed', invocationId, error: 'States.Runtime', cause: `No resource is registered as '${command.resource}'` });
       return;
     }
-    const controller = new AbortController();
-    thread.invocations.set(invocationId, { controller, token: taskToken });
+    // The AbortController is made only if the handler looks at its signal: most never do (measured: ~4% of
+    // a short workflow's time went to controllers and their listeners).
+    let controller: AbortController | null = null;
+    const invocation: Invocation = {
+      token: taskToken,
+      abort: (reason) => {
+        controller?.abort(reason);
+        settle(null);
+      },
+    };
+    thread.invocations.set(invocationId, invocation);
     if (taskToken) this.tokens.set(taskToken, { thread, invocationId });
     const { execution } = thread;
-    const context = {
+    const context: InvocationContext = {
       executionId: thread.id,
       workflowName: execution.workflowName,
       stateName: command.stateName,
       attempt: command.attempt,
       idempotencyKey: idempotencyKeyOf(thread.id, command.stateName, command.entry, command.attempt),
       taskToken,
-      signal: controller.signal,
+      get signal() {
+        controller ??= new AbortController();
+        return controller.signal;
+      },
       heartbeat: () => {
         if (thread.invocations.has(invocationId)) this.deliver(thread, { type: 'taskHeartbeat', invocationId });
       },
@@ -285,20 +310,28 @@ export class MemoryRunner {
       }
       this.timers.settle();
     };
-    // An aborted invocation stops counting as work at once, even if its handler ignores the signal.
-    controller.signal.addEventListener('abort', () => settle(null), { once: true });
-    Promise.resolve()
-      .then(() => handler(command.input, context))
-      .then(
-        (output) => settle({ type: 'taskSucceeded', invocationId, output: output === undefined ? null : output }),
-        (thrown) => settle({ type: 'taskFailed', invocationId, ...failureOf(thrown) }),
-      );
+    const succeeded = (output: Json | undefined) => settle({ type: 'taskSucceeded', invocationId, output: output === undefined ? null : output });
+    const failed = (thrown: unknown) => settle({ type: 'taskFailed', invocationId, ...failureOf(thrown) });
+    // The handler is called now. A synchronous answer joins this thread's queue at once and is stepped
+    // in the same pump, with no promise round trip (measured: a third of a short workflow's time).
+    let answer: Json | Promise<Json>;
+    try {
+      answer = handler(command.input, context);
+    } catch (thrown) {
+      failed(thrown);
+      return;
+    }
+    if (answer !== null && typeof answer === 'object' && typeof (answer as Promise<Json>).then === 'function') {
+      (answer as Promise<Json>).then(succeeded, failed);
+    } else {
+      succeeded(answer as Json);
+    }
   }
 
   private end(thread: Thread, command: Extract<Command, { type: 'complete' | 'fail' }>): void {
     if (thread.done) return;
     thread.done = true;
-    for (const invocation of thread.invocations.values()) invocation.controller.abort(new Error('the execution ended'));
+    for (const invocation of thread.invocations.values()) invocation.abort(new Error('the execution ended'));
     thread.invocations.clear();
     const parent = thread.parent;
     if (parent) {
@@ -314,8 +347,9 @@ export class MemoryRunner {
     if (thread.id !== thread.execution.id) return;
     const result: ExecutionResult =
       command.type === 'complete'
-        ? { executionId: thread.id, status: 'SUCCEEDED', output: command.output, history: thread.execution.history }
-        : { executionId: thread.id, status: command.status, error: command.error, history: thread.execution.history };
+        ? { executionId: thread.id, status: 'SUCCEEDED', output: command.output }
+        : { executionId: thread.id, status: command.status, error: command.error };
+    if (thread.execution.history) result.history = thread.execution.history;
     if (command.type === 'fail' && command.cause !== undefined) result.cause = command.cause;
     thread.execution.resolve(result);
   }
