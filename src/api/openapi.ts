@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the route table and its zod schemas. */
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from '../shared/index.ts';
+import { accessErrors, securityOf, securitySchemes } from './auth.ts';
 import type { Route, RouteResponse } from './route.ts';
 import { components } from './schemas.ts';
 
@@ -21,7 +22,7 @@ export function openApiDocument(routes: Route[], version: string): JsonSchema {
         + '{error: {code, message, details}} with a stable code; ROUTE_NOT_FOUND (404) answers any path not listed here.',
     },
     paths,
-    components: { schemas: componentSchemas() },
+    components: { schemas: componentSchemas(), securitySchemes },
   };
 }
 
@@ -43,6 +44,7 @@ function operation(route: Route): JsonSchema {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
+    ...securityOf(route.auth),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: route.body.required, description: route.body.description, content: { 'application/json': { schema: schemaOf(route.body.schema) } } } }
@@ -72,8 +74,8 @@ function responseOf(response: RouteResponse): JsonSchema {
 
 /** Input validation and the body cap apply to every route that reads input; any route may fail unexpectedly. */
 function errorStatuses(route: Route): Map<number, string[]> {
-  const codes: ErrorCode[] = [...route.errors];
-  if (route.params || route.query || route.headers || route.body) codes.push('INPUT_INVALID');
+  // Every route refuses unknown query parameters, so every route may answer INPUT_INVALID.
+  const codes: ErrorCode[] = [...accessErrors(route.auth), ...route.errors, 'INPUT_INVALID'];
   if (route.body) codes.push('PAYLOAD_TOO_LARGE');
   codes.push('INTERNAL');
   const byStatus = new Map<number, string[]>();

@@ -3,9 +3,12 @@
  * that validates every input first; `openapi.ts` turns the same data into the OpenAPI document.
  */
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Access, Identity } from '../service/index.ts';
 import { EngineError, type ErrorCode } from '../shared/index.ts';
+import type { Guard } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
+import { findUnstorable } from './storable.ts';
 
 type ObjectSchema = z.ZodObject;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -25,15 +28,23 @@ export interface RouteInput<P, Q, H, B> {
   query: Parsed<Q>;
   headers: Parsed<H>;
   body: Parsed<B>;
+  /** Who is calling (auth.ts); null on public routes. */
+  identity: Identity | null;
 }
 
 export interface RouteSpec<P, Q, H, B> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI form: `/v1/executions/{id}`. */
   path: string;
   operationId: string;
   summary: string;
   tag: string;
+  /**
+   * What the caller needs (auth.ts): 'public', 'authenticated' (any valid key or JWT), a scope ('read',
+   * 'tasks', 'admin'), or `{ start: 'path.name' }` (may start the workflow named there, by its `auth`).
+   * Absent: 'admin'.
+   */
+  auth?: Access;
   params?: P;
   query?: Q;
   headers?: H;
@@ -67,19 +78,26 @@ export interface Problem {
   message: string;
 }
 
-export function mount(app: Hono, route: Route, deps: ApiDeps): void {
+/** A route without a query schema takes no query parameters: an unknown one is refused, not ignored. */
+const noQuery = z.strictObject({});
+
+export function mount(app: Hono, route: Route, deps: ApiDeps, guard: Guard): void {
   app.on(route.method.toUpperCase(), honoPath(route.path), async (context) => {
+    // Credentials first: a caller without them learns nothing about what the input should be.
+    const identity = await guard(context, route.auth);
     const problems: Problem[] = [];
     const params = check(route.params, context.req.param(), 'path', problems);
-    const query = check(route.query, context.req.query(), 'query', problems);
+    const query = check(route.query ?? noQuery, context.req.query(), 'query', problems);
     const headers = check(route.headers, headerValues(context, route.headers), 'header', problems);
-    const body = route.body ? check(route.body.schema, await readJson(context, route.body.required), 'body', problems) : undefined;
+    const raw = route.body ? await readJson(context, route.body.required) : undefined;
+    const body = route.body ? check(route.body.schema, raw, 'body', problems) : undefined;
+    for (const [where, value] of [['path', context.req.param()], ['query', context.req.query()], ['body', raw]] as const) findUnstorable(value, where, problems);
     if (problems.length > 0) {
       const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
       throw new EngineError('INPUT_INVALID', `The request is invalid: ${list}`, { details: { problems } });
     }
     // The values were just parsed by the route's own schemas, so they have the types its handler expects.
-    return route.handle({ context, deps, params, query, headers, body } as Parameters<Route['handle']>[0]);
+    return route.handle({ context, deps, params, query, headers, body, identity } as Parameters<Route['handle']>[0]);
   });
 }
 

@@ -7,12 +7,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createApp, listen } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
-import { registerBuiltinResources, ResourceRegistry, type ResourceHandler } from '../resources/index.ts';
-import { DurableRuntime, MemoryRunner } from '../runtime/index.ts';
-import { deployDirectory, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
+import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
+import { createJwtVerifier, deployDirectory, removeOldExecutions, StartRateLimiter, type DeployReport, type ServiceDeps } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
+import { cronJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
+import { prepareIntegrations } from './integrations.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -22,6 +24,8 @@ export interface EngineOptions {
   workers?: boolean;
   /** In-code handlers, by resource name (the embeddable library's way). */
   resources?: Record<string, ResourceHandler>;
+  /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
+  secrets?: SecretSource;
 }
 
 export interface Engine {
@@ -71,22 +75,28 @@ async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promis
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
+  const addIntegrations = prepareIntegrations(config, options.secrets);
   const { url: databaseUrl, embedded } = await resolveDatabase(config, logger);
   const sql = connect(databaseUrl, { max: Math.max(4, Math.min(20, config.concurrency + 2)) });
   const { applied } = await migrate(sql);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
 
-  const registry = registerBuiltinResources(new ResourceRegistry());
+  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry()));
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
   for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
 
+  // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
+  const jobHandlers: Record<string, JobHandler> = {};
   const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock,
+    sql, registry, logger, clock: systemClock, jobHandlers,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
+  Object.assign(jobHandlers, cronJobHandlers(deps));
+  Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
+  Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
   registerWorkflowResources(registry, deps);
   await runtime.start();
 
@@ -102,6 +112,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     retention.unref();
   }
 
+  // One JWT verifier (it caches the JWKS) and one start-rate limiter for every server of this process.
+  const auth = {
+    disabled: config.auth === 'disabled',
+    jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    startRate: new StartRateLimiter(),
+  };
   const servers: Array<{ close(): Promise<void> }> = [];
   const engine: Engine = {
     sql, deps, registry, databaseUrl,
@@ -109,9 +125,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       registry.register(name, handler);
       return engine;
     },
-    deployWorkflows: (dir = config.workflowsDir) => deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) }),
+    async deployWorkflows(dir = config.workflowsDir) {
+      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) });
+      await syncDeployedSchedules(deps, report, logger);
+      await syncDeployedTableSubscriptions(deps, report, logger);
+      return report;
+    },
     async serve(serveOptions = {}) {
-      const app = createApp({ ...deps, logger, health: () => ping(sql) });
+      if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
+      const app = createApp({ ...deps, logger, health: () => ping(sql), auth });
       const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
       servers.push(server);
       return server.url;

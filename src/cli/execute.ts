@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createLocalEngine } from '../boot/index.ts';
+import { findProjectDir, loadConfig } from '../config/index.ts';
 import { executeOnce, formatProblems, validateFile } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
@@ -15,6 +16,7 @@ interface ExecuteOptions {
   inputFile?: string;
   name?: string;
   handlers?: string;
+  project?: string;
   fastForward?: boolean;
 }
 
@@ -42,10 +44,12 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--input-file <file>', 'read the execution input from a JSON file')
     .option('--name <name>', 'the execution name ($$.Execution.Name)')
     .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name')
+    .option('--project <dir>', 'the project whose nightshift.yaml declares smtp, named resources and secrets (default: the nearest one above the file)')
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
     .action(async (file: string, options: ExecuteOptions) => {
       const input = await readInput(options);
-      const engine = await createLocalEngine({ handlersModule: options.handlers, virtualTime: options.fastForward });
+      const config = loadConfig({ projectDir: options.project ?? findProjectDir(file) });
+      const engine = await createLocalEngine({ handlersModule: options.handlers, virtualTime: options.fastForward, config });
       try {
         const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name) });
         if (!workflow) {

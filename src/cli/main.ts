@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
 import { registerExecutions } from './executions.ts';
+import { registerKeys } from './keys.ts';
+import { registerSchedules } from './schedules.ts';
+import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
@@ -19,6 +22,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerExecute(program, context);
   registerServer(program, context);
   registerExecutions(program, context);
+  registerKeys(program, context);
+  registerSchedules(program, context);
+  registerScheduling(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

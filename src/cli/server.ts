@@ -3,7 +3,8 @@ import { watch } from 'node:fs';
 import type { Command } from 'commander';
 import { createEngine, createLogger, type Engine } from '../boot/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { formatProblems, type DeployReport } from '../service/index.ts';
+import { ensureLocalAdminKey, formatProblems, hasApiKeys, type DeployReport } from '../service/index.ts';
+import { EngineError } from '../shared/index.ts';
 import type { CommandContext } from './output.ts';
 
 function printDeploy(context: CommandContext, report: DeployReport): void {
@@ -35,6 +36,9 @@ export function registerServer(program: Command, context: CommandContext): void 
       const config = loadConfig({ projectDir: dir });
       const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
       printDeploy(context, await engine.deployWorkflows());
+      // The first dev run of a project makes an admin key and prints it; it is never shown again.
+      const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);
+      if (local) context.io.stdout(`Admin API key for local use (acts as role ${local.role}), shown only now:\n  ${local.key}\n`);
       const url = await engine.serve({ port: options.port });
       context.io.stdout(`Nightshift is running at ${url}  (API under /v1, OpenAPI at /openapi.json)\n`);
       let timer: NodeJS.Timeout | null = null;
@@ -54,6 +58,11 @@ export function registerServer(program: Command, context: CommandContext): void 
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
       const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
+        await engine.stop();
+        throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
+          + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
+      }
       printDeploy(context, await engine.deployWorkflows());
       context.io.stdout(`Nightshift is serving at ${await engine.serve({ port: options.port })}\n`);
       await untilSignal(engine, context);

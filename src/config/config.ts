@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { EngineError } from '../shared/index.ts';
+import { integrationProblems, resourcesSchema, smtpConfigOf, smtpSchema, type ResourcePresetConfig, type SmtpConfig } from './integrations.ts';
 
 export interface Config {
   /** The project folder: holds nightshift.yaml and workflows/. */
@@ -26,6 +27,24 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** A module exporting `resources` (in-code handlers), relative to the project. */
   handlersModule: string | null;
+  /** `smtp:`: the server email:send uses; null when not configured (then there is no email:send). */
+  smtp: SmtpConfig | null;
+  /** `resources:`: named presets by resource name (src/resources/named.ts has the merge rule). */
+  resources: Readonly<Record<string, ResourcePresetConfig>>;
+  /** `secrets:`: a YAML file of secret values, absolute (src/config/secrets.ts). */
+  secretsFile: string | null;
+  /**
+   * NIGHTSHIFT_AUTH: `enforced` (default) checks API keys and JWTs on every route; `disabled` lets every
+   * request through as an admin (local experiments only; refused when NODE_ENV=production).
+   */
+  auth: 'enforced' | 'disabled';
+  /** NIGHTSHIFT_JWT_SECRET: verifies HS256 JWTs (Supabase's JWT secret); at least 32 characters. */
+  jwtSecret: string | null;
+  /** NIGHTSHIFT_JWKS_URL: verifies RS256/ES256 JWTs with the keys published there. */
+  jwksUrl: string | null;
+  /** NIGHTSHIFT_JWT_ISSUER / NIGHTSHIFT_JWT_AUDIENCE: when set, a JWT's iss / aud must match. */
+  jwtIssuer: string | null;
+  jwtAudience: string | null;
 }
 
 const fileSchema = z
@@ -34,7 +53,9 @@ const fileSchema = z
     concurrency: z.number().int().min(0).max(1000).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
-    resources: z.record(z.string(), z.unknown()).optional(),
+    resources: resourcesSchema.optional(),
+    smtp: smtpSchema.optional(),
+    secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -63,6 +84,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
   }
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn, error or silent`);
+  const auth = authSettings(env, problems);
   const config: Config = {
     projectDir,
     workflowsDir: join(projectDir, 'workflows'),
@@ -76,10 +98,33 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
     logLevel: logLevel as Config['logLevel'],
     handlersModule: file.handlers ? resolve(projectDir, file.handlers) : null,
+    smtp: smtpConfigOf(file.smtp),
+    resources: file.resources ?? {},
+    secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
+    ...auth,
     ...options.overrides,
   };
+  for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);
   if (problems.length > 0) {
     throw new EngineError('CONFIG_INVALID', `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
   }
   return Object.freeze(config);
+}
+
+function authSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'auth' | 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'> {
+  const auth = env.NIGHTSHIFT_AUTH || 'enforced';
+  if (auth !== 'enforced' && auth !== 'disabled') problems.push(`NIGHTSHIFT_AUTH must be enforced or disabled, got ${JSON.stringify(auth)}`);
+  if (auth === 'disabled' && env.NODE_ENV === 'production') problems.push('NIGHTSHIFT_AUTH=disabled is refused when NODE_ENV=production: create an API key instead');
+  const jwtSecret = env.NIGHTSHIFT_JWT_SECRET || null;
+  // HS256 with a short secret can be brute-forced offline from one token.
+  if (jwtSecret !== null && jwtSecret.length < 32) problems.push('NIGHTSHIFT_JWT_SECRET must be at least 32 characters');
+  const jwksUrl = env.NIGHTSHIFT_JWKS_URL || null;
+  if (jwksUrl !== null && !/^https?:\/\/[^\s]+$/.test(jwksUrl)) problems.push(`NIGHTSHIFT_JWKS_URL must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  return {
+    auth: auth as Config['auth'],
+    jwtSecret,
+    jwksUrl,
+    jwtIssuer: env.NIGHTSHIFT_JWT_ISSUER || null,
+    jwtAudience: env.NIGHTSHIFT_JWT_AUDIENCE || null,
+  };
 }

@@ -1,1 +1,4 @@
 export * from './config.ts';
+export * from './integrations.ts';
+export * from './secrets.ts';
+export * from './project.ts';

@@ -4,3 +4,7 @@ export * from './builtins.ts';
 export * from './http.ts';
 export * from './workflow.ts';
 export * from './sql.ts';
+export * from './activity.ts';
+export * from './secrets.ts';
+export * from './email.ts';
+export * from './named.ts';

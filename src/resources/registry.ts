@@ -1,8 +1,12 @@
 /** Resources by the name a Task's `Resource` field uses. Built-ins and code-registered handlers alike. */
 import type { ResourceHandler, TransactionalHandler } from './resource.ts';
 
+/** Serves every Resource that starts with a prefix (`activity:<name>`): given the full name, the handler for it. */
+export type ResourceFamily = (name: string) => ResourceHandler;
+
 export class ResourceRegistry {
   private readonly handlers = new Map<string, ResourceHandler>();
+  private readonly families = new Map<string, ResourceFamily>();
   private readonly transactional = new Map<string, TransactionalHandler>();
 
   /**
@@ -23,16 +27,30 @@ export class ResourceRegistry {
     return this;
   }
 
+  /** Serves every name that starts with `prefix` and goes on after it; exact names are looked up first. */
+  registerPrefix(prefix: string, family: ResourceFamily): this {
+    this.families.set(prefix, family);
+    return this;
+  }
+
   get(name: string): ResourceHandler | undefined {
-    return this.handlers.get(name);
+    return this.handlers.get(name) ?? this.familyOf(name)?.(name);
   }
 
   /** Whether a Task's Resource can be served; the `.waitForTaskToken` suffix is not part of the name. */
   has(resource: string): boolean {
-    return this.handlers.has(resource.replace(/\.waitForTaskToken$/, ''));
+    const name = resource.replace(/\.waitForTaskToken$/, '');
+    return this.handlers.has(name) || this.familyOf(name) !== undefined;
+  }
+
+  private familyOf(name: string): ResourceFamily | undefined {
+    for (const [prefix, family] of this.families) {
+      if (name.length > prefix.length && name.startsWith(prefix)) return family;
+    }
+    return undefined;
   }
 
   names(): string[] {
-    return [...this.handlers.keys()].sort();
+    return [...this.handlers.keys(), ...[...this.families.keys()].map((prefix) => `${prefix}*`)].sort();
   }
 }

@@ -1,10 +1,11 @@
 /**
  * `workflow:start` starts another workflow (fan-out, cascades; a workflow starting itself is how to
- * loop) and answers `{executionId}`; `workflow:start.sync` waits for the child and answers its output
+ * loop) and answers `{executionId}`; with `delaySeconds` or `at` it schedules a run instead and answers
+ * `{scheduledRunId, dueAt}`; `workflow:start.sync` waits for the child and answers its output
  * (or fails with its error). `progress:report` stores `{done, total?, message?}` on the execution.
  * The starting and storing are injected: resources do not know the service layer.
  */
-import { isJsonObject, type Json } from '../shared/index.ts';
+import { isEngineError, isJsonObject, type Json } from '../shared/index.ts';
 import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
 export interface ChildStartRequest {
@@ -16,22 +17,35 @@ export interface ChildStartRequest {
   callbackToken?: string;
   identity: Json;
   idempotencyKey: string;
+  /** Start later (a scheduled run) instead of now: seconds from now, or an RFC 3339 time. */
+  delaySeconds?: number;
+  at?: string;
 }
 
-export type StartChild = (request: ChildStartRequest) => Promise<{ executionId: string }>;
+/** `{executionId}` for a start now; `{scheduledRunId, dueAt}` for a start later. */
+export type StartChildResult = { executionId: string } | { scheduledRunId: string; dueAt: string };
+
+export type StartChild = (request: ChildStartRequest) => Promise<StartChildResult>;
 
 function readStart(input: Json, context: InvocationContext): Omit<ChildStartRequest, 'callbackToken'> {
   if (!isJsonObject(input) || typeof input.workflow !== 'string') {
     throw new TaskFailure('Workflow.InvalidInput', 'workflow:start needs {workflow: "<name>", input?: {...}, name?: "..."}');
   }
-  if (input.delaySeconds !== undefined || input.at !== undefined) {
-    throw new TaskFailure('Workflow.InvalidInput', 'delaySeconds and at schedule a run for later: use the scheduler (POST /v1/workflows/{name}/schedule)');
+  if (input.delaySeconds !== undefined && (typeof input.delaySeconds !== 'number' || !(input.delaySeconds >= 0))) {
+    throw new TaskFailure('Workflow.InvalidInput', 'delaySeconds must be a number of seconds, 0 or more');
   }
+  if (input.at !== undefined && typeof input.at !== 'string') throw new TaskFailure('Workflow.InvalidInput', 'at must be an RFC 3339 time such as 2030-01-31T09:00:00Z');
+  if (input.delaySeconds !== undefined && input.at !== undefined) throw new TaskFailure('Workflow.InvalidInput', 'give delaySeconds or at, not both');
   if (input.name !== undefined && typeof input.name !== 'string') throw new TaskFailure('Workflow.InvalidInput', 'name must be a string');
+  if (input.name !== undefined && (input.delaySeconds !== undefined || input.at !== undefined)) {
+    throw new TaskFailure('Workflow.InvalidInput', 'name cannot be given with delaySeconds or at: a scheduled run is named when it starts');
+  }
   return {
     workflow: input.workflow,
     input: input.input ?? {},
     ...(typeof input.name === 'string' ? { name: input.name } : {}),
+    ...(typeof input.delaySeconds === 'number' ? { delaySeconds: input.delaySeconds } : {}),
+    ...(typeof input.at === 'string' ? { at: input.at } : {}),
     parentId: context.executionId,
     identity: context.identity,
     // A repeated delivery of the same attempt starts the same child, not a second one.
@@ -39,18 +53,32 @@ function readStart(input: Json, context: InvocationContext): Omit<ChildStartRequ
   };
 }
 
+/** A chain limit is the workflow's own doing (a runaway recursion): an ASL error it can catch, not a crash. */
+async function startOrFail(start: StartChild, request: ChildStartRequest): Promise<StartChildResult> {
+  try {
+    return await start(request);
+  } catch (e) {
+    if (isEngineError(e) && e.code === 'CHAIN_LIMIT_EXCEEDED') throw new TaskFailure('Workflow.ChainLimitExceeded', e.message);
+    throw e;
+  }
+}
+
 export function createWorkflowStartResource(start: StartChild): ResourceHandler {
-  return async (input, context) => {
-    const { executionId } = await start(readStart(input, context));
-    return { executionId };
+  return async (input, context): Promise<Json> => {
+    const started = await startOrFail(start, readStart(input, context));
+    return 'executionId' in started ? { executionId: started.executionId } : { scheduledRunId: started.scheduledRunId, dueAt: started.dueAt };
   };
 }
 
 export function createWorkflowStartSyncResource(start: StartChild): ResourceHandler {
   return async (input, context) => {
     if (!context.taskToken) throw new TaskFailure('States.Runtime', 'workflow:start.sync needs the engine to hand it a task token');
-    const { executionId } = await start({ ...readStart(input, context), callbackToken: context.taskToken });
-    return { executionId };
+    const request = readStart(input, context);
+    if (request.delaySeconds !== undefined || request.at !== undefined) {
+      throw new TaskFailure('Workflow.InvalidInput', 'workflow:start.sync starts the child now: use workflow:start with delaySeconds or at');
+    }
+    const started = await startOrFail(start, { ...request, callbackToken: context.taskToken });
+    return { executionId: 'executionId' in started ? started.executionId : '' };
   };
 }
 

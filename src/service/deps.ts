@@ -20,4 +20,13 @@ export interface ServiceDeps {
   transient?: TransientRunner;
   /** Transient executions running in this process, by id: visible until their row is written at the end. */
   transientRuns?: Map<string, { view: ExecutionView; done: Promise<unknown> }>;
+  /** The recursion guard for executions started by workflows; defaults in chains.ts (depth 100, 10 000 runs). */
+  limits?: ChainLimits;
+}
+
+export interface ChainLimits {
+  /** Most workflow:start hops from a chain's root. */
+  maxDepth: number;
+  /** Most executions one chain (one root) may have in all. */
+  maxRunsPerChain: number;
 }

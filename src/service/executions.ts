@@ -18,6 +18,7 @@ import {
   type StoredStatus,
 } from '../store/index.ts';
 import { EngineError, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
+import { checkChainLimits, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput } from './input-schema.ts';
 import type { WorkflowMetadata } from './workflows.ts';
@@ -66,6 +67,8 @@ export interface StartRequest {
   mode?: 'persistent' | 'transient';
   /** Enqueue an `execution-ended` job when it ends (scheduled runs keep their batch counters with it). */
   notifyOnEnd?: boolean;
+  /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
+  chain?: ChainPosition;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -85,11 +88,13 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   if (existing) return { ...viewOf(existing), created: false };
   const id = randomUUID();
   const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
+  const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
+  if (chain) await checkChainLimits(deps, chain);
   const execution: NewExecution = {
     id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
-    parentId: parent?.id ?? null, rootId: parent?.rootId ?? id, identity: request.identity ?? null,
+    parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
-    depth: parent ? parent.depth + 1 : 0, notifyOnEnd: request.notifyOnEnd ?? false,
+    depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
   };
   if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
   const { created } = await deps.runtime.startExecution(execution, request.workflow);
@@ -169,7 +174,11 @@ export async function listExecutions(deps: Pick<ServiceDeps, 'sql'>, request: Li
   let before: { startedAt: Date; id: string } | undefined;
   if (request.cursor) {
     const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at))) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
+    // A cursor is read back into SQL: a non-UUID id or a year past 9999 would fail there (a 500), not here.
+    const time = Date.parse(at);
+    if (!at || !id || !(time >= 0 && time < 253_402_300_800_000) || !/^[0-9a-f-]{36}$/i.test(id)) {
+      throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
+    }
     before = { startedAt: new Date(at), id };
   }
   const rows = await listExecutionRows(deps.sql, { workflow: request.workflow, status: request.status as StoredStatus | undefined, before, limit: limit + 1 });

@@ -9,16 +9,24 @@ export const errorCodes = {
   FILE_NOT_FOUND: { http: 404, exit: 2 },
   WORKFLOW_NOT_FOUND: { http: 404, exit: 3 },
   EXECUTION_NOT_FOUND: { http: 404, exit: 3 },
+  API_KEY_NOT_FOUND: { http: 404, exit: 3 },
+  SCHEDULE_NOT_FOUND: { http: 404, exit: 3 },
+  SCHEDULED_RUN_NOT_FOUND: { http: 404, exit: 3 },
+  BATCH_NOT_FOUND: { http: 404, exit: 3 },
   RESOURCE_NOT_FOUND: { http: 400, exit: 2 },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2 },
   UNAUTHORIZED: { http: 401, exit: 4 },
   FORBIDDEN: { http: 403, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },
+  /** A workflow-started execution would pass its chain's depth limit or runs budget (ServiceDeps.limits). */
+  CHAIN_LIMIT_EXCEEDED: { http: 409, exit: 5 },
   EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },
   TASK_TOKEN_NOT_FOUND: { http: 404, exit: 3 },
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** Too many starts in a minute for the API key's rate_limit_per_minute; try again after Retry-After. */
+  RATE_LIMITED: { http: 429, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

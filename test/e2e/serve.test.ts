@@ -45,6 +45,13 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 describe('nightshift serve', () => {
   it('deploys the project, answers over HTTP, and shuts down gracefully on SIGTERM', async () => {
+    // serve refuses to start while no API key exists: make one the way a user would.
+    const refused = await run(['serve', project, '--port', '0']);
+    assert.equal(refused.code, 2, refused.stdout);
+    assert.match(refused.stderr, /No API key exists.*\[CONFIG_INVALID\]/);
+    const created = await run(['keys', 'create', '--role', 'postgres', '--scopes', 'start:greet', '--dir', project]);
+    assert.equal(created.code, 0, created.stderr);
+    const key = created.stdout.trim();
     server = spawn(process.execPath, [bin, 'serve', project, '--port', '0'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const url = await new Promise<string>((resolveUrl, reject) => {
@@ -59,7 +66,7 @@ describe('nightshift serve', () => {
       });
     });
     assert.match(out, /deployed greet/);
-    const started = await fetch(`${url}/v1/workflows/greet/executions?wait=10`, { method: 'POST', body: JSON.stringify({ name: 'Ada' }), headers: { 'content-type': 'application/json' } });
+    const started = await fetch(`${url}/v1/workflows/greet/executions?wait=10`, { method: 'POST', body: JSON.stringify({ name: 'Ada' }), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
     assert.equal(started.status, 200);
     const view = (await started.json()) as { executionId: string; status: string; output: unknown };
     assert.deepEqual([view.status, view.output], ['SUCCEEDED', { message: 'Hello, Ada!' }]);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { connect, migrate, startEmbeddedPostgres, type Sql } from '../../src/store/index.ts';
+import { connect, migrate, readMigrationFiles, startEmbeddedPostgres, type Sql } from '../../src/store/index.ts';
 
 async function withConnection<T>(url: string, work: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = connect(url, { max: 1 });
@@ -26,7 +26,7 @@ describe('embedded Postgres', () => {
         await withConnection(first.url, async (sql) => {
           const [{ database }] = await sql.unsafe('select current_database() as database');
           assert.equal(database, 'nightshift');
-          assert.deepEqual(await migrate(sql), { applied: ['0001_initial'] });
+          assert.deepEqual(await migrate(sql), { applied: (await readMigrationFiles()).map((f) => f.id) });
           await sql.unsafe("insert into nightshift.workflows (name) values ('kept')");
         });
       } finally {

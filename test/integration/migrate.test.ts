@@ -33,14 +33,15 @@ describe('migrate', () => {
       await Promise.all(pools.map((sql) => sql.end()));
     }
     const rows = await db.sql.unsafe('select version, name from nightshift.schema_migrations order by version');
-    assert.deepEqual(rows.map((row) => ({ ...row })), [{ version: 1, name: 'initial' }]);
+    const shippedFiles = await readMigrationFiles(directory);
+    assert.deepEqual(rows.map((row) => ({ ...row })), shippedFiles.map((f) => ({ version: f.version, name: f.name })));
     assert.deepEqual(await migrate(db.sql, { directory }), { applied: [] });
   });
 
   it('applies a new numbered file on the next run', async () => {
     await migrate(db.sql, { directory });
-    await writeFile(join(directory, '0002_extra.sql'), 'create table nightshift.extras (id int primary key);\n');
-    assert.deepEqual(await migrate(db.sql, { directory }), { applied: ['0002_extra'] });
+    await writeFile(join(directory, '9001_extra.sql'), 'create table nightshift.extras (id int primary key);\n');
+    assert.deepEqual(await migrate(db.sql, { directory }), { applied: ['9001_extra'] });
     assert.equal((await db.sql.unsafe('select * from nightshift.extras')).length, 0);
   });
 
@@ -59,12 +60,12 @@ describe('migrate', () => {
 
   it('leaves no trace of a migration that fails halfway', async () => {
     await writeFile(
-      join(directory, '0002_broken.sql'),
+      join(directory, '9002_broken.sql'),
       'create table nightshift.half (id int);\ninsert into nightshift.missing values (1);\n',
     );
     await assert.rejects(migrate(db.sql, { directory }), /nightshift\.missing/);
-    const versions = await db.sql.unsafe('select version from nightshift.schema_migrations');
-    assert.deepEqual(versions.map((row) => row.version), [1]);
+    const versions = await db.sql.unsafe('select version from nightshift.schema_migrations order by version');
+    assert.deepEqual(versions.map((row) => row.version), (await readMigrationFiles(shipped)).map((f) => f.version));
     const [{ half }] = await db.sql.unsafe("select to_regclass('nightshift.half') as half");
     assert.equal(half, null);
   });

@@ -2,6 +2,7 @@
 import {
   describeExecution,
   executionHistory,
+  identityRecord,
   listExecutions,
   redriveExecution,
   startExecution,
@@ -25,7 +26,7 @@ import {
 } from '../schemas.ts';
 
 const start = defineRoute({
-  method: 'post', path: '/v1/workflows/{name}/executions', operationId: 'startExecution', tag: 'executions',
+  method: 'post', path: '/v1/workflows/{name}/executions', operationId: 'startExecution', tag: 'executions', auth: { start: 'path.name' },
   summary: 'Start an execution of a workflow with the body as input',
   params: workflowParams,
   query: startQuery,
@@ -37,9 +38,10 @@ const start = defineRoute({
     202: { description: 'With wait: still RUNNING when the time was up', schema: executionView },
   },
   errors: ['WORKFLOW_NOT_FOUND', 'CONFLICT'],
-  async handle({ context, deps, params, query, headers, body }) {
+  async handle({ context, deps, params, query, headers, body, identity }) {
     const { created, ...view } = await startExecution(deps, {
       workflow: params.name, input: body as Json, name: query.name, idempotencyKey: headers['Idempotency-Key'],
+      identity: identity ? identityRecord(identity) : undefined,
     });
     context.header('Location', `/v1/executions/${view.executionId}`);
     if (query.wait === undefined) return context.json(view, created ? 201 : 200);
@@ -49,7 +51,7 @@ const start = defineRoute({
 });
 
 const list = defineRoute({
-  method: 'get', path: '/v1/executions', operationId: 'listExecutions', tag: 'executions',
+  method: 'get', path: '/v1/executions', operationId: 'listExecutions', tag: 'executions', auth: 'read',
   summary: 'List executions, newest first, a page at a time',
   query: listExecutionsQuery,
   responses: { 200: { description: 'A page of executions', schema: executionPage } },
@@ -60,7 +62,7 @@ const list = defineRoute({
 });
 
 const describe = defineRoute({
-  method: 'get', path: '/v1/executions/{id}', operationId: 'describeExecution', tag: 'executions',
+  method: 'get', path: '/v1/executions/{id}', operationId: 'describeExecution', tag: 'executions', auth: 'read',
   summary: 'Describe an execution: status, input, output or error',
   params: executionParams,
   responses: { 200: { description: 'The execution', schema: executionView } },
@@ -71,7 +73,7 @@ const describe = defineRoute({
 });
 
 const history = defineRoute({
-  method: 'get', path: '/v1/executions/{id}/history', operationId: 'executionHistory', tag: 'executions',
+  method: 'get', path: '/v1/executions/{id}/history', operationId: 'executionHistory', tag: 'executions', auth: 'read',
   summary: 'The history of an execution and its branches, in time order',
   params: executionParams,
   query: historyQuery,
@@ -83,7 +85,7 @@ const history = defineRoute({
 });
 
 const stop = defineRoute({
-  method: 'post', path: '/v1/executions/{id}/stop', operationId: 'stopExecution', tag: 'executions',
+  method: 'post', path: '/v1/executions/{id}/stop', operationId: 'stopExecution', tag: 'executions', auth: 'admin',
   summary: 'Stop a running execution (ABORTED) and the executions it started',
   params: executionParams,
   body: { schema: failureBody, required: false, description: 'The error (default States.Aborted) and cause to record' },
@@ -95,7 +97,7 @@ const stop = defineRoute({
 });
 
 const redrive = defineRoute({
-  method: 'post', path: '/v1/executions/{id}/redrive', operationId: 'redriveExecution', tag: 'executions',
+  method: 'post', path: '/v1/executions/{id}/redrive', operationId: 'redriveExecution', tag: 'executions', auth: 'admin',
   summary: 'Resume a FAILED, TIMED_OUT or ABORTED execution from the state where it ended',
   params: executionParams,
   responses: { 200: { description: 'The redriven execution', schema: executionView } },

@@ -13,7 +13,7 @@ export interface SystemRouteOptions {
 export function systemRoutes(options: SystemRouteOptions): Route[] {
   return [
     defineRoute({
-      method: 'get', path: '/healthz', operationId: 'health', tag: 'system',
+      method: 'get', path: '/healthz', operationId: 'health', tag: 'system', auth: 'public',
       summary: 'Whether the server can reach its database',
       responses: { 200: { description: 'Healthy', schema: health } },
       errors: ['UNAVAILABLE'],
@@ -28,7 +28,7 @@ export function systemRoutes(options: SystemRouteOptions): Route[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/metrics', operationId: 'metrics', tag: 'system',
+      method: 'get', path: '/metrics', operationId: 'metrics', tag: 'system', auth: 'read',
       summary: 'Prometheus metrics: process metrics and HTTP requests by method, route and status',
       responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
       errors: [],
@@ -37,7 +37,7 @@ export function systemRoutes(options: SystemRouteOptions): Route[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/openapi.json', operationId: 'openapi', tag: 'system',
+      method: 'get', path: '/openapi.json', operationId: 'openapi', tag: 'system', auth: 'public',
       summary: 'This OpenAPI 3.1 document',
       responses: { 200: { description: 'The OpenAPI document' } },
       errors: [],

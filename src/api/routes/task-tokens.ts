@@ -9,7 +9,7 @@ const refusals = ['TASK_TOKEN_NOT_FOUND', 'TASK_TOKEN_USED', 'TASK_TOKEN_EXPIRED
 
 export const taskTokenRoutes: Route[] = [
   defineRoute({
-    method: 'post', path: '/v1/task-tokens/{token}/success', operationId: 'sendTaskSuccess', tag: 'task-tokens',
+    method: 'post', path: '/v1/task-tokens/{token}/success', operationId: 'sendTaskSuccess', tag: 'task-tokens', auth: 'tasks',
     summary: 'Complete the waiting task with an output',
     params: taskTokenParams,
     body: { schema: taskSuccessBody, required: true, description: 'The task output' },
@@ -20,7 +20,7 @@ export const taskTokenRoutes: Route[] = [
     },
   }),
   defineRoute({
-    method: 'post', path: '/v1/task-tokens/{token}/failure', operationId: 'sendTaskFailure', tag: 'task-tokens',
+    method: 'post', path: '/v1/task-tokens/{token}/failure', operationId: 'sendTaskFailure', tag: 'task-tokens', auth: 'tasks',
     summary: 'Fail the waiting task (its Retry and Catch apply)',
     params: taskTokenParams,
     body: { schema: failureBody, required: false, description: 'The error name (default States.TaskFailed) and cause' },
@@ -31,7 +31,7 @@ export const taskTokenRoutes: Route[] = [
     },
   }),
   defineRoute({
-    method: 'post', path: '/v1/task-tokens/{token}/heartbeat', operationId: 'sendTaskHeartbeat', tag: 'task-tokens',
+    method: 'post', path: '/v1/task-tokens/{token}/heartbeat', operationId: 'sendTaskHeartbeat', tag: 'task-tokens', auth: 'tasks',
     summary: 'Tell the waiting task its worker is alive (restarts its HeartbeatSeconds)',
     params: taskTokenParams,
     responses: answered,

@@ -5,7 +5,7 @@ import { workflowList, workflowParams, workflowView } from '../schemas.ts';
 
 export const workflowRoutes: Route[] = [
   defineRoute({
-    method: 'get', path: '/v1/workflows', operationId: 'listWorkflows', tag: 'workflows',
+    method: 'get', path: '/v1/workflows', operationId: 'listWorkflows', tag: 'workflows', auth: 'read',
     summary: 'List the deployed workflows with their current version',
     responses: { 200: { description: 'Every workflow', schema: workflowList } },
     errors: [],
@@ -14,7 +14,7 @@ export const workflowRoutes: Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/v1/workflows/{name}', operationId: 'describeWorkflow', tag: 'workflows',
+    method: 'get', path: '/v1/workflows/{name}', operationId: 'describeWorkflow', tag: 'workflows', auth: 'read',
     summary: 'Describe a workflow: its current definition and metadata',
     params: workflowParams,
     responses: { 200: { description: 'The workflow', schema: workflowView } },

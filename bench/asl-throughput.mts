@@ -1,0 +1,165 @@
+/**
+ * ASL throughput: executions per second of the same definitions in Nightshift's in-memory runner and
+ * in aws-local-stepfunctions, both in this process, every Task a no-op in-code handler.
+ *
+ *   node --expose-gc --import tsx bench/asl-throughput.mts [--scale=0.1] [--rounds=3] [--only=order,pass-chain]
+ *
+ * Each (workflow, mode) is measured once per engine per round, the engines taking turns in slices; the
+ * table shows the medians over rounds and the ratio of the medians.
+ */
+import { readFileSync } from 'node:fs';
+import type { StateMachine as Definition } from '../src/asl/index.ts';
+import type { Json } from '../src/shared/index.ts';
+import { awsLocalStepFunctionsEngine, nightshiftEngine, type Engine, type PreparedWorkflow } from './engines.mts';
+import { median, modeLabels, timeBatch, type Mode } from './measure.mts';
+import { canonicalJson, commandLine, formatRate, formatRatio, loadLine, machineLine, markdownTable } from './report.mts';
+
+interface WorkflowSpec {
+  name: string;
+  /** Executions per engine per round, and before the first round for each engine and mode. */
+  count: number;
+  warmUp: number;
+}
+
+// Counts chosen so that each round of the slower engine lasts a few seconds (shorter ones were too
+// noisy) and the whole run stays under ~2 minutes on 2 cores. A slice (count / slices) keeps at least
+// twice the 50 in flight, so the concurrent mode is not mostly ramp-up and tail.
+const workflowSpecs: WorkflowSpec[] = [
+  { name: 'order', count: 4000, warmUp: 200 },
+  { name: 'pass-chain', count: 10000, warmUp: 500 },
+  { name: 'map-100', count: 500, warmUp: 20 },
+];
+const slices = 5;
+const modes: Mode[] = ['sequential', 'concurrent'];
+
+interface Workflow {
+  spec: WorkflowSpec;
+  input: Json;
+  prepared: PreparedWorkflow[];
+}
+
+interface Options {
+  scale: number;
+  rounds: number;
+  only: string[] | null;
+}
+
+function parseOptions(args: string[]): Options {
+  const options: Options = { scale: 1, rounds: 3, only: null };
+  for (const arg of args) {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    if (key === 'scale' && Number(value) > 0) options.scale = Number(value);
+    else if (key === 'rounds' && Number.isInteger(Number(value)) && Number(value) > 0) options.rounds = Number(value);
+    else if (key === 'only' && value) options.only = value.split(',');
+    else throw new Error(`unknown or invalid argument ${JSON.stringify(arg)}: use --scale=N, --rounds=N, --only=WORKFLOW[,WORKFLOW]`);
+  }
+  return options;
+}
+
+function readJson(path: string): Json {
+  return JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Json;
+}
+
+function load(spec: WorkflowSpec, engines: Engine[]): Workflow {
+  const definition = readJson(`./workflows/${spec.name}.json`) as unknown as Definition;
+  const input = readJson(`./workflows/${spec.name}.input.json`);
+  return { spec, input, prepared: engines.map((engine) => engine.prepare(definition)) };
+}
+
+/** A throughput number means nothing unless both engines compute the same thing. */
+async function checkOutputs(workflows: Workflow[], engines: Engine[]): Promise<void> {
+  for (const workflow of workflows) {
+    const outputs = await Promise.all(workflow.prepared.map((prepared) => prepared.run(workflow.input)));
+    const texts = outputs.map(canonicalJson);
+    if (texts.some((text) => text !== texts[0])) {
+      const shown = engines.map((engine, i) => `  ${engine.name}: ${texts[i]}`).join('\n');
+      throw new Error(`outputs differ for ${workflow.spec.name}:\n${shown}`);
+    }
+  }
+  console.log(`outputs match (${workflows.map((workflow) => workflow.spec.name).join(', ')})`);
+}
+
+function scaled(count: number, scale: number): number {
+  return Math.max(1, Math.round(count * scale));
+}
+
+async function warmUp(workflows: Workflow[], scale: number): Promise<void> {
+  for (const workflow of workflows) {
+    for (const prepared of workflow.prepared) {
+      for (const mode of modes) await timeBatch(prepared, workflow.input, scaled(workflow.spec.warmUp, scale), mode);
+    }
+  }
+}
+
+type Samples = Map<string, number[][]>;
+
+/**
+ * One round of one (workflow, mode): the engines take turns in slices of `count / slices` executions,
+ * the one going first alternating between rounds, and each engine's rate is its executions over its
+ * summed time. Other processes on a shared machine then slow both engines alike instead of whichever
+ * happened to run during the disturbance (one long batch per engine gave per-round ratios from 0.9×
+ * to 2.7× for the same pair).
+ */
+async function measurePair(workflow: Workflow, mode: Mode, round: number, scale: number): Promise<number[]> {
+  const sliceCount = Math.max(1, Math.round(scaled(workflow.spec.count, scale) / slices));
+  const order = workflow.prepared.map((_, i) => i);
+  if (round % 2 === 1) order.reverse();
+  const elapsed = workflow.prepared.map(() => 0);
+  for (let slice = 0; slice < slices; slice++) {
+    for (const i of order) elapsed[i] += await timeBatch(workflow.prepared[i], workflow.input, sliceCount, mode);
+  }
+  return elapsed.map((ms) => (slices * sliceCount) / (ms / 1000));
+}
+
+async function measureRound(workflows: Workflow[], round: number, scale: number, samples: Samples): Promise<void> {
+  for (const workflow of workflows) {
+    for (const mode of modes) {
+      const key = `${workflow.spec.name}/${mode}`;
+      const perEngine = samples.get(key) ?? workflow.prepared.map(() => []);
+      samples.set(key, perEngine);
+      const rates = await measurePair(workflow, mode, round, scale);
+      rates.forEach((rate, i) => perEngine[i].push(rate));
+    }
+  }
+}
+
+function resultTable(workflows: Workflow[], engines: Engine[], samples: Samples): string {
+  const rows: string[][] = [];
+  for (const workflow of workflows) {
+    for (const mode of modes) {
+      const [ours, theirs] = samples.get(`${workflow.spec.name}/${mode}`) as number[][];
+      const perRound = ours.map((value, i) => formatRatio(value / theirs[i])).join(' ');
+      rows.push([workflow.spec.name, modeLabels[mode], formatRate(median(ours)), formatRate(median(theirs)), formatRatio(median(ours) / median(theirs)), perRound]);
+    }
+  }
+  const headers = ['workflow', 'mode', `${engines[0].name} exec/s`, `${engines[1].name} exec/s`, 'ratio', 'ratio per round'];
+  return markdownTable(headers, rows, [false, false, true, true, true, false]);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const unknown = (options.only ?? []).filter((name) => !workflowSpecs.some((spec) => spec.name === name));
+  if (unknown.length > 0) throw new Error(`no workflow named ${unknown.join(', ')}: choose among ${workflowSpecs.map((spec) => spec.name).join(', ')}`);
+  const specs = workflowSpecs.filter((spec) => options.only === null || options.only.includes(spec.name));
+  console.log(`# ASL throughput, ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`machine: ${machineLine()}`);
+  console.log(`command: ${commandLine()}`);
+  console.log(`load average (1 / 5 / 15 min) at start: ${loadLine()}`);
+  const engines = [nightshiftEngine(), awsLocalStepFunctionsEngine()];
+  const workflows = specs.map((spec) => load(spec, engines));
+  await checkOutputs(workflows, engines);
+  const started = performance.now();
+  await warmUp(workflows, options.scale);
+  const samples: Samples = new Map();
+  for (let round = 0; round < options.rounds; round++) {
+    await measureRound(workflows, round, options.scale, samples);
+    const heap = (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
+    console.log(`round ${round + 1}/${options.rounds} done, ${((performance.now() - started) / 1000).toFixed(1)} s so far, heap ${heap} MiB`);
+  }
+  console.log(`load average at end: ${loadLine()}`);
+  console.log(`\nmedians of ${options.rounds} rounds; ratio = nightshift / aws-local-stepfunctions (higher is better for nightshift)\n`);
+  console.log(resultTable(workflows, engines, samples));
+  for (const engine of engines) engine.close();
+}
+
+await main();

@@ -1,0 +1,182 @@
+/**
+ * Nightshift in the durable scenarios, wired as `test/support/engine.ts` and `src/boot/engine.ts` do:
+ * one pool, the in-code `noop` resource, a one-Task workflow, and the service's `startExecution`.
+ * Every step is durable: the start commits the execution row with its first step (the Task's invoke
+ * job), and the worker commits the Task's result, the SUCCEEDED status and the history in one
+ * transaction after calling the handler.
+ */
+import { loadWorkflow } from '../src/asl/index.ts';
+import { registerWorkflowResources } from '../src/boot/workflow-resources.ts';
+import { ResourceRegistry } from '../src/resources/index.ts';
+import { DurableRuntime } from '../src/runtime/index.ts';
+import { deployWorkflow, startExecution, waitForExecution, type ServiceDeps } from '../src/service/index.ts';
+import { systemClock, type Json } from '../src/shared/index.ts';
+import { connect, migrate, type Sql } from '../src/store/index.ts';
+import {
+  CallCounter,
+  createDatabase,
+  dropDatabase,
+  inParallel,
+  waitUntilNone,
+  within,
+  type LatencyContestant,
+  type ThroughputContestant,
+  type WorkOff,
+} from './durable-support.mts';
+
+export const nightshiftDatabase = 'bench_nightshift';
+
+const workflowName = 'bench-noop';
+
+/** One Task calling the no-op handler: the whole execution is start → invoke → record → SUCCEEDED. */
+const definition = {
+  Comment: 'The durable benchmark: one Task whose handler answers its input.',
+  StartAt: 'Noop',
+  States: { Noop: { Type: 'Task', Resource: 'noop', End: true } },
+};
+
+/** What `src/boot/engine.ts` gives a worker process: concurrency + 2 connections, at least 4, at most 20. */
+const poolSizeFor = (concurrency: number): number => Math.max(4, Math.min(20, concurrency + 2));
+
+/** Executions started at once while queueing: enough to keep every pooled connection busy. */
+const startersInFlight = 32;
+
+export interface NightshiftOptions {
+  /** The largest worker concurrency that will be used; sizes the pool as boot would. */
+  maxConcurrency: number;
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+export class NightshiftBench {
+  readonly counter = new CallCounter();
+  private readonly registry: ResourceRegistry;
+  private sql: Sql | null = null;
+  private url = '';
+
+  private constructor(private readonly options: NightshiftOptions) {
+    this.registry = new ResourceRegistry().register('noop', (input: Json) => {
+      this.counter.record();
+      return input;
+    });
+  }
+
+  /** A fresh database, migrated, with the workflow deployed. */
+  static async open(options: NightshiftOptions): Promise<NightshiftBench> {
+    const bench = new NightshiftBench(options);
+    bench.url = await createDatabase(nightshiftDatabase);
+    bench.sql = connect(bench.url, { max: poolSizeFor(options.maxConcurrency), applicationName: 'nightshift-bench' });
+    await migrate(bench.sql);
+    const { workflow, problems } = loadWorkflow(JSON.stringify(definition), `${workflowName}.json`, { isKnownResource: (r) => bench.registry.has(r) });
+    if (!workflow) throw new Error(`the benchmark workflow is invalid: ${JSON.stringify(problems)}`);
+    await deployWorkflow({ sql: bench.sql }, workflow);
+    return bench;
+  }
+
+  /** A second pool on the same database, as another process would have. */
+  openPool(max: number): Sql {
+    return connect(this.url, { max, applicationName: 'nightshift-bench-other' });
+  }
+
+  get pool(): Sql {
+    if (!this.sql) throw new Error('NightshiftBench is closed');
+    return this.sql;
+  }
+
+  /** A runtime on this pool; concurrency 0 runs no worker (a process that only starts executions). */
+  runtime(concurrency: number, sql: Sql = this.pool): { runtime: DurableRuntime; deps: ServiceDeps } {
+    const runtime = new DurableRuntime({ sql, registry: this.registry, concurrency, leaseMs: this.options.leaseMs ?? 30_000, pollMs: this.options.pollMs ?? 1_000 });
+    const deps: ServiceDeps = { sql, runtime, clock: systemClock };
+    registerWorkflowResources(this.registry, deps);
+    return { runtime, deps };
+  }
+
+  /** Starts `count` executions with no worker running: each leaves its row and one due invoke job. */
+  async enqueue(count: number): Promise<void> {
+    const { deps } = this.runtime(0);
+    await inParallel(count, startersInFlight, (i) => startExecution(deps, { workflow: workflowName, input: { i } }));
+  }
+
+  /** Starts a worker with `concurrency`, waits for every RUNNING execution to end, stops it. */
+  async workOff(count: number, concurrency: number): Promise<WorkOff> {
+    const { runtime } = this.runtime(concurrency);
+    const called = this.counter.expect(count);
+    const asked = performance.now();
+    await runtime.start();
+    try {
+      await within(called, 300_000, `nightshift (concurrency ${concurrency}) calling ${count} handlers`);
+      await waitUntilNone(() => this.running(), 60_000);
+      const done = performance.now();
+      return { ms: done - this.counter.firstAt, startupMs: this.counter.firstAt - asked };
+    } finally {
+      await runtime.stop(5_000);
+    }
+  }
+
+  async running(): Promise<number> {
+    // executions_status_started_at_idx
+    const [row] = await this.pool.unsafe<{ n: number }[]>(`select count(*)::int as n from nightshift.executions where status = 'RUNNING'`);
+    return row.n;
+  }
+
+  async close(): Promise<void> {
+    await this.sql?.end();
+    this.sql = null;
+    await dropDatabase(nightshiftDatabase);
+  }
+}
+
+export function nightshiftThroughput(bench: NightshiftBench, concurrency: number): ThroughputContestant {
+  return {
+    label: `nightshift, concurrency ${concurrency}`,
+    enqueue: (count) => bench.enqueue(count),
+    workOff: (count) => bench.workOff(count, concurrency),
+  };
+}
+
+/**
+ * Start-to-handler latency with an idle worker. `viaNotify: false` starts executions through the worker's
+ * own runtime, as `nightshift serve` does (the commit wakes the worker in-process); `viaNotify: true`
+ * starts them from another runtime on another pool, as a separate API process would, so only the
+ * NOTIFY sent after the commit wakes the worker.
+ */
+export function nightshiftLatency(bench: NightshiftBench, concurrency: number, samples: number, viaNotify: boolean): LatencyContestant {
+  let worker: DurableRuntime | null = null;
+  let starterPool: Sql | null = null;
+  let deps: ServiceDeps | null = null;
+  return {
+    label: 'nightshift',
+    path: viaNotify ? 'started by another process (NOTIFY)' : 'started in the worker process',
+    samples,
+    async start() {
+      const workers = bench.runtime(concurrency);
+      worker = workers.runtime;
+      await worker.start();
+      if (viaNotify) {
+        starterPool = bench.openPool(4);
+        deps = bench.runtime(0, starterPool).deps;
+      } else {
+        deps = workers.deps;
+      }
+    },
+    async sample() {
+      if (!deps) throw new Error('latency contestant not started');
+      const called = bench.counter.expect(1);
+      const started = performance.now();
+      const view = await startExecution(deps, { workflow: workflowName, input: {} });
+      await within(called, 10_000, 'nightshift calling the handler');
+      const delay = bench.counter.firstAt - started;
+      // The next sample starts on an idle engine: this execution's last step has committed.
+      await waitForExecution(deps, view.executionId, 10_000);
+      return delay;
+    },
+    async stop() {
+      await worker?.stop(2_000);
+      await starterPool?.end();
+      worker = null;
+      starterPool = null;
+      deps = null;
+    },
+  };
+}
+

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs the benchmarks under bench/ and passes their output through. The peers they compare against are
+// devDependencies of bench/ only (its own package.json), installed here on first use. Arguments after
+// `npm run bench --` go to every benchmark (e.g. `npm run bench -- --scale=0.1`).
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const benchmarks = ['bench/asl-throughput.mts', 'bench/durable-throughput.mts'];
+// The durable benchmark needs Postgres at 127.0.0.1:5432 (or BENCH_DATABASE_URL) and pgbench.
+const peers = ['aws-local-stepfunctions', 'graphile-worker', 'pg-boss'];
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+if (peers.some((peer) => !existsSync(`bench/node_modules/${peer}`))) {
+  console.log('installing the benchmark peers: npm install --prefix bench');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const status = run(npm, ['install', '--prefix', 'bench', '--no-audit', '--no-fund']);
+  if (status !== 0) process.exit(status);
+}
+
+let failed = 0;
+for (const benchmark of benchmarks) {
+  // --expose-gc lets each measurement start from a collected heap.
+  const status = run(process.execPath, ['--expose-gc', '--import', 'tsx', benchmark, ...process.argv.slice(2)]);
+  if (status !== 0) {
+    console.error(`${benchmark} failed with exit code ${status}`);
+    failed += 1;
+  }
+}
+process.exit(failed === 0 ? 0 : 1);

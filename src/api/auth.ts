@@ -1,0 +1,114 @@
+/**
+ * The API's door: every route declares what it needs (`auth` in its definition, `admin` when absent),
+ * and this guard checks it before the route reads any input. The answers: 401 UNAUTHORIZED (no, invalid,
+ * revoked or expired credentials), 403 FORBIDDEN (valid, but without the scope), 429 RATE_LIMITED (a
+ * key's starts a minute, with Retry-After). The identity it yields reaches the route's handler.
+ */
+import type { Context } from 'hono';
+import {
+  authenticate,
+  requireAccess,
+  StartRateLimiter,
+  unrestrictedIdentity,
+  type Access,
+  type Identity,
+  type JwtVerifier,
+} from '../service/index.ts';
+import { isEngineError } from '../shared/index.ts';
+import type { ApiDeps } from './deps.ts';
+
+export interface ApiAuth {
+  /** NIGHTSHIFT_AUTH=disabled: every request passes as an admin (local experiments only). */
+  disabled?: boolean;
+  /** Verifies JWTs; absent or null: JWTs are refused. */
+  jwt?: JwtVerifier | null;
+  /** Starts per key; absent: each app keeps its own (buckets live in memory, per process). */
+  startRate?: StartRateLimiter;
+}
+
+/** The default when a route declares nothing: closed. */
+export const defaultAccess: Access = 'admin';
+
+/** Checks a request against its route's needs; answers the caller's identity (null on public routes). */
+export type Guard = (context: Context, access: Access | undefined) => Promise<Identity | null>;
+
+export function createGuard(deps: ApiDeps): Guard {
+  const auth = deps.auth ?? {};
+  const accessDeps = { sql: deps.sql, clock: deps.clock, jwt: auth.jwt ?? null, startRate: auth.startRate ?? new StartRateLimiter() };
+  return async (context, declared) => {
+    const access = declared ?? defaultAccess;
+    if (access === 'public') return null;
+    if (auth.disabled) return unrestrictedIdentity;
+    const credentials = { authorization: context.req.header('Authorization'), apiKey: context.req.header('X-Api-Key') };
+    try {
+      if (typeof access === 'object') return await authenticate(accessDeps, { ...credentials, workflow: await workflowOf(context, access.start) });
+      const identity = await authenticate(accessDeps, credentials);
+      requireAccess(identity, access);
+      return identity;
+    } catch (error) {
+      if (isEngineError(error) && error.code === 'UNAUTHORIZED') context.header('WWW-Authenticate', 'Bearer realm="nightshift"');
+      if (isEngineError(error) && error.code === 'RATE_LIMITED') {
+        context.header('Retry-After', String((error.details as { retryAfterSeconds: number }).retryAfterSeconds));
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Where a start route names its workflow: `path.name`, `query.workflow` or `body.workflow`. Read raw,
+ * before validation (a missing or odd value is checked as a workflow that does not exist: keys only).
+ */
+async function workflowOf(context: Context, where: string): Promise<string> {
+  const [place, field] = where.split('.', 2);
+  let value: unknown;
+  if (place === 'path') value = context.req.param(field);
+  else if (place === 'query') value = context.req.query(field);
+  else if (place === 'body') value = await bodyField(context, field);
+  return typeof value === 'string' ? value : '';
+}
+
+async function bodyField(context: Context, field: string): Promise<unknown> {
+  try {
+    // Hono keeps the body it read, so the route still reads it afterwards.
+    const body: unknown = JSON.parse(await context.req.text());
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The OpenAPI security schemes: a key in either header, or a JWT. */
+export const securitySchemes = {
+  apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer ns_<prefix>_<secret> (nightshift keys create)' },
+  apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key in a header of its own' },
+  jwt: {
+    type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
+    description: 'A JWT (HS256 with NIGHTSHIFT_JWT_SECRET, RS256/ES256 from NIGHTSHIFT_JWKS_URL); its claims and role claim become the execution identity',
+  },
+} as const;
+
+/**
+ * A route's requirement as OpenAPI 3.1 security (the scopes a key needs, as role names; admin holds
+ * all of them) plus `x-nightshift-access`, the declaration itself, which tests and clients can read.
+ */
+export function securityOf(declared: Access | undefined): Record<string, unknown> {
+  const access = declared ?? defaultAccess;
+  const keys = (scopes: string[]) => [{ apiKey: scopes }, { apiKeyHeader: scopes }];
+  if (access === 'public') return { security: [], 'x-nightshift-access': access };
+  if (access === 'authenticated') return { security: [...keys([]), { jwt: [] }], 'x-nightshift-access': access };
+  if (typeof access === 'object') {
+    // {} last: a workflow with auth: public takes starts without credentials; auth: jwt takes any valid JWT.
+    const param = access.start.split('.', 2)[1] ?? 'name';
+    return { security: [...keys([`start:{${param}}`]), { jwt: [] }, {}], 'x-nightshift-access': access };
+  }
+  return { security: keys([access]), 'x-nightshift-access': access };
+}
+
+/** The error codes the guard may answer with on a route. */
+export function accessErrors(declared: Access | undefined): Array<'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED'> {
+  const access = declared ?? defaultAccess;
+  if (access === 'public') return [];
+  if (access === 'authenticated') return ['UNAUTHORIZED'];
+  return typeof access === 'object' ? ['UNAUTHORIZED', 'FORBIDDEN', 'RATE_LIMITED'] : ['UNAUTHORIZED', 'FORBIDDEN'];
+}

@@ -1,0 +1,71 @@
+/** `nightshift keys create | ls | revoke`: API keys, straight against the database (no server needed). */
+import type { Command } from 'commander';
+import { createEngine, type Engine } from '../boot/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../service/index.ts';
+import { EngineError } from '../shared/index.ts';
+import { printJson, type CommandContext } from './output.ts';
+
+async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.stop();
+  }
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new EngineError('INPUT_INVALID', `--rate must be a whole number of starts a minute, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function line(key: ApiKeyView): string {
+  const state = key.revokedAt ? `revoked ${key.revokedAt}` : `last used ${key.lastUsedAt ?? 'never'}`;
+  const limit = key.rateLimitPerMinute === null ? '' : `  ${key.rateLimitPerMinute}/min`;
+  return `${key.id}  ns_${key.prefix}_…  ${key.role.padEnd(16)} ${key.scopes.join(',').padEnd(24)} ${state}${limit}  ${key.name ?? ''}`;
+}
+
+export function registerKeys(program: Command, context: CommandContext): void {
+  const { io } = context;
+  const keys = program.command('keys').description('API keys: create (shown once), list, revoke');
+  keys
+    .command('create')
+    .description('create an API key and print it (the only time it is shown)')
+    .requiredOption('--role <role>', 'the Postgres role executions started with the key act as')
+    .requiredOption('--scopes <list>', 'comma-separated: admin, read, tasks, start:<workflow>, start:*')
+    .option('--name <name>', 'a label for people')
+    .option('--rate <n>', 'most executions the key may start a minute (per process)', rate)
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; json?: boolean; dir: string }) => {
+      const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      await withEngine(options.dir, async (engine) => {
+        const { key, view } = await createApiKey(engine.deps, { name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate });
+        if (options.json) return printJson(io, { ...view, key });
+        io.stdout(`${key}\n`);
+        io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);
+      });
+    });
+  keys
+    .command('ls')
+    .description('list the keys (never their secrets)')
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (options: { json?: boolean; dir: string }) => {
+      await withEngine(options.dir, async (engine) => {
+        const items = await listApiKeys(engine.deps);
+        if (options.json) printJson(io, { items });
+        else for (const key of items) io.stdout(`${line(key)}\n`);
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key: every later request with it is refused')
+    .argument('<id>', 'the key id, as listed')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await revokeApiKey(engine.deps, id)));
+    });
+}

@@ -1,0 +1,79 @@
+/** `nightshift schedules ls|show|pause|resume|rm`: recurring schedules, from a shell. */
+import type { Command } from 'commander';
+import { createEngine, type Engine } from '../boot/index.ts';
+import { loadConfig } from '../config/index.ts';
+import {
+  deleteSchedule,
+  describeSchedule,
+  listSchedules,
+  pauseSchedule,
+  resumeSchedule,
+  type ScheduleView,
+} from '../service/index.ts';
+import { printJson, type CommandContext } from './output.ts';
+
+async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.stop();
+  }
+}
+
+function line(view: ScheduleView): string {
+  const cadence = view.cron !== null ? `cron ${view.cron} ${view.timezone}` : `every ${view.every}`;
+  const next = view.paused ? 'paused' : (view.nextFireAt ?? '-');
+  return `${view.scheduleId}  ${view.workflow.padEnd(24)} ${(view.key ?? '').padEnd(16)} ${next.padEnd(24)} ${cadence}`;
+}
+
+export function registerSchedules(program: Command, context: CommandContext): void {
+  const { io } = context;
+  const schedules = program.command('schedules').description('list, pause, resume and remove recurring schedules (cron, every)');
+  schedules
+    .command('ls')
+    .description('list schedules in creation order')
+    .option('--workflow <name>', 'only schedules of this workflow')
+    .option('--key <key>', 'only the schedule with this external key')
+    .option('--limit <n>', 'how many', (v) => Number(v), 100)
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir: string }) => {
+      await withEngine(options.dir, async (engine) => {
+        const page = await listSchedules(engine.deps, { workflow: options.workflow, key: options.key, limit: options.limit });
+        if (options.json) printJson(io, page);
+        else for (const view of page.items) io.stdout(`${line(view)}\n`);
+      });
+    });
+  schedules
+    .command('show')
+    .description('a schedule with its next fire times')
+    .argument('<id>')
+    .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { upcoming: number; dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await describeSchedule(engine.deps, id, { upcoming: options.upcoming })));
+    });
+  schedules
+    .command('pause')
+    .argument('<id>')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await pauseSchedule(engine.deps, id)));
+    });
+  schedules
+    .command('resume')
+    .argument('<id>')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await resumeSchedule(engine.deps, id)));
+    });
+  schedules
+    .command('rm')
+    .description('delete a schedule created through the API (file schedules go with their trigger)')
+    .argument('<id>')
+    .option('--dir <dir>', 'the project folder', '.')
+    .action(async (id: string, options: { dir: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await deleteSchedule(engine.deps, id)));
+    });
+}

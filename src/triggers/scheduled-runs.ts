@@ -1,0 +1,134 @@
+/**
+ * The job handlers behind scheduled runs:
+ * - `scheduled-start` `{runId}`: starts the run's execution with the idempotency key
+ *   `scheduled:<run id>` (its own transaction: the runtime runs the first step with it), then, in one
+ *   statement, completes the job, marks the run STARTED and counts it in its batch. A repeat after
+ *   a crash or a lost lease starts nothing new: the key returns the first execution, and only a
+ *   SCHEDULED run is marked. `{batchId}`: starts a finished batch's on-complete workflow, once.
+ * - `execution-ended` `{executionId, status}`: counts how the execution of a batch's run ended, and
+ *   in a sequential batch lets the next item start (only batch runs are started with notifyOnEnd).
+ *   Executions that no scheduled run started are not ours: the job is completed, nothing else happens.
+ * Each handler completes its job in the transaction (or the single statement) that writes its
+ * effects; if the job is gone (the lease was taken over), it writes nothing.
+ */
+import {
+  advanceBatch,
+  advanceBatches,
+  batchView,
+  startExecution,
+  type ServiceDeps,
+} from '../service/index.ts';
+import {
+  changeBatchCounters,
+  completeJobs,
+  finishExecutionEnded,
+  finishScheduledStart,
+  getScheduledBatch,
+  getScheduledRun,
+  markBatchCompletion,
+  markRunRefused,
+  scheduledStartJobKind,
+  type ClaimedJob,
+  type Queryable,
+  type ScheduledRunRow,
+} from '../store/index.ts';
+import { isEngineError, isJsonObject, type ErrorCode, type Json } from '../shared/index.ts';
+
+/** The runtime's job handler signature: the worker `workerId` holds the job's lease. */
+export type ScheduledRunJobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
+
+export const executionEndedJobKind = 'execution-ended';
+
+/** Start refusals that no retry can cure: the run is cancelled with the reason instead. */
+const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
+
+/** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
+export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, ScheduledRunJobHandler> {
+  return {
+    [scheduledStartJobKind]: (job, workerId) => {
+      const payload = job.payload as { runId?: string; batchId?: string };
+      return payload.batchId !== undefined ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId ?? '');
+    },
+    [executionEndedJobKind]: (job, workerId) => recordExecutionEnded(deps, job, workerId),
+  };
+}
+
+/** Runs `work` in a transaction that first completes the job; nothing is written when the job is no longer held. */
+async function withJob(deps: ServiceDeps, job: ClaimedJob, workerId: string, work: (tx: Queryable, now: Date) => Promise<void>): Promise<void> {
+  await deps.sql.begin(async (tx) => {
+    const held = await completeJobs(tx, workerId, [job.id]);
+    if (held.length === 0) return;
+    await work(tx, new Date(deps.clock.now()));
+  });
+}
+
+/** Starts the execution, or answers why it may never start. */
+async function start(deps: ServiceDeps, run: ScheduledRunRow): Promise<{ executionId: string } | { refused: string }> {
+  try {
+    const view = await startExecution(deps, {
+      // Only a batch's runs report their end (its counters, its order); a lone run's end is its execution's.
+      workflow: run.workflowName, input: run.input, idempotencyKey: `scheduled:${run.id}`, notifyOnEnd: run.batchId !== null,
+      // Batches count ends with execution-ended jobs, which only durable executions send.
+      mode: 'persistent',
+      ...(run.identity === null ? {} : { identity: run.identity }),
+      ...(run.parentId === null || run.rootId === null ? {} : { parentId: run.parentId, chain: { rootId: run.rootId, depth: run.depth } }),
+    });
+    return { executionId: view.executionId };
+  } catch (e) {
+    if (isEngineError(e) && refusals.has(e.code)) return { refused: `${e.code}: ${e.message}` };
+    throw e;
+  }
+}
+
+async function startScheduledRun(deps: ServiceDeps, job: ClaimedJob, workerId: string, runId: string): Promise<void> {
+  const run = await getScheduledRun(deps.sql, runId);
+  if (!run || run.status !== 'SCHEDULED') {
+    // Cancelled while its job was being enqueued (a sequential batch's next item): let the batch go on.
+    await withJob(deps, job, workerId, async (tx, now) => {
+      if (run?.batchId) await advanceBatches(tx, [run.batchId], now);
+    });
+    return;
+  }
+  const outcome = await start(deps, run);
+  if ('executionId' in outcome) {
+    // One statement (scheduled-run-jobs.ts says why). If the execution's end was counted first, it marks nothing.
+    await finishScheduledStart(deps.sql, { jobId: job.id, workerId, runId: run.id, executionId: outcome.executionId, now: new Date(deps.clock.now()) });
+    return;
+  }
+  await withJob(deps, job, workerId, async (tx, now) => {
+    if (!(await markRunRefused(tx, run.id, outcome.refused, now)) || !run.batchId) return;
+    const batch = await changeBatchCounters(tx, run.batchId, { cancelled: 1 });
+    if (batch) await advanceBatch(tx, batch, now);
+  });
+}
+
+async function recordExecutionEnded(deps: ServiceDeps, job: ClaimedJob, workerId: string): Promise<void> {
+  const { executionId, status } = job.payload as { executionId?: unknown; status?: unknown };
+  if (typeof executionId !== 'string' || typeof status !== 'string') {
+    await withJob(deps, job, workerId, async () => {});
+    return;
+  }
+  await finishExecutionEnded(deps.sql, { jobId: job.id, workerId, executionId, status, now: new Date(deps.clock.now()) });
+}
+
+/** The on-complete workflow of a finished batch, with the batch's counters added to its input. */
+async function startBatchCompletion(deps: ServiceDeps, job: ClaimedJob, workerId: string, batchId: string): Promise<void> {
+  const batch = await getScheduledBatch(deps.sql, batchId);
+  if (!batch || batch.onCompleteWorkflow === null || batch.onCompleteStartedAt !== null) {
+    await withJob(deps, job, workerId, async () => {});
+    return;
+  }
+  const { onComplete: _, createdAt: __, ...counters } = batchView(batch);
+  const input: Json = { ...(isJsonObject(batch.onCompleteInput) ? batch.onCompleteInput : {}), batch: counters as unknown as Json };
+  let outcome: { executionId: string | null; error: string | null };
+  try {
+    const view = await startExecution(deps, { workflow: batch.onCompleteWorkflow, input, idempotencyKey: `batch:${batch.id}` });
+    outcome = { executionId: view.executionId, error: null };
+  } catch (e) {
+    if (!isEngineError(e) || !refusals.has(e.code)) throw e;
+    outcome = { executionId: null, error: `${e.code}: ${e.message}` };
+  }
+  await withJob(deps, job, workerId, async (tx, now) => {
+    await markBatchCompletion(tx, batch.id, outcome, now);
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Property-based fuzzing of the HTTP API (fast-check), in process through `app.fetch` against a real
+ * engine and database: generated paths (every route template with odd parameters, and random paths),
+ * methods, query strings, headers (credentials good, bad and absent) and bodies (random JSON, JSON with
+ * NUL and lone surrogates, non-JSON, bodies built from each route's own field names). Whatever comes in,
+ * the answer is never a 500, and every error is `{error: {code, message, details}}` with a code from the
+ * errors table (or ROUTE_NOT_FOUND) and the HTTP status that code maps to.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SignJWT } from 'jose';
+import { createApp, type ApiDeps } from '../../src/api/index.ts';
+import { createApiKey, createJwtVerifier } from '../../src/service/index.ts';
+import { errorCodes } from '../../src/shared/index.ts';
+import { createTestEngine, type TestEngine } from '../support/engine.ts';
+
+const secret = 'a-fuzzing-secret-of-at-least-thirty-two-characters';
+/** Each request may take this long: long polls and `?wait=` are cut short by the request's signal or end fast. */
+const requestTimeoutMs = 300;
+/** NIGHTSHIFT_FUZZ_SCALE=20 runs twenty times as many cases (by hand; the default keeps the file under ~20 s). */
+const scale = Number(process.env.NIGHTSHIFT_FUZZ_SCALE ?? 1);
+const statusOf: Record<string, number> = {
+  ...Object.fromEntries(Object.entries(errorCodes).map(([code, { http }]) => [code, http])),
+  ROUTE_NOT_FOUND: 404,
+};
+
+let engine: TestEngine;
+let app: ReturnType<typeof createApp>;
+const credentials: string[] = [];
+
+const catalog = createApp({} as ApiDeps);
+const document = (await (await catalog.request('/openapi.json')).json()) as {
+  paths: Record<string, Record<string, any>>;
+  components: { schemas: Record<string, any> };
+};
+const templates = Object.keys(document.paths);
+const queryNames = [...new Set(Object.values(document.paths).flatMap((ops) => Object.values(ops).flatMap(
+  (op: any) => (op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name as string),
+)))].filter((name) => name !== 'wait');
+
+/** The field names of a route's body schema, resolving one level of $ref. */
+function bodyFields(operation: any): string[] {
+  let schema = operation?.requestBody?.content?.['application/json']?.schema;
+  if (schema?.$ref) schema = document.components.schemas[schema.$ref.split('/').pop()];
+  return Object.keys(schema?.properties ?? {});
+}
+
+// ---- arbitraries ---------------------------------------------------------------------------------
+
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 });
+
+const safeEncode = (text: string) => {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+const segment = fc.oneof(
+  fc.constantFrom('quick', 'keyed', 'members', 'x', '00000000-0000-4000-8000-000000000000', '..', '%', '%00', '%E0%A4%A', '%2F', '%uD800', 'a%20b', '💥', 'x'.repeat(300)),
+  fc.string({ unit: 'grapheme', maxLength: 30 }).map(safeEncode),
+  fc.string({ unit: 'binary', maxLength: 12 }).map(safeEncode),
+  printable,
+);
+
+const path = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...templates), fc.array(segment, { minLength: 3, maxLength: 3 }))
+    .map(([template, values]) => { let i = 0; return template.replace(/\{\w+\}/g, () => values[i++ % values.length]); }) },
+  { weight: 1, arbitrary: fc.array(segment, { maxLength: 5 }).map((parts) => `/${parts.join('/')}`) },
+  { weight: 1, arbitrary: fc.webPath() },
+);
+
+/** Cursors shaped like the API's own (base64url of `<time>|<id>`), with odd times and ids. */
+const cursor = fc.tuple(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), printable), fc.oneof(fc.uuid(), printable))
+  .map(([at, id]) => Buffer.from(`${at}|${id}`).toString('base64url'));
+const queryValue = fc.oneof(
+  fc.constantFrom('0', '1', '-1', '5', '1e309', 'NaN', 'RUNNING', 'quick', ''), printable, cursor,
+  fc.string({ unit: 'binary', maxLength: 10 }).map(safeEncode),
+);
+const query = fc.array(fc.tuple(fc.constantFrom(...queryNames, 'unexpected', 'wait'), queryValue), { maxLength: 3 })
+  .map((pairs) => pairs.map(([k, v]) => (k === 'wait' ? `wait=${Number(v) >= 0 && Number(v) <= 1 ? v : '0'}` : `${k}=${v}`)).join('&'));
+
+const method = fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS');
+
+const jsonValue = fc.jsonValue({ stringUnit: 'binary', maxDepth: 3 });
+const body = fc.oneof(
+  fc.constant(undefined),
+  jsonValue.map((v) => JSON.stringify(v)),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('{', '[]', 'null', '""', '{"output":', '{"a":"\\u0000"}', '{"a":"\\ud800"}', '1e99999', '{"__proto__":{"x":1}}'),
+);
+
+// ---- one request ---------------------------------------------------------------------------------
+
+interface Probe {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+async function probe(p: Probe): Promise<void> {
+  let request: Request;
+  try {
+    const hasBody = p.body !== undefined && !['GET', 'HEAD'].includes(p.method);
+    request = new Request(`http://localhost${p.url.startsWith('/') ? '' : '/'}${p.url}`, {
+      method: p.method, headers: p.headers, body: hasBody ? p.body : undefined, signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+  } catch {
+    return; // Not a request a client could send (fetch refuses it too).
+  }
+  const response = await app.fetch(request);
+  const text = await response.text();
+  const where = `${p.method} ${p.url} ${JSON.stringify(p.headers)} ${JSON.stringify(p.body)?.slice(0, 200)} → ${response.status} ${text.slice(0, 300)}`;
+  assert.ok(response.status < 500, `never a 5xx: ${where}`);
+  if (response.status < 400) return;
+  const parsed = JSON.parse(text) as { error: { code: string; message: string; details: unknown } };
+  assert.ok(parsed.error.code in statusOf, `a known code: ${where}`);
+  assert.equal(response.status, statusOf[parsed.error.code], `the status of its code: ${where}`);
+  assert.equal(typeof parsed.error.message, 'string');
+  assert.ok('details' in parsed.error);
+}
+
+before(async () => {
+  engine = await createTestEngine();
+  const pass = { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } };
+  await engine.deploy({ name: 'quick', auth: 'public', definition: pass }, 'quick');
+  await engine.deploy({ name: 'keyed', definition: pass }, 'keyed');
+  await engine.deploy({ name: 'members', auth: 'jwt', parameters: { type: 'object', required: ['id'] }, definition: pass }, 'members');
+  credentials.push((await createApiKey(engine.deps, { role: 'postgres', scopes: ['admin'] })).key);
+  credentials.push((await createApiKey(engine.deps, { role: 'reader', scopes: ['read', 'start:quick'] })).key);
+  credentials.push(await new SignJWT({ sub: 'fuzz' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(secret)));
+  app = createApp({ ...engine.deps, auth: { jwt: createJwtVerifier({ secret, jwksUrl: null, issuer: null, audience: null }) } });
+});
+
+after(async () => {
+  await engine?.close();
+});
+
+describe('the HTTP API under fuzzing', () => {
+  it('answers arbitrary paths, methods, queries, headers and bodies without a 500, always with a known error code', async () => {
+    const authorization = fc.oneof(
+      fc.constant(undefined),
+      { weight: 4, arbitrary: fc.constantFrom(...credentials).map((c) => `Bearer ${c}`) },
+      fc.constantFrom('Bearer', 'Bearer ', 'Basic abc', 'Bearer ns_', 'Bearer ns_000000000000_x', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.e30.'),
+      printable.map((s) => `Bearer ${s}`),
+      printable,
+    );
+    const headers = fc.record({
+      Authorization: authorization,
+      'X-Api-Key': fc.option(fc.oneof(fc.constantFrom(...credentials), printable), { nil: undefined }),
+      'Idempotency-Key': fc.option(printable, { nil: undefined }),
+      'Content-Type': fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'), { nil: undefined }),
+    }, { requiredKeys: [] }).map((h) => Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    await fc.assert(
+      fc.asyncProperty(method, path, query, headers, body, async (m, p, q, h, b) => probe({ method: m, url: q ? `${p}?${q}` : p, headers: h, body: b })),
+      { numRuns: 400 * scale },
+    );
+  });
+
+  it('answers requests built from each route\'s own parameters and body fields, with an admin key, without a 500', async () => {
+    const routes = Object.entries(document.paths).flatMap(([template, ops]) =>
+      Object.entries(ops).map(([m, op]) => ({
+        template, method: m.toUpperCase(), hasBody: Boolean(op.requestBody), fields: bodyFields(op),
+        query: (op.parameters ?? []).filter((p: any) => p.in === 'query' && p.name !== 'wait').map((p: any) => p.name as string),
+      })));
+    const value = fc.oneof(jsonValue, fc.constantFrom('quick', 'keyed', 'members', '0 9 * * MON', '15m', 'Europe/Paris', 'States.TaskFailed', 1, 0, -1, 1e21, true, null, [], {}));
+    const request = fc.constantFrom(...routes).chain((r) =>
+      fc.record({
+        route: fc.constant(r),
+        param: segment,
+        query: fc.dictionary(fc.constantFrom(...r.query, 'unexpected'), queryValue, { maxKeys: r.query.length > 0 ? 3 : 0 }),
+        body: fc.dictionary(fc.constantFrom(...r.fields, 'extra'), value, { maxKeys: 5 }),
+      }));
+    await fc.assert(
+      fc.asyncProperty(request, async ({ route: r, param, query: q, body: b }) => {
+        const search = Object.entries(q).map(([k, v]) => `${k}=${v}`).join('&');
+        const url = `${r.template.replace(/\{\w+\}/g, () => param)}${search ? `?${search}` : ''}`;
+        const headers = { Authorization: `Bearer ${credentials[0]}`, 'Content-Type': 'application/json' };
+        await probe({ method: r.method, url, headers, body: r.hasBody ? JSON.stringify(b) : undefined });
+      }),
+      { numRuns: 400 * scale },
+    );
+  });
+});
