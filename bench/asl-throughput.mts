@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { StateMachine as Definition } from '../src/asl/index.ts';
 import type { Json } from '../src/shared/index.ts';
-import { awsLocalStepFunctionsEngine, nightshiftEngine, type Engine, type PreparedWorkflow } from './engines.mts';
+import { awsLocalStepFunctionsEngine, nightshiftBuild, nightshiftEngine, type Engine, type PreparedWorkflow } from './engines.mts';
 import { median, modeLabels, timeBatch, type Mode } from './measure.mts';
 import { canonicalJson, commandLine, formatRate, formatRatio, loadLine, machineLine, markdownTable } from './report.mts';
 
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   console.log(`# ASL throughput, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`machine: ${machineLine()}`);
   console.log(`command: ${commandLine()}`);
+  console.log(`nightshift build: ${nightshiftBuild}`);
   console.log(`load average (1 / 5 / 15 min) at start: ${loadLine()}`);
   const engines = [nightshiftEngine(), awsLocalStepFunctionsEngine()];
   const workflows = specs.map((spec) => load(spec, engines));

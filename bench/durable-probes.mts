@@ -53,7 +53,8 @@ function processTicks(pid: number): number {
   }
 }
 
-function machineTicks(): { busy: number; total: number } {
+/** The whole machine's busy and total CPU ticks since boot (/proc/stat); zeros where there is none. */
+export function machineTicks(): { busy: number; total: number } {
   try {
     const [, ...counts] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = counts.map(Number);

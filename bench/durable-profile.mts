@@ -91,7 +91,7 @@ try {
 
   if (loggedItems > 0) {
     const log = await statementLog(bench.pool);
-    const logged = bench.openPool(20);
+    const logged = bench.openPool(8);
     try {
       const startMark = await log.mark();
       await start(logged, loggedItems)();

@@ -11,6 +11,8 @@ export interface ThroughputRow {
   /** Each round's work-off rate, in round order. */
   rounds: number[];
   startupMs: number;
+  nodeCpuUs: number;
+  machineBusy: number;
 }
 
 export interface LatencyRow {
@@ -47,7 +49,7 @@ const ms = (value: number): string => value.toFixed(1);
 function throughputTable(rows: ThroughputRow[], ceiling: number | null): string {
   const ours = rows.filter((r) => r.nightshift);
   const headers = [
-    'engine, settings', 'queued / s', 'worked off / s', 'per round', 'first handler after',
+    'engine, settings', 'queued / s', 'worked off / s', 'per round', 'first handler after', 'node CPU / item', 'machine busy',
     ...ours.map((r) => `${r.label.replace('nightshift, ', 'nightshift ')} / this`),
     ...(ceiling === null ? [] : ['÷ pgbench 16 clients']),
   ];
@@ -57,6 +59,8 @@ function throughputTable(rows: ThroughputRow[], ceiling: number | null): string 
     formatRate(row.workOffPerSecond),
     row.rounds.map(formatRate).join(', '),
     `${ms(row.startupMs)} ms`,
+    `${Math.round(row.nodeCpuUs)} µs`,
+    `${Math.round(row.machineBusy * 100)}%`,
     ...ours.map((n) => (n === row ? '' : formatRatio(n.workOffPerSecond / row.workOffPerSecond))),
     ...(ceiling === null ? [] : [formatRatio(row.workOffPerSecond / ceiling)]),
   ]);

@@ -21,6 +21,7 @@ import { GraphileBench, graphileLatency, graphileThroughput } from './durable-gr
 import { NightshiftBench, nightshiftLatency, nightshiftThroughput } from './durable-nightshift.mts';
 import { findPgbench, Pgbench, type PgbenchResult } from './durable-pgbench.mts';
 import { PgBossBench, pgbossLatency, pgbossThroughput } from './durable-pgboss.mts';
+import { machineTicks } from './durable-probes.mts';
 import { durabilityReport, printReport, type LatencyRow, type ThroughputRow } from './durable-report.mts';
 import { median, percentile, randomPause, type LatencyContestant, type ThroughputContestant } from './durable-support.mts';
 
@@ -71,6 +72,10 @@ interface ThroughputRound {
   enqueuePerSecond: number;
   workOffPerSecond: number;
   startupMs: number;
+  /** CPU time of this process (engine and driver) per item worked off, µs. */
+  nodeCpuUs: number;
+  /** Share of the machine's CPU in use during the work-off (Postgres, this process, anything else). */
+  machineBusy: number;
 }
 
 const throughput = new Map<ThroughputContestant, ThroughputRound[]>(throughputContestants.map((c) => [c, []]));
@@ -83,8 +88,19 @@ async function measureThroughput(contestant: ThroughputContestant): Promise<Thro
   const started = performance.now();
   await contestant.enqueue(items);
   const enqueueMs = performance.now() - started;
+  const cpuBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
   const workOff = await contestant.workOff(items);
-  return { enqueuePerSecond: items / (enqueueMs / 1000), workOffPerSecond: items / (workOff.ms / 1000), startupMs: workOff.startupMs };
+  const cpu = process.cpuUsage(cpuBefore);
+  const machineAfter = machineTicks();
+  const machineTotal = machineAfter.total - machineBefore.total;
+  return {
+    enqueuePerSecond: items / (enqueueMs / 1000),
+    workOffPerSecond: items / (workOff.ms / 1000),
+    startupMs: workOff.startupMs,
+    nodeCpuUs: (cpu.user + cpu.system) / items,
+    machineBusy: machineTotal > 0 ? (machineAfter.busy - machineBefore.busy) / machineTotal : 0,
+  };
 }
 
 async function measureLatency(contestant: LatencyContestant): Promise<{ p50: number; p99: number }> {
@@ -109,7 +125,10 @@ try {
     for (const contestant of turned(throughputContestants, round)) {
       const result = await measureThroughput(contestant);
       throughput.get(contestant)!.push(result);
-      log(`  ${contestant.label}: queued ${Math.round(result.enqueuePerSecond)}/s, worked off ${Math.round(result.workOffPerSecond)}/s`);
+      log(
+        `  ${contestant.label}: queued ${Math.round(result.enqueuePerSecond)}/s, worked off ${Math.round(result.workOffPerSecond)}/s ` +
+          `(node ${Math.round(result.nodeCpuUs)} µs CPU per item, machine ${Math.round(result.machineBusy * 100)}% busy)`,
+      );
     }
     log(`round ${round + 1} of ${rounds}: latency`);
     for (const contestant of turned(latencyContestants, round)) {
@@ -147,6 +166,8 @@ const throughputRows: ThroughputRow[] = throughputContestants.map((c) => {
     workOffPerSecond: median(results.map((r) => r.workOffPerSecond)),
     rounds: results.map((r) => r.workOffPerSecond),
     startupMs: median(results.map((r) => r.startupMs)),
+    nodeCpuUs: median(results.map((r) => r.nodeCpuUs)),
+    machineBusy: median(results.map((r) => r.machineBusy)),
   };
 });
 const latencyRows: LatencyRow[] = latencyContestants.map((c) => {

@@ -2,11 +2,19 @@
  * The two engines behind one shape: prepare a definition once, then run it as many times as asked.
  * Every Task is served by the same in-code no-op handler, so neither engine does any I/O.
  */
+import { existsSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachine as Definition } from '../src/asl/index.ts';
-import { ResourceRegistry } from '../src/resources/index.ts';
-import { MemoryRunner } from '../src/runtime/memory/runner.ts';
+import type { ResourceRegistry as Registry } from '../src/resources/index.ts';
+import type { MemoryRunner as Runner } from '../src/runtime/memory/runner.ts';
 import type { Json } from '../src/shared/index.ts';
+
+// Nightshift as it ships: the compiled dist/ (`npm run build`, which `npm run bench` runs first), as the
+// peer runs its own compiled build; the TypeScript sources through tsx only when there is no build.
+const built = existsSync(new URL('../dist/runtime/memory/runner.js', import.meta.url));
+const { ResourceRegistry } = (await import(built ? '../dist/resources/index.js' : '../src/resources/index.ts')) as { ResourceRegistry: typeof Registry };
+const { MemoryRunner } = (await import(built ? '../dist/runtime/memory/runner.js' : '../src/runtime/memory/runner.ts')) as { MemoryRunner: typeof Runner };
+export const nightshiftBuild = built ? 'dist (compiled)' : 'src (tsx)';
 
 /** The Resource every benchmark Task names: an ARN, so the peer's validator accepts it unchanged. */
 export const noopResource = 'arn:aws:lambda:us-east-1:123456789012:function:noop';

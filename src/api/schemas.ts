@@ -87,6 +87,8 @@ export const executionView = z.object({
   redriveCount: z.number().int(),
   startedAt: z.string().describe('ISO 8601 timestamp'),
   stoppedAt: z.string().nullable(),
+  waitingReason: z.string().optional().describe('Flow control: why this start waits to be admitted (no step has run yet); absent once it runs'),
+  waitingSince: z.string().optional().describe('Flow control: when the waiting start was asked (ISO 8601)'),
 }).register(components, { id: 'Execution' });
 
 export const executionPage = z.object({

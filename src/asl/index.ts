@@ -19,6 +19,7 @@ export {
   type WorkflowFile,
   type WorkflowMode,
 } from './workflow-file.ts';
+export { checkFlowControl, type FlowControl } from './flow-control.ts';
 export { validateStateMachine, resourceBaseName, type ValidateOptions } from './validate/index.ts';
 
 export interface LoadWorkflowOptions {

@@ -25,6 +25,7 @@ describe('plain ASL files', () => {
       ignorePrivacyRules: false,
       triggers: [],
       description: null,
+      flow: null,
       definition,
       definitionPointer: '',
     });
@@ -51,6 +52,7 @@ describe('the wrapper form', () => {
       ignorePrivacyRules: true,
       triggers: [{ http: {} }, { cron: '0 9 * * MON', timezone: 'Europe/Paris' }],
       description: 'Says hello',
+      flow: { concurrency: { limit: 1, key: '$.user_id' }, priority: 3 },
       definition,
     };
     const { workflow, problems } = read(document);

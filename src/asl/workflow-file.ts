@@ -5,6 +5,7 @@
  * definition at once, each located in the file.
  */
 import type { JsonObject } from '../shared/index.ts';
+import { checkFlowControl, type FlowControl } from './flow-control.ts';
 import type { Problem } from './problems.ts';
 import type { ParsedSource } from './source.ts';
 import type { StateMachine } from './types.ts';
@@ -27,6 +28,8 @@ export interface WorkflowFile {
   /** Kept as written; their content is validated where triggers are set up. */
   triggers: JsonObject[];
   description: string | null;
+  /** How starts are admitted (concurrency, rate limit, debounce, priority, singleton); null: at once. */
+  flow: FlowControl | null;
   definition: StateMachine;
   /** Where the definition sits in the file: '' for a plain ASL file, '/definition' in the wrapper. */
   definitionPointer: '' | '/definition';
@@ -53,6 +56,7 @@ const wrapperChecks: Readonly<Record<string, WrapperCheck>> = {
   ignorePrivacyRules: checkBoolean,
   triggers: (value, pointer) => triggerProblems(value, pointer),
   description: (value) => (value === null ? undefined : checkString(value)),
+  flow: (value, pointer) => (value === null ? undefined : checkFlowControl(value, pointer)),
   definition: () => undefined,
 };
 
@@ -144,13 +148,14 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
     ignorePrivacyRules: document.ignorePrivacyRules === true,
     triggers: Array.isArray(document.triggers) ? (document.triggers as JsonObject[]) : [],
     description: typeof document.description === 'string' ? document.description : null,
+    flow: isObject(document.flow) ? (document.flow as FlowControl) : null,
     definition: document.definition as unknown as StateMachine,
     definitionPointer: '/definition',
   };
 }
 
 function defaults(name: string): Omit<WorkflowFile, 'definition' | 'definitionPointer'> {
-  return { name, mode: 'persistent', parameters: null, auth: 'key', ignorePrivacyRules: false, triggers: [], description: null };
+  return { name, mode: 'persistent', parameters: null, auth: 'key', ignorePrivacyRules: false, triggers: [], description: null, flow: null };
 }
 
 /** Adds the file and, from the pointer, the line and column the problem is about. */

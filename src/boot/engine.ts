@@ -11,7 +11,7 @@ import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type 
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
 import { createJwtVerifier, deployDirectory, removeOldExecutions, StartRateLimiter, type DeployReport, type ServiceDeps } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
-import { cronJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
+import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
@@ -97,6 +97,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   Object.assign(jobHandlers, cronJobHandlers(deps));
   Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
   Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
+  Object.assign(jobHandlers, flowControlJobHandlers(deps));
   registerWorkflowResources(registry, deps);
   await runtime.start();
 

@@ -17,10 +17,11 @@ import {
   type ExecutionRow,
   type StoredStatus,
 } from '../store/index.ts';
-import { EngineError, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isUuid, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput } from './input-schema.ts';
+import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export interface ExecutionView {
@@ -40,6 +41,10 @@ export interface ExecutionView {
   redriveCount: number;
   startedAt: string;
   stoppedAt: string | null;
+  /** Flow control: why a start waits to be admitted (it has no execution yet; status RUNNING). */
+  waitingReason?: string;
+  /** Flow control: when the waiting start was asked. */
+  waitingSince?: string;
 }
 
 export function viewOf(row: ExecutionRow): ExecutionView {
@@ -97,6 +102,10 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
   };
   if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
+  if (hasFlowControl(metadata.flow)) {
+    const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
+    return { ...(await describeExecution(deps, flowed.executionId)), created: flowed.created };
+  }
   const { created } = await deps.runtime.startExecution(execution, request.workflow);
   if (!created) {
     const raced = await findExisting(deps, request);
@@ -142,17 +151,19 @@ async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<E
 }
 
 async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionRow> {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getExecution(deps.sql, id) : null;
+  const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
   if (!row) throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
   return row;
 }
 
 export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string): Promise<ExecutionView> {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getExecution(deps.sql, id) : null;
+  const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
   if (row) return viewOf(row);
   // A transient execution still running in this process has no row yet.
   const running = deps.transientRuns?.get(id);
   if (running) return running.view;
+  const waiting = isUuid(id) ? await waitingStartView(deps, id) : null;
+  if (waiting) return waiting;
   throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
 }
 
@@ -176,7 +187,7 @@ export async function listExecutions(deps: Pick<ServiceDeps, 'sql'>, request: Li
     const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
     // A cursor is read back into SQL: a non-UUID id or a year past 9999 would fail there (a 500), not here.
     const time = Date.parse(at);
-    if (!at || !id || !(time >= 0 && time < 253_402_300_800_000) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    if (!at || !id || !(time >= 0 && time < 253_402_300_800_000) || !isUuid(id)) {
       throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
     }
     before = { startedAt: new Date(at), id };

@@ -18,3 +18,7 @@ export * from './rate-limit.ts';
 export * from './scheduling.ts';
 export * from './scheduler-view.ts';
 export { checkChainLimits, defaultChainLimits, type ChainPosition } from './chains.ts';
+export * from './batches.ts';
+export * from './cancel-scheduled.ts';
+export * from './run-now.ts';
+export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';

@@ -14,7 +14,7 @@ import {
 } from '../store/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { scheduledFilterOf } from './scheduling.ts';
+import { scheduledFilterOf } from './cancel-scheduled.ts';
 
 export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron'] as const;
 export type ScheduledItemKind = (typeof scheduledItemKinds)[number];

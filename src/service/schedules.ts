@@ -21,7 +21,7 @@ import {
   type ScheduleRow,
   type ScheduleSource,
 } from '../store/index.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import { EngineError, isUuid, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput } from './input-schema.ts';
 import { cadenceOfRow, checkScheduleRequest, formatEvery, type ScheduleRequest } from './schedule-request.ts';
@@ -166,7 +166,7 @@ export async function listSchedules(
   let after: { createdAt: Date; id: string } | undefined;
   if (request.cursor) {
     const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
+    if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
     after = { createdAt: new Date(at), id };
   }
   const rows = await listScheduleRows(deps.sql, { workflow: request.workflow, key: request.key, source: request.source, after, limit: limit + 1 });

@@ -1,30 +1,21 @@
 /**
  * Verbs of the scheduler (Bubble's "Schedule API workflow"): schedule one run at a time or after a
- * delay, schedule one run per item of a list (a batch), describe, cancel, run now. The runs are
- * started by the `scheduled-start` job handler in triggers/.
+ * delay, schedule one run per item of a list (a batch), describe a run. Cancelling is in
+ * cancel-scheduled.ts, run now in run-now.ts, batches in batches.ts, the Scheduler view in
+ * scheduler-view.ts. The runs are started by the `scheduled-start` job handler in triggers/.
  */
 import { randomUUID } from 'node:crypto';
 import {
-  cancelScheduledRun,
-  cancelScheduledRuns,
-  enqueueBatchCompletions,
-  enqueueNextSequentialRuns,
   findScheduledBatchByKey,
   findScheduledRunByKey,
   getCurrentVersion,
   getExecution,
-  getScheduledBatch,
   getScheduledRun,
   insertScheduledBatch,
   insertScheduledRun,
   notifyJobsAvailable,
-  runScheduledRunNow,
-  wakeSleepingThreads,
   type BatchOrdering,
-  type CancelResult,
-  type Queryable,
   type ScheduledBatchRow,
-  type ScheduledFilter,
   type ScheduledRunRow,
 } from '../store/index.ts';
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
@@ -101,10 +92,13 @@ export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest
   return { scheduledRunId: run.id, dueAt: run.dueAt.toISOString(), created: row !== null };
 }
 
-/** The chain a run scheduled by `parentId` joins, checked against the limits now so the Task fails at once. */
-async function chainOf(deps: ServiceDeps, parentId: string): Promise<{ parentId: string; rootId: string; depth: number }> {
+/**
+ * The chain a run scheduled by `parentId` joins, checked against the limits now so the Task fails at
+ * once. A parent without a row (a transient execution) starts no chain, as with startExecution.
+ */
+async function chainOf(deps: ServiceDeps, parentId: string): Promise<{ parentId: string; rootId: string; depth: number } | null> {
   const parent = await getExecution(deps.sql, parentId);
-  if (!parent) throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(parentId)}`);
+  if (!parent) return null;
   const position = { rootId: parent.rootId, depth: parent.depth + 1 };
   await checkChainLimits(deps, position);
   return { parentId: parent.id, ...position };
@@ -134,7 +128,7 @@ export interface ScheduledBatchCreated {
   created: boolean;
 }
 
-/** Most items one list may have. Measured: 100 000 items are stored in one statement in about 2.5 s. */
+/** Most items one list may have (one request, one statement; 100 000 are stored in 1.5 to 3.5 s here). */
 export const maxListItems = 100_000;
 
 /** Schedules one run per item in one statement, every item checked against the workflow's parameters first. */
@@ -195,162 +189,4 @@ export async function describeScheduledRun(deps: Pick<ServiceDeps, 'sql'>, id: s
     if (execution && execution.status !== 'RUNNING' && execution.status !== 'PENDING') view.endedStatus = execution.status;
   }
   return view;
-}
-
-/**
- * After counters of batches changed in `tx`: the next item of each sequential batch with nothing
- * running gets its job, and each finished batch the job of its on-complete workflow. Wakes workers
- * when something became due now.
- */
-export async function advanceBatches(tx: Queryable, batchIds: readonly string[], now: Date): Promise<void> {
-  if (batchIds.length === 0) return;
-  const next = await enqueueNextSequentialRuns(tx, batchIds, now);
-  const completed = await enqueueBatchCompletions(tx, batchIds, now);
-  if (next || completed) await notifyJobsAvailable(tx);
-}
-
-/**
- * The same as advanceBatches for one batch whose counters `tx` has just changed: decided from the
- * updated row, so the usual case (a parallel list with items left) costs no statement.
- */
-export async function advanceBatch(tx: Queryable, batch: ScheduledBatchRow, now: Date): Promise<void> {
-  const idle = batch.started === batch.succeeded + batch.failed;
-  const done = batch.succeeded + batch.failed + batch.cancelled === batch.total;
-  const next = batch.ordering === 'sequential' && idle && !done;
-  const complete = done && batch.started > 0 && batch.onCompleteWorkflow !== null && batch.onCompleteStartedAt === null;
-  if (!next && !complete) return;
-  const due = (next && (await enqueueNextSequentialRuns(tx, [batch.id], now))) || (complete && (await enqueueBatchCompletions(tx, [batch.id], now)));
-  if (due) await notifyJobsAvailable(tx);
-}
-
-async function cancelIn(deps: ServiceDeps, cancel: (tx: Queryable, now: Date) => Promise<CancelResult>): Promise<CancelResult> {
-  const now = new Date(deps.clock.now());
-  return deps.sql.begin(async (tx) => {
-    const result = await cancel(tx, now);
-    await advanceBatches(tx, result.batchIds, now);
-    return result;
-  }) as Promise<CancelResult>;
-}
-
-/** Cancels one scheduled run (with its job). To cancel an execution sleeping in a Wait, stop the execution. */
-export async function cancelScheduled(deps: ServiceDeps, id: string): Promise<ScheduledRunView> {
-  const run = await describeScheduledRun(deps, id);
-  if (run.status !== 'SCHEDULED') throw new EngineError('CONFLICT', `Scheduled run ${id} is ${run.status}; only a SCHEDULED run can be cancelled`);
-  const result = await cancelIn(deps, (tx, now) => cancelScheduledRun(tx, id, now));
-  if (result.cancelled === 0) throw new EngineError('CONFLICT', `Scheduled run ${id} is being started right now`);
-  return describeScheduledRun(deps, id);
-}
-
-export interface CancelFilter {
-  workflow?: string;
-  batchId?: string;
-  before?: string | Date;
-  after?: string | Date;
-  /** Runs whose input contains this JSON (`{"user_id": 42}`, nested objects allowed). */
-  inputContains?: JsonObject;
-  /** Required, alone, to cancel every scheduled run. */
-  all?: boolean;
-}
-
-/** Parses the filter shared by listing and cancelling; an empty one is allowed only with `all`. */
-export function scheduledFilterOf(filter: Omit<CancelFilter, 'all'>): ScheduledFilter {
-  const out: ScheduledFilter = {};
-  if (filter.workflow !== undefined) out.workflow = filter.workflow;
-  if (filter.batchId !== undefined) {
-    if (!isUuid(filter.batchId)) throw new EngineError('BATCH_NOT_FOUND', `No batch has the id ${JSON.stringify(filter.batchId)}`);
-    out.batchId = filter.batchId;
-  }
-  if (filter.before !== undefined) out.before = parseTime(filter.before, 'before');
-  if (filter.after !== undefined) out.after = parseTime(filter.after, 'after');
-  if (filter.inputContains !== undefined) out.inputContains = filter.inputContains;
-  return out;
-}
-
-/** Cancels every scheduled run the filter selects (by workflow, batch, time range, input fields), or all with `all: true`. */
-export async function cancelScheduledBy(deps: ServiceDeps, filter: CancelFilter): Promise<{ cancelled: number }> {
-  const { all, ...rest } = filter;
-  const parsed = scheduledFilterOf(rest);
-  const empty = Object.keys(parsed).length === 0;
-  if (empty && all !== true) {
-    throw new EngineError('INPUT_INVALID', 'Give a filter (workflow, batchId, before, after, input) or all: true to cancel every scheduled run', {
-      details: { problems: [{ pointer: '/all', message: 'an empty filter needs all: true' }] },
-    });
-  }
-  if (!empty && all === true) {
-    throw new EngineError('INPUT_INVALID', 'all: true cancels every scheduled run and takes no other filter', {
-      details: { problems: [{ pointer: '/all', message: 'cannot be combined with a filter' }] },
-    });
-  }
-  const result = await cancelIn(deps, (tx, now) => cancelScheduledRuns(tx, parsed, now));
-  return { cancelled: result.cancelled };
-}
-
-export interface RunNowResult {
-  id: string;
-  kind: 'scheduled-run' | 'wait';
-  /** Execution ids (or branch ids) woken from their Wait; the run's id for a scheduled run. */
-  woken: string[];
-}
-
-/** Makes a scheduled run due now, or wakes an execution (and its branches) sleeping in a Wait. */
-export async function runNow(deps: ServiceDeps, id: string): Promise<RunNowResult> {
-  if (!isUuid(id)) throw new EngineError('SCHEDULED_RUN_NOT_FOUND', `No scheduled run or execution has the id ${JSON.stringify(id)}`);
-  const now = new Date(deps.clock.now());
-  const run = await getScheduledRun(deps.sql, id);
-  if (run) {
-    if (run.status !== 'SCHEDULED') throw new EngineError('CONFLICT', `Scheduled run ${id} is ${run.status}; only a SCHEDULED run can run now`);
-    const moved = await inTransactionWithNotify(deps, (tx) => runScheduledRunNow(tx, id, now).then((ok) => (ok ? [id] : [])));
-    return { id, kind: 'scheduled-run', woken: moved };
-  }
-  const execution = await getExecution(deps.sql, id);
-  if (!execution) throw new EngineError('SCHEDULED_RUN_NOT_FOUND', `No scheduled run or execution has the id ${JSON.stringify(id)}`);
-  const woken = await inTransactionWithNotify(deps, (tx) => wakeSleepingThreads(tx, id, now));
-  if (woken.length === 0) throw new EngineError('CONFLICT', `Execution ${id} is ${execution.status} and not sleeping in a Wait state`);
-  return { id, kind: 'wait', woken };
-}
-
-async function inTransactionWithNotify(deps: ServiceDeps, work: (tx: Queryable) => Promise<string[]>): Promise<string[]> {
-  return deps.sql.begin(async (tx) => {
-    const ids = await work(tx);
-    if (ids.length > 0) await notifyJobsAvailable(tx);
-    return ids;
-  }) as Promise<string[]>;
-}
-
-export interface BatchView {
-  batchId: string;
-  workflow: string;
-  ordering: BatchOrdering;
-  intervalSeconds: number;
-  startAt: string;
-  total: number;
-  scheduled: number;
-  started: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  /** Every item has ended or was cancelled. */
-  done: boolean;
-  onComplete: { workflow: string; startedAt: string | null; executionId: string | null; error: string | null } | null;
-  createdAt: string;
-}
-
-export function batchView(b: ScheduledBatchRow): BatchView {
-  return {
-    batchId: b.id, workflow: b.workflowName, ordering: b.ordering, intervalSeconds: b.intervalSeconds, startAt: b.startAt.toISOString(),
-    total: b.total, scheduled: b.total - b.started - b.cancelled, started: b.started, running: b.started - b.succeeded - b.failed,
-    succeeded: b.succeeded, failed: b.failed, cancelled: b.cancelled, done: b.succeeded + b.failed + b.cancelled === b.total,
-    onComplete: b.onCompleteWorkflow === null ? null : {
-      workflow: b.onCompleteWorkflow, startedAt: b.onCompleteStartedAt?.toISOString() ?? null, executionId: b.onCompleteExecutionId, error: b.onCompleteError,
-    },
-    createdAt: b.createdAt.toISOString(),
-  };
-}
-
-/** A batch with its live counters. */
-export async function getBatch(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<BatchView> {
-  const batch = isUuid(id) ? await getScheduledBatch(deps.sql, id) : null;
-  if (!batch) throw new EngineError('BATCH_NOT_FOUND', `No batch has the id ${JSON.stringify(id)}`);
-  return batchView(batch);
 }

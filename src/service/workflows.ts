@@ -1,7 +1,7 @@
 /** Verbs: deploy workflow files as versions; list and describe workflows. */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Problem, WorkflowFile } from '../asl/index.ts';
+import type { FlowControl, Problem, WorkflowFile } from '../asl/index.ts';
 import { getCurrentVersion, listWorkflows as listWorkflowRows, saveWorkflowVersion } from '../store/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -14,6 +14,8 @@ export interface WorkflowMetadata {
   ignorePrivacyRules: boolean;
   triggers: JsonObject[];
   description: string | null;
+  /** Flow control of starts (flow-control.ts); absent in versions saved before it existed. */
+  flow?: FlowControl | null;
 }
 
 export function metadataOf(workflow: WorkflowFile): WorkflowMetadata {
@@ -24,6 +26,8 @@ export function metadataOf(workflow: WorkflowFile): WorkflowMetadata {
     ignorePrivacyRules: workflow.ignorePrivacyRules,
     triggers: workflow.triggers,
     description: workflow.description,
+    // Only when declared: the metadata of workflows without flow control stays as it was.
+    ...(workflow.flow ? { flow: workflow.flow } : {}),
   };
 }
 

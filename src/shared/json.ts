@@ -52,3 +52,10 @@ export function exceedsJsonBytes(value: Json | undefined, limit: number): boolea
   if (text.length > limit) return true;
   return utf8.encode(text).length > limit;
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a string is a UUID as Postgres reads one: anything else would reach SQL as an error. */
+export function isUuid(value: string): boolean {
+  return uuidPattern.test(value);
+}

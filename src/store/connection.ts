@@ -48,6 +48,9 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     types: { bigint },
     transform: { undefined: undefined },
     connection: { application_name: options.applicationName ?? 'nightshift' },
+    // Reconnect quickly after an outage: the driver's default backoff grows to 10–20 s and is shared by
+    // the pool (measured after a 2.5 s Postgres restart: work resumed 15.8 s later; 1.4 s with this).
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
   });
 }
 

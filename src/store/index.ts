@@ -30,3 +30,5 @@ export * from './scheduled-runs.ts';
 export * from './scheduler.ts';
 export * from './chains.ts';
 export * from './scheduled-run-jobs.ts';
+export * from './scheduled-batches.ts';
+export * from './flow-waits.ts';

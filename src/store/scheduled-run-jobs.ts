@@ -15,7 +15,7 @@
  */
 import { jobsChannel } from './jobs.ts';
 import type { Queryable } from './connection.ts';
-import { completionJobsSql, nextItemJobsSql } from './scheduled-runs.ts';
+import { completionJobsSql, nextItemJobsSql } from './scheduled-batches.ts';
 
 const relaxedFlush = `relaxed as (select set_config('synchronous_commit', 'off', true) as setting)`;
 

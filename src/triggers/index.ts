@@ -4,3 +4,4 @@ export { scheduleTriggers, syncDeployedSchedules, syncFileSchedules, syncWorkflo
 export { drainOutbox, tableChangeJobHandlers, type DrainResult, type TableChangeOptions } from './table-changes.ts';
 export { outboxDrainJob, readTableTriggers, syncDeployedTableSubscriptions, syncTableSubscriptions, type SyncReport, type TriggerProblem } from './table-subscriptions.ts';
 export { executionEndedJobKind, scheduledRunJobHandlers, type ScheduledRunJobHandler } from './scheduled-runs.ts';
+export { flowControlJobHandlers } from './flow-control.ts';

@@ -16,6 +16,7 @@ import {
   advanceBatches,
   batchView,
   startExecution,
+  wakeFlowAdmission,
   type ServiceDeps,
 } from '../service/index.ts';
 import {
@@ -103,7 +104,9 @@ async function startScheduledRun(deps: ServiceDeps, job: ClaimedJob, workerId: s
 }
 
 async function recordExecutionEnded(deps: ServiceDeps, job: ClaimedJob, workerId: string): Promise<void> {
-  const { executionId, status } = job.payload as { executionId?: unknown; status?: unknown };
+  const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
+  // Flow control: the ended execution may have freed a slot a waiting start needs.
+  if (typeof workflow === 'string') await wakeFlowAdmission(deps, workflow);
   if (typeof executionId !== 'string' || typeof status !== 'string') {
     await withJob(deps, job, workerId, async () => {});
     return;

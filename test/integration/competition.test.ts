@@ -8,12 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { ResourceRegistry, type ResourceHandler } from '../../src/resources/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
-import { LeaseLost } from '../../src/runtime/durable/commit.ts';
-import { runInvokeJob, type InvokeContext } from '../../src/runtime/durable/invoke.ts';
-import { MachineCache } from '../../src/runtime/durable/machines.ts';
 import { deployWorkflow, describeExecution, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
 import { silentLogger, systemClock, type Json } from '../../src/shared/index.ts';
-import { claimDueJobs, completeJobs, extendLeases } from '../../src/store/index.ts';
+import { extendLeases } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { effectsTableDdl, startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 
@@ -131,7 +128,7 @@ describe('workers competing for one database', () => {
     const shares = await db.sql.unsafe<Array<{ pid: number; calls: number }>>(
       'select pid, count(*)::int as calls from public.test_effects group by pid order by pid');
     t.diagnostic(`calls per worker: ${shares.map((s) => s.calls).join(', ')}`);
-    assert.ok(shares.length >= 2, 'the workers shared the work');
+    assert.equal(shares.length, 4, 'all four workers got work');
     for (const share of shares) assert.ok(started.some((w) => w.pid === share.pid), 'only the four workers called resources');
     await stopAll();
   });
@@ -176,61 +173,69 @@ describe('workers competing for one database', () => {
     await stopAll();
   });
 
-  it('rolls back the late step of a worker that stopped renewing its lease (LeaseLost) and records the new holder\'s result once', async () => {
-    await stopAll(); // this test plays both workers itself
-    const { executionId } = await startExecution(deps, { workflow: 'handoff', input: { n: 1 } });
-    const now = Date.now();
-    const [job] = await claimDueJobs(db.sql, { workerId: 'late', now: new Date(now), limit: 10, leaseMs: 60_000 });
-    assert.equal(job?.executionId, executionId);
+  it('rolls back the late step of a worker whose lease ran out (LeaseLost) and records the new holder\'s result once', async () => {
+    await stopAll(); // this test runs both workers in-process
+    // Both call test:gate, which waits until the test opens it. The late worker's lease (60 s) is never
+    // renewed within the test (renewals come every 20 s); the new worker's clock runs 61 s ahead, so
+    // for it that lease has run out: that is all "stopped renewing" means to the queue.
+    const gates = { late: gate(), new: gate() };
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (_f: unknown, m: string) => void warnings.push(m), error: (_f: unknown, m: string) => void warnings.push(m) };
+    const late = new DurableRuntime({
+      sql: db.sql, registry: new ResourceRegistry().register('test:gate', gates.late.handler), logger,
+      workerId: 'late', concurrency: 1, leaseMs: 60_000, pollMs: 100,
+    });
+    const taker = new DurableRuntime({
+      sql: db.sql, registry: new ResourceRegistry().register('test:gate', gates.new.handler), logger,
+      workerId: 'new', concurrency: 1, leaseMs: 60_000, pollMs: 100, clock: { now: () => Date.now() + 61_000 },
+    });
+    try {
+      await late.start();
+      const { executionId } = await startExecution(deps, { workflow: 'handoff', input: { n: 1 } });
+      const [lateKey] = await gates.late.called;
+      await taker.start();
+      const [newKey] = await gates.new.called;
+      assert.equal(newKey, lateKey, 'the same call, with the same idempotency key');
+      const [job] = await db.sql.unsafe<Array<{ id: number; lease_owner: string; attempts: number }>>(
+        'select id, lease_owner, attempts from nightshift.jobs where execution_id = $1', [executionId]);
+      assert.deepEqual([job.lease_owner, job.attempts], ['new', 2], 'the job went to the new worker');
+      assert.deepEqual(await extendLeases(db.sql, 'late', [job.id], 60_000, new Date()), [], 'the late worker can no longer renew it');
 
-    // The late worker's resource call is in progress when its lease runs out and another takes the job.
-    let releaseLate: (value: Json) => void = () => {};
-    const calls: string[] = [];
-    const gate: ResourceHandler = (_input, context) => {
-      calls.push(context.idempotencyKey);
-      return new Promise<Json>((resolve) => {
-        releaseLate = resolve;
-      });
-    };
-    const late = invokeContext('late', gate);
-    const lateRun = runInvokeJob(late, job);
-    await until('the late call started', async () => calls.length, (n) => n === 1, 5_000);
+      gates.late.open({ by: 'late' });
+      await late.stop(5_000); // waits for its in-flight job: the late step has run and rolled back
+      assert.deepEqual(warnings, [], 'LeaseLost is expected, not an error to retry');
+      assert.equal((await describeExecution(deps, executionId)).status, 'RUNNING', 'the late result was not recorded');
+      const [still] = await db.sql.unsafe<Array<{ lease_owner: string }>>('select lease_owner from nightshift.jobs where id = $1', [job.id]);
+      assert.equal(still?.lease_owner, 'new', 'the late worker did not delete the new holder\'s job');
 
-    const [taken] = await claimDueJobs(db.sql, { workerId: 'new', now: new Date(now + 61_000), limit: 10, leaseMs: 60_000 });
-    assert.deepEqual([taken?.id, taken?.attempts], [job.id, 2], 'the expired lease went to another worker');
-    assert.deepEqual(await extendLeases(db.sql, 'late', [job.id], 60_000, new Date(now + 61_000)), [], 'the late worker can no longer renew');
-    assert.deepEqual(await completeJobs(db.sql, 'late', [job.id]), [], 'nor delete the job');
-
-    releaseLate({ by: 'late' });
-    await assert.rejects(lateRun, LeaseLost);
-    const midway = await describeExecution(deps, executionId);
-    assert.equal(midway.status, 'RUNNING', 'the late step rolled back');
-    const [{ n: noSuccess }] = await db.sql.unsafe<Array<{ n: number }>>(
-      `select count(*)::int as n from nightshift.history_events where execution_id = $1 and type = 'TaskSucceeded'`, [executionId]);
-    assert.equal(noSuccess, 0);
-
-    await runInvokeJob(invokeContext('new', (input) => ({ by: 'new', input })), taken);
-    const end = await describeExecution(deps, executionId);
-    assert.deepEqual([end.status, end.output], ['SUCCEEDED', { by: 'new', input: { n: 1 } }]);
-    const history = await db.sql.unsafe<Array<{ type: string }>>(
-      `select type from nightshift.history_events where execution_id = $1 and type like 'Task%' order by seq`, [executionId]);
-    assert.deepEqual(history.map((e) => e.type), ['TaskStateEntered', 'TaskScheduled', 'TaskSucceeded', 'TaskStateExited']);
-    assert.deepEqual(calls, [`${executionId}:Call:0`], 'the late call carried the idempotency key the new holder used too');
-    const [{ left }] = await db.sql.unsafe<Array<{ left: number }>>('select count(*)::int as left from nightshift.jobs where execution_id = $1', [executionId]);
-    assert.equal(left, 0);
+      gates.new.open({ by: 'new' });
+      const end = await waitForExecution(deps, executionId, 10_000);
+      assert.deepEqual([end.status, end.output], ['SUCCEEDED', { by: 'new' }]);
+      const history = await db.sql.unsafe<Array<{ type: string }>>(
+        `select type from nightshift.history_events where execution_id = $1 and type like 'Task%' order by seq`, [executionId]);
+      assert.deepEqual(history.map((e) => e.type), ['TaskStateEntered', 'TaskScheduled', 'TaskSucceeded', 'TaskStateExited']);
+      assert.equal(lateKey, `${executionId}:Call:0`);
+    } finally {
+      gates.late.open(null);
+      gates.new.open(null);
+      await late.stop(1_000);
+      await taker.stop(1_000);
+    }
   });
 });
 
-/** What a worker named `workerId` hands runInvokeJob, with one resource registered as test:gate. */
-function invokeContext(workerId: string, handler: ResourceHandler): InvokeContext {
+/** A resource that reports its call (idempotency key) and answers when the test opens it. */
+function gate(): { handler: ResourceHandler; called: Promise<[string]>; open(value: Json): void } {
+  let open: (value: Json) => void = () => {};
+  const opened = new Promise<Json>((resolve) => (open = resolve));
+  let called: (key: [string]) => void = () => {};
+  const calledPromise = new Promise<[string]>((resolve) => (called = resolve));
   return {
-    sql: db.sql,
-    clock: systemClock,
-    machines: new MachineCache(),
-    workerId,
-    registry: new ResourceRegistry().register('test:gate', handler),
-    leaseMs: 60_000,
-    logger: silentLogger,
-    enqueueEvent: async () => {},
+    handler: (_input, context) => {
+      called([context.idempotencyKey]);
+      return opened;
+    },
+    called: calledPromise,
+    open: (value) => open(value),
   };
 }

@@ -126,7 +126,9 @@ describe('named http presets', () => {
   });
 
   it('gives http:invoke the same header rule once the integrations are registered', async () => {
-    const config = loadConfig({ projectDir: mkdtempSync(join(tmpdir(), 'nightshift-named-')), env: {} });
+    const empty = mkdtempSync(join(tmpdir(), 'nightshift-named-'));
+    const config = loadConfig({ projectDir: empty, env: {} });
+    rmSync(empty, { recursive: true, force: true });
     const registry = prepareIntegrations(config, secrets)(registerBuiltinResources(new ResourceRegistry()));
     const invoke = registry.get('http:invoke')!;
     await invoke({ url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.API_KEY}' }, body: '${secrets.API_KEY}', method: 'POST' }, makeContext());

@@ -22,17 +22,21 @@ function createAjv(schema: Record<string, unknown>): Ajv {
   return ajv;
 }
 
-const compiled = new WeakMap<object, ValidateFunction>();
+// Keyed by the schema's text: a version's metadata is read from the database afresh for each start, so
+// the object differs every time while the schema does not (an Ajv compile costs ~1 ms).
+const compiled = new Map<string, ValidateFunction>();
 
 /**
  * The validator of a schema that passed checkParametersSchema, with the same Ajv set-up, so that a schema
  * that loads is read the same way when an input is checked at start. Compiled once per schema object.
  */
 export function compileParametersSchema(schema: Record<string, unknown>): ValidateFunction {
-  let validate = compiled.get(schema);
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
   if (!validate) {
     validate = createAjv(schema).compile(schema);
-    compiled.set(schema, validate);
+    if (compiled.size >= 500) compiled.delete(compiled.keys().next().value as string);
+    compiled.set(key, validate);
   }
   return validate;
 }

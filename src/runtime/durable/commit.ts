@@ -134,6 +134,7 @@ export async function stepInTransaction(
   });
   await appendHistory(tx, row.id, row.eventCount, history);
   await deleteJobsByKey(tx, effects.cancelKeys);
-  await enqueueJobs(tx, effects.jobs);
+  // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
+  await enqueueJobs(tx, version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority })));
   return { status, dueNow: effects.jobs.some((j) => j.runAt.getTime() <= nowMs) };
 }

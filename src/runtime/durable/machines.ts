@@ -8,6 +8,8 @@ export interface CompiledVersion {
   machine: Machine;
   /** SQL tasks run as the engine's role, bypassing row-level security. */
   ignorePrivacyRules: boolean;
+  /** The `flow.priority` of the workflow file: the priority of every job its steps enqueue (0 when absent). */
+  priority: number;
 }
 
 export class MachineCache {
@@ -23,9 +25,15 @@ export class MachineCache {
     const compiled = {
       machine: compileMachine(version.definition as unknown as StateMachine),
       ignorePrivacyRules: version.metadata.ignorePrivacyRules === true,
+      priority: priorityOf(version.metadata.flow),
     };
     if (this.versions.size >= this.limit) this.versions.delete(this.versions.keys().next().value as string);
     this.versions.set(versionId, compiled);
     return compiled;
   }
+}
+
+function priorityOf(flow: unknown): number {
+  const priority = (flow as { priority?: unknown } | null | undefined)?.priority;
+  return typeof priority === 'number' && Number.isInteger(priority) ? priority : 0;
 }

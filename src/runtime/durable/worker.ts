@@ -87,9 +87,11 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     this.wake();
-    await this.loopDone;
+    // The grace period bounds the whole stop: a claim stuck on a dead connection must not hold it.
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    const deadline = new Promise((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([this.loopDone, deadline]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     clearTimeout(timer);
     if (this.held.size > 0) {
       const ids = [...this.held];
