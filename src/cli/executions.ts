@@ -1,8 +1,6 @@
 /** `nightshift start` and `nightshift executions ls|show|history|stop|redrive`: the service verbs, from a shell. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createEngine, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
 import {
   describeExecution,
   executionHistory,
@@ -15,15 +13,8 @@ import {
 } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { withEngine } from './engine.ts';
 
-async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.stop();
-  }
-}
 
 async function inputOf(options: { input?: string; inputFile?: string }): Promise<Json> {
   const text = options.inputFile !== undefined ? await readFile(options.inputFile, 'utf8') : (options.input ?? '{}');

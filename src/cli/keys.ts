@@ -1,19 +1,10 @@
 /** `nightshift keys create | ls | revoke`: API keys, straight against the database (no server needed). */
 import type { Command } from 'commander';
-import { createEngine, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { withEngine } from './engine.ts';
 
-async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.stop();
-  }
-}
 
 function rate(value: string): number {
   const n = Number(value);

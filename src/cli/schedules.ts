@@ -1,7 +1,5 @@
 /** `nightshift schedules ls|show|pause|resume|rm`: recurring schedules, from a shell. */
 import type { Command } from 'commander';
-import { createEngine, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
 import {
   deleteSchedule,
   describeSchedule,
@@ -11,15 +9,8 @@ import {
   type ScheduleView,
 } from '../service/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { withEngine } from './engine.ts';
 
-async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.stop();
-  }
-}
 
 function line(view: ScheduleView): string {
   const cadence = view.cron !== null ? `cron ${view.cron} ${view.timezone}` : `every ${view.every}`;

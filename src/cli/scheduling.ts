@@ -4,8 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createEngine, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
 import {
   cancelScheduled,
   cancelScheduledBy,
@@ -21,15 +19,8 @@ import {
 } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { withEngine } from './engine.ts';
 
-async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine({ config: loadConfig({ projectDir: dir }), workers: false });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.stop();
-  }
-}
 
 function parseJson(text: string, what: string): Json {
   try {
