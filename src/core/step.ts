@@ -4,6 +4,7 @@
  * the machine must wait (a task, a timer, children) or ends. step() takes ownership of the snapshot
  * it is handed and returns the one to keep.
  */
+import type { StateType } from '../asl/index.ts';
 import { exceedsJsonBytes } from '../shared/index.ts';
 import type { Json } from '../shared/index.ts';
 import { handleFailure } from './catch.ts';
@@ -14,6 +15,11 @@ import type { ExecutionStatus, Snapshot, StepEnv, StepEvent, StepResult } from '
 import { suspended, type Outcome } from './outcome.ts';
 import { stateHandlers } from './states/index.ts';
 import { Turn } from './turn.ts';
+
+const stateTypes: StateType[] = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
+/** Event names by state type, built once (a template string per transition showed in profiles). */
+const enteredEvent = Object.fromEntries(stateTypes.map((t) => [t, `${t}StateEntered`])) as Record<StateType, string>;
+const exitedEvent = Object.fromEntries(stateTypes.map((t) => [t, `${t}StateExited`])) as Record<StateType, string>;
 
 export async function step(machine: Machine, snapshot: Snapshot | null, event: StepEvent, env: StepEnv): Promise<StepResult> {
   if (event.type === 'start') return start(machine, event, env);
@@ -79,7 +85,7 @@ async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Prom
     turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });
   }
   const name = snap.stateName as string;
-  turn.record(`${turn.state(name).Type}StateEntered`, name, { input: snap.stateInput });
+  turn.record(enteredEvent[turn.state(name).Type], name, { input: snap.stateInput });
   await drive(turn, await run(turn));
   return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
 }
@@ -122,7 +128,7 @@ async function enter(turn: Turn, name: string, input: Json): Promise<Outcome> {
   snap.attempt = 0;
   snap.retryCounts = [];
   snap.entries[name] = (snap.entries[name] ?? 0) + 1;
-  turn.record(`${state.Type}StateEntered`, name, { input });
+  turn.record(enteredEvent[state.Type], name, { input });
   return run(turn);
 }
 
@@ -157,7 +163,7 @@ async function drive(turn: Turn, first: Outcome): Promise<void> {
       if (outcome.kind === 'failed') outcome = { kind: 'failMachine', failure: outcome.failure };
       continue;
     }
-    turn.record(`${state.Type}StateExited`, name, { output: outcome.output });
+    turn.record(exitedEvent[state.Type], name, { output: outcome.output });
     if (outcome.kind === 'succeedMachine') return complete(turn, outcome.output);
     if (outcome.assign) snap.vars = { ...snap.vars, ...outcome.assign };
     if (outcome.next === null) return complete(turn, outcome.output);

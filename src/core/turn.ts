@@ -14,6 +14,26 @@ import { isoTime } from './timestamp.ts';
 /** Extra members of the context object a single evaluation may see: `Task.Token`, `Map.Item`. */
 export type ContextExtra = { Task?: { Token: string }; Map?: { Item: { Index: number; Value: Json } } };
 
+/** The roots a path reads from; the context object is built only if a path asks for `$$`. */
+class Roots implements PathRoots {
+  private built: JsonObject | undefined;
+
+  constructor(
+    private readonly turn: Turn,
+    readonly input: Json,
+    private readonly extra: ContextExtra | undefined,
+  ) {}
+
+  get context(): JsonObject {
+    this.built ??= this.turn.contextObject(this.extra);
+    return this.built;
+  }
+
+  variable(name: string): Json | undefined {
+    return this.turn.variable(name);
+  }
+}
+
 export class Turn {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
@@ -31,6 +51,7 @@ export class Turn {
 
   /** Appends a history event; `undefined` members (an absent cause) are left out. */
   record(type: string, stateName: string | null, details: { [key: string]: Json | undefined }): void {
+    if (this.env.recordHistory === false) return;
     for (const key in details) {
       if (details[key] === undefined) {
         const clean: JsonObject = {};
@@ -95,20 +116,14 @@ export class Turn {
   };
 
   roots(input: Json, extra?: ContextExtra): PathRoots {
-    let context: JsonObject | undefined;
-    const self = this;
-    return {
-      input,
-      get context() {
-        context ??= self.contextObject(extra);
-        return context;
-      },
-      variable: this.variable,
-    };
+    return new Roots(this, input, extra);
   }
 
+  private intrinsicEnv: TemplateScope['intrinsics'] | null = null;
+
   templateScope(input: Json, extra?: ContextExtra): TemplateScope {
-    return { roots: this.roots(input, extra), intrinsics: { random: this.env.random, hash: this.env.hash } };
+    this.intrinsicEnv ??= { random: this.env.random, hash: this.env.hash };
+    return { roots: new Roots(this, input, extra), intrinsics: this.intrinsicEnv };
   }
 
   jsonataScope(states: { input: Json; result?: Json; errorOutput?: Json }, extra?: ContextExtra): JsonataScope {

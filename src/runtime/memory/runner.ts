@@ -176,7 +176,7 @@ export class MemoryRunner {
     const { execution } = thread;
     while (thread.queue.length > 0 && !thread.done) {
       const event = thread.queue.shift() as StepEvent;
-      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken, context: execution.context };
+      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken, context: execution.context, recordHistory: execution.history !== null };
       try {
         const result = await step(execution.machine, thread.snapshot, event, env);
         thread.snapshot = result.snapshot;
