@@ -6,7 +6,7 @@
  * failJobBatchDelay: 0`; prepared statements are on by default and Node's clock saves a `now()`.
  */
 import { Logger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
-import { connect, type Sql } from '../src/store/index.ts';
+import { connect, type Sql } from './durable-modules.mts';
 import {
   CallCounter,
   createDatabase,
@@ -138,7 +138,7 @@ export function graphileLatency(bench: GraphileBench, configuration: GraphileCon
       await bench.workerUtils.addJob('noop', {});
       await within(called, 10_000, 'graphile-worker calling the handler');
       const delay = bench.counter.firstAt - started;
-      await waitUntilNone(() => bench.remaining(), 10_000);
+      await waitUntilNone(() => bench.remaining(), 10_000, 1);
       return delay;
     },
     async stop() {

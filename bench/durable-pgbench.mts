@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { connect } from '../src/store/index.ts';
+import { connect } from './durable-modules.mts';
 import { createDatabase, dropDatabase } from './durable-support.mts';
 
 const run = promisify(execFile);

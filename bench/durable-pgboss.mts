@@ -8,7 +8,7 @@
  * LISTEN/NOTIFY: an idle worker finds a new job at its next poll.
  */
 import PgBoss from 'pg-boss';
-import { connect, type Sql } from '../src/store/index.ts';
+import { connect, type Sql } from './durable-modules.mts';
 import {
   CallCounter,
   createDatabase,
@@ -131,7 +131,7 @@ export function pgbossLatency(bench: PgBossBench, samples: number): LatencyConte
       await bench.pgboss.send(queue, {});
       await within(called, 10_000, 'pg-boss calling the handler');
       const delay = bench.counter.firstAt - started;
-      await waitUntilNone(() => bench.remaining(), 10_000);
+      await waitUntilNone(() => bench.remaining(), 10_000, 1);
       return delay;
     },
     stop: () => bench.stopWorkers(),

@@ -4,7 +4,7 @@
  * statement with its server time, read back from the server log.
  */
 import { existsSync, openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
-import type { Sql } from '../src/store/index.ts';
+import type { Sql } from './durable-modules.mts';
 import { sleep } from './durable-support.mts';
 
 export interface CpuSnapshot {

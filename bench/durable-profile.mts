@@ -18,8 +18,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startExecution } from '../src/service/index.ts';
-import type { Sql } from '../src/store/index.ts';
+import { nightshiftBuild, startExecution, type Sql } from './durable-modules.mts';
 import { NightshiftBench } from './durable-nightshift.mts';
 import { inParallel, waitUntilNone, within } from './durable-support.mts';
 import { cpuSnapshot, sampleWaits, statementLog } from './durable-probes.mts';
@@ -85,7 +84,7 @@ const workOff = (sql: Sql | undefined, count: number) => async () => {
 };
 
 try {
-  console.log(`# Nightshift alone: ${items} one-Task executions, worker concurrency ${concurrency}`);
+  console.log(`# Nightshift alone (${nightshiftBuild}): ${items} one-Task executions, worker concurrency ${concurrency}`);
   report(await phase('start (no worker running)', start(undefined, items)), items);
   report(await phase(`work-off (concurrency ${concurrency})`, workOff(undefined, items)), items);
 

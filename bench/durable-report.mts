@@ -1,6 +1,8 @@
 /** The durable benchmark's output: what ran where, then three Markdown tables with the ratios. */
+import { readFile } from 'node:fs/promises';
 import { commandLine, formatRate, formatRatio, machineLine, markdownTable } from './report.mts';
 import type { PgbenchResult } from './durable-pgbench.mts';
+import { nightshiftBuild } from './durable-modules.mts';
 import { durabilitySettings, serverVersion } from './durable-support.mts';
 
 export interface ThroughputRow {
@@ -38,10 +40,16 @@ export async function durabilityReport(facts: RunFacts): Promise<string[]> {
     `date: ${new Date().toISOString()}`,
     `machine: ${machineLine()}`,
     `postgres: ${await serverVersion()} (${await durabilitySettings()})`,
+    `nightshift: ${nightshiftBuild}; peers: graphile-worker ${await peerVersion('graphile-worker')}, pg-boss ${await peerVersion('pg-boss')}`,
     `command: ${commandLine()}`,
     `${facts.rounds} rounds, ${facts.items.toLocaleString('en-US')} items per work-off, medians over rounds; took ${Math.round(facts.seconds)} s`,
     `load average at start ${load(facts.loadAtStart)}, at end ${load(facts.loadAtEnd)}`,
   ];
+}
+
+async function peerVersion(name: string): Promise<string> {
+  const manifest = await readFile(new URL(`node_modules/${name}/package.json`, import.meta.url), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
 }
 
 const ms = (value: number): string => value.toFixed(1);

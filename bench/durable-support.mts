@@ -2,7 +2,7 @@
  * What the durable benchmarks share: one scratch database per engine, statistics over samples, and the
  * little waiting loops the scenarios need. Nothing here knows an engine.
  */
-import { connect, type Sql } from '../src/store/index.ts';
+import { connect, type Sql } from './durable-modules.mts';
 
 /** The server every engine and pgbench use; a database per engine is created on it and dropped after. */
 export const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

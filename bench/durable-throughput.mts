@@ -13,7 +13,11 @@
  * Engines take turns within each round (the first one changes every round) and the table shows
  * medians over rounds, with ratios Nightshift / peer measured in this run.
  *
- *   node --import tsx bench/durable-throughput.mts [--rounds=3] [--items=10000] [--scale=1]
+ *   node --import tsx bench/durable-throughput.mts [--rounds=3] [--items=5000] [--scale=1]
+ *     [--latency-samples=500] [--pgboss-latency-samples=20] [--pgbench-seconds=10]
+ *
+ * About 3 to 4 minutes on 2 cores. Nightshift's starts (~1 200/s here) and the latency samples take
+ * most of it; pg-boss's latency is its poll interval, so 20 samples per round show it.
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
@@ -23,17 +27,17 @@ import { findPgbench, Pgbench, type PgbenchResult } from './durable-pgbench.mts'
 import { PgBossBench, pgbossLatency, pgbossThroughput } from './durable-pgboss.mts';
 import { machineTicks } from './durable-probes.mts';
 import { durabilityReport, printReport, type LatencyRow, type ThroughputRow } from './durable-report.mts';
-import { median, percentile, randomPause, type LatencyContestant, type ThroughputContestant } from './durable-support.mts';
+import { median, percentile, randomPause, serverUrl, serverVersion, type LatencyContestant, type ThroughputContestant } from './durable-support.mts';
 
 // Other benchmarks' options (e.g. --only=order) arrive too through `npm run bench -- ...`: not strict.
 const { values } = parseArgs({
   strict: false,
   options: {
     rounds: { type: 'string', default: '3' },
-    items: { type: 'string', default: '10000' },
+    items: { type: 'string', default: '5000' },
     scale: { type: 'string', default: '1' },
     'latency-samples': { type: 'string', default: '500' },
-    'pgboss-latency-samples': { type: 'string', default: '40' },
+    'pgboss-latency-samples': { type: 'string', default: '20' },
     'pgbench-seconds': { type: 'string', default: '10' },
   },
 });
@@ -50,6 +54,13 @@ const pauseMs = 10;
 const began = Date.now();
 const loadAtStart = loadavg();
 
+try {
+  await serverVersion();
+} catch (e) {
+  console.error(`durable-throughput needs Postgres at ${serverUrl} (set BENCH_DATABASE_URL): ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
+
 const nightshift = await NightshiftBench.open({ maxConcurrency: Math.max(...nightshiftConcurrencies) });
 const graphile = await GraphileBench.open();
 const pgboss = await PgBossBench.open();
@@ -63,7 +74,7 @@ const throughputContestants: ThroughputContestant[] = [
 const latencyContestants: LatencyContestant[] = [
   nightshiftLatency(nightshift, nightshiftConcurrencies[0], latencySamples, false),
   nightshiftLatency(nightshift, nightshiftConcurrencies[0], latencySamples, true),
-  graphileLatency(graphile, 'batched', latencySamples),
+  // Its best latency: without the local queue (whose refetch can leave a new job waiting a poll interval).
   graphileLatency(graphile, 'unbatched', latencySamples),
   pgbossLatency(pgboss, pgbossLatencySamples),
 ];
@@ -72,7 +83,7 @@ interface ThroughputRound {
   enqueuePerSecond: number;
   workOffPerSecond: number;
   startupMs: number;
-  /** CPU time of this process (engine and driver) per item worked off, µs. */
+  /** CPU time of this process (engine and driver) per item worked off, µs: start-up and tail included. */
   nodeCpuUs: number;
   /** Share of the machine's CPU in use during the work-off (Postgres, this process, anything else). */
   machineBusy: number;
@@ -81,7 +92,7 @@ interface ThroughputRound {
 const throughput = new Map<ThroughputContestant, ThroughputRound[]>(throughputContestants.map((c) => [c, []]));
 const latency = new Map<LatencyContestant, { p50: number; p99: number }[]>(latencyContestants.map((c) => [c, []]));
 
-/** The list turned by `round` places: each contestant goes first in some round. */
+/** The list turned by `round` places: a different contestant goes first, and last, in each round. */
 const turned = <T,>(list: readonly T[], round: number): T[] => list.map((_, i) => list[(i + round) % list.length]);
 
 async function measureThroughput(contestant: ThroughputContestant): Promise<ThroughputRound> {
