@@ -13,6 +13,7 @@ import { silentLogger, systemClock, type Json } from '../../src/shared/index.ts'
 import { extendLeases } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { effectsTableDdl, startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { sleep, until } from '../support/wait.ts';
 
 const singles = 2000;
 const fanOuts = 100;
@@ -57,17 +58,6 @@ after(async () => {
   await db?.drop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 async function startMany(requests: Array<{ workflow: string; input: Json }>, callers = 16): Promise<string[]> {
   const ids: string[] = new Array(requests.length);

@@ -13,6 +13,7 @@ import { deployWorkflow, describeExecution, startExecution, type ServiceDeps } f
 import { systemClock } from '../../src/shared/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { effectsTableDdl, startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { sleep, until } from '../support/wait.ts';
 
 const executions = 300;
 const items = [{ ms: 150 }, { ms: 250 }, { ms: 150 }, { ms: 250 }];
@@ -62,17 +63,6 @@ after(async () => {
   await db?.drop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 async function startAll(count: number): Promise<string[]> {
   const ids: string[] = new Array(count);
