@@ -121,6 +121,35 @@ export async function lockExecution(sql: Queryable, id: string): Promise<Executi
   return row ? toRow(row) : null;
 }
 
+/**
+ * The step's first statement: lock the row and delete the jobs that carried its events (only those this
+ * worker still holds), in one round trip. jobs_pkey, executions_pkey. Answers the row (null when the
+ * execution is gone) and the ids of the jobs that were held. A data-modifying CTE runs to completion
+ * even when the select finds no row.
+ */
+export async function lockExecutionAndCompleteJobs(
+  sql: Queryable,
+  id: string,
+  workerId: string,
+  jobIds: readonly number[],
+): Promise<{ row: ExecutionRow | null; held: number[] }> {
+  const rows = await sql.unsafe<Array<Record_ & { held_job_ids: number[] }>>(
+    `with done as (
+       delete from nightshift.jobs where id = any($2::bigint[]) and lease_owner = $3::text returning id
+     )
+     select e.*, array(select id from done) as held_job_ids
+     from nightshift.executions e
+     where e.id = $1
+     for no key update`,
+    [id, jobIds as number[], workerId] as never,
+    { prepare: true },
+  );
+  const [record] = rows;
+  // No row: the execution is gone (its jobs went with it); the delete above ran all the same.
+  if (!record) return { row: null, held: [...jobIds] };
+  return { row: toRow(record), held: record.held_job_ids.map(Number) };
+}
+
 // executions_pkey.
 export async function getExecution(sql: Queryable, id: string): Promise<ExecutionRow | null> {
   const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1', [id], { prepare: true });
@@ -136,6 +165,34 @@ export interface ExecutionUpdate {
   eventCount: number;
   stoppedAt: Date | null;
   updatedAt: Date;
+}
+
+/**
+ * The step's writes to its own row and history in one statement (one round trip): the row's new state,
+ * and the events numbered from `firstSeq`. executions_pkey, history_events_pkey.
+ */
+export async function saveStepState(
+  sql: Queryable,
+  id: string,
+  u: ExecutionUpdate,
+  firstSeq: number,
+  events: ReadonlyArray<{ type: string; stateName: string | null; details: JsonObject; at: number }>,
+): Promise<void> {
+  const history = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() }));
+  await sql.unsafe(
+    `with saved as (
+       update nightshift.executions
+       set status = $2, snapshot = $3, output = $4, error = $5, cause = $6, event_count = $7, stopped_at = $8, updated_at = $9
+       where id = $1
+       returning id
+     )
+     insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
+     select saved.id, e.seq, e.type, e.state_name, e.details, e.created_at
+     from saved, jsonb_to_recordset($10::jsonb) as e(seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
+    [id, u.status, sql.json(u.snapshot as never), u.output === null ? null : sql.json(u.output as never), u.error, u.cause,
+      u.eventCount, u.stoppedAt, u.updatedAt, sql.json(history as never)] as never,
+    { prepare: true },
+  );
 }
 
 // executions_pkey.

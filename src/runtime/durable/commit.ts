@@ -6,12 +6,11 @@
  */
 import { step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
 import {
-  appendHistory,
-  completeJobs,
+
   deleteJobsByKey,
   enqueueJobs,
-  lockExecution,
-  saveExecutionState,
+  lockExecutionAndCompleteJobs,
+  saveStepState,
   type ExecutionRow,
   type Queryable,
   type Sql,
@@ -69,10 +68,12 @@ export async function deliverEvents(
 ): Promise<StepOutcome & { delivered: number }> {
   let dueNow = false;
   const outcome = await ctx.sql.begin(async (tx): Promise<StepOutcome & { delivered: number }> => {
-    const row = await lockExecution(tx, executionId);
-    // The carrying jobs go first: the step may itself call off jobs by key (a fired timer is one).
+    // The carrying jobs go first (with the row lock, in one round trip): the step may itself call off
+    // jobs by key (a fired timer is one).
     const jobIds = items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId]));
-    const held = new Set(jobIds.length > 0 ? await completeJobs(tx, ctx.workerId, jobIds) : []);
+    const locked = await lockExecutionAndCompleteJobs(tx, executionId, ctx.workerId, jobIds);
+    const row = locked.row;
+    const held = new Set(locked.held);
     const events = items.filter((i) => i.jobId === undefined || held.has(i.jobId)).map((i) => i.event);
     if (events.length === 0) return { status: row?.status ?? 'MISSING', ignored: true, delivered: 0 };
     if (!row) return { status: 'MISSING', ignored: true, delivered: events.length };
@@ -122,7 +123,7 @@ export async function stepInTransaction(
   }
   const final = snapshot as Snapshot;
   const status = final.status;
-  await saveExecutionState(tx, row.id, {
+  await saveStepState(tx, row.id, {
     status,
     snapshot: final as unknown as Json,
     output: status === 'SUCCEEDED' ? (final.output ?? null) : null,
@@ -131,8 +132,7 @@ export async function stepInTransaction(
     eventCount: row.eventCount + history.length,
     stoppedAt: terminal.has(status) ? now : null,
     updatedAt: now,
-  });
-  await appendHistory(tx, row.id, row.eventCount, history);
+  }, row.eventCount, history);
   await deleteJobsByKey(tx, effects.cancelKeys);
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
   await enqueueJobs(tx, version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority })));
