@@ -82,23 +82,24 @@ export interface NewExecution {
 }
 
 /**
- * Inserts a new execution, or nothing when its name or idempotency key is already taken in the
- * workflow (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
+ * Inserts a new execution and answers its row (which the inserting transaction holds: no lock needed),
+ * or null when its name or idempotency key is already taken in the workflow
+ * (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
  */
-export async function insertExecution(sql: Queryable, e: NewExecution): Promise<boolean> {
-  const rows = await sql.unsafe(
+export async function insertExecution(sql: Queryable, e: NewExecution): Promise<ExecutionRow | null> {
+  const rows = await sql.unsafe<Record_[]>(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
         callback_token_hash, depth, notify_on_end)
      values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14)
      on conflict do nothing
-     returning id`,
+     returning *`,
     [e.id, e.workflowName, e.versionId, e.name, e.mode, sql.json(e.input as never), e.parentId, e.rootId,
       e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt,
       e.callbackToken ? hashToken(e.callbackToken) : null, e.depth ?? 0, e.notifyOnEnd ?? false] as never,
     { prepare: true },
   );
-  return rows.length > 0;
+  return rows[0] ? toRow(rows[0]) : null;
 }
 
 // executions_workflow_name_name_key or executions_workflow_name_idempotency_key_idx.

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { enqueueJobs, insertExecution, lockExecution, type NewExecution, type Sql } from '../../store/index.ts';
+import { enqueueJobs, insertExecution, type NewExecution, type Sql } from '../../store/index.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvent, stepInTransaction, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
@@ -73,9 +73,9 @@ export class DurableRuntime {
   async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }> {
     let dueNow = false;
     const created = await this.options.sql.begin(async (tx) => {
-      if (!(await insertExecution(tx, execution))) return false;
-      const row = await lockExecution(tx, execution.id);
-      const written = await stepInTransaction(this.ctx, tx, row!, { type: 'start', input: execution.input });
+      const row = await insertExecution(tx, execution);
+      if (!row) return false;
+      const written = await stepInTransaction(this.ctx, tx, row, { type: 'start', input: execution.input });
       dueNow = written.dueNow;
       return true;
     });
