@@ -1,5 +1,5 @@
 export { step } from './step.ts';
-export { compileMachine, subMachine, type Machine, type SubMachine } from './machine.ts';
+export { compileMachine, type Machine, type SubMachine } from './machine.ts';
 export { StatesError, statesErrorNames, type Failure } from './failure.ts';
 export type * from './model.ts';
 export { maxPayloadBytes } from './limits.ts';

@@ -49,11 +49,6 @@ function index(sm: StateMachine, id: string, inherited: QueryLanguage, out: Map<
   }
 }
 
-export function subMachine(machine: Machine, id: string): SubMachine {
-  const found = machine.machines.get(id);
-  if (!found) throw new Error(`no state machine at ${JSON.stringify(id)} in this definition`);
-  return found;
-}
 
 export function childMachineIds(parentId: string, stateName: string, state: State): string[] {
   const base = `${parentId}/States/${escape(stateName)}`;

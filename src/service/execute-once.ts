@@ -1,8 +1,7 @@
 /** Verb: run one execution in-process (transient) and report how it ended. */
 import type { StateMachine, WorkflowFile } from '../asl/index.ts';
-import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
-import { maxPayloadBytes } from '../core/index.ts';
-import { checkInput } from './input-schema.ts';
+import type { Json } from '../shared/index.ts';
+import { checkInput, checkInputSize } from './input-schema.ts';
 
 export interface RunResult {
   status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -21,9 +20,7 @@ export async function executeOnce(
   request: { workflow: WorkflowFile; input: Json; name?: string },
 ): Promise<RunResult> {
   const { workflow, input } = request;
-  if (jsonByteSize(input) > maxPayloadBytes) {
-    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
-  }
+  checkInputSize(input);
   checkInput(workflow.parameters, input, workflow.name);
   return deps.runner.run(workflow.definition, input, { name: request.name, workflowName: workflow.name });
 }

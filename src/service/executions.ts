@@ -1,7 +1,6 @@
 /** Verbs on executions: start, describe, list, history, stop, redrive, wait. */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../asl/index.ts';
-import { maxPayloadBytes } from '../core/index.ts';
 import {
   childExecutionIds,
   deleteStoppedBefore,
@@ -17,10 +16,10 @@ import {
   type ExecutionRow,
   type StoredStatus,
 } from '../store/index.ts';
-import { EngineError, isUuid, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isUuid, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
-import { checkInput } from './input-schema.ts';
+import { checkInput, checkInputSize } from './input-schema.ts';
 import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
@@ -84,9 +83,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   if (request.name !== undefined && !namePattern.test(request.name)) {
     throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
   }
-  if (jsonByteSize(request.input) > maxPayloadBytes) {
-    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
-  }
+  checkInputSize(request.input);
   const metadata = version.metadata as unknown as WorkflowMetadata;
   checkInput(metadata.parameters, request.input, request.workflow);
   const existing = await findExisting(deps, request);

@@ -1,6 +1,14 @@
 /** A workflow's `parameters` JSON Schema, checked before any start, with every bad field named. */
 import { compileParametersSchema } from '../asl/index.ts';
-import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import { maxPayloadBytes } from '../core/index.ts';
+import { EngineError, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
+
+/** The 256 KiB limit on an execution's input, checked before anything is stored or run. */
+export function checkInputSize(input: Json): void {
+  if (jsonByteSize(input) > maxPayloadBytes) {
+    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
+  }
+}
 
 export function checkInput(schema: JsonObject | null, input: Json, workflow: string): void {
   if (!schema) return;

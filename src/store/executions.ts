@@ -5,6 +5,7 @@
  */
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import type { NewHistoryEvent } from './history.ts';
 import { hashToken } from './task-tokens.ts';
 
 export type StoredStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -114,13 +115,6 @@ export async function findExecutionByKey(sql: Queryable, workflowName: string, k
   return row ? toRow(row) : null;
 }
 
-// executions_pkey; the row lock serializes every step of one execution or branch. FOR NO KEY UPDATE,
-// not FOR UPDATE: a child's job or history row referencing this row takes FOR KEY SHARE on it, and
-// with FOR UPDATE every branch ending would wait for its parent's step to commit.
-export async function lockExecution(sql: Queryable, id: string): Promise<ExecutionRow | null> {
-  const [row] = await sql.unsafe<Record_[]>('select * from nightshift.executions where id = $1 for no key update', [id], { prepare: true });
-  return row ? toRow(row) : null;
-}
 
 /**
  * The step's first statement: lock the row and delete the jobs that carried its events (only those this
@@ -177,7 +171,7 @@ export async function saveStepState(
   id: string,
   u: ExecutionUpdate,
   firstSeq: number,
-  events: ReadonlyArray<{ type: string; stateName: string | null; details: JsonObject; at: number }>,
+  events: readonly NewHistoryEvent[],
 ): Promise<void> {
   const history = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() }));
   await sql.unsafe(
@@ -196,17 +190,6 @@ export async function saveStepState(
   );
 }
 
-// executions_pkey.
-export async function saveExecutionState(sql: Queryable, id: string, u: ExecutionUpdate): Promise<void> {
-  await sql.unsafe(
-    `update nightshift.executions
-     set status = $2, snapshot = $3, output = $4, error = $5, cause = $6, event_count = $7, stopped_at = $8, updated_at = $9
-     where id = $1`,
-    [id, u.status, sql.json(u.snapshot as never), u.output === null ? null : sql.json(u.output as never), u.error, u.cause,
-      u.eventCount, u.stoppedAt, u.updatedAt] as never,
-    { prepare: true },
-  );
-}
 
 /** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {

@@ -2,6 +2,7 @@
 import type { JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
 
+/** An event as a step records it (`saveStepState` in executions.ts writes them with the row). */
 export interface NewHistoryEvent {
   type: string;
   stateName: string | null;
@@ -18,19 +19,6 @@ export interface HistoryEventRow {
   createdAt: Date;
 }
 
-// One insert for any number of events (a JSON parameter, not one parameter per value). The caller
-// holds the execution's row lock, so `firstSeq` (its event_count) cannot race.
-export async function appendHistory(sql: Queryable, executionId: string, firstSeq: number, events: readonly NewHistoryEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() }));
-  await sql.unsafe(
-    `insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
-     select $1::uuid, seq, type, state_name, details, created_at
-     from jsonb_to_recordset($2::jsonb) as e(seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
-    [executionId, sql.json(rows as never)],
-    { prepare: true },
-  );
-}
 
 // history_events_pkey: a range of one execution's events in order.
 export async function listHistory(
