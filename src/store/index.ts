@@ -1,6 +1,6 @@
 export { connect, ping, PostgresError } from './connection.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
-export { startEmbeddedPostgres } from './embedded-server.ts';
+export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
 export { migrate, readMigrationFiles } from './migrate.ts';
 export type { MigrateOptions, MigrationFile } from './migrate.ts';

@@ -3,7 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { connect, migrate, readMigrationFiles, startEmbeddedPostgres, type Sql } from '../../src/store/index.ts';
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { connect, embeddedBinariesDir, migrate, readMigrationFiles, startEmbeddedPostgres, type Sql } from '../../src/store/index.ts';
+
+/**
+ * As root the server runs as the user "postgres", which must be able to enter every folder above the
+ * binaries in node_modules. A checkout under a 0700 folder (e.g. `mktemp -d`) does not allow that.
+ */
+function unreachableBinaries(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  for (let dir = embeddedBinariesDir(); dir && dirname(dir) !== dir; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return dir;
+  }
+  return null;
+}
+const blocked = unreachableBinaries();
 
 async function withConnection<T>(url: string, work: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = connect(url, { max: 1 });
@@ -16,7 +31,16 @@ async function withConnection<T>(url: string, work: (sql: Sql) => Promise<T>): P
 
 describe('embedded Postgres', () => {
   // Slow (initdb, two starts): one test covers the whole life cycle.
-  it('initialises a data directory, keeps its data across a restart and stops cleanly', { timeout: 180_000 }, async () => {
+  it('refuses with a clear error, not EACCES, when its programs cannot be reached by the postgres user', { skip: blocked === null ? 'the binaries are reachable here' : false }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'nightshift-embedded-'));
+    try {
+      await assert.rejects(startEmbeddedPostgres({ dataDir }), { code: 'CONFIG_INVALID', message: new RegExp(`cannot enter ${blocked}`) });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('initialises a data directory, keeps its data across a restart and stops cleanly', { timeout: 180_000, skip: blocked === null ? false : `running as root in a checkout under ${blocked}, which the postgres user cannot enter` }, async () => {
     // mkdtemp makes the directory itself, so no parent stands between the `postgres` user and it when run as root.
     const dataDir = await mkdtemp(join(tmpdir(), 'nightshift-embedded-'));
     try {
