@@ -117,32 +117,37 @@ export async function findExecutionByKey(sql: Queryable, workflowName: string, k
 
 
 /**
- * The step's first statement: lock the row and delete the jobs that carried its events (only those this
- * worker still holds), in one round trip. jobs_pkey, executions_pkey. Answers the row (null when the
- * execution is gone) and the ids of the jobs that were held. A data-modifying CTE runs to completion
- * even when the select finds no row.
+ * A step transaction's first statement: lock the rows (in id order, so two workers' batches never
+ * deadlock on each other) and delete the jobs that carried their events, only those this worker still
+ * holds, in one round trip. executions_pkey, jobs_pkey. Answers the rows found (an execution that is
+ * gone has none: its jobs went with it) and the ids of the jobs that were held. A data-modifying CTE
+ * runs to completion even when the select finds no row.
  */
-export async function lockExecutionAndCompleteJobs(
+export async function lockExecutionsAndCompleteJobs(
   sql: Queryable,
-  id: string,
+  ids: readonly string[],
   workerId: string,
   jobIds: readonly number[],
-): Promise<{ row: ExecutionRow | null; held: number[] }> {
-  const rows = await sql.unsafe<Array<Record_ & { held_job_ids: number[] }>>(
+): Promise<{ rows: Map<string, ExecutionRow>; held: Set<number> }> {
+  const records = await sql.unsafe<Array<Record_ & { held_job_ids: number[] }>>(
     `with done as (
-       delete from nightshift.jobs where id = any($2::bigint[]) and lease_owner = $3::text returning id
+       delete from nightshift.jobs where id = any($2::bigint[]) and lease_owner = $3::text returning id, execution_id
      )
-     select e.*, array(select id from done) as held_job_ids
+     select e.*, array(select done.id from done where done.execution_id = e.id) as held_job_ids
      from nightshift.executions e
-     where e.id = $1
-     for no key update`,
-    [id, jobIds as number[], workerId] as never,
+     where e.id = any($1::uuid[])
+     order by e.id
+     for no key update of e`,
+    [ids as string[], jobIds as number[], workerId] as never,
     { prepare: true },
   );
-  const [record] = rows;
-  // No row: the execution is gone (its jobs went with it); the delete above ran all the same.
-  if (!record) return { row: null, held: [...jobIds] };
-  return { row: toRow(record), held: record.held_job_ids.map(Number) };
+  const rows = new Map<string, ExecutionRow>();
+  const held = new Set<number>();
+  for (const record of records) {
+    rows.set(record.id, toRow(record));
+    for (const id of record.held_job_ids) held.add(Number(id));
+  }
+  return { rows, held };
 }
 
 // executions_pkey.
@@ -162,34 +167,45 @@ export interface ExecutionUpdate {
   updatedAt: Date;
 }
 
+/** One step's writes to its own row and history: the row's new state, events numbered from `firstSeq`. */
+export interface StepWrite {
+  id: string;
+  update: ExecutionUpdate;
+  firstSeq: number;
+  events: readonly NewHistoryEvent[];
+}
+
 /**
- * The step's writes to its own row and history in one statement (one round trip): the row's new state,
- * and the events numbered from `firstSeq`. executions_pkey, history_events_pkey.
+ * The writes of any number of steps in one statement (one round trip): every row's new state and
+ * every history event. Rows and events travel as two JSON parameters (no 65 535-parameter limit).
+ * executions_pkey, history_events_pkey.
  */
-export async function saveStepState(
-  sql: Queryable,
-  id: string,
-  u: ExecutionUpdate,
-  firstSeq: number,
-  events: readonly NewHistoryEvent[],
-): Promise<void> {
-  const history = events.map((e, i) => ({ seq: firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() }));
+export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const rows = writes.map(({ id, update: u }) => ({
+    id, status: u.status, snapshot: u.snapshot, output: u.output, error: u.error, cause: u.cause,
+    event_count: u.eventCount, stopped_at: u.stoppedAt?.toISOString() ?? null, updated_at: u.updatedAt.toISOString(),
+  }));
+  const history = writes.flatMap((w) =>
+    w.events.map((e, i) => ({ execution_id: w.id, seq: w.firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() })),
+  );
   await sql.unsafe(
     `with saved as (
-       update nightshift.executions
-       set status = $2, snapshot = $3, output = $4, error = $5, cause = $6, event_count = $7, stopped_at = $8, updated_at = $9
-       where id = $1
-       returning id
+       update nightshift.executions e
+       set status = u.status, snapshot = u.snapshot, output = u.output, error = u.error, cause = u.cause,
+           event_count = u.event_count, stopped_at = u.stopped_at, updated_at = u.updated_at
+       from jsonb_to_recordset($1::jsonb) as u(id uuid, status text, snapshot jsonb, output jsonb, error text, cause text,
+         event_count int, stopped_at timestamptz, updated_at timestamptz)
+       where e.id = u.id
+       returning e.id
      )
      insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
-     select saved.id, e.seq, e.type, e.state_name, e.details, e.created_at
-     from saved, jsonb_to_recordset($10::jsonb) as e(seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
-    [id, u.status, sql.json(u.snapshot as never), u.output === null ? null : sql.json(u.output as never), u.error, u.cause,
-      u.eventCount, u.stoppedAt, u.updatedAt, sql.json(history as never)] as never,
+     select h.execution_id, h.seq, h.type, h.state_name, h.details, h.created_at
+     from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
+    [sql.json(rows as never), sql.json(history as never)] as never,
     { prepare: true },
   );
 }
-
 
 /** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {

@@ -2,7 +2,7 @@
 import type { JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
 
-/** An event as a step records it (`saveStepState` in executions.ts writes them with the row). */
+/** An event as a step records it (`saveStepStates` in executions.ts writes them with the row). */
 export interface NewHistoryEvent {
   type: string;
   stateName: string | null;

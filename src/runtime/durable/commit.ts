@@ -6,14 +6,15 @@
  */
 import { step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
 import {
-
   deleteJobsByKey,
   enqueueJobs,
-  lockExecutionAndCompleteJobs,
-  saveStepState,
+  lockExecutionsAndCompleteJobs,
+  saveStepStates,
   type ExecutionRow,
+  type NewJob,
   type Queryable,
   type Sql,
+  type StepWrite,
 } from '../../store/index.ts';
 import type { Clock, Json, JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
@@ -56,35 +57,56 @@ export async function deliverEvent(ctx: CommitContext, executionId: string, even
   return outcome;
 }
 
+/** Events for one execution or branch, each with the job that carried it (if any). */
+export interface Delivery {
+  executionId: string;
+  items: ReadonlyArray<{ event: StepEvent; jobId?: number }>;
+}
+
+export type DeliveryOutcome = StepOutcome & { delivered: number };
+
 /**
  * Delivers several events to one execution in one transaction, in order: the branches of a Map that
  * end together cost their parent one commit, not one each. Events whose job this worker no longer
  * holds are left out (their new owner delivers them).
  */
-export async function deliverEvents(
-  ctx: CommitContext,
-  executionId: string,
-  items: ReadonlyArray<{ event: StepEvent; jobId?: number }>,
-): Promise<StepOutcome & { delivered: number }> {
+export async function deliverEvents(ctx: CommitContext, executionId: string, items: Delivery['items']): Promise<DeliveryOutcome> {
+  const [outcome] = await deliverBatch(ctx, [{ executionId, items }]);
+  return outcome;
+}
+
+/**
+ * Steps many executions in one transaction (group commit): one statement locks every row and deletes
+ * the carrying jobs, each row is stepped in memory, one statement writes every row and history event,
+ * then the follow-up jobs go in together. Executions must be distinct. If anything fails the whole
+ * transaction rolls back and nothing is recorded (the caller may retry the deliveries one by one).
+ */
+export async function deliverBatch(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
   let dueNow = false;
-  const outcome = await ctx.sql.begin(async (tx): Promise<StepOutcome & { delivered: number }> => {
-    // The carrying jobs go first (with the row lock, in one round trip): the step may itself call off
-    // jobs by key (a fired timer is one).
-    const jobIds = items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId]));
-    const locked = await lockExecutionAndCompleteJobs(tx, executionId, ctx.workerId, jobIds);
-    const row = locked.row;
-    const held = new Set(locked.held);
-    const events = items.filter((i) => i.jobId === undefined || held.has(i.jobId)).map((i) => i.event);
-    if (events.length === 0) return { status: row?.status ?? 'MISSING', ignored: true, delivered: 0 };
-    if (!row) return { status: 'MISSING', ignored: true, delivered: events.length };
-    const live = row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
-    if (live.length === 0) return { status: row.status, ignored: true, delivered: events.length };
-    const written = await stepInTransaction(ctx, tx, row, live);
-    dueNow = written.dueNow;
-    return { status: written.status, ignored: false, delivered: events.length };
+  const outcomes = await ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
+    const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
+    const ids = deliveries.map((d) => d.executionId);
+    const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
+    const prepared: PreparedStep[] = [];
+    const results: DeliveryOutcome[] = [];
+    for (const delivery of deliveries) {
+      const row = locked.rows.get(delivery.executionId) ?? null;
+      // No row: the execution is gone and its jobs with it; their events count as delivered.
+      const events = delivery.items.filter((i) => i.jobId === undefined || !row || locked.held.has(i.jobId)).map((i) => i.event);
+      const live = !row ? [] : row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
+      if (!row || live.length === 0) {
+        results.push({ status: row?.status ?? 'MISSING', ignored: true, delivered: events.length });
+        continue;
+      }
+      const step = await prepareStep(ctx, tx, row, live);
+      prepared.push(step);
+      results.push({ status: step.status, ignored: false, delivered: events.length });
+    }
+    dueNow = await writeSteps(tx, prepared, ctx.clock.now());
+    return results;
   });
   if (dueNow) ctx.onJobsDue?.();
-  return outcome;
+  return outcomes;
 }
 
 /** A branch starts from its own row: its input and outer variables are stored there once, not in its job. */
@@ -94,18 +116,22 @@ function branchStart(row: ExecutionRow): StepEvent {
 
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
+/** A stepped row, not yet written: its new state and history, and the jobs it adds and calls off. */
+interface PreparedStep {
+  status: ExecutionRow['status'];
+  write: StepWrite;
+  jobs: NewJob[];
+  cancelKeys: string[];
+}
+
 /**
  * Steps a locked row with its events (and any follow-up the runtime answers at once, such as collected
- * branch results), then writes everything. The caller owns the transaction.
+ * branch results). Effects that are rows of their own (branches, task tokens, sql:query's work) are
+ * written now, in the caller's transaction; the row, its history and its jobs are returned for
+ * `writeSteps`.
  */
-export async function stepInTransaction(
-  ctx: CommitContext,
-  tx: Queryable,
-  row: ExecutionRow,
-  events: StepEvent | readonly StepEvent[],
-): Promise<{ status: ExecutionRow['status']; dueNow: boolean }> {
+async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
   const version = await ctx.machines.get(tx, row.versionId);
-  const machine = version.machine;
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
   const context = await ctx.contexts.get(tx, row);
@@ -113,9 +139,9 @@ export async function stepInTransaction(
   const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];
   let snapshot = row.snapshot as Snapshot | null;
-  const queue: StepEvent[] = (Array.isArray(events) ? [...events] : [events as StepEvent]).map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
+  const queue: StepEvent[] = events.map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
   while (queue.length > 0) {
-    const result = await step(machine, snapshot, queue.shift() as StepEvent, env);
+    const result = await step(version.machine, snapshot, queue.shift() as StepEvent, env);
     snapshot = result.snapshot;
     history.push(...result.events);
     for (const command of result.commands) await effects.apply(command, snapshot);
@@ -123,7 +149,7 @@ export async function stepInTransaction(
   }
   const final = snapshot as Snapshot;
   const status = final.status;
-  await saveStepState(tx, row.id, {
+  const update = {
     status,
     snapshot: final as unknown as Json,
     output: status === 'SUCCEEDED' ? (final.output ?? null) : null,
@@ -132,9 +158,29 @@ export async function stepInTransaction(
     eventCount: row.eventCount + history.length,
     stoppedAt: terminal.has(status) ? now : null,
     updatedAt: now,
-  }, row.eventCount, history);
-  await deleteJobsByKey(tx, effects.cancelKeys);
+  };
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
-  await enqueueJobs(tx, version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority })));
-  return { status, dueNow: effects.jobs.some((j) => j.runAt.getTime() <= nowMs) };
+  const jobs = version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority }));
+  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: history }, jobs, cancelKeys: effects.cancelKeys };
+}
+
+/** Writes prepared steps in three statements whatever their number; answers whether a job is due now. */
+async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number): Promise<boolean> {
+  if (prepared.length === 0) return false;
+  await saveStepStates(tx, prepared.map((p) => p.write));
+  await deleteJobsByKey(tx, prepared.flatMap((p) => p.cancelKeys));
+  const jobs = prepared.flatMap((p) => p.jobs);
+  await enqueueJobs(tx, jobs);
+  return jobs.some((j) => j.runAt.getTime() <= nowMs);
+}
+
+/** Steps a row this transaction holds (a start inserts and holds it) and writes the step. The caller owns the transaction. */
+export async function stepInTransaction(
+  ctx: CommitContext,
+  tx: Queryable,
+  row: ExecutionRow,
+  event: StepEvent,
+): Promise<{ status: ExecutionRow['status']; dueNow: boolean }> {
+  const prepared = await prepareStep(ctx, tx, row, [event]);
+  return { status: prepared.status, dueNow: await writeSteps(tx, [prepared], ctx.clock.now()) };
 }

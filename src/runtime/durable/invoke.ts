@@ -8,7 +8,7 @@ import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceRegis
 import { completeJobs, extendLeases, type ClaimedJob } from '../../store/index.ts';
 import type { Json, Logger } from '../../shared/index.ts';
 import type { StepEvent } from '../../core/index.ts';
-import { deliverEvent, type CommitContext } from './commit.ts';
+import { LeaseLost, type CommitContext, type Delivery, type DeliveryOutcome } from './commit.ts';
 import type { InvokePayload } from './effects.ts';
 
 export interface InvokeContext extends CommitContext {
@@ -17,6 +17,14 @@ export interface InvokeContext extends CommitContext {
   logger: Logger;
   /** Queues an event for an execution as a job of its own (heartbeats). */
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
+  /** Records events in a step transaction (the worker's group commit). */
+  deliver(executionId: string, items: Delivery['items']): Promise<DeliveryOutcome>;
+}
+
+/** Records the call's outcome with the step that deletes its job; refused once the lease is lost. */
+async function record(ctx: InvokeContext, executionId: string, event: StepEvent, jobId: number): Promise<void> {
+  const outcome = await ctx.deliver(executionId, [{ event, jobId }]);
+  if (outcome.delivered === 0) throw new LeaseLost(jobId);
 }
 
 export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob): Promise<void> {
@@ -25,7 +33,7 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob): Promise
   const handler = ctx.registry.get(payload.resource);
   if (!handler) {
     const event: StepEvent = { type: 'taskFailed', invocationId: payload.invocationId, error: 'States.Runtime', cause: `No resource is registered as '${payload.resource}'` };
-    await deliverEvent(ctx, executionId, event, job.id);
+    await record(ctx, executionId, event, job.id);
     return;
   }
   const controller = new AbortController();
@@ -71,5 +79,5 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob): Promise
     await completeJobs(ctx.sql, ctx.workerId, [job.id]);
     return;
   }
-  await deliverEvent(ctx, executionId, event, job.id);
+  await record(ctx, executionId, event, job.id);
 }

@@ -7,7 +7,8 @@ import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
-import { deliverEvents, LeaseLost } from './commit.ts';
+import { LeaseLost } from './commit.ts';
+import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
 import type { ContextCache } from './contexts.ts';
 import type { MachineCache } from './machines.ts';
@@ -49,8 +50,13 @@ export class Worker {
   /** Jobs this worker is running now (their leases), for a graceful stop. */
   private readonly held = new Set<number>();
   private readonly ctx: InvokeContext;
+  private readonly commits: GroupCommit;
 
   constructor(private readonly options: WorkerOptions) {
+    this.commits = new GroupCommit(
+      { sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId, registry: options.registry, onJobsDue: () => this.jobsDue() },
+      { maxBatch: Math.max(1, options.concurrency), logger: options.logger },
+    );
     this.ctx = {
       sql: options.sql,
       clock: options.clock,
@@ -60,10 +66,8 @@ export class Worker {
       registry: options.registry,
       leaseMs: options.leaseMs,
       logger: options.logger,
-      onJobsDue: () => {
-        this.wake();
-        options.notify();
-      },
+      onJobsDue: () => this.jobsDue(),
+      deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
         await enqueueJobs(options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(options.clock.now()) }]);
         this.wake();
@@ -99,6 +103,11 @@ export class Worker {
       await releaseJobs(this.options.sql, this.options.workerId, ids).catch(() => {});
     }
     await this.unlisten?.().catch(() => {});
+  }
+
+  private jobsDue(): void {
+    this.wake();
+    this.options.notify();
   }
 
   wake(): void {
@@ -208,7 +217,7 @@ export class Worker {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job);
       else if (job.kind === 'step') {
         const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
-        await deliverEvents(this.ctx, job.executionId as string, items);
+        await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
         await options.jobHandlers[job.kind](job, options.workerId);
       } else {
