@@ -1,6 +1,6 @@
 /** What the service verbs are given by boot: the database, the runtime, the clock. */
 import type { StepEvent } from '../core/index.ts';
-import type { NewExecution, Sql } from '../store/index.ts';
+import type { ExecutionRow, NewExecution, Queryable, Sql } from '../store/index.ts';
 import type { Clock } from '../shared/index.ts';
 import type { TransientRunner } from './execute-once.ts';
 import type { ExecutionView } from './executions.ts';
@@ -8,6 +8,8 @@ import type { ExecutionView } from './executions.ts';
 /** The durable runtime as the service sees it (boot passes runtime's DurableRuntime). */
 export interface ExecutionRuntime {
   startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }>;
+  /** Inserts and first-steps many executions in the caller's transaction; `afterCommit` wakes workers. */
+  startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }>;
   deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
 }

@@ -22,3 +22,4 @@ export * from './batches.ts';
 export * from './cancel-scheduled.ts';
 export * from './run-now.ts';
 export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
+export * from './scheduled-starts.ts';

@@ -83,24 +83,40 @@ export interface NewExecution {
 }
 
 /**
- * Inserts a new execution and answers its row (which the inserting transaction holds: no lock needed),
- * or null when its name or idempotency key is already taken in the workflow
- * (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
+ * Inserts many executions in one statement (a JSON parameter: no parameter limit) and answers the rows
+ * inserted, which the inserting transaction holds. Those whose name or idempotency key is taken are
+ * left out (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
  */
-export async function insertExecution(sql: Queryable, e: NewExecution): Promise<ExecutionRow | null> {
-  const rows = await sql.unsafe<Record_[]>(
+export async function insertExecutions(sql: Queryable, executions: readonly NewExecution[]): Promise<ExecutionRow[]> {
+  if (executions.length === 0) return [];
+  const rows = executions.map((e) => ({
+    id: e.id, workflow_name: e.workflowName, version_id: e.versionId, name: e.name, mode: e.mode, input: e.input,
+    parent_id: e.parentId, root_id: e.rootId, identity: e.identity, idempotency_key: e.idempotencyKey,
+    started_at: e.startedAt.toISOString(), callback_token_hash: e.callbackToken ? hashToken(e.callbackToken) : null,
+    depth: e.depth ?? 0, notify_on_end: e.notifyOnEnd ?? false,
+  }));
+  const records = await sql.unsafe<Record_[]>(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
         callback_token_hash, depth, notify_on_end)
-     values ($1, 'execution', $2, $3, $4, 'RUNNING', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14)
+     select n.id, 'execution', n.workflow_name, n.version_id, n.name, 'RUNNING', n.mode, coalesce(n.input, 'null'::jsonb), n.parent_id, n.root_id,
+            n.identity, n.idempotency_key, n.started_at, n.started_at, n.callback_token_hash, n.depth, n.notify_on_end
+     from jsonb_to_recordset($1::jsonb) as n(id uuid, workflow_name text, version_id text, name text, mode text, input jsonb, parent_id uuid,
+       root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int, notify_on_end boolean)
      on conflict do nothing
      returning *`,
-    [e.id, e.workflowName, e.versionId, e.name, e.mode, sql.json(e.input as never), e.parentId, e.rootId,
-      e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt,
-      e.callbackToken ? hashToken(e.callbackToken) : null, e.depth ?? 0, e.notifyOnEnd ?? false] as never,
+    [sql.json(rows as never)] as never,
     { prepare: true },
   );
-  return rows[0] ? toRow(rows[0]) : null;
+  return records.map(toRow);
+}
+
+// executions_workflow_name_idempotency_key_idx.
+export async function findExecutionsByKeys(sql: Queryable, workflowName: string, keys: readonly string[]): Promise<Map<string, string>> {
+  const rows = await sql.unsafe<Array<{ id: string; idempotency_key: string }>>(
+    `select id, idempotency_key from nightshift.executions where workflow_name = $1 and idempotency_key = any($2::text[]) and kind = 'execution'`,
+    [workflowName, keys as string[]] as never, { prepare: true });
+  return new Map(rows.map((r) => [r.idempotency_key, r.id]));
 }
 
 // executions_workflow_name_name_key or executions_workflow_name_idempotency_key_idx.

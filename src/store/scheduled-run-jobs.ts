@@ -56,6 +56,39 @@ export async function finishScheduledStart(
   return { held: row.held > 0, marked: row.marked > 0 };
 }
 
+// $1 [{run_id, execution_id}], $2 now: a start transaction that holds the runs' jobs (it deleted them)
+// marks every run that still waits (scheduled_runs_pkey) and counts them per batch, one counter update
+// per batch (scheduled_batches_pkey).
+const markStartedStatement = `
+  with started as (
+    select * from jsonb_to_recordset($1::jsonb) as s(run_id uuid, execution_id uuid)
+  ),
+  marked as (
+    update nightshift.scheduled_runs r set status = 'STARTED', execution_id = s.execution_id, started_at = $2
+    from started s
+    where r.id = s.run_id and r.status = 'SCHEDULED'
+    returning r.batch_id
+  ),
+  counted as (
+    update nightshift.scheduled_batches b set started = b.started + m.runs
+    from (select batch_id, count(*)::int as runs from marked where batch_id is not null group by batch_id) m
+    where b.id = m.batch_id
+    returning b.id
+  )
+  select (select count(*) from marked)::int as marked, (select count(*) from counted)::int as counted`;
+
+/**
+ * Marks runs STARTED with their executions and counts them in their batches, in the transaction that
+ * started them (and completed their jobs). Answers how many were marked (a run whose end was counted
+ * first is already STARTED).
+ */
+export async function markRunsStarted(sql: Queryable, starts: ReadonlyArray<{ runId: string; executionId: string }>, now: Date): Promise<number> {
+  if (starts.length === 0) return 0;
+  const rows = starts.map((s) => ({ run_id: s.runId, execution_id: s.executionId }));
+  const [row] = await sql.unsafe<Array<{ marked: number }>>(markStartedStatement, [sql.json(rows), now] as never, { prepare: true });
+  return row.marked;
+}
+
 // $1 job, $2 worker, $3 execution, $4 its end status, $5 now, $6 the jobs channel.
 // The run is found through the execution's idempotency key, scheduled:<run id> (executions_pkey,
 // then scheduled_runs_pkey; the CASE keeps other keys from being cast) and locked. It may still be

@@ -155,6 +155,12 @@ export async function getScheduledRun(sql: Queryable, id: string): Promise<Sched
   return row ? toScheduledRun(row) : null;
 }
 
+// scheduled_runs_pkey.
+export async function getScheduledRuns(sql: Queryable, ids: readonly string[]): Promise<ScheduledRunRow[]> {
+  const rows = await sql.unsafe<RunRecord[]>('select * from nightshift.scheduled_runs where id = any($1::uuid[])', [ids as string[]] as never, { prepare: true });
+  return rows.map(toScheduledRun);
+}
+
 // scheduled_runs_workflow_name_idempotency_key_idx.
 export async function findScheduledRunByKey(sql: Queryable, workflowName: string, idempotencyKey: string): Promise<ScheduledRunRow | null> {
   const [row] = await sql.unsafe<RunRecord[]>(

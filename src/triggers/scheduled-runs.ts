@@ -15,7 +15,10 @@ import {
   advanceBatch,
   advanceBatches,
   batchView,
+  scheduledRunKey,
+  startDueRunsTogether,
   startExecution,
+  type DueRun,
   wakeFlowAdmission,
   type ServiceDeps,
 } from '../service/index.ts';
@@ -26,6 +29,7 @@ import {
   finishScheduledStart,
   getScheduledBatch,
   getScheduledRun,
+  getScheduledRuns,
   markBatchCompletion,
   markRunRefused,
   scheduledStartJobKind,
@@ -33,7 +37,7 @@ import {
   type Queryable,
   type ScheduledRunRow,
 } from '../store/index.ts';
-import { isEngineError, isJsonObject, type ErrorCode, type Json } from '../shared/index.ts';
+import { isEngineError, isJsonObject, isUuid, type ErrorCode, type Json } from '../shared/index.ts';
 
 /** The runtime's job handler signature: the worker `workerId` holds the job's lease. */
 export type ScheduledRunJobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
@@ -45,13 +49,41 @@ const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAY
 
 /** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
 export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, ScheduledRunJobHandler> {
+  const startOne = (job: ClaimedJob, workerId: string): Promise<void> => {
+    const payload = job.payload as { runId?: string; batchId?: string };
+    return payload.batchId !== undefined ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId ?? '');
+  };
   return {
-    [scheduledStartJobKind]: (job, workerId) => {
-      const payload = job.payload as { runId?: string; batchId?: string };
-      return payload.batchId !== undefined ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId ?? '');
-    },
+    [scheduledStartJobKind]: Object.assign(startOne, { batch: (jobs: ClaimedJob[], workerId: string) => startMany(deps, jobs, workerId, startOne) }),
     [executionEndedJobKind]: (job, workerId) => recordExecutionEnded(deps, job, workerId),
   };
+}
+
+/**
+ * Start jobs claimed together: the plain runs start in one transaction (service/scheduled-starts.ts),
+ * the others one by one. If the shared transaction fails, every job takes the one-by-one path.
+ */
+async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string, startOne: ScheduledRunJobHandler): Promise<void> {
+  const runIds = new Map<number, string>();
+  for (const job of jobs) {
+    const { runId } = job.payload as { runId?: string };
+    if (typeof runId === 'string' && isUuid(runId)) runIds.set(job.id, runId);
+  }
+  const runs = new Map((await getScheduledRuns(deps.sql, [...runIds.values()])).map((run) => [run.id, run]));
+  const due: DueRun[] = jobs.flatMap((job) => {
+    const run = runs.get(runIds.get(job.id) ?? '');
+    return run ? [{ jobId: job.id, run }] : [];
+  });
+  let rest = jobs;
+  try {
+    const left = new Set((await startDueRunsTogether(deps, due, workerId)).map((d) => d.jobId));
+    rest = jobs.filter((job) => left.has(job.id) || !runIds.has(job.id) || !runs.has(runIds.get(job.id) ?? ''));
+  } catch {
+    // Retried below, one by one: each job then succeeds or fails on its own.
+  }
+  // As if claimed alone: concurrently, and a failure hands back only the jobs still held (the worker's release).
+  const failed = (await Promise.allSettled(rest.map((job) => startOne(job, workerId)))).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Runs `work` in a transaction that first completes the job; nothing is written when the job is no longer held. */
@@ -68,7 +100,7 @@ async function start(deps: ServiceDeps, run: ScheduledRunRow): Promise<{ executi
   try {
     const view = await startExecution(deps, {
       // Only a batch's runs report their end (its counters, its order); a lone run's end is its execution's.
-      workflow: run.workflowName, input: run.input, idempotencyKey: `scheduled:${run.id}`, notifyOnEnd: run.batchId !== null,
+      workflow: run.workflowName, input: run.input, idempotencyKey: scheduledRunKey(run.id), notifyOnEnd: run.batchId !== null,
       // Batches count ends with execution-ended jobs, which only durable executions send.
       mode: 'persistent',
       ...(run.identity === null ? {} : { identity: run.identity }),

@@ -174,13 +174,12 @@ async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowM
   return jobs.some((j) => j.runAt.getTime() <= nowMs);
 }
 
-/** Steps a row this transaction holds (a start inserts and holds it) and writes the step. The caller owns the transaction. */
-export async function stepInTransaction(
-  ctx: CommitContext,
-  tx: Queryable,
-  row: ExecutionRow,
-  event: StepEvent,
-): Promise<{ status: ExecutionRow['status']; dueNow: boolean }> {
-  const prepared = await prepareStep(ctx, tx, row, [event]);
-  return { status: prepared.status, dueNow: await writeSteps(tx, [prepared], ctx.clock.now()) };
+/**
+ * Runs the first step of executions this transaction inserted (and so holds) and writes them all;
+ * answers whether a job is due now. The caller owns the transaction.
+ */
+export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<boolean> {
+  const prepared: PreparedStep[] = [];
+  for (const row of rows) prepared.push(await prepareStep(ctx, tx, row, [{ type: 'start', input: row.input }]));
+  return writeSteps(tx, prepared, ctx.clock.now());
 }

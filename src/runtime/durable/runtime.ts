@@ -6,9 +6,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { enqueueJobs, insertExecution, type NewExecution, type Sql } from '../../store/index.ts';
+import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
-import { deliverEvent, stepInTransaction, type CommitContext, type StepOutcome } from './commit.ts';
+import { deliverEvent, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
@@ -71,16 +71,23 @@ export class DurableRuntime {
    * key was taken (nothing was written).
    */
   async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }> {
-    let dueNow = false;
-    const created = await this.options.sql.begin(async (tx) => {
-      const row = await insertExecution(tx, execution);
-      if (!row) return false;
-      const written = await stepInTransaction(this.ctx, tx, row, { type: 'start', input: execution.input });
-      dueNow = written.dueNow;
-      return true;
+    let started: { created: ExecutionRow[]; afterCommit(): void } | undefined;
+    await this.options.sql.begin(async (tx) => {
+      started = await this.startInTransaction(tx, [execution]);
     });
-    if (dueNow) this.ctx.onJobsDue?.();
-    return { created };
+    started?.afterCommit();
+    return { created: (started?.created.length ?? 0) > 0 };
+  }
+
+  /**
+   * Inserts executions and runs their first steps in the caller's transaction, one statement per kind
+   * of write however many there are. Answers the rows created (a taken name or idempotency key creates
+   * nothing) and what to call once the transaction has committed (it wakes workers for due jobs).
+   */
+  async startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }> {
+    const created = await insertExecutions(tx, executions);
+    const dueNow = await stepStarts(this.ctx, tx, created);
+    return { created, afterCommit: () => (dueNow ? this.ctx.onJobsDue?.() : undefined) };
   }
 
   /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */

@@ -35,8 +35,13 @@ export interface WorkerOptions {
   jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
 
-/** Runs one claimed job of a kind the runtime does not know itself; `workerId` holds its lease. */
-export type JobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
+/**
+ * Runs one claimed job of a kind the runtime does not know itself; `workerId` holds its lease. With
+ * `batch`, the jobs of that kind claimed together are handed over together (one transaction for all).
+ */
+export type JobHandler = ((job: ClaimedJob, workerId: string) => Promise<void>) & {
+  batch?: (jobs: ClaimedJob[], workerId: string) => Promise<void>;
+};
 
 export class Worker {
   private running = false;
@@ -134,7 +139,7 @@ export class Worker {
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
-      for (const batch of batches(jobs)) this.dispatch(batch);
+      for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
       if (jobs.length === room) continue;
       if (jobs.length > 0 || this.woken) continue;
       await this.sleep(await this.idleDelay());
@@ -219,7 +224,9 @@ export class Worker {
         const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
-        await options.jobHandlers[job.kind](job, options.workerId);
+        const handler = options.jobHandlers[job.kind];
+        if (handler.batch && batch.length > 1) await handler.batch(batch, options.workerId);
+        else await handler(job, options.workerId);
       } else {
         options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; set aside for an hour');
         await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + 3_600_000));
@@ -236,20 +243,24 @@ export class Worker {
   }
 }
 
-/** Step jobs of one execution go together (one transaction); every other job alone. */
-function batches(jobs: ClaimedJob[]): ClaimedJob[][] {
+/**
+ * Step jobs of one execution go together (one transaction), and so do the jobs of a kind whose handler
+ * takes batches; every other job alone.
+ */
+function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): ClaimedJob[][] {
   const byExecution = new Map<string, ClaimedJob[]>();
   const out: ClaimedJob[][] = [];
   for (const job of jobs) {
-    if (job.kind !== 'step' || job.executionId === null) {
+    const together = job.kind === 'step' ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
+    if (together === null) {
       out.push([job]);
       continue;
     }
-    const group = byExecution.get(job.executionId);
+    const group = byExecution.get(together);
     if (group) group.push(job);
     else {
       const fresh = [job];
-      byExecution.set(job.executionId, fresh);
+      byExecution.set(together, fresh);
       out.push(fresh);
     }
   }
