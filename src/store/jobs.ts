@@ -84,21 +84,25 @@ const enqueueStatement = `
 // priority and run_at (jobs_claim_idx, level by level). Rows are locked one by one as the LIMIT
 // pulls them, so a claimer never holds more than it takes, and SKIP LOCKED lets concurrent
 // claimers pass each other. Locked rows are re-checked against the latest version, so a job
-// another worker leased a moment ago is skipped.
+// another worker leased a moment ago is skipped. The UPDATE finds the rows it locked by their
+// tuple ids (a TID scan, whatever the statistics say; locked rows cannot move before it runs).
+// Joined by id instead, the planner, guessing hundreds of claimed rows, hashed the whole jobs table
+// on every claim once the table was analysed (5 000 queued jobs: 1.5 of 2.4 ms per claim of 25,
+// growing with the queue) and, with an array of ids, scanned it when statistics said "empty".
 const claimStatement = `
   with recursive ${priorityLevels},
   expired as (
-    select id from nightshift.jobs
+    select ctid from nightshift.jobs
     where lease_owner is not null and lease_expires_at <= $1::timestamptz
     order by lease_expires_at
     limit $2::int
     for update skip locked
   ),
   due as (
-    select level_jobs.id
+    select level_jobs.ctid
     from levels
     cross join lateral (
-      select id from nightshift.jobs
+      select ctid from nightshift.jobs
       where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz
       order by run_at, id
       limit $2::int
@@ -108,8 +112,7 @@ const claimStatement = `
   )
   update nightshift.jobs j
   set lease_owner = $3::text, lease_expires_at = $4::timestamptz, attempts = j.attempts + 1
-  from (select id from expired union all select id from due) claimed
-  where j.id = claimed.id
+  where j.ctid = any(array(select ctid from expired union all select ctid from due))
   returning j.id, j.kind, j.execution_id, j.payload, j.run_at, j.priority, j.attempts,
     j.lease_expires_at, j.dedupe_key`;
 
