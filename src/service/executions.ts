@@ -103,13 +103,13 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
     return { ...(await describeExecution(deps, flowed.executionId)), created: flowed.created };
   }
-  const { created } = await deps.runtime.startExecution(execution, request.workflow);
-  if (!created) {
+  const { row } = await deps.runtime.startExecution(execution, request.workflow);
+  if (!row) {
     const raced = await findExisting(deps, request);
     if (raced) return { ...viewOf(raced), created: false };
     throw new EngineError('CONFLICT', 'The execution could not be created: its name or idempotency key is taken');
   }
-  return { ...(await describeExecution(deps, id)), created: true };
+  return { ...viewOf(row), created: true };
 }
 
 /**

@@ -176,10 +176,12 @@ async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowM
 
 /**
  * Runs the first step of executions this transaction inserted (and so holds) and writes them all;
- * answers whether a job is due now. The caller owns the transaction.
+ * answers the rows as they now are and whether a job is due now. The caller owns the transaction.
  */
-export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<boolean> {
+export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<{ rows: ExecutionRow[]; dueNow: boolean }> {
   const prepared: PreparedStep[] = [];
   for (const row of rows) prepared.push(await prepareStep(ctx, tx, row, [{ type: 'start', input: row.input }]));
-  return writeSteps(tx, prepared, ctx.clock.now());
+  const dueNow = await writeSteps(tx, prepared, ctx.clock.now());
+  // The rows as written: callers answer with them without reading them back.
+  return { rows: rows.map((row, i) => ({ ...row, ...prepared[i].write.update })), dueNow };
 }

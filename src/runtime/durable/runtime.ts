@@ -70,24 +70,26 @@ export class DurableRuntime {
    * Task, Wait or fan-out cost no extra round trip. `created` is false when the name or idempotency
    * key was taken (nothing was written).
    */
-  async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean }> {
+  async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean; row: ExecutionRow | null }> {
     let started: { created: ExecutionRow[]; afterCommit(): void } | undefined;
     await this.options.sql.begin(async (tx) => {
       started = await this.startInTransaction(tx, [execution]);
     });
     started?.afterCommit();
-    return { created: (started?.created.length ?? 0) > 0 };
+    const row = started?.created[0] ?? null;
+    return { created: row !== null, row };
   }
 
   /**
    * Inserts executions and runs their first steps in the caller's transaction, one statement per kind
-   * of write however many there are. Answers the rows created (a taken name or idempotency key creates
-   * nothing) and what to call once the transaction has committed (it wakes workers for due jobs).
+   * of write however many there are. Answers the rows created, as their first step left them (a taken
+   * name or idempotency key creates nothing), and what to call once the transaction has committed (it
+   * wakes workers for due jobs).
    */
   async startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }> {
-    const created = await insertExecutions(tx, executions);
-    const dueNow = await stepStarts(this.ctx, tx, created);
-    return { created, afterCommit: () => (dueNow ? this.ctx.onJobsDue?.() : undefined) };
+    const inserted = await insertExecutions(tx, executions);
+    const { rows, dueNow } = await stepStarts(this.ctx, tx, inserted);
+    return { created: rows, afterCommit: () => (dueNow ? this.ctx.onJobsDue?.() : undefined) };
   }
 
   /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */
