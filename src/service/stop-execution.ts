@@ -18,7 +18,6 @@ import {
   getExecution,
   heldStartsOf,
   lockRunningExecutions,
-  notifyJobsAvailable,
   stopJobKey,
   type ExecutionRow,
   type Queryable,
@@ -35,13 +34,18 @@ import { abortHeld, stopHeldStart, type StopReason } from './held-starts.ts';
 export async function stopExecution(deps: ServiceDeps, id: string, reason: { error?: string; cause?: string } = {}): Promise<ExecutionView> {
   const why = { error: reason.error ?? 'States.Aborted', cause: reason.cause ?? 'Stopped by a request' };
   const row = await runningExecution(deps, id, why);
-  if (row) {
-    const stops = await writeStops(deps, row, why);
+  // A child a task of the tree started while the first round was written is caught by the next one
+  // (after a stop is written, checkStarter refuses new ones: rounds are few).
+  for (let round = 0; row && round < maxRounds; round++) {
+    const stops = await writeStops(deps, row.id, why, round === 0);
+    if (stops.length === 0) break;
     for (const stop of stops) await deps.runtime.deliverNow(stop.executionId, stop.event);
     await deleteJobsByKey(deps.sql, stops.map((s) => stopJobKey(s.executionId)));
   }
   return describeExecution(deps, id);
 }
+
+const maxRounds = 3;
 
 /** The execution to stop; null when `id` was a held start, stopped here already. */
 async function runningExecution(deps: ServiceDeps, id: string, why: StopReason): Promise<ExecutionRow | null> {
@@ -56,27 +60,32 @@ async function runningExecution(deps: ServiceDeps, id: string, why: StopReason):
   return row;
 }
 
-/** The stop of a tree in one transaction; answers the stops to deliver, the stopped execution's first. */
-async function writeStops(deps: ServiceDeps, row: ExecutionRow, why: StopReason): Promise<Array<{ executionId: string; event: StepEvent }>> {
+type Stop = { executionId: string; event: StepEvent };
+
+/**
+ * One transaction: the stops of the tree's running executions as jobs, the runs their rows scheduled
+ * cancelled, their held starts aborted. Answers the stops to deliver, the stopped execution's first.
+ * On the first round the execution itself must still run (else EXECUTION_NOT_RUNNING, nothing written).
+ */
+async function writeStops(deps: ServiceDeps, rootId: string, why: StopReason, first: boolean): Promise<Stop[]> {
   const now = new Date(deps.clock.now());
-  const stops = await deps.sql.begin(async (tx) => {
-    const tree = await findStopTree(tx, row.id);
+  return deps.sql.begin(async (tx) => {
+    const tree = await findStopTree(tx, rootId);
     const running = new Set(await lockRunningExecutions(tx, tree.executions.map((e) => e.id)));
-    const stops = tree.executions.filter((e) => running.has(e.id)).map((e) => ({
+    if (first && !running.has(rootId)) throw new EngineError('EXECUTION_NOT_RUNNING', `Execution ${rootId} ended while it was being stopped`);
+    if (running.size === 0) return [];
+    const stops: Stop[] = tree.executions.filter((e) => running.has(e.id)).map((e) => ({
       executionId: e.id,
-      event: e.starterId === null
-        ? ({ type: 'stop', ...why } as const)
-        : ({ type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${e.starterId} was stopped` } as const),
+      event: e.starterId === null ? { type: 'stop', ...why } : { type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${e.starterId} was stopped` },
     }));
     await enqueueJobs(tx, stops.map((s) => stepEventJob(s.executionId, s.event, now, stopJobKey(s.executionId))));
-    await cancelWhatTheyStarted(tx, tree.threadIds, row.id, now);
+    const threads = tree.threads.filter((t) => running.has(t.executionId)).map((t) => t.id);
+    await cancelWhatTheyStarted(tx, threads, rootId, now);
     return stops;
-  });
-  await notifyJobsAvailable(deps.sql);
-  return stops;
+  }) as Promise<Stop[]>;
 }
 
-/** In the stop's transaction: the runs the tree scheduled are cancelled, its held starts aborted. */
+/** In the stop's transaction: the runs the threads scheduled are cancelled, their held starts aborted. */
 async function cancelWhatTheyStarted(tx: Queryable, threadIds: string[], stoppedId: string, now: Date): Promise<void> {
   const cancelled = await cancelScheduledRunsOf(tx, threadIds, now);
   await advanceBatches(tx, cancelled.batchIds, now);

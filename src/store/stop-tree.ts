@@ -12,30 +12,31 @@ import type { Queryable } from './connection.ts';
 export const stopJobKey = (executionId: string) => `stop:${executionId}`;
 
 export interface StopTree {
-  /** Every row of the tree (executions and branches): the runs they scheduled are cancelled. */
-  threadIds: string[];
+  /** Every row of the tree (executions and branches) with the execution it belongs to: the runs they scheduled are cancelled. */
+  threads: Array<{ id: string; executionId: string }>;
   /** The running executions of the tree, the stopped one first, each with the execution that started it. */
   executions: Array<{ id: string; starterId: string | null }>;
 }
 
 // executions_parent_id_idx, from the execution down: branches whatever their status (their runs go
-// with the execution), executions only while they run (one that ended keeps what it scheduled).
+// with their execution), executions only while they run (one that ended keeps what it scheduled).
 const treeStatement = `
   with recursive tree as (
-    select id, kind, status, parent_id, 0 as level from nightshift.executions where id = $1
+    select id, kind, status, parent_id, owner_id, 0 as level from nightshift.executions where id = $1
     union all
-    select e.id, e.kind, e.status, e.parent_id, t.level + 1 from nightshift.executions e join tree t on e.parent_id = t.id
+    select e.id, e.kind, e.status, e.parent_id, e.owner_id, t.level + 1 from nightshift.executions e join tree t on e.parent_id = t.id
     where e.kind = 'branch' or e.status = 'RUNNING'
   )
-  select t.id, t.kind, t.status, t.level, coalesce(p.owner_id, p.id) as starter_id
+  select t.id, t.kind, t.status, coalesce(t.owner_id, t.id) as execution_id, coalesce(p.owner_id, p.id) as starter_id
   from tree t left join nightshift.executions p on p.id = t.parent_id
   order by t.level, t.id`;
 
-/** The stop tree of an execution, read without locks (lockExecutions follows). */
+/** The stop tree of an execution, read without locks (lockRunningExecutions follows). */
 export async function findStopTree(sql: Queryable, executionId: string): Promise<StopTree> {
-  const rows = await sql.unsafe<Array<{ id: string; kind: string; status: string; starter_id: string | null }>>(treeStatement, [executionId], { prepare: true });
+  const rows = await sql.unsafe<Array<{ id: string; kind: string; status: string; execution_id: string; starter_id: string | null }>>(
+    treeStatement, [executionId], { prepare: true });
   return {
-    threadIds: rows.map((r) => r.id),
+    threads: rows.map((r) => ({ id: r.id, executionId: r.execution_id })),
     executions: rows
       .filter((r) => r.kind === 'execution' && r.status === 'RUNNING')
       .map((r) => ({ id: r.id, starterId: r.id === executionId ? null : r.starter_id })),
