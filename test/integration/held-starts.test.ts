@@ -8,16 +8,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, listen } from '../../src/api/index.ts';
 import { main } from '../../src/cli/main.ts';
-import { createApiKey, waitForExecution } from '../../src/service/index.ts';
+import { waitForExecution } from '../../src/service/index.ts';
 import { flowControlJobHandlers, scheduledRunJobHandlers } from '../../src/triggers/index.ts';
-import { apiClient, type Call } from '../support/api-client.ts';
+import { serveAdminApi, type Call } from '../support/api-client.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 import { sleep, until } from '../support/wait.ts';
 
 let engine: TestEngine;
-let server: { url: string; close(): Promise<void> };
+let server: { close(): Promise<void>; call: Call };
 let api: Call;
 
 const sleeper = {
@@ -35,9 +34,8 @@ before(async () => {
   await engine.deploy({ name: 'per-user', flow: { concurrency: { limit: 1, key: '$.user' } }, definition: sleeper }, 'per-user');
   await engine.deploy({ name: 'settle', flow: { debounce: { seconds: 0.5, key: '$.doc' } }, definition: passer }, 'settle');
   await engine.deploy(startsChild, 'parent');
-  const { key } = await createApiKey(engine.deps, { name: 'held starts', role: 'postgres', scopes: ['admin'] });
-  server = await listen(createApp({ ...engine.deps }), { port: 0, host: '127.0.0.1' });
-  api = apiClient(server.url, key);
+  server = await serveAdminApi(engine.deps);
+  api = server.call;
 });
 after(async () => {
   await server.close();

@@ -6,15 +6,14 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, listen } from '../../src/api/index.ts';
-import { createApiKey, scheduleRun, startExecution, stopExecution, waitForExecution } from '../../src/service/index.ts';
+import { scheduleRun, startExecution, stopExecution, waitForExecution } from '../../src/service/index.ts';
 import { flowControlJobHandlers, scheduledRunJobHandlers } from '../../src/triggers/index.ts';
-import { apiClient, type Call } from '../support/api-client.ts';
+import { serveAdminApi, type Call } from '../support/api-client.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 import { until } from '../support/wait.ts';
 
 let engine: TestEngine;
-let server: { url: string; close(): Promise<void> };
+let server: { close(): Promise<void>; call: Call };
 let api: Call;
 
 const nap = { Type: 'Wait', Seconds: 3600, End: true };
@@ -40,9 +39,8 @@ before(async () => {
   }, 'mapper');
   await engine.deploy({ name: 'one-per-key', flow: { concurrency: { limit: 1, key: '$.k' } }, definition: { StartAt: 'Nap', States: { Nap: nap } } }, 'one-per-key');
   await engine.deploy({ StartAt: 'Child', States: { Child: startNow('one-per-key', 'Nap', { k: 'busy' }), Nap: nap } }, 'held-boss');
-  const { key } = await createApiKey(engine.deps, { name: 'stop tree', role: 'postgres', scopes: ['admin'] });
-  server = await listen(createApp({ ...engine.deps }), { port: 0, host: '127.0.0.1' });
-  api = apiClient(server.url, key);
+  server = await serveAdminApi(engine.deps);
+  api = server.call;
 });
 after(async () => {
   await server.close();
@@ -115,9 +113,10 @@ describe('stopping an execution', () => {
   it('aborts the starts it asked for that flow control holds: they never start', async () => {
     const holder = await start('one-per-key', { k: 'busy' });
     const boss = await start('held-boss');
-    const held = await until('the held start', async () => (await api('GET', '/v1/executions?held=true&workflow=one-per-key')).body.items,
-      (items: Array<{ parentId: string }>) => items.some((i) => i.parentId === boss), 10_000);
-    const heldId = held.find((i: { parentId: string }) => i.parentId === boss).executionId;
+    type Item = { executionId: string; parentId: string };
+    const held: Item[] = await until('the held start', async () => (await api('GET', '/v1/executions?held=true&workflow=one-per-key')).body.items,
+      (items: Item[]) => items.some((i) => i.parentId === boss), 10_000);
+    const heldId = held.find((i) => i.parentId === boss)?.executionId;
     await stop(boss);
     const after = (await api('GET', `/v1/executions/${heldId}`)).body;
     assert.deepEqual([after.status, after.cause], ['ABORTED', `The execution that started it (${boss}) was stopped`]);
