@@ -1,7 +1,7 @@
 /** The HTTP API as a Hono app: the route table mounted behind metrics and a body cap, with one error handler. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EngineError, silentLogger } from '../shared/index.ts';
+import { EngineError, limitsOf, silentLogger } from '../shared/index.ts';
 import { createGuard } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorHandler, routeNotFound } from './errors.ts';
@@ -20,26 +20,30 @@ import { workflowRoutes } from './routes/workflows.ts';
 
 export type { ApiDeps } from './deps.ts';
 
-/** Above the engine's 256 KiB payload limit so that limit answers with its own message; this one stops floods. */
-const maxBodyBytes = 1024 * 1024;
-/** A scheduled list carries up to 100 000 inputs in one request (POST /v1/workflows/{name}/schedule). */
-const maxListBodyBytes = 64 * 1024 * 1024;
+/** A scheduled list carries many inputs in one request: it has limits.maxListRequestBytes, every other body limits.maxRequestBytes. */
 const listPath = /^\/v1\/workflows\/[^/]+\/schedule$/;
+
+function sizeOf(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
 
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
   const metrics = createHttpMetrics();
   app.use('*', metrics.middleware);
-  const capped = (maxSize: number) => bodyLimit({
+  const limits = limitsOf(deps.limits);
+  const capped = (maxSize: number, setting: string) => bodyLimit({
     maxSize,
     onError: (context) => {
       // The rest of the body is never read, so this connection cannot carry another request: say so, or a
       // keep-alive client reuses it and sees it closed under its next request.
       context.header('Connection', 'close');
-      throw new EngineError('PAYLOAD_TOO_LARGE', `The request body is larger than ${maxSize} bytes (${maxSize / 1024 / 1024} MiB)`);
+      throw new EngineError('REQUEST_TOO_LARGE', `The request body is larger than ${maxSize} bytes (${sizeOf(maxSize)}, limits.${setting})`, {
+        details: { maxBytes: maxSize, limit: setting },
+      });
     },
   });
-  const [small, large] = [capped(maxBodyBytes), capped(maxListBodyBytes)];
+  const [small, large] = [capped(limits.maxRequestBytes, 'maxRequestBytes'), capped(limits.maxListRequestBytes, 'maxListRequestBytes')];
   app.use('*', (context, next) => (listPath.test(context.req.path) ? large : small)(context, next));
   let document: Record<string, unknown> | undefined;
   const routes: Route[] = [

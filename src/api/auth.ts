@@ -8,7 +8,6 @@ import type { Context } from 'hono';
 import {
   authenticate,
   requireAccess,
-  StartRateLimiter,
   unrestrictedIdentity,
   type Access,
   type Identity,
@@ -22,8 +21,6 @@ export interface ApiAuth {
   disabled?: boolean;
   /** Verifies JWTs; absent or null: JWTs are refused. */
   jwt?: JwtVerifier | null;
-  /** Starts per key; absent: each app keeps its own (buckets live in memory, per process). */
-  startRate?: StartRateLimiter;
 }
 
 /** The default when a route declares nothing: closed. */
@@ -34,7 +31,7 @@ export type Guard = (context: Context, access: Access | undefined) => Promise<Id
 
 export function createGuard(deps: ApiDeps): Guard {
   const auth = deps.auth ?? {};
-  const accessDeps = { sql: deps.sql, clock: deps.clock, jwt: auth.jwt ?? null, startRate: auth.startRate ?? new StartRateLimiter() };
+  const accessDeps = { sql: deps.sql, clock: deps.clock, limits: deps.limits, jwt: auth.jwt ?? null };
   return async (context, declared) => {
     const access = declared ?? defaultAccess;
     if (access === 'public') return null;

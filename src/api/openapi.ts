@@ -76,7 +76,8 @@ function responseOf(response: RouteResponse): JsonSchema {
 function errorStatuses(route: Route): Map<number, string[]> {
   // Every route refuses unknown query parameters, so every route may answer INPUT_INVALID.
   const codes: ErrorCode[] = [...accessErrors(route.auth), ...route.errors, 'INPUT_INVALID'];
-  if (route.body) codes.push('PAYLOAD_TOO_LARGE');
+  // A body may be over the request cap, or carry an input or output over the 256 KiB payload limit.
+  if (route.body) codes.push('REQUEST_TOO_LARGE', 'PAYLOAD_TOO_LARGE');
   codes.push('INTERNAL');
   const byStatus = new Map<number, string[]>();
   for (const code of new Set(codes)) {

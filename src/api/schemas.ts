@@ -35,15 +35,22 @@ export const startHeaders = z.object({
     .describe('A second start with the same key returns the first execution (200) instead of starting another'),
 });
 
+/** A page size: its upper bound is a setting (limits.maxPageSize), checked by the service with its own code. */
+export const pageLimit = (fallback: number) => z.coerce.number().int().min(1).optional()
+  .describe(`Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default ${fallback}`);
+
 export const listExecutionsQuery = z.strictObject({
   workflow: z.string().min(1).optional().describe('Only executions of this workflow'),
-  status: z.enum(executionStatuses).optional().describe('Only executions in this status'),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size, 1 to 500 (default 50)'),
+  status: z.enum(executionStatuses).optional().describe('Only executions in this status (starts flow control holds are RUNNING)'),
+  held: z.enum(['true', 'false']).transform((value) => value === 'true').optional()
+    .describe('true: only starts flow control holds (with waitingReason); false: only executions that run; absent: both'),
+  limit: pageLimit(50),
   cursor: z.string().min(1).optional().describe('The nextCursor of the previous page'),
 });
 
 export const historyQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(10_000).optional().describe('Most events to return, 1 to 10000 (default 1000)'),
+  limit: z.coerce.number().int().min(1).optional()
+    .describe('Most events to return, from 1 to limits.maxHistoryPageSize (10000 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 1000'),
 });
 
 // ---- request: bodies ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { createApp, listen } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, removeOldExecutions, StartRateLimiter, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
@@ -93,7 +93,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     leaseMs: config.leaseMs, pollMs: config.pollMs,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
-  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
+  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits };
   Object.assign(jobHandlers, cronJobHandlers(deps));
   Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
   Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
@@ -101,23 +101,26 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   registerWorkflowResources(registry, deps);
   await runtime.start();
 
-  let retention: NodeJS.Timeout | null = null;
-  if (options.workers !== false && config.retentionDays !== null) {
+  // Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again.
+  let housekeeping: NodeJS.Timeout | null = null;
+  if (options.workers !== false) {
     const days = config.retentionDays;
-    const sweep = () =>
-      removeOldExecutions(deps, days)
-        .then((n) => n > 0 && logger.info({ removed: n, days }, 'removed old executions'))
-        .catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
+    const sweep = async () => {
+      if (days !== null) {
+        const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
+        if (removed) logger.info({ removed, days }, 'removed old executions');
+      }
+      await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
+    };
     void sweep();
-    retention = setInterval(sweep, 3_600_000);
-    retention.unref();
+    housekeeping = setInterval(sweep, 3_600_000);
+    housekeeping.unref();
   }
 
-  // One JWT verifier (it caches the JWKS) and one start-rate limiter for every server of this process.
+  // One JWT verifier (it caches the JWKS) for every server of this process.
   const auth = {
     disabled: config.auth === 'disabled',
     jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
-    startRate: new StartRateLimiter(),
   };
   const servers: Array<{ close(): Promise<void> }> = [];
   const engine: Engine = {
@@ -140,7 +143,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return server.url;
     },
     async stop() {
-      if (retention) clearInterval(retention);
+      if (housekeeping) clearInterval(housekeeping);
       for (const server of servers.splice(0)) await server.close();
       await runtime.stop();
       transient.close();

@@ -26,7 +26,8 @@ async function inputOf(options: { input?: string; inputFile?: string }): Promise
 }
 
 function line(view: ExecutionView): string {
-  return `${view.executionId}  ${view.workflow.padEnd(24)} ${view.status.padEnd(10)} ${view.startedAt}  ${view.name === view.executionId ? '' : view.name}`;
+  const what = view.waitingReason ? `held: ${view.waitingReason}` : view.name === view.executionId ? '' : view.name;
+  return `${view.executionId}  ${view.workflow.padEnd(24)} ${view.status.padEnd(10)} ${view.startedAt}  ${what}`;
 }
 
 export function registerExecutions(program: Command, context: CommandContext): void {
@@ -55,10 +56,11 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .command('ls')
     .option('--workflow <name>')
     .option('--status <status>', 'RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED')
+    .option('--held', 'only starts that flow control holds (they show why)')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { workflow?: string; status?: string; limit: number; json?: boolean; dir: string }) => {
+    .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir: string }) => {
       await withEngine(options.dir, async (engine) => {
         const page = await listExecutions(engine.deps, options);
         if (options.json) printJson(io, page);
@@ -86,6 +88,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
     });
   executions
     .command('stop')
+    .description('stop an execution (or a start flow control holds) with what it started and scheduled')
     .argument('<id>')
     .option('--cause <text>', 'why')
     .option('--dir <dir>', 'the project folder', '.')

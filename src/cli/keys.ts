@@ -27,7 +27,7 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .requiredOption('--role <role>', 'the Postgres role executions started with the key act as')
     .requiredOption('--scopes <list>', 'comma-separated: admin, read, tasks, start:<workflow>, start:*')
     .option('--name <name>', 'a label for people')
-    .option('--rate <n>', 'most executions the key may start a minute (per process)', rate)
+    .option('--rate <n>', 'most executions the key may start a minute (across every process)', rate)
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder', '.')
     .action(async (options: { role: string; scopes: string; name?: string; rate?: number; json?: boolean; dir: string }) => {

@@ -63,8 +63,10 @@ function whereOf(pairs: string[]): JsonObject | undefined {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function line(item: ScheduledItem): string {
-  const where = item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
-  return `${(item.dueAt ?? 'never').padEnd(25)} ${item.kind.padEnd(13)} ${item.workflow.padEnd(24)} ${item.id}  ${where}`;
+  const where = item.reason ? `held: ${item.reason}`
+    : item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
+  const due = item.dueAt ?? (item.kind === 'held' ? 'when a slot frees' : 'never');
+  return `${due.padEnd(25)} ${item.kind.padEnd(13)} ${item.workflow.padEnd(24)} ${item.id}  ${where}`;
 }
 
 interface ScheduleOptions {

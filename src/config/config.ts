@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { EngineError } from '../shared/index.ts';
+import { defaultLimits, EngineError, type Limits } from '../shared/index.ts';
 import { integrationProblems, resourcesSchema, smtpConfigOf, smtpSchema, type ResourcePresetConfig, type SmtpConfig } from './integrations.ts';
 
 export interface Config {
@@ -45,7 +45,26 @@ export interface Config {
   /** NIGHTSHIFT_JWT_ISSUER / NIGHTSHIFT_JWT_AUDIENCE: when set, a JWT's iss / aud must match. */
   jwtIssuer: string | null;
   jwtAudience: string | null;
+  /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
+  limits: Readonly<Limits>;
 }
+
+const count = (max: number) => z.number().int().min(1).max(max);
+
+/** `limits:` in nightshift.yaml: any of the limits, each a whole number (keyStartsPerMinute may be null: none). */
+const limitsSchema = z
+  .object({
+    maxRequestBytes: count(1024 ** 3),
+    maxListRequestBytes: count(1024 ** 3),
+    maxPageSize: count(100_000),
+    maxHistoryPageSize: count(1_000_000),
+    maxListItems: count(10_000_000),
+    maxDepth: count(1_000_000),
+    maxRunsPerChain: count(1_000_000_000),
+    keyStartsPerMinute: count(1_000_000).nullable(),
+  })
+  .partial()
+  .strict();
 
 const fileSchema = z
   .object({
@@ -57,6 +76,7 @@ const fileSchema = z
     smtp: smtpSchema.optional(),
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
+    limits: limitsSchema.optional(),
   })
   .strict();
 
@@ -102,6 +122,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     resources: file.resources ?? {},
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
+    limits: Object.freeze({ ...defaultLimits, ...file.limits }),
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);

@@ -11,7 +11,7 @@ import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { JwtVerifier } from './jwt.ts';
 import { isApiKey, rolePattern, verifyApiKey } from './keys.ts';
-import type { StartRateLimiter } from './rate-limit.ts';
+import { keyStartsPerMinute, takeKeyStart } from './rate-limit.ts';
 
 export interface Identity {
   kind: 'key' | 'jwt' | 'public';
@@ -36,11 +36,9 @@ export interface Credentials {
   apiKey?: string;
 }
 
-export interface AccessDeps extends Pick<ServiceDeps, 'sql' | 'clock'> {
+export interface AccessDeps extends Pick<ServiceDeps, 'sql' | 'clock' | 'limits'> {
   /** Null or absent: JWTs are refused. */
   jwt?: JwtVerifier | null;
-  /** Absent: starts are not rate-limited. */
-  startRate?: StartRateLimiter;
 }
 
 /** The role of callers without credentials (public workflows), as PostgREST and Supabase name it. */
@@ -56,7 +54,7 @@ export const unrestrictedIdentity: Identity = Object.freeze({ kind: 'public', ro
 /**
  * The caller's identity. Without `workflow`: any valid credential, else UNAUTHORIZED. With `workflow`:
  * an identity that may start that workflow (the public identity when it is `auth: public` and nothing
- * was presented), else UNAUTHORIZED / FORBIDDEN; a key's start also takes from its rate limit (RATE_LIMITED).
+ * was presented), else UNAUTHORIZED / FORBIDDEN; a key's start also takes from its rate limit, shared by every process (RATE_LIMITED).
  */
 export async function authenticate(deps: AccessDeps, request: Credentials & { workflow?: string }): Promise<Identity> {
   const credential = credentialOf(request);
@@ -75,9 +73,8 @@ export async function authenticate(deps: AccessDeps, request: Credentials & { wo
     const needs = mode === 'jwt' ? 'a JWT or a key with the scope' : 'a key with the scope';
     throw new EngineError('FORBIDDEN', `Starting ${request.workflow} needs ${needs} start:${request.workflow}, start:* or admin`);
   }
-  if (identity.kind === 'key' && identity.keyId && identity.rateLimitPerMinute) {
-    deps.startRate?.take(identity.keyId, identity.rateLimitPerMinute, deps.clock.now());
-  }
+  const perMinute = identity.kind === 'key' ? keyStartsPerMinute(deps, identity.rateLimitPerMinute) : null;
+  if (identity.keyId && perMinute !== null) await takeKeyStart(deps, identity.keyId, perMinute);
   return identity;
 }
 

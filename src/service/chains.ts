@@ -4,11 +4,9 @@
  * past `maxRunsPerChain` executions in all, so a workflow that schedules itself by mistake in a
  * tight loop stops with CHAIN_LIMIT_EXCEEDED (the Task fails with Workflow.ChainLimitExceeded).
  */
-import { countChainExecutions } from '../store/index.ts';
-import { EngineError } from '../shared/index.ts';
-import type { ChainLimits, ServiceDeps } from './deps.ts';
-
-export const defaultChainLimits: ChainLimits = { maxDepth: 100, maxRunsPerChain: 10_000 };
+import { countChainExecutions, starterState, type Queryable } from '../store/index.ts';
+import { EngineError, limitsOf } from '../shared/index.ts';
+import type { ServiceDeps } from './deps.ts';
 
 /** Where a new execution would sit: its chain's root and its own depth (the parent's plus one). */
 export interface ChainPosition {
@@ -18,7 +16,7 @@ export interface ChainPosition {
 
 /** Throws CHAIN_LIMIT_EXCEEDED when one more execution at `position` would pass a limit. */
 export async function checkChainLimits(deps: Pick<ServiceDeps, 'sql' | 'limits'>, position: ChainPosition): Promise<void> {
-  const limits = deps.limits ?? defaultChainLimits;
+  const limits = limitsOf(deps.limits);
   if (position.depth > limits.maxDepth) {
     throw new EngineError(
       'CHAIN_LIMIT_EXCEEDED',
@@ -33,5 +31,19 @@ export async function checkChainLimits(deps: Pick<ServiceDeps, 'sql' | 'limits'>
       `The chain rooted at ${position.rootId} has run ${runs} executions, its budget of ${limits.maxRunsPerChain}`,
       { details: { rootId: position.rootId, runs, maxRunsPerChain: limits.maxRunsPerChain } },
     );
+  }
+}
+
+/**
+ * Refuses a start or a scheduled run asked by a thread whose execution was stopped or is being
+ * stopped (CONFLICT; a scheduled run is then cancelled with the reason). An execution that ended
+ * otherwise still starts what it scheduled: that is how a workflow schedules its next round.
+ */
+export async function checkStarter(sql: Queryable, threadId: string): Promise<void> {
+  const starter = await starterState(sql, threadId);
+  if (starter && (starter.stopping || starter.status === 'ABORTED')) {
+    throw new EngineError('CONFLICT', `The execution ${starter.executionId} that asked for this start was stopped`, {
+      details: { stoppedExecutionId: starter.executionId },
+    });
   }
 }

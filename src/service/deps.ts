@@ -1,7 +1,7 @@
 /** What the service verbs are given by boot: the database, the runtime, the clock. */
 import type { StepEvent } from '../core/index.ts';
 import type { ExecutionRow, NewExecution, Queryable, Sql } from '../store/index.ts';
-import type { Clock } from '../shared/index.ts';
+import type { Clock, Limits } from '../shared/index.ts';
 import type { TransientRunner } from './execute-once.ts';
 import type { ExecutionView } from './executions.ts';
 
@@ -22,13 +22,6 @@ export interface ServiceDeps {
   transient?: TransientRunner;
   /** Transient executions running in this process, by id: visible until their row is written at the end. */
   transientRuns?: Map<string, { view: ExecutionView; done: Promise<unknown> }>;
-  /** The recursion guard for executions started by workflows; defaults in chains.ts (depth 100, 10 000 runs). */
-  limits?: ChainLimits;
-}
-
-export interface ChainLimits {
-  /** Most workflow:start hops from a chain's root. */
-  maxDepth: number;
-  /** Most executions one chain (one root) may have in all. */
-  maxRunsPerChain: number;
+  /** nightshift.yaml `limits:` (page sizes, list length, chain depth and budget, key start rate); absent ones have their defaults (shared/limits.ts). */
+  limits?: Partial<Limits>;
 }

@@ -1,8 +1,7 @@
-/** Verbs on executions: start, describe, list, history, stop, redrive, wait. */
+/** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../asl/index.ts';
 import {
-  childExecutionIds,
   deleteStoppedBefore,
   insertEndedExecution,
   type NewExecution,
@@ -10,17 +9,16 @@ import {
   findExecutionByKey,
   getCurrentVersion,
   getExecution,
-  listExecutions as listExecutionRows,
   listHistory,
   threadIds,
   type ExecutionRow,
-  type StoredStatus,
 } from '../store/index.ts';
-import { EngineError, isUuid, type Json, type JsonObject } from '../shared/index.ts';
-import { checkChainLimits, type ChainPosition } from './chains.ts';
+import { EngineError, isUuid, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
+import { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
 import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
+import { pageSize } from './paging.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export interface ExecutionView {
@@ -90,6 +88,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   if (existing) return { ...viewOf(existing), created: false };
   const id = randomUUID();
   const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
+  if (parent) await checkStarter(deps.sql, parent.id);
   const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
   if (chain) await checkChainLimits(deps, chain);
   const execution: NewExecution = {
@@ -164,38 +163,6 @@ export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transie
   throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
 }
 
-export interface ListRequest {
-  workflow?: string;
-  status?: string;
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
-
-const statuses = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
-
-export async function listExecutions(deps: Pick<ServiceDeps, 'sql'>, request: ListRequest): Promise<{ items: ExecutionView[]; nextCursor: string | null }> {
-  if (request.status !== undefined && !statuses.has(request.status)) {
-    throw new EngineError('INPUT_INVALID', `status must be one of ${[...statuses].join(', ')}`);
-  }
-  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
-  let before: { startedAt: Date; id: string } | undefined;
-  if (request.cursor) {
-    const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
-    // A cursor is read back into SQL: a non-UUID id or a year past 9999 would fail there (a 500), not here.
-    const time = Date.parse(at);
-    if (!at || !id || !(time >= 0 && time < 253_402_300_800_000) || !isUuid(id)) {
-      throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
-    }
-    before = { startedAt: new Date(at), id };
-  }
-  const rows = await listExecutionRows(deps.sql, { workflow: request.workflow, status: request.status as StoredStatus | undefined, before, limit: limit + 1 });
-  const items = rows.slice(0, limit).map(viewOf);
-  const last = rows.length > limit ? rows[limit - 1] : null;
-  const nextCursor = last ? Buffer.from(`${last.startedAt.toISOString()}|${last.id}`).toString('base64url') : null;
-  return { items, nextCursor };
-}
-
 export interface HistoryView {
   executionId: string;
   seq: number;
@@ -208,25 +175,14 @@ export interface HistoryView {
 }
 
 /** The history of an execution and of all its branches, in time order. */
-export async function executionHistory(deps: Pick<ServiceDeps, 'sql'>, id: string, options: { limit?: number } = {}): Promise<HistoryView[]> {
+export async function executionHistory(deps: Pick<ServiceDeps, 'sql' | 'limits'>, id: string, options: { limit?: number } = {}): Promise<HistoryView[]> {
   const row = await requireExecution(deps, id);
   const ids = await threadIds(deps.sql, row.id);
-  const events = await listHistory(deps.sql, ids, { limit: Math.min(options.limit ?? 1000, 10_000) });
+  const events = await listHistory(deps.sql, ids, { limit: pageSize(options.limit, 1000, limitsOf(deps.limits).maxHistoryPageSize) });
   return events.map((e) => ({
     executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, details: e.details, timestamp: e.createdAt.toISOString(),
     ...(e.executionId === row.id ? {} : { branchId: e.executionId }),
   }));
-}
-
-/** Stops a running execution (ABORTED): its task, timers and branches are called off, and so are the executions it started. */
-export async function stopExecution(deps: ServiceDeps, id: string, reason: { error?: string; cause?: string } = {}): Promise<ExecutionView> {
-  const row = await requireExecution(deps, id);
-  if (row.status !== 'RUNNING') throw new EngineError('EXECUTION_NOT_RUNNING', `Execution ${id} is ${row.status}, not RUNNING`);
-  await deps.runtime.deliverNow(id, { type: 'stop', error: reason.error ?? 'States.Aborted', cause: reason.cause ?? 'Stopped by a request' });
-  for (const child of await childExecutionIds(deps.sql, id)) {
-    await deps.runtime.deliverNow(child, { type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${id} was stopped` });
-  }
-  return describeExecution(deps, id);
 }
 
 /** Resumes a FAILED, TIMED_OUT or ABORTED execution from the state where it ended. */

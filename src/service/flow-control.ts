@@ -38,6 +38,7 @@ import {
 import { isJsonObject, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
+import { heldStartView, type StoredStart } from './held-starts.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export const flowAdmitJobKind = 'flow-admit';
@@ -70,17 +71,6 @@ function keysOf(flow: FlowControl, input: Json): FlowKeys {
 }
 
 const forKey = (key: string | undefined) => (key === undefined || key === '*' ? '' : ` for key ${key}`);
-
-/** What admission needs of the start besides id, input and version. */
-interface StoredStart {
-  name: string;
-  identity: Json | null;
-  parentId: string | null;
-  rootId: string;
-  depth: number;
-  idempotencyKey: string | null;
-  callbackToken: string | null;
-}
 
 /**
  * Writes the start to flow_waits and admits what may run (this start included, when it may), then
@@ -236,12 +226,5 @@ async function startAdmitted(deps: ServiceDeps, rows: FlowWaitRow[]): Promise<vo
 /** A start that waits for admission, as an execution view: RUNNING, with why and since when. */
 export async function waitingStartView(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionView | null> {
   const row = await getFlowWait(deps.sql, id);
-  if (!row || row.startedAt) return null;
-  const start = row.start as unknown as StoredStart;
-  return {
-    executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: start.name, status: 'RUNNING', mode: 'persistent',
-    input: row.input, output: null, error: null, cause: null, parentId: start.parentId, rootId: start.rootId, progress: null, redriveCount: 0,
-    startedAt: row.createdAt.toISOString(), stoppedAt: null,
-    waitingReason: row.reason ?? 'admitted, starting', waitingSince: row.createdAt.toISOString(),
-  };
+  return row && !row.startedAt ? heldStartView(row) : null;
 }

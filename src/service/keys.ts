@@ -26,7 +26,7 @@ export interface CreateApiKeyRequest {
   role: string;
   /** admin, read, tasks, start:<workflow>, start:* */
   scopes: string[];
-  /** Most starts a minute; absent or null: no limit. */
+  /** Most starts a minute, across every process; absent or null: limits.keyStartsPerMinute (none by default). */
   rateLimitPerMinute?: number | null;
 }
 

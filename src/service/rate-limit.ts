@@ -1,47 +1,29 @@
 /**
- * The rate of starts per API key: a token bucket per key, in this process's memory. A key with
- * `rate_limit_per_minute` N may start N executions at once and then N a minute, evenly refilled.
- * Each Nightshift process keeps its own buckets, so with P processes behind a load balancer a key
- * gets up to P × N a minute: the limit protects each process from one noisy caller, it is not an
- * exact quota (that would cost a database write per start).
+ * The rate of starts per API key: a token bucket per key in Postgres (store/rate-buckets.ts), so the
+ * limit holds across every Nightshift process sharing the database. A key with N starts a minute
+ * (its own `rate_limit_per_minute`, else limits.keyStartsPerMinute) may start N executions at once
+ * and then N a minute, evenly refilled. It costs one statement per start of a limited key.
  */
-import { EngineError } from '../shared/index.ts';
+import { removeFullRateBuckets, takeRateToken } from '../store/index.ts';
+import { EngineError, limitsOf } from '../shared/index.ts';
+import type { ServiceDeps } from './deps.ts';
 
-interface Bucket {
-  tokens: number;
-  /** When `tokens` was last computed (ms). */
-  at: number;
-  perMinute: number;
+/** The limit that applies to a key: its own, else the configured default; null: none. */
+export function keyStartsPerMinute(deps: Pick<ServiceDeps, 'limits'>, own: number | null | undefined): number | null {
+  return own ?? limitsOf(deps.limits).keyStartsPerMinute;
 }
 
-export class StartRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+/** Takes one start from the key's bucket, or throws RATE_LIMITED with the seconds to wait. */
+export async function takeKeyStart(deps: Pick<ServiceDeps, 'sql' | 'clock'>, keyId: string, perMinute: number): Promise<void> {
+  const { taken, tokens } = await takeRateToken(deps.sql, `api-key:${keyId}`, perMinute, new Date(deps.clock.now()));
+  if (taken) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / (perMinute / 60)));
+  throw new EngineError('RATE_LIMITED', `This API key may start ${perMinute} execution(s) a minute; try again in ${retryAfterSeconds} s`, {
+    details: { limitPerMinute: perMinute, retryAfterSeconds },
+  });
+}
 
-  /** Takes one start from the key's bucket, or throws RATE_LIMITED with the seconds to wait. */
-  take(keyId: string, perMinute: number, now: number): void {
-    const bucket = this.refilled(keyId, perMinute, now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return;
-    }
-    const perMs = perMinute / 60_000;
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
-    throw new EngineError('RATE_LIMITED', `This API key may start ${perMinute} execution(s) a minute; try again in ${retryAfterSeconds} s`, {
-      details: { limitPerMinute: perMinute, retryAfterSeconds },
-    });
-  }
-
-  private refilled(keyId: string, perMinute: number, now: number): Bucket {
-    const existing = this.buckets.get(keyId);
-    // A new key, or one whose limit changed, starts with a full bucket.
-    if (!existing || existing.perMinute !== perMinute) {
-      const bucket = { tokens: perMinute, at: now, perMinute };
-      this.buckets.set(keyId, bucket);
-      return bucket;
-    }
-    const elapsed = Math.max(0, now - existing.at);
-    existing.tokens = Math.min(perMinute, existing.tokens + (elapsed * perMinute) / 60_000);
-    existing.at = now;
-    return existing;
-  }
+/** Housekeeping: forgets buckets unused for a minute (they are full again). */
+export async function removeIdleRateBuckets(deps: Pick<ServiceDeps, 'sql' | 'clock'>): Promise<number> {
+  return removeFullRateBuckets(deps.sql, new Date(deps.clock.now() - 60_000));
 }

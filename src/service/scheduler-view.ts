@@ -1,8 +1,8 @@
 /**
  * The Scheduler view: everything that will happen later, in due order, one page at a time —
  * scheduled runs, executions sleeping in a Wait (with their wake time), executions waiting for a
- * task token (due when the token runs out, or never) and the next fire of each cron schedule.
- * Each source is read from its own index with the same keyset; the pages are merged here.
+ * task token (due when the token runs out, or never), the next fire of each cron schedule, and the
+ * starts flow control holds (when a debounce window ends, or never known: when a slot frees). Each source is read from its own index with the same keyset; the pages are merged here.
  */
 import {
   listCronFires,
@@ -12,22 +12,24 @@ import {
   type ScheduledFilter,
   type SchedulerCursor,
 } from '../store/index.ts';
-import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import { limitsOf, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { scheduledFilterOf } from './cancel-scheduled.ts';
+import { heldStartItems } from './held-starts.ts';
+import { cursorIds, decodeCursor, encodeCursor, pageSize } from './paging.ts';
 
-export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron'] as const;
+export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held'] as const;
 export type ScheduledItemKind = (typeof scheduledItemKinds)[number];
 
 export interface ScheduledItem {
   kind: ScheduledItemKind;
-  /** scheduled-run: the run's id; wait: the sleeping row (the execution, or its branch); task-token: `<row>:<invocation>`; cron: the schedule's id. */
+  /** scheduled-run: the run's id; wait: the sleeping row (the execution, or its branch); task-token: `<row>:<invocation>`; cron: the schedule's id; held: the execution id the start has. */
   id: string;
   workflow: string;
-  /** When it happens: the run's due time, the Wait's wake time, the token's expiry (null: never), the cron's next fire. */
+  /** When it happens: the run's due time, the Wait's wake time, the token's expiry (null: never), the cron's next fire, a debounce window's end (held; null: when a slot frees). */
   dueAt: string | null;
   input: Json;
-  /** wait and task-token: the execution (a branch's is the execution it belongs to). */
+  /** wait, task-token and held: the execution (a branch's is the execution it belongs to). */
   executionId?: string;
   /** wait and task-token: the state the execution is in. */
   stateName?: string | null;
@@ -35,6 +37,8 @@ export interface ScheduledItem {
   itemIndex?: number | null;
   /** cron: the schedule's external key. */
   key?: string | null;
+  /** held: why flow control holds the start (`concurrency limit 1 reached for key u1`, …). */
+  reason?: string;
 }
 
 export interface ListScheduledRequest {
@@ -78,6 +82,7 @@ const sources: Record<ScheduledItemKind, Source> = {
       at: c.dueAt,
       item: { kind: 'cron', id: c.scheduleId, workflow: c.workflowName, dueAt: c.dueAt.toISOString(), input: c.input, key: c.key },
     })),
+  held: heldStartItems,
 };
 
 /** Ids compare in byte order, as the statements' `collate "C"` does. */
@@ -87,27 +92,17 @@ function compare(a: Sorted, b: Sorted): number {
   return a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0;
 }
 
-function encodeCursor(s: Sorted): string {
-  return Buffer.from(`${s.at.toISOString()}|${s.item.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): SchedulerCursor {
-  const text = Buffer.from(cursor, 'base64url').toString();
-  const split = text.indexOf('|');
-  const at = Date.parse(text.slice(0, split));
-  if (split < 0 || Number.isNaN(at) || split === text.length - 1) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
-  return { dueAt: new Date(at), id: text.slice(split + 1) };
-}
-
 /** One page of the Scheduler, in due order; `nextCursor` continues it, null on the last page. */
-export async function listScheduled(deps: Pick<ServiceDeps, 'sql'>, request: ListScheduledRequest): Promise<{ items: ScheduledItem[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(request.limit ?? 50, 1), 500);
+export async function listScheduled(deps: Pick<ServiceDeps, 'sql' | 'limits'>, request: ListScheduledRequest): Promise<{ items: ScheduledItem[]; nextCursor: string | null }> {
+  const limit = pageSize(request.limit, 50, limitsOf(deps.limits).maxPageSize);
   const filter = scheduledFilterOf(request);
-  const after = request.cursor ? decodeCursor(request.cursor) : null;
+  const cursor = request.cursor ? decodeCursor(request.cursor, cursorIds.schedulerItem) : null;
+  const after = cursor ? { dueAt: cursor.at, id: cursor.id } : null;
   const kinds = (request.kinds && request.kinds.length > 0 ? request.kinds : scheduledItemKinds).filter((k) => filter.batchId === undefined || k === 'scheduled-run');
   const pages = await Promise.all(kinds.map((kind) => sources[kind](deps, filter, after, limit + 1)));
   const merged = pages.flat().sort(compare);
   const page = merged.slice(0, limit);
   const more = merged.length > limit;
-  return { items: page.map((s) => s.item), nextCursor: more ? encodeCursor(page[page.length - 1]) : null };
+  const last = page[page.length - 1];
+  return { items: page.map((s) => s.item), nextCursor: more ? encodeCursor(last.at, last.item.id) : null };
 }

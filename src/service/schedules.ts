@@ -21,9 +21,10 @@ import {
   type ScheduleRow,
   type ScheduleSource,
 } from '../store/index.ts';
-import { EngineError, isUuid, type Json } from '../shared/index.ts';
+import { EngineError, isUuid, limitsOf, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput } from './input-schema.ts';
+import { decodeCursor, encodeCursor, pageSize } from './paging.ts';
 import { cadenceOfRow, checkScheduleRequest, formatEvery, type ScheduleRequest } from './schedule-request.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
@@ -159,20 +160,16 @@ export interface ScheduleListRequest {
 }
 
 export async function listSchedules(
-  deps: Pick<ServiceDeps, 'sql'>,
+  deps: Pick<ServiceDeps, 'sql' | 'limits'>,
   request: ScheduleListRequest = {},
 ): Promise<{ items: ScheduleView[]; nextCursor: string | null }> {
-  const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
-  let after: { createdAt: Date; id: string } | undefined;
-  if (request.cursor) {
-    const [at, id] = Buffer.from(request.cursor, 'base64url').toString().split('|');
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new EngineError('INPUT_INVALID', 'cursor is not one this API gave');
-    after = { createdAt: new Date(at), id };
-  }
+  const limit = pageSize(request.limit, 100, limitsOf(deps.limits).maxPageSize);
+  const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
+  const after = cursor ? { createdAt: cursor.at, id: cursor.id } : undefined;
   const rows = await listScheduleRows(deps.sql, { workflow: request.workflow, key: request.key, source: request.source, after, limit: limit + 1 });
   const items = rows.slice(0, limit).map(scheduleViewOf);
   const last = rows.length > limit ? rows[limit - 1] : null;
-  const nextCursor = last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null;
+  const nextCursor = last ? encodeCursor(last.createdAt, last.id) : null;
   return { items, nextCursor };
 }
 

@@ -13,13 +13,15 @@ import {
   getScheduledRun,
   insertScheduledBatch,
   insertScheduledRun,
+  lockStarter,
   notifyJobsAvailable,
+  type NewScheduledRun,
   type BatchOrdering,
   type ScheduledBatchRow,
   type ScheduledRunRow,
 } from '../store/index.ts';
-import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
-import { checkChainLimits } from './chains.ts';
+import { EngineError, isJsonObject, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
+import { checkChainLimits, checkStarter } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput } from './input-schema.ts';
 import { checkListItems, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
@@ -82,14 +84,28 @@ export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest
     if (existing) return { scheduledRunId: existing.id, dueAt: existing.dueAt.toISOString(), created: false };
   }
   const chain = request.parentId === undefined ? null : await chainOf(deps, request.parentId);
-  const row = await insertScheduledRun(deps.sql, {
+  const newRun: NewScheduledRun = {
     id: randomUUID(), workflowName: request.workflow, input: request.input, dueAt, idempotencyKey: request.idempotencyKey ?? null,
     chain, identity: request.identity ?? null, now: new Date(now),
-  });
+  };
+  const row = chain === null ? await insertScheduledRun(deps.sql, newRun) : await insertUnlessStopped(deps, chain.parentId, newRun);
   const run = row ?? (await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey ?? ''));
   if (!run) throw new EngineError('CONFLICT', 'The run could not be scheduled: its idempotency key is taken');
   if (row) await notifyJobsAvailable(deps.sql);
   return { scheduledRunId: run.id, dueAt: run.dueAt.toISOString(), created: row !== null };
+}
+
+/**
+ * A run a workflow asks for is written while the asking execution's row is locked against a stop
+ * (stop-execution.ts): it is written before the stop cancels what the execution scheduled, or it
+ * sees the stop and is refused.
+ */
+async function insertUnlessStopped(deps: ServiceDeps, parentId: string, run: NewScheduledRun): Promise<ScheduledRunRow | null> {
+  return deps.sql.begin(async (tx) => {
+    await lockStarter(tx, parentId);
+    await checkStarter(tx, parentId);
+    return insertScheduledRun(tx, run);
+  }) as Promise<ScheduledRunRow | null>;
 }
 
 /**
@@ -128,20 +144,13 @@ export interface ScheduledBatchCreated {
   created: boolean;
 }
 
-/** Most items one list may have (one request, one statement; 100 000 are stored in 1.5 to 3.5 s here). */
-export const maxListItems = 100_000;
-
 /** Schedules one run per item in one statement, every item checked against the workflow's parameters first. */
 export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequest): Promise<ScheduledBatchCreated> {
   const now = deps.clock.now();
   if (!Number.isFinite(request.intervalSeconds) || request.intervalSeconds < 0) {
     throw new EngineError('INPUT_INVALID', 'intervalSeconds must be a number of seconds, 0 or more', { details: { problems: [{ pointer: '/intervalSeconds', message: 'must be >= 0' }] } });
   }
-  if (request.items.length === 0 || request.items.length > maxListItems) {
-    throw new EngineError('INPUT_INVALID', `items must hold 1 to ${maxListItems} inputs; it holds ${request.items.length}`, {
-      details: { problems: [{ pointer: '/items', message: `must hold 1 to ${maxListItems} items` }] },
-    });
-  }
+  checkListLength(request.items.length, limitsOf(deps.limits).maxListItems);
   const ordering = request.ordering ?? 'parallel';
   if (ordering !== 'parallel' && ordering !== 'sequential') throw new EngineError('INPUT_INVALID', 'ordering must be parallel or sequential');
   const startAt = request.startAt === undefined ? new Date(now) : parseTime(request.startAt, 'startAt');
@@ -172,6 +181,18 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
   return {
     batchId, count: inserted.count, firstDueAt: inserted.firstDueAt?.toISOString() ?? null, lastDueAt: inserted.lastDueAt?.toISOString() ?? null, created: true,
   };
+}
+
+/** A list holds 1 to limits.maxListItems items; more is LIST_TOO_LONG (one request, one statement: split it). */
+function checkListLength(length: number, max: number): void {
+  if (length === 0) {
+    throw new EngineError('INPUT_INVALID', 'items must hold at least one input', { details: { problems: [{ pointer: '/items', message: 'must hold at least one item' }] } });
+  }
+  if (length > max) {
+    throw new EngineError('LIST_TOO_LONG', `A list may hold at most ${max} items (limits.maxListItems); this one holds ${length}: schedule it in parts`, {
+      details: { items: length, max },
+    });
+  }
 }
 
 function listViewOf(b: ScheduledBatchRow): Omit<ScheduledBatchCreated, 'created'> {

@@ -14,18 +14,25 @@ export const errorCodes = {
   SCHEDULED_RUN_NOT_FOUND: { http: 404, exit: 3 },
   BATCH_NOT_FOUND: { http: 404, exit: 3 },
   RESOURCE_NOT_FOUND: { http: 400, exit: 2 },
+  /** An execution input or task output over 256 KiB (Step Functions' payload limit). */
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2 },
+  /** An HTTP request body over limits.maxRequestBytes (limits.maxListRequestBytes for a scheduled list). */
+  REQUEST_TOO_LARGE: { http: 413, exit: 2 },
+  /** A `limit` above limits.maxPageSize (limits.maxHistoryPageSize for a history). */
+  PAGE_LIMIT_EXCEEDED: { http: 400, exit: 2 },
+  /** A scheduled list with more items than limits.maxListItems. */
+  LIST_TOO_LONG: { http: 400, exit: 2 },
   UNAUTHORIZED: { http: 401, exit: 4 },
   FORBIDDEN: { http: 403, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },
-  /** A workflow-started execution would pass its chain's depth limit or runs budget (ServiceDeps.limits). */
+  /** A workflow-started execution would pass its chain's depth limit or runs budget (limits.maxDepth, limits.maxRunsPerChain). */
   CHAIN_LIMIT_EXCEEDED: { http: 409, exit: 5 },
   EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },
   TASK_TOKEN_NOT_FOUND: { http: 404, exit: 3 },
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
-  /** Too many starts in a minute for the API key's rate_limit_per_minute; try again after Retry-After. */
+  /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;

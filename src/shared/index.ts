@@ -2,3 +2,4 @@ export * from './json.ts';
 export * from './errors.ts';
 export * from './clock.ts';
 export * from './logger.ts';
+export * from './limits.ts';

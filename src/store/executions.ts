@@ -340,16 +340,6 @@ export async function listExecutions(sql: Queryable, f: ExecutionFilter): Promis
   return rows.map(toRow);
 }
 
-// executions_parent_id_idx: executions a workflow started (not branches).
-export async function childExecutionIds(sql: Queryable, parentId: string): Promise<string[]> {
-  const rows = await sql.unsafe<Array<{ id: string }>>(
-    `select id from nightshift.executions where parent_id = $1 and status = 'RUNNING'`,
-    [parentId],
-    { prepare: true },
-  );
-  return rows.map((r) => r.id);
-}
-
 // executions_root_id_idx: every branch of an execution (for its whole history).
 export async function threadIds(sql: Queryable, rootId: string): Promise<string[]> {
   const rows = await sql.unsafe<Array<{ id: string }>>(

@@ -34,12 +34,12 @@ export interface FlowWaitRow extends NewFlowWait {
   running: boolean;
 }
 
-type FlowWaitRecord = {
+export type FlowWaitRecord = {
   id: string; workflow_name: string; version_id: string; flow_keys: FlowKeys; input: Json; start: Json; idempotency_key: string | null;
   priority: number; reason: string | null; due_at: Date; created_at: Date; admitted_at: Date | null; started_at: Date | null; running?: boolean;
 };
 
-function toFlowWait(r: FlowWaitRecord): FlowWaitRow {
+export function toFlowWait(r: FlowWaitRecord): FlowWaitRow {
   return {
     id: r.id, workflowName: r.workflow_name, versionId: r.version_id, flowKeys: r.flow_keys, input: r.input, start: r.start,
     idempotencyKey: r.idempotency_key, priority: r.priority, reason: r.reason, dueAt: r.due_at, createdAt: r.created_at,

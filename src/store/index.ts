@@ -32,3 +32,6 @@ export * from './chains.ts';
 export * from './scheduled-run-jobs.ts';
 export * from './scheduled-batches.ts';
 export * from './flow-waits.ts';
+export * from './held-starts.ts';
+export * from './rate-buckets.ts';
+export * from './stop-tree.ts';

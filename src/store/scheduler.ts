@@ -183,6 +183,9 @@ const cancelStatement = (candidates: string) => `
 
 const cancelOneStatement = cancelStatement(`select id from nightshift.scheduled_runs where id = $2 and status = 'SCHEDULED'`);
 const cancelWhereStatement = cancelStatement(`select id from nightshift.scheduled_runs where ${runFilter}`);
+// scheduled_runs_parent_id_idx.
+const cancelOfParentsStatement = cancelStatement(
+  `select id from nightshift.scheduled_runs where parent_id = any($2::uuid[]) and status = 'SCHEDULED' and parent_id is not null`);
 
 export interface CancelResult {
   cancelled: number;
@@ -204,6 +207,12 @@ export async function cancelScheduledRun(sql: Queryable, id: string, now: Date):
 /** Cancels every waiting run the filter selects (an empty filter: all of them) with their jobs. */
 export async function cancelScheduledRuns(sql: Queryable, f: ScheduledFilter, now: Date): Promise<CancelResult> {
   const [row] = await sql.unsafe<CancelRecord[]>(cancelWhereStatement, [now, ...filterParams(sql, f)] as never, { prepare: false });
+  return cancelResult(row);
+}
+
+/** Cancels the waiting runs these executions or branches scheduled (workflow:start with a delay), with their jobs. */
+export async function cancelScheduledRunsOf(sql: Queryable, parentIds: readonly string[], now: Date): Promise<CancelResult> {
+  const [row] = await sql.unsafe<CancelRecord[]>(cancelOfParentsStatement, [now, parentIds as string[]] as never, { prepare: true });
   return cancelResult(row);
 }
 

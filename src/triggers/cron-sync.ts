@@ -64,12 +64,17 @@ export async function syncFileSchedules(
   const scheduleIds: string[] = [];
   for (const request of requests) scheduleIds.push((await createSchedule(deps, request, { source: 'file' })).scheduleId);
   const removed: string[] = [];
-  const existing = await listSchedules(deps, { workflow: workflowName, source: 'file', limit: 1000 });
-  for (const schedule of existing.items) {
-    if (scheduleIds.includes(schedule.scheduleId)) continue;
-    await deleteSchedule(deps, schedule.scheduleId, { declaredInFile: true });
-    removed.push(schedule.scheduleId);
-  }
+  // Every page: a page holds at most limits.maxPageSize schedules.
+  let cursor: string | undefined;
+  do {
+    const existing = await listSchedules(deps, { workflow: workflowName, source: 'file', cursor });
+    for (const schedule of existing.items) {
+      if (scheduleIds.includes(schedule.scheduleId)) continue;
+      await deleteSchedule(deps, schedule.scheduleId, { declaredInFile: true });
+      removed.push(schedule.scheduleId);
+    }
+    cursor = existing.nextCursor ?? undefined;
+  } while (cursor);
   return { scheduleIds, removed };
 }
 

@@ -217,14 +217,14 @@ describe('the HTTP API', () => {
     assert.match(reply.body.error.message, /not valid JSON/);
   });
 
-  it('refuses a body over 1 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
+  it('refuses a body over 1 MiB with 413 REQUEST_TOO_LARGE', async () => {
     const reply = await api('POST', '/v1/workflows/quick/executions', { json: { blob: 'x'.repeat(1024 * 1024 + 10) } });
     assert.equal(reply.status, 413);
-    assert.equal(reply.body.error.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(reply.body.error.code, 'REQUEST_TOO_LARGE');
     assert.equal(reply.headers.get('connection'), 'close', 'the unread rest of the body makes the connection unusable');
   });
 
-  it('refuses a streamed body over 1 MiB without a Content-Length with 413 PAYLOAD_TOO_LARGE', async () => {
+  it('refuses a streamed body over 1 MiB without a Content-Length with 413 REQUEST_TOO_LARGE', async () => {
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -235,7 +235,7 @@ describe('the HTTP API', () => {
     });
     const response = await fetch(`${server.url}/v1/workflows/quick/executions`, { method: 'POST', body, duplex: 'half', headers: { Authorization: `Bearer ${adminKey}` } } as RequestInit);
     assert.equal(response.status, 413);
-    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'REQUEST_TOO_LARGE');
   });
 
   it('lists executions a page at a time, filtered by workflow and status', async () => {

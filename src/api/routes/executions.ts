@@ -52,10 +52,10 @@ const start = defineRoute({
 
 const list = defineRoute({
   method: 'get', path: '/v1/executions', operationId: 'listExecutions', tag: 'executions', auth: 'read',
-  summary: 'List executions, newest first, a page at a time',
+  summary: 'List executions, newest first, a page at a time; starts flow control holds are listed too (held=true: only them)',
   query: listExecutionsQuery,
   responses: { 200: { description: 'A page of executions', schema: executionPage } },
-  errors: [],
+  errors: ['PAGE_LIMIT_EXCEEDED'],
   async handle({ context, deps, query }) {
     return context.json(await listExecutions(deps, query), 200);
   },
@@ -78,7 +78,7 @@ const history = defineRoute({
   params: executionParams,
   query: historyQuery,
   responses: { 200: { description: 'The history events', schema: historyPage } },
-  errors: ['EXECUTION_NOT_FOUND'],
+  errors: ['EXECUTION_NOT_FOUND', 'PAGE_LIMIT_EXCEEDED'],
   async handle({ context, deps, params, query }) {
     return context.json({ items: await executionHistory(deps, params.id, query) }, 200);
   },
@@ -86,7 +86,7 @@ const history = defineRoute({
 
 const stop = defineRoute({
   method: 'post', path: '/v1/executions/{id}/stop', operationId: 'stopExecution', tag: 'executions', auth: 'admin',
-  summary: 'Stop a running execution (ABORTED) and the executions it started',
+  summary: 'Stop a running execution (ABORTED) with the executions it started and the runs they scheduled; or a start flow control holds',
   params: executionParams,
   body: { schema: failureBody, required: false, description: 'The error (default States.Aborted) and cause to record' },
   responses: { 200: { description: 'The stopped execution', schema: executionView } },

@@ -17,7 +17,7 @@ const createBody = z.strictObject({
   scopes: z.array(z.string().min(1).max(100)).min(1).max(100)
     .describe('admin (everything), read (GET routes), tasks (answer task tokens, poll activities), start:<workflow> or start:*'),
   rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional()
-    .describe('Most executions the key may start a minute, per Nightshift process; absent: no limit'),
+    .describe('Most executions the key may start a minute, counted across every Nightshift process; absent: limits.keyStartsPerMinute (none by default)'),
 });
 
 const apiKey = z.object({

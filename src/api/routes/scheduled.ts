@@ -10,7 +10,6 @@ import {
   getBatch,
   identityRecord,
   listScheduled,
-  maxListItems,
   runNow,
   scheduledItemKinds,
   scheduleList,
@@ -19,7 +18,7 @@ import {
 } from '../../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../../shared/index.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { components, startHeaders, workflowParams } from '../schemas.ts';
+import { components, pageLimit, startHeaders, workflowParams } from '../schemas.ts';
 
 const time = (what: string) => z.string().min(1).describe(`${what}: an RFC 3339 time with an offset, e.g. 2030-01-31T09:00:00Z`);
 const listOnly = ['startAt', 'intervalSeconds', 'ordering', 'onComplete'] as const;
@@ -29,8 +28,8 @@ const scheduleBody = z.strictObject({
   input: z.unknown().optional().describe('One run: its input (default {}), checked against the workflow parameters'),
   at: time('One run: when it starts').optional(),
   delaySeconds: z.number().min(0).optional().describe('One run: seconds from now until it starts'),
-  items: z.array(z.unknown()).min(1).max(maxListItems).optional()
-    .describe(`A list: one run per item, the item being its input (1 to ${maxListItems} items, each checked against the parameters)`),
+  items: z.array(z.unknown()).min(1).optional()
+    .describe('A list: one run per item, the item being its input (1 to limits.maxListItems items, 100 000 by default; more: 400 LIST_TOO_LONG), each checked against the parameters'),
   startAt: time('A list: when item 0 is due (default now)').optional(),
   intervalSeconds: z.number().min(0).optional().describe('A list (required): seconds between consecutive items (0: all at once)'),
   ordering: z.enum(['parallel', 'sequential']).optional()
@@ -67,15 +66,16 @@ const scheduledRun = z.object({
 
 const scheduledItem = z.object({
   kind: z.enum(scheduledItemKinds),
-  id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule'),
+  id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has'),
   workflow: z.string(),
-  dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never) or next fire'),
+  dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never), next fire, or the end of a held start\'s debounce window (null: when a slot frees)'),
   input: z.unknown(),
   executionId: z.string().optional(),
   stateName: z.string().nullable().optional(),
   batchId: z.string().nullable().optional(),
   itemIndex: z.number().int().nullable().optional(),
   key: z.string().nullable().optional(),
+  reason: z.string().optional().describe('held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop'),
 }).register(components, { id: 'ScheduledItem' });
 const scheduledPage = z.object({ items: z.array(scheduledItem), nextCursor: z.string().nullable() }).register(components, { id: 'ScheduledPage' });
 
@@ -115,7 +115,7 @@ const listQuery = z.looseObject({
   before: time('Only what is due before this time').optional(),
   after: time('Only what is due at or after this time').optional(),
   kind: z.string().min(1).optional().describe(`Only these kinds, comma-separated: ${scheduledItemKinds.join(', ')}`),
-  limit: z.coerce.number().int().min(1).max(500).optional().describe('Page size, 1 to 500 (default 50)'),
+  limit: pageLimit(50),
   cursor: z.string().min(1).optional().describe('The nextCursor of the previous page'),
 }).superRefine((query, ctx) => {
   for (const name of Object.keys(query)) {
@@ -162,7 +162,7 @@ const schedule = defineRoute({
     201: { description: 'Scheduled: the run (one) or the batch (a list)', schema: z.union([scheduledRunCreated, batchCreated]) },
     200: { description: 'A run or batch with this Idempotency-Key existed already', schema: z.union([scheduledRunCreated, batchCreated]) },
   },
-  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'LIST_TOO_LONG'],
   async handle({ context, deps, params, headers, body, identity }) {
     const common = { workflow: params.name, idempotencyKey: headers['Idempotency-Key'], ...(identity ? { identity: identityRecord(identity) } : {}) };
     if (body.items !== undefined) {
@@ -181,10 +181,10 @@ const schedule = defineRoute({
 
 const list = defineRoute({
   method: 'get', path: '/v1/scheduled', operationId: 'listScheduled', tag: 'scheduled', auth: 'read',
-  summary: 'The Scheduler: scheduled runs, Waits, task-token waits and cron fires, in due order; input.<field>=<value> filters on input fields',
+  summary: 'The Scheduler: scheduled runs, Waits, task-token waits, cron fires and held starts, in due order; input.<field>=<value> filters on input fields',
   query: listQuery,
   responses: { 200: { description: 'A page of what is due', schema: scheduledPage } },
-  errors: ['BATCH_NOT_FOUND'],
+  errors: ['BATCH_NOT_FOUND', 'PAGE_LIMIT_EXCEEDED'],
   async handle({ context, deps, query }) {
     const kinds = query.kind?.split(',') as ScheduledItemKind[] | undefined;
     const page = await listScheduled(deps, { ...query, kinds, inputContains: inputFilter(context.req.query()) });

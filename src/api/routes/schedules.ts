@@ -10,7 +10,7 @@ import {
 } from '../../service/index.ts';
 import { EngineError, type Json } from '../../shared/index.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { components } from '../schemas.ts';
+import { components, pageLimit } from '../schemas.ts';
 
 const overlap = z.enum(['skip', 'allow', 'queue']);
 const missed = z.enum(['skip', 'run_once']);
@@ -32,7 +32,7 @@ const createBody = z.strictObject({
 const listQuery = z.strictObject({
   workflow: z.string().min(1).optional().describe('Only schedules of this workflow'),
   key: z.string().min(1).optional().describe('Only the schedule with this external key'),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe('Page size, 1 to 1000 (default 100)'),
+  limit: pageLimit(100),
   cursor: z.string().min(1).optional().describe('The nextCursor of the previous page'),
 });
 
@@ -96,7 +96,7 @@ const list = defineRoute({
   summary: 'List schedules in creation order, a page at a time',
   query: listQuery,
   responses: { 200: { description: 'A page of schedules', schema: schedulePage } },
-  errors: [],
+  errors: ['PAGE_LIMIT_EXCEEDED'],
   async handle({ context, deps, query }) {
     return context.json(await listSchedules(deps, query), 200);
   },
