@@ -90,7 +90,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const runtime = new DurableRuntime({
     sql, registry, logger, clock: systemClock, jobHandlers,
     concurrency: options.workers === false ? 0 : config.concurrency,
-    leaseMs: config.leaseMs, pollMs: config.pollMs,
+    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits };

@@ -62,6 +62,7 @@ const limitsSchema = z
     maxDepth: count(1_000_000),
     maxRunsPerChain: count(1_000_000_000),
     keyStartsPerMinute: count(1_000_000).nullable(),
+    maxHistoryEvents: count(100_000_000),
   })
   .partial()
   .strict();

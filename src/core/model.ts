@@ -110,7 +110,8 @@ export type StepEvent =
   | { type: 'childFailed'; groupId: string; index: number; error: string; cause?: string }
   /** The answer to `collectResults`: every child's output by index ({Error, Cause} for a tolerated failure). */
   | { type: 'childrenCollected'; groupId: string; results: Json[] }
-  | { type: 'stop'; error?: string; cause?: string }
+  /** Ends the machine: ABORTED (a stop), or FAILED when the runtime ends it for a limit. */
+  | { type: 'stop'; error?: string; cause?: string; status?: 'ABORTED' | 'FAILED' }
   /** Resume a FAILED, TIMED_OUT or ABORTED machine at the state where it ended (Step Functions' redrive). */
   | { type: 'redrive' };
 

@@ -93,7 +93,7 @@ async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Prom
 async function dispatch(turn: Turn, event: StepEvent): Promise<Outcome> {
   const { snap } = turn;
   if (event.type === 'stop') {
-    finish(turn, 'ABORTED', { error: event.error ?? 'States.Aborted', cause: event.cause ?? 'The execution was stopped.' });
+    finish(turn, event.status ?? 'ABORTED', { error: event.error ?? 'States.Aborted', cause: event.cause ?? 'The execution was stopped.' });
     return suspended;
   }
   if (event.type === 'timerFired' && event.timerId === snap.executionTimer) {

@@ -20,6 +20,8 @@ export interface Limits {
   maxRunsPerChain: number;
   /** Starts a minute for API keys created without a rate limit of their own; null: none. Above: 429 RATE_LIMITED. */
   keyStartsPerMinute: number | null;
+  /** History events one execution (or branch) row may reach; a step past it fails the row with States.Runtime. */
+  maxHistoryEvents: number;
 }
 
 export const defaultLimits: Readonly<Limits> = Object.freeze({
@@ -33,6 +35,8 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxDepth: 100,
   maxRunsPerChain: 10_000,
   keyStartsPerMinute: null,
+  // Step Functions' limit: an execution whose history would pass 25 000 events fails.
+  maxHistoryEvents: 25_000,
 });
 
 /** The limits in force: the defaults, with what was configured over them. */

@@ -34,6 +34,8 @@ export interface CommitContext {
   random?: () => number;
   /** Called after a commit that enqueued jobs due now: wakes workers (in this process and others). */
   onJobsDue?: () => void;
+  /** History events a row may reach (limits.maxHistoryEvents); the next step fails it instead. */
+  maxHistoryEvents?: number;
 }
 
 /** The job's lease was lost (taken over, or the job was called off): the transaction rolled back. */
@@ -139,7 +141,7 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];
   let snapshot = row.snapshot as Snapshot | null;
-  const queue: StepEvent[] = events.map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
+  const queue: StepEvent[] = historyFull(ctx, row) ?? events.map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
   while (queue.length > 0) {
     const result = await step(version.machine, snapshot, queue.shift() as StepEvent, env);
     snapshot = result.snapshot;
@@ -162,6 +164,17 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
   const jobs = version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority }));
   return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: history }, jobs, cancelKeys: effects.cancelKeys };
+}
+
+/**
+ * A row whose history reached the limit is failed instead of stepped (Step Functions fails an execution
+ * at 25 000 events): checked before each step, so a row passes the limit by one step's events at most.
+ */
+function historyFull(ctx: CommitContext, row: ExecutionRow): StepEvent[] | null {
+  const limit = ctx.maxHistoryEvents;
+  if (limit === undefined || row.eventCount < limit) return null;
+  const cause = `The history reached ${row.eventCount} events, the limit is ${limit} (limits.maxHistoryEvents)`;
+  return [{ type: 'stop', status: 'FAILED', error: 'States.Runtime', cause }];
 }
 
 /** Writes prepared steps in three statements whatever their number; answers whether a job is due now. */

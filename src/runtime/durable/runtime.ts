@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
-import { silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
+import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvent, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
@@ -24,6 +24,8 @@ export interface DurableRuntimeOptions {
   leaseMs?: number;
   pollMs?: number;
   notifyIntervalMs?: number;
+  /** History events an execution or branch row may reach before its next step fails it (default 25 000). */
+  maxHistoryEvents?: number;
   /** Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes). */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
@@ -41,15 +43,16 @@ export class DurableRuntime {
     const contexts = new ContextCache();
     const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
     const concurrency = options.concurrency ?? 32;
+    const maxHistoryEvents = options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents;
     this.worker =
       concurrency > 0
         ? new Worker({
             sql: options.sql, registry: options.registry, clock, logger, machines, contexts, workerId: this.workerId, concurrency,
-            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify, jobHandlers: options.jobHandlers,
+            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify, jobHandlers: options.jobHandlers, maxHistoryEvents,
           })
         : null;
     this.ctx = {
-      sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
+      sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry, maxHistoryEvents,
       onJobsDue: () => {
         this.worker?.wake();
         notify();

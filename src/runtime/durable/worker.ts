@@ -21,6 +21,8 @@ export interface WorkerOptions {
   machines: MachineCache;
   contexts: ContextCache;
   workerId: string;
+  /** History events a row may reach before its next step fails it. */
+  maxHistoryEvents?: number;
   /** Jobs running at once in this worker. */
   concurrency: number;
   leaseMs: number;
@@ -59,7 +61,10 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions) {
     this.commits = new GroupCommit(
-      { sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId, registry: options.registry, onJobsDue: () => this.jobsDue() },
+      {
+        sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId,
+        registry: options.registry, maxHistoryEvents: options.maxHistoryEvents, onJobsDue: () => this.jobsDue(),
+      },
       { maxBatch: Math.max(1, options.concurrency), logger: options.logger },
     );
     this.ctx = {
@@ -71,6 +76,7 @@ export class Worker {
       registry: options.registry,
       leaseMs: options.leaseMs,
       logger: options.logger,
+      maxHistoryEvents: options.maxHistoryEvents,
       onJobsDue: () => this.jobsDue(),
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
