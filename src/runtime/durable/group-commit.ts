@@ -17,12 +17,18 @@ interface Pending {
 export interface GroupCommitOptions {
   /** Executions stepped in one transaction at most. */
   maxBatch: number;
+  /**
+   * Group transactions in flight at once. Two keep both cores busy: with one, Postgres steps one batch
+   * while the next waits in Node, and the worker's other backends sit idle.
+   */
+  maxFlushes?: number;
   logger: Logger;
 }
 
 export class GroupCommit {
   private queue: Pending[] = [];
-  private draining = false;
+  private scheduled = false;
+  private flushing = 0;
 
   constructor(
     private readonly ctx: CommitContext,
@@ -33,17 +39,24 @@ export class GroupCommit {
   deliver(executionId: string, items: Delivery['items']): Promise<DeliveryOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ delivery: { executionId, items }, resolve, reject });
-      if (this.draining) return;
-      this.draining = true;
-      setImmediate(() => void this.drain());
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.fill();
+      });
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.flush(this.takeBatch());
-    } finally {
-      this.draining = false;
+  /** Starts group transactions while there is work and room: what arrives meanwhile waits for the next. */
+  private fill(): void {
+    while (this.flushing < (this.options.maxFlushes ?? 2) && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.flushing += 1;
+      void this.flush(batch).finally(() => {
+        this.flushing -= 1;
+        this.fill();
+      });
     }
   }
 
