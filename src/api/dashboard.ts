@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 
 /** Where `npm run build:dashboard` writes, from src/api or dist/api alike. */
 export const defaultDashboardDir = resolve(import.meta.dirname, '..', '..', 'dashboard', 'dist');
@@ -33,32 +33,31 @@ const notBuiltPage = `<!doctype html>
 <p>(<code>npm install</code> and <code>npm start</code> build it too), then reload this page. The HTTP API under <code>/v1</code> works without it.</p>
 </body></html>`;
 
-function withHeaders(context: Context, cacheControl: string): void {
-  for (const [name, value] of Object.entries(securityHeaders)) context.header(name, value);
-  context.header('Cache-Control', cacheControl);
+/** Headers go on the answer itself: serveStatic builds it before any hook could add them to the context. */
+function withHeaders(response: Response, cacheControl: string): Response {
+  for (const [name, value] of Object.entries(securityHeaders)) response.headers.set(name, value);
+  response.headers.set('Cache-Control', cacheControl);
+  return response;
 }
+
+const noFile = async () => {};
 
 /** Mounts the dashboard; `dir` null serves nothing there. Registered as middleware, so it is no API route. */
 export function mountDashboard(app: Hono, dir: string | null): void {
   if (dir === null) return;
-  const files = serveStatic({
-    root: dir,
-    rewriteRequestPath: (path) => path.slice(prefix.length) || '/',
-    onFound: (_path, context) => withHeaders(context, context.req.path.startsWith(`${prefix}/assets/`) ? immutable : 'no-cache'),
-  });
-  const index = serveStatic({ path: join(dir, 'index.html'), onFound: (_path, context) => withHeaders(context, 'no-cache') });
+  const files = serveStatic({ root: dir, rewriteRequestPath: (path) => path.slice(prefix.length) || '/' });
+  const index = serveStatic({ path: join(dir, 'index.html') });
   app.use(`${prefix}/*`, async (context, next) => {
     const method = context.req.method;
     if (method !== 'GET' && method !== 'HEAD') return next();
     if (context.req.path === prefix) return context.redirect(`${prefix}/`, 301);
-    if (!existsSync(join(dir, 'index.html'))) {
-      withHeaders(context, 'no-store');
-      return context.html(notBuiltPage, 503);
-    }
-    const served = await files(context, async () => {});
-    if (served) return served;
+    if (!existsSync(join(dir, 'index.html'))) return withHeaders(context.html(notBuiltPage, 503), 'no-store');
+    const asset = context.req.path.startsWith(`${prefix}/assets/`);
+    const served = await files(context, noFile);
+    if (served) return withHeaders(served, asset ? immutable : 'no-cache');
     // A missing asset is a 404, never the page: a browser would try to run HTML as a script.
-    if (context.req.path.startsWith(`${prefix}/assets/`)) return next();
-    return (await index(context, async () => {})) ?? next();
+    if (asset) return next();
+    const page = await index(context, noFile);
+    return page ? withHeaders(page, 'no-cache') : next();
   });
 }
