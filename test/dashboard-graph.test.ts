@@ -146,9 +146,12 @@ describe('the path of an execution', () => {
       event('ExecutionFailed', 'Oops', { error: 'Order.Failed', cause: 'no luck' }),
     ];
     const failed = executionPath(history, false);
+    assert.ok(failed.takenEdges.has('state:Oops->end'), 'a Fail state leads to End');
     assert.deepEqual(Object.fromEntries(failed.nodeStatus), { 'state:Call': 'caught', 'state:Handle': 'succeeded', 'state:Oops': 'failed' });
     assert.deepEqual(failed.byNode.get('state:Call')![0].parameters, { url: 'x' });
     assert.deepEqual(failed.byNode.get('state:Oops')![0].failures, [{ error: 'Order.Failed', cause: 'no luck' }]);
+    const stopped = executionPath([event('ExecutionStarted', null, {}), event('TaskStateEntered', 'Charge', { input: {} }), event('ExecutionFailed', 'Charge', { error: 'States.TaskFailed' })], false);
+    assert.equal(stopped.takenEdges.has('state:Charge->end'), false, 'a failed task stops short of End');
     const waiting = executionPath([event('ExecutionStarted', null, {}), event('WaitStateEntered', 'Nap', { input: {} })], true);
     assert.equal(waiting.nodeStatus.get('state:Nap'), 'active');
   });

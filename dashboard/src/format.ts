@@ -7,7 +7,9 @@ const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1000],
 ];
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
+const timeParts = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
+const sameYearFormat = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', ...timeParts });
+const otherYearFormat = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', ...timeParts });
 
 /** `in 5 minutes`, `3 hours ago`. */
 export function relativeTime(iso: string, now = Date.now()): string {
@@ -18,8 +20,10 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return iso;
 }
 
+/** `Nov 21, 08:20:19`, with the year when it is not this one; local time. */
 export function absoluteTime(iso: string): string {
-  return dateFormat.format(new Date(iso));
+  const date = new Date(iso);
+  return (date.getFullYear() === new Date().getFullYear() ? sameYearFormat : otherYearFormat).format(date);
 }
 
 /** `1.2 s`, `3 min 4 s`, `2 h 5 min`. */

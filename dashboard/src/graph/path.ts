@@ -119,6 +119,8 @@ function apply(path: ExecutionPath, thread: Thread, event: HistoryEvent): void {
 
 function endThread(path: ExecutionPath, thread: Thread, event: HistoryEvent): void {
   const open = thread.open;
+  // The execution reached End by succeeding, or through a Fail state; a failed task stops short of it.
+  const reachedEnd = event.type === 'ExecutionSucceeded' || open?.stateType === 'Fail';
   if (event.type !== 'ExecutionSucceeded' && open) {
     const failure = failureOf(event.details);
     const last = open.failures[open.failures.length - 1];
@@ -126,6 +128,5 @@ function endThread(path: ExecutionPath, thread: Thread, event: HistoryEvent): vo
     open.status = 'failed';
     thread.open = undefined;
   }
-  // Succeed and Fail states lead to End; a state that ended the execution otherwise has no such edge.
-  if (event.branchId === undefined && thread.last) path.takenEdges.add(`${thread.last}->${endId}`);
+  if (event.branchId === undefined && thread.last && reachedEnd) path.takenEdges.add(`${thread.last}->${endId}`);
 }
