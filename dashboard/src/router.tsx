@@ -68,6 +68,20 @@ export function href(path: string, query: Record<string, string | undefined> = {
   return text ? `${path}?${text}` : path;
 }
 
+/**
+ * A list's filters, kept in the address so a filtered view can be linked and reloaded: their values,
+ * and a setter that replaces some of them (and calls `onChange`, which resets paging).
+ */
+export function useQueryFilters<K extends string>(path: string, names: readonly K[], onChange: () => void): [Record<K, string>, (changes: Partial<Record<K, string>>) => void] {
+  const { location, navigate } = useRouter();
+  const values = Object.fromEntries(names.map((name) => [name, location.query.get(name) ?? ''])) as Record<K, string>;
+  const set = (changes: Partial<Record<K, string>>) => {
+    onChange();
+    navigate(href(path, { ...values, ...changes }), { replace: true });
+  };
+  return [values, set];
+}
+
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
 
 /** An anchor that navigates inside the app; a modified click (new tab) is left to the browser. */

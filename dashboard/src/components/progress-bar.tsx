@@ -1,8 +1,19 @@
 /** What an execution reported with progress:report: done of total, and its message. */
-import type { Progress } from '../api/types.ts';
+import type { Json, Progress } from '../api/types.ts';
 
-export function ProgressBar({ progress, compact = false }: { progress: Progress; compact?: boolean }) {
-  const { done, total, message } = progress;
+/** The fields progress:report stores, as far as they are there (an execution may report anything). */
+function progressOf(value: Json): Progress {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const { done, total, message } = value;
+  return {
+    done: typeof done === 'number' ? done : undefined,
+    total: typeof total === 'number' ? total : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
+}
+
+export function ProgressBar({ progress, compact = false }: { progress: Json; compact?: boolean }) {
+  const { done, total, message } = progressOf(progress);
   const known = typeof done === 'number' && typeof total === 'number' && total > 0;
   const percent = known ? Math.min(100, Math.round((done / total) * 100)) : null;
   return (

@@ -7,10 +7,11 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page.tsx';
 import { Pager, usePaging } from '../components/pager.tsx';
+import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { Tag } from '../components/status-badge.tsx';
 import { useAction, useApi, useResource, type Action } from '../data.tsx';
 import { absoluteTime, jsonPreview, relativeTime, shortId } from '../format.ts';
-import { href, Link, useRouter } from '../router.tsx';
+import { href, Link, useQueryFilters } from '../router.tsx';
 import { BatchCard } from './batch-card.tsx';
 
 const kindLabels: Record<string, { label: string; tone: string }> = {
@@ -22,19 +23,13 @@ const kindLabels: Record<string, { label: string; tone: string }> = {
 
 export function SchedulerPage() {
   const { api } = useApi();
-  const { location, navigate } = useRouter();
-  const filter = { workflow: location.query.get('workflow') ?? '', kind: location.query.get('kind') ?? '', batchId: location.query.get('batchId') ?? '' };
   const paging = usePaging();
+  const [filter, setFilter] = useQueryFilters('/scheduler', ['workflow', 'kind', 'batchId'], paging.reset);
   const action = useAction();
-  const workflows = useResource(() => api.workflows(), 'workflows');
   const page = useResource(
     () => api.scheduled({ workflow: filter.workflow || undefined, kind: filter.kind || undefined, batchId: filter.batchId || undefined, limit: 50, cursor: paging.cursor }),
     `scheduled:${filter.workflow}:${filter.kind}:${filter.batchId}:${paging.cursor ?? ''}`,
   );
-  const setFilter = (changes: Record<string, string>) => {
-    paging.reset();
-    navigate(href('/scheduler', { ...filter, ...changes }), { replace: true });
-  };
   const cancelAll = (by: { workflow?: string; batchId?: string }, what: string) =>
     action.run(() => api.cancelScheduledBy(by), (r) => `${r.cancelled} scheduled run${r.cancelled === 1 ? '' : 's'} of ${what} cancelled.`, page.reload);
   return (
@@ -46,12 +41,7 @@ export function SchedulerPage() {
       {filter.batchId && <BatchCard id={filter.batchId} onCancel={() => cancelAll({ batchId: filter.batchId }, 'the batch')} busy={action.busy} />}
       <Card>
         <div className="filters">
-          <label>Workflow
-            <select value={filter.workflow} onChange={(e) => setFilter({ workflow: e.target.value })} aria-label="Workflow">
-              <option value="">All workflows</option>
-              {workflows.data?.items.map((w) => <option key={w.name} value={w.name}>{w.name}</option>)}
-            </select>
-          </label>
+          <WorkflowFilter value={filter.workflow} onChange={(name) => setFilter({ workflow: name })} />
           <label>Kind
             <select value={filter.kind} onChange={(e) => setFilter({ kind: e.target.value })} aria-label="Kind">
               <option value="">Everything</option>

@@ -4,17 +4,16 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page.tsx';
 import { Pager, usePaging } from '../components/pager.tsx';
+import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { StatusBadge, Tag } from '../components/status-badge.tsx';
 import { useAction, useApi, useResource } from '../data.tsx';
 import { absoluteTime, relativeTime, shortId } from '../format.ts';
-import { href, Link, useRouter } from '../router.tsx';
+import { Link, useQueryFilters } from '../router.tsx';
 
 export function SchedulesPage() {
   const { api } = useApi();
-  const { location, navigate } = useRouter();
-  const workflow = location.query.get('workflow') ?? '';
   const paging = usePaging();
-  const workflows = useResource(() => api.workflows(), 'workflows');
+  const [{ workflow }, setFilter] = useQueryFilters('/schedules', ['workflow'], paging.reset);
   const page = useResource(() => api.schedules({ workflow: workflow || undefined, cursor: paging.cursor }), `schedules:${workflow}:${paging.cursor ?? ''}`);
   return (
     <>
@@ -22,12 +21,7 @@ export function SchedulesPage() {
         actions={<button type="button" className="button" onClick={page.reload}>Refresh</button>} />
       <Card>
         <div className="filters">
-          <label>Workflow
-            <select value={workflow} aria-label="Workflow" onChange={(e) => { paging.reset(); navigate(href('/schedules', { workflow: e.target.value }), { replace: true }); }}>
-              <option value="">All workflows</option>
-              {workflows.data?.items.map((w) => <option key={w.name} value={w.name}>{w.name}</option>)}
-            </select>
-          </label>
+          <WorkflowFilter value={workflow} onChange={(name) => setFilter({ workflow: name })} />
         </div>
         <ErrorNotice error={page.error} />
         {!page.data ? <Loading /> : page.data.items.length === 0 ? <Empty>No schedule. Add <code>cron:</code> to a workflow's triggers, or POST /v1/schedules.</Empty>

@@ -1,9 +1,12 @@
 /**
- * The dashboard's pure graph code, without a browser: an ASL definition laid out as nodes and edges,
- * and an execution's history read as the path it took.
+ * The dashboard without a browser: it takes nothing from the engine's code but types, and its pure
+ * graph code lays an ASL definition out as nodes and edges and reads an execution's history as the
+ * path it took. (test/e2e/dashboard.test.ts drives it in a real browser.)
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { HistoryEvent } from '../dashboard/src/api/types.ts';
 import { layoutDefinition, type GraphNode } from '../dashboard/src/graph/layout.ts';
 import { executionPath } from '../dashboard/src/graph/path.ts';
@@ -36,6 +39,28 @@ const orders = {
     Done: { Type: 'Succeed' },
   },
 };
+
+const dashboard = resolve(import.meta.dirname, '..', 'dashboard', 'src');
+const src = resolve(import.meta.dirname, '..', 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+}
+
+describe('the dashboard code', () => {
+  it('imports nothing from the engine but types: it talks to the engine over HTTP only', () => {
+    const offending: string[] = [];
+    for (const file of files(dashboard).filter((f) => /\.tsx?$/.test(f))) {
+      const statements = readFileSync(file, 'utf8').match(/^(?:import|export)\b[^;]*?from\s+'[^']+'/gms) ?? [];
+      for (const statement of statements) {
+        const target = resolve(dirname(file), /'([^']+)'$/.exec(statement)![1]);
+        const intoSrc = !relative(src, target).startsWith('..');
+        if (intoSrc && !/^(import|export) type\b/.test(statement)) offending.push(`${relative(dashboard, file)}: ${statement.split('\n')[0]}`);
+      }
+    }
+    assert.deepEqual(offending, []);
+  });
+});
 
 const byId = (nodes: GraphNode[]) => new Map(nodes.map((n) => [n.id, n]));
 
