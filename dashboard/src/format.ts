@@ -52,3 +52,17 @@ export function jsonPreview(value: unknown, max = 80): string {
   const text = JSON.stringify(value) ?? '';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO time as a datetime-local input shows it, in the browser's time zone: `2030-01-31T09:00`. */
+export function toLocalInput(iso: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${twoDigits(d.getMonth() + 1)}-${twoDigits(d.getDate())}T${twoDigits(d.getHours())}:${twoDigits(d.getMinutes())}`;
+}
+
+/** What a datetime-local input holds, as the RFC 3339 time the API takes. */
+export function fromLocalInput(local: string): string {
+  return local ? new Date(local).toISOString() : '';
+}

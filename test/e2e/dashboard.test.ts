@@ -8,7 +8,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -17,57 +17,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const skip = browserMissing();
-const workflows: Record<string, string> = {
-  'orders.yaml': `
-name: orders
-description: Sorts the items of an order, then reports
-definition:
-  StartAt: Prepare
-  States:
-    Prepare: { Type: Pass, Next: EachItem }
-    EachItem:
-      Type: Map
-      ItemsPath: $.items
-      ItemProcessor:
-        StartAt: CheckQuantity
-        States:
-          CheckQuantity:
-            Type: Choice
-            Choices: [{ Variable: $.qty, NumericGreaterThan: 10, Next: Bulk }]
-            Default: Single
-          Bulk: { Type: Pass, Result: bulk, End: true }
-          Single: { Type: Pass, Result: single, End: true }
-      ResultPath: $.kinds
-      Next: Report
-    Report: { Type: Task, Resource: progress:report, Parameters: { done: 2, total: 2, message: items sorted }, ResultPath: null, Next: Done }
-    Done: { Type: Succeed }
-`,
-  'charge.yaml': `
-name: charge
-ignorePrivacyRules: true
-definition:
-  StartAt: Validate
-  States:
-    Validate: { Type: Pass, Next: Charge }
-    Charge: { Type: Task, Resource: http:invoke, Parameters: { url: "http://127.0.0.1:9/charge", method: POST }, End: true }
-`,
-  'reminder.yaml': `
-name: reminder
-definition:
-  StartAt: WaitADay
-  States:
-    WaitADay: { Type: Wait, Seconds: 86400, Next: Remind }
-    Remind: { Type: Pass, End: true }
-`,
-  'welcome.yaml': `
-name: welcome
-triggers:
-  - table: public.signups
-    on: [INSERT]
-    when: "new.email is not null"
-definition: { StartAt: Greet, States: { Greet: { Type: Pass, End: true } } }
-`,
-};
+/** The project `nightshift dev` serves: a Map with a Choice, a failing Task, a Wait, a table trigger. */
+const fixture = join(import.meta.dirname, 'dashboard-project');
 
 let db: TestDatabase;
 let project = '';
@@ -136,9 +87,9 @@ describe('the dashboard, in a real browser', { skip }, () => {
     assert.equal(build.status, 0, build.stderr);
     db = await createTestDatabase();
     await db.sql`create table public.signups (id serial primary key, email text)`;
+    // A copy: nightshift dev keeps its data folder in the project.
     project = mkdtempSync(join(tmpdir(), 'nightshift-dashboard-'));
-    mkdirSync(join(project, 'workflows'));
-    for (const [file, text] of Object.entries(workflows)) writeFileSync(join(project, 'workflows', file), text);
+    cpSync(fixture, project, { recursive: true });
     await startDev();
     await seed();
     browser = await launchBrowser();
@@ -213,6 +164,21 @@ describe('the dashboard, in a real browser', { skip }, () => {
     assert.equal(await page.getByTestId('ignore-privacy-rules').textContent(), 'false');
     await page.goto(`${base}/dashboard/workflows/charge`);
     await page.getByText('ignores privacy rules').waitFor();
+    await page.close();
+  });
+
+  it('starts an execution from the page of its workflow, refusing input that is not JSON, and opens it', async () => {
+    const page = await signedIn('/dashboard/workflows/welcome');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.getByLabel('Input (JSON)').fill('{"email": ');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The input is not JSON' }).waitFor();
+    await page.getByLabel('Input (JSON)').fill('{"email": "ada@example.com"}');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.waitForURL(/\/dashboard\/executions\/[0-9a-f-]{36}$/);
+    await page.locator('[data-status="SUCCEEDED"]').first().waitFor();
+    const id = page.url().split('/').pop()!;
+    assert.deepEqual((await api('GET', `/v1/executions/${id}`)).body.input, { email: 'ada@example.com' });
     await page.close();
   });
 

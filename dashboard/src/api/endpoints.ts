@@ -48,6 +48,8 @@ export function endpoints(api: ApiClient) {
     workflowVersion: (name: string, versionId: string) => api.get<Workflow>(`/v1/workflows/${part(name)}/versions/${part(versionId)}`),
 
     executions: (filter: ExecutionFilter) => api.get<Page<Execution>>('/v1/executions', filter as Query),
+    startExecution: (workflow: string, input: unknown, name?: string) =>
+      api.post<Execution>(`/v1/workflows/${part(workflow)}/executions${name ? `?name=${part(name)}` : ''}`, input),
     execution: (id: string) => api.get<Execution>(`/v1/executions/${part(id)}`),
     history: (id: string) => api.get<{ items: HistoryEvent[] }>(`/v1/executions/${part(id)}/history`, { limit: 10_000 }),
     stopExecution: (id: string) => api.post<Execution>(`/v1/executions/${part(id)}/stop`, { cause: 'Stopped from the dashboard' }),

@@ -5,7 +5,7 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { DoneNotice, ErrorNotice, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page.tsx';
 import { StatusBadge, Tag } from '../components/status-badge.tsx';
-import { useAction, useApi, useResource } from '../data.tsx';
+import { useAction, useApi, useResource, type Action } from '../data.tsx';
 import { absoluteTime, relativeTime } from '../format.ts';
 import { NewKeyForm } from './new-key-form.tsx';
 
@@ -29,19 +29,24 @@ export function KeysPage() {
       )}
       <Card>
         <ErrorNotice error={list.error} />
-        {!list.data ? <Loading /> : (
-          <table className="table" data-testid="keys">
-            <thead><tr><th>Name</th><th>Key</th><th>Role</th><th>Scopes</th><th>Created</th><th>Last used</th><th>Status</th><th /></tr></thead>
-            <tbody>
-              {list.data.items.map((k) => (
-                <KeyRow key={k.id} apiKey={k} current={k.id === identity.keyId} busy={action.busy}
-                  onRevoke={() => action.run(() => api.revokeKey(k.id), `Key ${k.name ?? k.prefix} revoked: requests with it are refused from now on.`, list.reload)} />
-              ))}
-            </tbody>
-          </table>
-        )}
+        {!list.data ? <Loading /> : <KeyTable keys={list.data.items} sessionKeyId={identity.keyId} action={action} onChanged={list.reload} />}
       </Card>
     </>
+  );
+}
+
+function KeyTable({ keys, sessionKeyId, action, onChanged }: { keys: ApiKey[]; sessionKeyId: string | null; action: Action; onChanged(): void }) {
+  const { api } = useApi();
+  return (
+    <table className="table" data-testid="keys">
+      <thead><tr><th>Name</th><th>Key</th><th>Role</th><th>Scopes</th><th>Created</th><th>Last used</th><th>Status</th><th /></tr></thead>
+      <tbody>
+        {keys.map((k) => (
+          <KeyRow key={k.id} apiKey={k} current={k.id === sessionKeyId} busy={action.busy}
+            onRevoke={() => action.run(() => api.revokeKey(k.id), `Key ${k.name ?? k.prefix} revoked: requests with it are refused from now on.`, onChanged)} />
+        ))}
+      </tbody>
+    </table>
   );
 }
 

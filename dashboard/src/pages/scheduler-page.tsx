@@ -10,7 +10,7 @@ import { Pager, usePaging } from '../components/pager.tsx';
 import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { Tag } from '../components/status-badge.tsx';
 import { useAction, useApi, useResource, type Action } from '../data.tsx';
-import { absoluteTime, jsonPreview, relativeTime, shortId } from '../format.ts';
+import { absoluteTime, fromLocalInput, jsonPreview, relativeTime, shortId, toLocalInput } from '../format.ts';
 import { href, Link, useQueryFilters } from '../router.tsx';
 import { BatchCard } from './batch-card.tsx';
 
@@ -21,14 +21,17 @@ const kindLabels: Record<string, { label: string; tone: string }> = {
   cron: { label: 'cron', tone: 'teal' },
 };
 
+type Filter = Record<'workflow' | 'kind' | 'batchId' | 'before', string>;
+
 export function SchedulerPage() {
   const { api } = useApi();
   const paging = usePaging();
-  const [filter, setFilter] = useQueryFilters('/scheduler', ['workflow', 'kind', 'batchId'], paging.reset);
+  const [filter, setFilter] = useQueryFilters('/scheduler', ['workflow', 'kind', 'batchId', 'before'], paging.reset);
   const action = useAction();
+  const query = { workflow: filter.workflow, kind: filter.kind, batchId: filter.batchId, before: filter.before };
   const page = useResource(
-    () => api.scheduled({ workflow: filter.workflow || undefined, kind: filter.kind || undefined, batchId: filter.batchId || undefined, limit: 50, cursor: paging.cursor }),
-    `scheduled:${filter.workflow}:${filter.kind}:${filter.batchId}:${paging.cursor ?? ''}`,
+    () => api.scheduled({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), limit: 50, cursor: paging.cursor }),
+    `scheduled:${JSON.stringify(query)}:${paging.cursor ?? ''}`,
   );
   const cancelAll = (by: { workflow?: string; batchId?: string }, what: string) =>
     action.run(() => api.cancelScheduledBy(by), (r) => `${r.cancelled} scheduled run${r.cancelled === 1 ? '' : 's'} of ${what} cancelled.`, page.reload);
@@ -40,21 +43,7 @@ export function SchedulerPage() {
       <DoneNotice message={action.done} onClose={action.clear} />
       {filter.batchId && <BatchCard id={filter.batchId} onCancel={() => cancelAll({ batchId: filter.batchId }, 'the batch')} busy={action.busy} />}
       <Card>
-        <div className="filters">
-          <WorkflowFilter value={filter.workflow} onChange={(name) => setFilter({ workflow: name })} />
-          <label>Kind
-            <select value={filter.kind} onChange={(e) => setFilter({ kind: e.target.value })} aria-label="Kind">
-              <option value="">Everything</option>
-              {scheduledItemKinds.map((k) => <option key={k} value={k}>{kindLabels[k].label}</option>)}
-            </select>
-          </label>
-          {filter.batchId && <span className="chip">batch {shortId(filter.batchId)} <button type="button" className="link-button" onClick={() => setFilter({ batchId: '' })} aria-label="Clear batch">×</button></span>}
-          <span className="spacer" />
-          {filter.workflow && (
-            <ConfirmButton label={`Cancel all runs of ${filter.workflow}`} confirmLabel="Confirm: cancel them all" disabled={action.busy}
-              onConfirm={() => cancelAll({ workflow: filter.workflow }, filter.workflow)} />
-          )}
-        </div>
+        <Filters filter={filter} setFilter={setFilter} busy={action.busy} onCancelWorkflow={() => cancelAll({ workflow: filter.workflow }, filter.workflow)} />
         <ErrorNotice error={page.error} />
         {!page.data ? <Loading /> : page.data.items.length === 0 ? <Empty>Nothing is scheduled.</Empty> : (
           <table className="table" data-testid="scheduled">
@@ -67,6 +56,35 @@ export function SchedulerPage() {
         <Pager paging={paging} nextCursor={page.data?.nextCursor} count={page.data?.items.length ?? 0} />
       </Card>
     </>
+  );
+}
+
+interface FiltersProps {
+  filter: Filter;
+  setFilter(changes: Partial<Filter>): void;
+  busy: boolean;
+  onCancelWorkflow(): void;
+}
+
+function Filters({ filter, setFilter, busy, onCancelWorkflow }: FiltersProps) {
+  return (
+    <div className="filters">
+      <WorkflowFilter value={filter.workflow} onChange={(name) => setFilter({ workflow: name })} />
+      <label>Kind
+        <select value={filter.kind} onChange={(e) => setFilter({ kind: e.target.value })} aria-label="Kind">
+          <option value="">Everything</option>
+          {scheduledItemKinds.map((k) => <option key={k} value={k}>{kindLabels[k].label}</option>)}
+        </select>
+      </label>
+      <label>Due before
+        <input type="datetime-local" value={toLocalInput(filter.before)} onChange={(e) => setFilter({ before: fromLocalInput(e.target.value) })} aria-label="Due before" />
+      </label>
+      {filter.batchId && <span className="chip">batch {shortId(filter.batchId)} <button type="button" className="link-button" onClick={() => setFilter({ batchId: '' })} aria-label="Clear batch">×</button></span>}
+      <span className="spacer" />
+      {filter.workflow && (
+        <ConfirmButton label={`Cancel all runs of ${filter.workflow}`} confirmLabel="Confirm: cancel them all" disabled={busy} onConfirm={onCancelWorkflow} />
+      )}
+    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 /** One workflow: its graph, definition, metadata, triggers (declared and installed) and latest executions. */
+import { useState } from 'react';
 import type { Workflow } from '../api/types.ts';
 import { ExecutionTable } from '../components/execution-table.tsx';
 import { JsonView } from '../components/json-view.tsx';
@@ -11,11 +12,13 @@ import { useApi, useResource } from '../data.tsx';
 import { WorkflowGraph } from '../graph/workflow-graph.tsx';
 import { href, Link } from '../router.tsx';
 import { ScheduleTable } from './schedules-page.tsx';
+import { StartExecution } from './start-execution.tsx';
 import { TableTriggerTable } from './table-triggers-page.tsx';
 
 export function WorkflowPage({ name }: { name: string }) {
   const { api } = useApi();
   const workflow = useResource(() => api.workflow(name), `workflow:${name}`);
+  const [starting, setStarting] = useState(false);
   const w = workflow.data;
   return (
     <>
@@ -23,9 +26,15 @@ export function WorkflowPage({ name }: { name: string }) {
         title={name}
         subtitle={w?.metadata.description ?? 'Workflow'}
         badges={w && <MetadataTags workflow={w} />}
-        actions={<Link className="button" to={href('/executions', { workflow: name })}>All executions</Link>}
+        actions={(
+          <>
+            <Link className="button" to={href('/executions', { workflow: name })}>All executions</Link>
+            {!starting && <button type="button" className="button button-primary" onClick={() => setStarting(true)}>Start execution</button>}
+          </>
+        )}
       />
       <ErrorNotice error={workflow.error} />
+      {starting && <Card title="Start an execution"><StartExecution workflow={name} onClose={() => setStarting(false)} /></Card>}
       {!w ? (!workflow.error && <Loading />) : (
         <>
           <Card>
