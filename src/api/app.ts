@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { EngineError, limitsOf, silentLogger } from '../shared/index.ts';
 import { createGuard } from './auth.ts';
+import { defaultDashboardDir, mountDashboard } from './dashboard.ts';
 import type { ApiDeps } from './deps.ts';
 import { errorHandler, routeNotFound } from './errors.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -15,6 +16,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { scheduledRoutes } from './routes/scheduled.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { systemRoutes } from './routes/system.ts';
+import { tableTriggerRoutes } from './routes/table-triggers.ts';
 import { taskTokenRoutes } from './routes/task-tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 
@@ -55,10 +57,12 @@ export function createApp(deps: ApiDeps): Hono {
     ...activityRoutes,
     ...eventRoutes,
     ...keyRoutes,
+    ...tableTriggerRoutes,
     ...systemRoutes({ registry: metrics.registry, document: () => (document ??= openApiDocument(routes, deps.version ?? '0.0.0')) }),
   ];
   const guard = createGuard(deps);
   for (const route of routes) mount(app, route, deps, guard);
+  mountDashboard(app, deps.dashboardDir === undefined ? defaultDashboardDir : deps.dashboardDir);
   app.notFound(routeNotFound);
   app.onError(errorHandler(deps.logger ?? silentLogger));
   return app;

@@ -12,4 +12,6 @@ export type ApiDeps = ServiceDeps & {
   logger?: Logger;
   /** API keys, JWTs and the start rate; absent: keys only, enforced on every non-public route. */
   auth?: ApiAuth;
+  /** The dashboard's built files, served at /dashboard/; absent: dashboard/dist of this package; null: no dashboard. */
+  dashboardDir?: string | null;
 };

@@ -38,9 +38,13 @@ export function registerServer(program: Command, context: CommandContext): void 
       printDeploy(context, await engine.deployWorkflows());
       // The first dev run of a project makes an admin key and prints it; it is never shown again.
       const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);
-      if (local) context.io.stdout(`Admin API key for local use (acts as role ${local.role}), shown only now:\n  ${local.key}\n`);
       const url = await engine.serve({ port: options.port });
-      context.io.stdout(`Nightshift is running at ${url}  (API under /v1, OpenAPI at /openapi.json)\n`);
+      if (local) {
+        // The key rides in the fragment, which browsers never send: it reaches no server log.
+        context.io.stdout(`Admin API key for local use (acts as role ${local.role}), shown only now:\n  ${local.key}\n`);
+        context.io.stdout(`Dashboard, signed in with it: ${url}/dashboard/#key=${local.key}\n`);
+      }
+      context.io.stdout(`Nightshift is running at ${url}  (API under /v1, OpenAPI at /openapi.json, dashboard at /dashboard/)\n`);
       let timer: NodeJS.Timeout | null = null;
       const watcher = watch(config.workflowsDir, () => {
         if (timer) clearTimeout(timer);
@@ -64,7 +68,8 @@ export function registerServer(program: Command, context: CommandContext): void 
           + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
       }
       printDeploy(context, await engine.deployWorkflows());
-      context.io.stdout(`Nightshift is serving at ${await engine.serve({ port: options.port })}\n`);
+      const url = await engine.serve({ port: options.port });
+      context.io.stdout(`Nightshift is serving at ${url}  (dashboard at ${url}/dashboard/, sign in with an admin key)\n`);
       await untilSignal(engine, context);
     });
 

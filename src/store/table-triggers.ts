@@ -77,20 +77,44 @@ export async function roleExists(tx: Queryable, role: string): Promise<boolean> 
   return rows.length > 0;
 }
 
-// table_subscriptions_workflow_name_idx; the trigger lookup uses pg_trigger's (tgrelid, tgname) index.
+/** A subscription's columns and whether its trigger is on the table (pg_trigger's (tgrelid, tgname) index). */
+const subscriptionColumns = `s.id, s.workflow_name, s.schema_name, s.table_name, s.operations, s.when_sql, s.identity, s.trigger_name,
+  exists (
+    select 1 from pg_trigger t
+    where t.tgrelid = to_regclass(format('%I.%I', s.schema_name, s.table_name)) and t.tgname = s.trigger_name
+  ) as installed`;
+
+// table_subscriptions_workflow_name_idx.
 export async function listTableSubscriptions(sql: Queryable, workflowName: string): Promise<TableSubscriptionRow[]> {
   const rows = await sql.unsafe<SubscriptionRecord[]>(
-    `select s.id, s.workflow_name, s.schema_name, s.table_name, s.operations, s.when_sql, s.identity, s.trigger_name,
-       exists (
-         select 1 from pg_trigger t
-         where t.tgrelid = to_regclass(format('%I.%I', s.schema_name, s.table_name)) and t.tgname = s.trigger_name
-       ) as installed
+    `select ${subscriptionColumns}
      from nightshift.table_subscriptions s
      where s.workflow_name = $1 and s.dropped_at is null
      order by s.id`,
     [workflowName],
   );
   return rows.map(toSubscription);
+}
+
+export interface TableSubscriptionStatus extends TableSubscriptionRow {
+  /** Captured changes not delivered yet. */
+  pendingChanges: number;
+}
+
+/**
+ * Every live subscription, by workflow then id, with its undelivered changes (the API's list of table
+ * triggers). A scan of both tables: a project has tens of subscriptions, and the outbox holds only
+ * undelivered rows.
+ */
+export async function listLiveTableSubscriptions(sql: Queryable): Promise<TableSubscriptionStatus[]> {
+  const rows = await sql.unsafe<Array<SubscriptionRecord & { pending_changes: number }>>(
+    `select ${subscriptionColumns}, coalesce(p.pending, 0)::int as pending_changes
+     from nightshift.table_subscriptions s
+     left join (select subscription_id, count(*) as pending from nightshift.outbox group by subscription_id) p on p.subscription_id = s.id
+     where s.dropped_at is null
+     order by s.workflow_name, s.id`,
+  );
+  return rows.map((row) => ({ ...toSubscription(row), pendingChanges: row.pending_changes }));
 }
 
 /**

@@ -1,7 +1,10 @@
-/** Routes on workflows: list and describe. Starting one is an execution route (executions.ts). */
-import { describeWorkflow, listWorkflows } from '../../service/index.ts';
+/** Routes on workflows: list, describe, and one version. Starting one is an execution route (executions.ts). */
+import { z } from 'zod';
+import { describeWorkflow, describeWorkflowVersion, listWorkflows } from '../../service/index.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { workflowList, workflowParams, workflowView } from '../schemas.ts';
+
+const versionParams = workflowParams.extend({ versionId: z.string().describe('The version id, as an execution names it') });
 
 export const workflowRoutes: Route[] = [
   defineRoute({
@@ -21,6 +24,16 @@ export const workflowRoutes: Route[] = [
     errors: ['WORKFLOW_NOT_FOUND'],
     async handle({ context, deps, params }) {
       return context.json(await describeWorkflow(deps, params.name), 200);
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/workflows/{name}/versions/{versionId}', operationId: 'describeWorkflowVersion', tag: 'workflows', auth: 'read',
+    summary: 'One version of a workflow: the definition an execution ran on, current or not',
+    params: versionParams,
+    responses: { 200: { description: 'The version', schema: workflowView } },
+    errors: ['WORKFLOW_NOT_FOUND'],
+    async handle({ context, deps, params }) {
+      return context.json(await describeWorkflowVersion(deps, params.name, params.versionId), 200);
     },
   }),
 ];

@@ -1,0 +1,124 @@
+/**
+ * The Scheduler: everything due later, in due order — scheduled runs, executions sleeping in a Wait,
+ * task-token waits, the next cron fires — with run now and cancel, one at a time or a whole batch.
+ */
+import { scheduledItemKinds, type ScheduledItem } from '../api/types.ts';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
+import { Card, PageHeader } from '../components/page.tsx';
+import { Pager, usePaging } from '../components/pager.tsx';
+import { WorkflowFilter } from '../components/workflow-filter.tsx';
+import { Tag } from '../components/status-badge.tsx';
+import { useAction, useApi, useResource, type Action } from '../data.tsx';
+import { absoluteTime, fromLocalInput, jsonPreview, relativeTime, shortId, toLocalInput } from '../format.ts';
+import { href, Link, useQueryFilters } from '../router.tsx';
+import { BatchCard } from './batch-card.tsx';
+
+const kindLabels: Record<string, { label: string; tone: string }> = {
+  'scheduled-run': { label: 'scheduled run', tone: 'purple' },
+  wait: { label: 'Wait', tone: 'blue' },
+  'task-token': { label: 'task token', tone: 'orange' },
+  cron: { label: 'cron', tone: 'teal' },
+};
+
+type Filter = Record<'workflow' | 'kind' | 'batchId' | 'before', string>;
+
+export function SchedulerPage() {
+  const { api } = useApi();
+  const paging = usePaging();
+  const [filter, setFilter] = useQueryFilters('/scheduler', ['workflow', 'kind', 'batchId', 'before'], paging.reset);
+  const action = useAction();
+  const query = { workflow: filter.workflow, kind: filter.kind, batchId: filter.batchId, before: filter.before };
+  const page = useResource(
+    () => api.scheduled({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), limit: 50, cursor: paging.cursor }),
+    `scheduled:${JSON.stringify(query)}:${paging.cursor ?? ''}`,
+  );
+  const cancelAll = (by: { workflow?: string; batchId?: string }, what: string) =>
+    action.run(() => api.cancelScheduledBy(by), (r) => `${r.cancelled} scheduled run${r.cancelled === 1 ? '' : 's'} of ${what} cancelled.`, page.reload);
+  return (
+    <>
+      <PageHeader title="Scheduler" subtitle="What will happen later, soonest first."
+        actions={<button type="button" className="button" onClick={page.reload}>Refresh</button>} />
+      <ErrorNotice error={action.error} onClose={action.clear} />
+      <DoneNotice message={action.done} onClose={action.clear} />
+      {filter.batchId && <BatchCard id={filter.batchId} onCancel={() => cancelAll({ batchId: filter.batchId }, 'the batch')} busy={action.busy} />}
+      <Card>
+        <Filters filter={filter} setFilter={setFilter} busy={action.busy} onCancelWorkflow={() => cancelAll({ workflow: filter.workflow }, filter.workflow)} />
+        <ErrorNotice error={page.error} />
+        {!page.data ? <Loading /> : page.data.items.length === 0 ? <Empty>Nothing is scheduled.</Empty> : (
+          <table className="table" data-testid="scheduled">
+            <thead><tr><th>Due</th><th>Kind</th><th>Workflow</th><th>What</th><th>Input</th><th /></tr></thead>
+            <tbody>
+              {page.data.items.map((item) => <ScheduledRow key={`${item.kind}:${item.id}`} item={item} action={action} onChanged={page.reload} onBatch={(batchId) => setFilter({ batchId })} />)}
+            </tbody>
+          </table>
+        )}
+        <Pager paging={paging} nextCursor={page.data?.nextCursor} count={page.data?.items.length ?? 0} />
+      </Card>
+    </>
+  );
+}
+
+interface FiltersProps {
+  filter: Filter;
+  setFilter(changes: Partial<Filter>): void;
+  busy: boolean;
+  onCancelWorkflow(): void;
+}
+
+function Filters({ filter, setFilter, busy, onCancelWorkflow }: FiltersProps) {
+  return (
+    <div className="filters">
+      <WorkflowFilter value={filter.workflow} onChange={(name) => setFilter({ workflow: name })} />
+      <label>Kind
+        <select value={filter.kind} onChange={(e) => setFilter({ kind: e.target.value })} aria-label="Kind">
+          <option value="">Everything</option>
+          {scheduledItemKinds.map((k) => <option key={k} value={k}>{kindLabels[k].label}</option>)}
+        </select>
+      </label>
+      <label>Due before
+        <input type="datetime-local" value={toLocalInput(filter.before)} onChange={(e) => setFilter({ before: fromLocalInput(e.target.value) })} aria-label="Due before" />
+      </label>
+      {filter.batchId && <span className="chip">batch {shortId(filter.batchId)} <button type="button" className="link-button" onClick={() => setFilter({ batchId: '' })} aria-label="Clear batch">×</button></span>}
+      <span className="spacer" />
+      {filter.workflow && (
+        <ConfirmButton label={`Cancel all runs of ${filter.workflow}`} confirmLabel="Confirm: cancel them all" disabled={busy} onConfirm={onCancelWorkflow} />
+      )}
+    </div>
+  );
+}
+
+function ScheduledRow({ item, action, onChanged, onBatch }: { item: ScheduledItem; action: Action; onChanged(): void; onBatch(id: string): void }) {
+  const { api } = useApi();
+  const kind = kindLabels[item.kind];
+  return (
+    <tr data-scheduled={item.id} data-kind={item.kind}>
+      <td title={item.dueAt ? absoluteTime(item.dueAt) : 'never expires'}>{item.dueAt ? relativeTime(item.dueAt) : 'no deadline'}</td>
+      <td><Tag tone={kind.tone}>{kind.label}</Tag></td>
+      <td><Link to={`/workflows/${encodeURIComponent(item.workflow)}`}>{item.workflow}</Link></td>
+      <td><What item={item} onBatch={onBatch} /></td>
+      <td className="mono small muted preview">{jsonPreview(item.input, 60)}</td>
+      <td><div className="row-actions">
+        {(item.kind === 'scheduled-run' || item.kind === 'wait') && (
+          <button type="button" className="button button-small" disabled={action.busy}
+            onClick={() => action.run(() => api.runNow(item.kind === 'wait' ? item.executionId ?? item.id : item.id), item.kind === 'wait' ? 'The Wait ends now.' : 'The run starts now.', onChanged)}>Run now</button>
+        )}
+        {item.kind === 'scheduled-run' && (
+          <ConfirmButton small label="Cancel" confirmLabel="Confirm cancel" disabled={action.busy}
+            onConfirm={() => action.run(() => api.cancelScheduled(item.id), 'The scheduled run was cancelled.', onChanged)} />
+        )}
+      </div></td>
+    </tr>
+  );
+}
+
+function What({ item, onBatch }: { item: ScheduledItem; onBatch(id: string): void }) {
+  if (item.kind === 'cron') return <Link to={href('/schedules', { workflow: item.workflow })}>next fire of schedule {item.key ?? shortId(item.id)}</Link>;
+  if (item.kind === 'wait' || item.kind === 'task-token') {
+    return <span>{item.stateName ?? 'a state'} in <Link to={`/executions/${item.executionId}`} className="mono">{shortId(item.executionId ?? item.id)}</Link></span>;
+  }
+  if (item.batchId) {
+    return <span>item {item.itemIndex ?? '?'} of <button type="button" className="link-button mono" onClick={() => onBatch(item.batchId!)}>batch {shortId(item.batchId)}</button></span>;
+  }
+  return <span className="mono muted">{shortId(item.id)}</span>;
+}

@@ -1,0 +1,82 @@
+/** Recurring schedules (cron or every): when they fire next, what they started last; pause, resume, delete. */
+import type { Schedule } from '../api/types.ts';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
+import { Card, PageHeader } from '../components/page.tsx';
+import { Pager, usePaging } from '../components/pager.tsx';
+import { WorkflowFilter } from '../components/workflow-filter.tsx';
+import { StatusBadge, Tag } from '../components/status-badge.tsx';
+import { useAction, useApi, useResource } from '../data.tsx';
+import { absoluteTime, relativeTime, shortId } from '../format.ts';
+import { Link, useQueryFilters } from '../router.tsx';
+
+export function SchedulesPage() {
+  const { api } = useApi();
+  const paging = usePaging();
+  const [{ workflow }, setFilter] = useQueryFilters('/schedules', ['workflow'], paging.reset);
+  const page = useResource(() => api.schedules({ workflow: workflow || undefined, cursor: paging.cursor }), `schedules:${workflow}:${paging.cursor ?? ''}`);
+  return (
+    <>
+      <PageHeader title="Schedules" subtitle="Recurring starts: cron expressions and fixed intervals, from workflow files or the API."
+        actions={<button type="button" className="button" onClick={page.reload}>Refresh</button>} />
+      <Card>
+        <div className="filters">
+          <WorkflowFilter value={workflow} onChange={(name) => setFilter({ workflow: name })} />
+        </div>
+        <ErrorNotice error={page.error} />
+        {!page.data ? <Loading /> : page.data.items.length === 0 ? <Empty>No schedule. Add <code>cron:</code> to a workflow's triggers, or POST /v1/schedules.</Empty>
+          : <ScheduleTable items={page.data.items} onChanged={page.reload} />}
+        <Pager paging={paging} nextCursor={page.data?.nextCursor} count={page.data?.items.length ?? 0} />
+      </Card>
+    </>
+  );
+}
+
+export function ScheduleTable({ items, onChanged }: { items: Schedule[]; onChanged(): void }) {
+  const action = useAction();
+  return (
+    <>
+      <ErrorNotice error={action.error} onClose={action.clear} />
+      <DoneNotice message={action.done} onClose={action.clear} />
+      <table className="table" data-testid="schedules">
+        <thead><tr><th>Workflow</th><th>Cadence</th><th>Status</th><th>Next fire</th><th>Last fire</th><th>Source</th><th /></tr></thead>
+        <tbody>
+          {items.map((s) => <ScheduleRow key={s.scheduleId} schedule={s} run={action.run} busy={action.busy} onChanged={onChanged} />)}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+interface RowProps {
+  schedule: Schedule;
+  run: ReturnType<typeof useAction>['run'];
+  busy: boolean;
+  onChanged(): void;
+}
+
+function ScheduleRow({ schedule: s, run, busy, onChanged }: RowProps) {
+  const { api } = useApi();
+  const name = s.key ?? shortId(s.scheduleId);
+  return (
+    <tr data-schedule={s.scheduleId}>
+      <td><Link to={`/workflows/${encodeURIComponent(s.workflow)}`} className="strong">{s.workflow}</Link><div className="muted small">{s.key ? `key ${s.key}` : shortId(s.scheduleId)}</div></td>
+      <td><code>{s.cron ?? `every ${s.every}`}</code><div className="muted small">{s.timezone}</div></td>
+      <td><StatusBadge status={s.paused ? 'PAUSED' : 'ACTIVE'} label={s.paused ? 'paused' : 'active'} />
+        {s.lastError && <div className="small error-text" title={s.lastError}>last tick: {s.lastError}</div>}</td>
+      <td title={s.nextFireAt ? absoluteTime(s.nextFireAt) : ''}>{s.nextFireAt ? relativeTime(s.nextFireAt) : '—'}</td>
+      <td>{s.lastFireAt ? <span title={absoluteTime(s.lastFireAt)}>{relativeTime(s.lastFireAt)}</span> : <span className="muted">never</span>}
+        {s.lastExecutionId && <div className="small"><Link to={`/executions/${s.lastExecutionId}`}>last execution</Link></div>}</td>
+      <td><Tag tone={s.source === 'file' ? 'blue' : 'gray'} title={s.source === 'file' ? 'Declared in the workflow file' : 'Created through the API'}>{s.source}</Tag></td>
+      <td><div className="row-actions">
+        {s.paused
+          ? <button type="button" className="button button-small" disabled={busy} onClick={() => run(() => api.resumeSchedule(s.scheduleId), `Schedule ${name} resumed.`, onChanged)}>Resume</button>
+          : <button type="button" className="button button-small" disabled={busy} onClick={() => run(() => api.pauseSchedule(s.scheduleId), `Schedule ${name} paused.`, onChanged)}>Pause</button>}
+        {s.source === 'api' && (
+          <ConfirmButton small label="Delete" confirmLabel="Confirm delete" disabled={busy}
+            onConfirm={() => run(() => api.deleteSchedule(s.scheduleId), `Schedule ${name} deleted.`, onChanged)} />
+        )}
+      </div></td>
+    </tr>
+  );
+}
