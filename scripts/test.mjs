@@ -73,14 +73,13 @@ function run(args, env) {
 }
 
 const filters = process.argv.slice(2);
-// test/soak/ holds tests that are not part of `npm test` (see its README); name them to run them.
 const files = [...collect('src', []), ...collect('test', [])]
-  .filter((f) => (filters.length === 0 ? !/^test[\\/]soak[\\/]/.test(f) : filters.some((x) => f.includes(x))));
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const needsDatabase = files.some((f) => /^test[\\/](integration|e2e|soak)[\\/]/.test(f));
+const needsDatabase = files.some((f) => /^test[\\/](integration|e2e)[\\/]/.test(f));
 const embedded = needsDatabase && (process.env.NIGHTSHIFT_TEST_EMBEDDED === '1'
   || (!process.env.NIGHTSHIFT_TEST_DATABASE_URL && !(await answers('127.0.0.1', 5432))))
   ? await startEmbedded()

@@ -3,22 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { unreachableEmbeddedBinaries } from '../support/embedded.ts';
 import { connect, embeddedBinariesDir, migrate, readMigrationFiles, startEmbeddedPostgres, type Sql } from '../../src/store/index.ts';
 
-/**
- * As root the server runs as the user "postgres", which must be able to enter every folder above the
- * binaries in node_modules. A checkout under a 0700 folder (e.g. `mktemp -d`) does not allow that.
- */
-function unreachableBinaries(): string | null {
-  if (process.getuid?.() !== 0) return null;
-  for (let dir = embeddedBinariesDir(); dir && dirname(dir) !== dir; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return dir;
-  }
-  return null;
-}
-const blocked = unreachableBinaries();
+const blocked = unreachableEmbeddedBinaries();
 
 async function withConnection<T>(url: string, work: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = connect(url, { max: 1 });
