@@ -83,18 +83,18 @@ export async function findScheduledBatchByKey(sql: Queryable, workflowName: stri
  * scheduled_batches as they are after the change (its own statement, or a CTE's RETURNING). Shared
  * by the statements below and by the job handlers' single statements (scheduled-run-jobs.ts).
  *
- * Next: scheduled_runs_batch_id_item_index_idx for each: the lowest waiting item (other than
- * `exclude`, a uuid expression or null) of each sequential batch with nothing running gets its job,
+ * Next: scheduled_runs_batch_id_item_index_idx for each: the lowest waiting item (other than those
+ * in `excluded`, a uuid[] expression: runs the same statement just marked) of each sequential batch with nothing running gets its job,
  * due at its own time or now. A job already there (dedupe key) stays as it is.
  */
-export function nextItemJobsSql(batches: string, now: string, exclude = 'null::uuid'): string {
+export function nextItemJobsSql(batches: string, now: string, excluded = 'array[]::uuid[]'): string {
   return `
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
   select '${scheduledStartJobKind}', jsonb_build_object('runId', next.id), greatest(next.due_at, ${now}), 'scheduled:' || next.id
   from ${batches}
   cross join lateral (
     select r.id, r.due_at from nightshift.scheduled_runs r
-    where r.batch_id = b.id and r.status = 'SCHEDULED' and r.id is distinct from ${exclude}
+    where r.batch_id = b.id and r.status = 'SCHEDULED' and r.id <> all(${excluded})
     order by r.item_index
     limit 1
   ) next

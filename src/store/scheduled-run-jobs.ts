@@ -89,63 +89,86 @@ export async function markRunsStarted(sql: Queryable, starts: ReadonlyArray<{ ru
   return row.marked;
 }
 
-// $1 job, $2 worker, $3 execution, $4 its end status, $5 now, $6 the jobs channel.
-// The run is found through the execution's idempotency key, scheduled:<run id> (executions_pkey,
-// then scheduled_runs_pkey; the CASE keeps other keys from being cast) and locked. It may still be
-// SCHEDULED when the execution ended before its start was recorded: it is marked STARTED here.
-// A redriven execution ends twice: its run moves from one counter to the other. Then, from the
-// updated counters: a sequential batch with nothing running gets its next item's job, a finished
-// batch its on-complete job, and workers are woken when either is due now.
+// $1 [{job_id, execution_id, status}] (distinct executions), $2 worker, $3 now, $4 the jobs channel.
+// Each run is found through its execution's idempotency key, scheduled:<run id> (executions_pkey,
+// then scheduled_runs_pkey; the CASE keeps other keys from being cast) and locked, only for the jobs
+// this worker still holds (jobs_pkey). A run may still be SCHEDULED when its execution ended before
+// its start was recorded: it is marked STARTED here. A redriven execution ends twice: its run moves
+// from one counter to the other. Each batch's counters change once, by the sums of its runs
+// (scheduled_batches_pkey); then, from the updated counters, a sequential batch with nothing running
+// gets its next item's job, a finished batch its on-complete job, and workers are woken when either
+// is due now.
 const finishEndedStatement = `
   with ${relaxedFlush},
+  ended as (
+    select * from jsonb_to_recordset($1::jsonb) as x(job_id bigint, execution_id uuid, status text)
+  ),
   done as (
-    delete from nightshift.jobs where id = $1 and lease_owner = $2 returning id
+    delete from nightshift.jobs j using ended x where j.id = x.job_id and j.lease_owner = $2 returning j.id
   ),
   run as (
-    select r.id, r.status, r.ended_status, r.batch_id
-    from nightshift.executions e
+    select r.id, r.status, r.ended_status, r.batch_id, x.execution_id, x.status as new_status
+    from ended x
+    join done on done.id = x.job_id
+    join nightshift.executions e on e.id = x.execution_id
     join nightshift.scheduled_runs r
       on r.id = case when e.idempotency_key ~ '^scheduled:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                      then substr(e.idempotency_key, 11)::uuid end
      and r.workflow_name = e.workflow_name
-    where e.id = $3 and e.kind = 'execution' and r.status <> 'CANCELLED' and exists (select 1 from done)
+    where e.kind = 'execution' and r.status <> 'CANCELLED'
     for update of r
   ),
   marked as (
     update nightshift.scheduled_runs r
-    set status = 'STARTED', execution_id = coalesce(r.execution_id, $3), started_at = coalesce(r.started_at, $5),
-        ended_status = $4, ended_at = $5
+    set status = 'STARTED', execution_id = coalesce(r.execution_id, run.execution_id), started_at = coalesce(r.started_at, $3),
+        ended_status = run.new_status, ended_at = $3
     from run where r.id = run.id
-    returning run.id, run.batch_id, run.status as old_status, run.ended_status as old_ended
+    returning run.id, run.batch_id, run.status as old_status, run.ended_status as old_ended, run.new_status
+  ),
+  sums as (
+    select batch_id,
+           sum((old_status = 'SCHEDULED')::int) as started,
+           sum((new_status = 'SUCCEEDED')::int - (old_ended is not distinct from 'SUCCEEDED')::int) as succeeded,
+           sum((new_status <> 'SUCCEEDED')::int - (old_ended is not null and old_ended <> 'SUCCEEDED')::int) as failed
+    from marked where batch_id is not null group by batch_id
   ),
   counted as (
     update nightshift.scheduled_batches b
-    set started = b.started + (m.old_status = 'SCHEDULED')::int,
-        succeeded = b.succeeded + ($4 = 'SUCCEEDED')::int - (m.old_ended is not distinct from 'SUCCEEDED')::int,
-        failed = b.failed + ($4 <> 'SUCCEEDED')::int - (m.old_ended is not null and m.old_ended <> 'SUCCEEDED')::int
-    from marked m where b.id = m.batch_id
+    set started = b.started + s.started, succeeded = b.succeeded + s.succeeded, failed = b.failed + s.failed
+    from sums s where b.id = s.batch_id
     returning b.*
   ),
-  next_jobs as (${nextItemJobsSql('counted b', '$5::timestamptz', '(select id from marked)')}),
-  completion as (${completionJobsSql('counted b', '$5::timestamptz')}),
+  next_jobs as (${nextItemJobsSql('counted b', '$3::timestamptz', 'array(select id from marked)')}),
+  completion as (${completionJobsSql('counted b', '$3::timestamptz')}),
   woken as (
-    select pg_notify($6, '') from (select 1 from next_jobs where run_at <= $5 union all select 1 from completion limit 1) due
+    select pg_notify($4, '') from (select 1 from next_jobs where run_at <= $3 union all select 1 from completion limit 1) due
   )
   select (select count(*) from done)::int as held, (select count(*) from marked)::int as counted,
          (select count(*) from woken)::int as woken, (select count(*) from relaxed)::int as relaxed`;
 
+/** An execution-ended job: the execution and how it ended. */
+export interface EndedExecution {
+  jobId: number;
+  executionId: string;
+  status: string;
+}
+
 /**
- * Completes an execution-ended job and, when a scheduled run of a batch started that execution,
- * counts its end and moves the batch on. `counted` is false for executions that are not a batch's.
+ * Completes execution-ended jobs (of distinct executions) and, for those a batch's scheduled run
+ * started, counts their ends and moves their batches on, in one statement. Answers how many jobs
+ * were still held and how many ends were counted.
  */
-export async function finishExecutionEnded(
+export async function finishExecutionsEnded(
   sql: Queryable,
-  f: { jobId: number; workerId: string; executionId: string; status: string; now: Date },
-): Promise<{ held: boolean; counted: boolean }> {
+  f: { ended: readonly EndedExecution[]; workerId: string; now: Date },
+): Promise<{ held: number; counted: number }> {
+  if (f.ended.length === 0) return { held: 0, counted: 0 };
+  const rows = f.ended.map((e) => ({ job_id: e.jobId, execution_id: e.executionId, status: e.status }));
   const [row] = await sql.unsafe<Array<{ held: number; counted: number }>>(
     finishEndedStatement,
-    [f.jobId, f.workerId, f.executionId, f.status, f.now, jobsChannel] as never,
+    [sql.json(rows), f.workerId, f.now, jobsChannel] as never,
     { prepare: true },
   );
-  return { held: row.held > 0, counted: row.counted > 0 };
+  return { held: row.held, counted: row.counted };
 }
+

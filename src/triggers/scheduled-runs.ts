@@ -25,7 +25,7 @@ import {
 import {
   changeBatchCounters,
   completeJobs,
-  finishExecutionEnded,
+  finishExecutionsEnded,
   finishScheduledStart,
   getScheduledBatch,
   getScheduledRun,
@@ -34,6 +34,7 @@ import {
   markRunRefused,
   scheduledStartJobKind,
   type ClaimedJob,
+  type EndedExecution,
   type Queryable,
   type ScheduledRunRow,
 } from '../store/index.ts';
@@ -55,7 +56,9 @@ export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, Sched
   };
   return {
     [scheduledStartJobKind]: Object.assign(startOne, { batch: (jobs: ClaimedJob[], workerId: string) => startMany(deps, jobs, workerId, startOne) }),
-    [executionEndedJobKind]: (job, workerId) => recordExecutionEnded(deps, job, workerId),
+    [executionEndedJobKind]: Object.assign((job: ClaimedJob, workerId: string) => recordExecutionsEnded(deps, [job], workerId), {
+      batch: (jobs: ClaimedJob[], workerId: string) => recordExecutionsEnded(deps, jobs, workerId),
+    }),
   };
 }
 
@@ -135,15 +138,28 @@ async function startScheduledRun(deps: ServiceDeps, job: ClaimedJob, workerId: s
   });
 }
 
-async function recordExecutionEnded(deps: ServiceDeps, job: ClaimedJob, workerId: string): Promise<void> {
-  const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
-  // Flow control: the ended execution may have freed a slot a waiting start needs.
-  if (typeof workflow === 'string') await wakeFlowAdmission(deps, workflow);
-  if (typeof executionId !== 'string' || typeof status !== 'string') {
-    await withJob(deps, job, workerId, async () => {});
-    return;
+/**
+ * execution-ended jobs claimed together: flow control is woken once per workflow, and the ends are
+ * counted in one statement, one execution's end at a time (a redriven execution may end twice: its
+ * second end waits for the next statement). Malformed jobs are completed and nothing else happens.
+ */
+async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJob[], workerId: string): Promise<void> {
+  const workflows = new Set<string>();
+  let ended: EndedExecution[] = [];
+  for (const job of jobs) {
+    const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
+    if (typeof workflow === 'string') workflows.add(workflow);
+    if (typeof executionId !== 'string' || typeof status !== 'string' || !isUuid(executionId)) await withJob(deps, job, workerId, async () => {});
+    else ended.push({ jobId: job.id, executionId, status });
   }
-  await finishExecutionEnded(deps.sql, { jobId: job.id, workerId, executionId, status, now: new Date(deps.clock.now()) });
+  // Flow control: the ended executions may have freed slots that waiting starts need.
+  for (const workflow of workflows) await wakeFlowAdmission(deps, workflow);
+  while (ended.length > 0) {
+    const seen = new Set<string>();
+    const now = ended.filter((e) => !seen.has(e.executionId) && seen.add(e.executionId));
+    ended = ended.filter((e) => !now.includes(e));
+    await finishExecutionsEnded(deps.sql, { ended: now, workerId, now: new Date(deps.clock.now()) });
+  }
 }
 
 /** The on-complete workflow of a finished batch, with the batch's counters added to its input. */
