@@ -7,6 +7,7 @@ import type { Json, JsonObject } from '../shared/index.ts';
 import type { Failure } from './failure.ts';
 import { applyResultPath, assignJsonata, assignJsonPath } from './io.ts';
 import { evaluateJsonata } from './jsonata.ts';
+import type { Maybe } from './maybe.ts';
 import { suspended, type Outcome } from './outcome.ts';
 import { findCatcher, findRetrier, retryDelayMs } from './retry.ts';
 import type { Turn } from './turn.ts';
@@ -15,7 +16,7 @@ export function errorOutput(failure: Failure): JsonObject {
   return failure.cause === undefined ? { Error: failure.error } : { Error: failure.error, Cause: failure.cause };
 }
 
-export async function handleFailure(turn: Turn, state: State, failure: Failure): Promise<Outcome> {
+export function handleFailure(turn: Turn, state: State, failure: Failure): Maybe<Outcome> {
   const { Retry: retriers, Catch: catchers } = state as State & { Retry?: Retrier[]; Catch?: Catcher[] };
   const index = findRetrier(retriers, failure.error);
   if (index >= 0) {
@@ -34,13 +35,15 @@ export async function handleFailure(turn: Turn, state: State, failure: Failure):
   if (!catcher) return { kind: 'failMachine', failure };
   const raw: Json = turn.snap.stateInput;
   const error = errorOutput(failure);
-  if (turn.language(state) === 'JSONata') {
-    const states = { input: raw, errorOutput: error };
-    const assign = await assignJsonata(turn, catcher.Assign, states);
-    const output = catcher.Output === undefined ? error : await evaluateJsonata(catcher.Output, turn.jsonataScope(states), 'Output');
-    return { kind: 'transition', output, next: catcher.Next, assign };
-  }
+  if (turn.language(state) === 'JSONata') return catchJsonata(turn, catcher, raw, error);
   const assign = assignJsonPath(turn, catcher.Assign, error);
   const output = applyResultPath(catcher.ResultPath === undefined ? '$' : catcher.ResultPath, raw, error);
+  return { kind: 'transition', output, next: catcher.Next, assign };
+}
+
+async function catchJsonata(turn: Turn, catcher: Catcher, raw: Json, error: JsonObject): Promise<Outcome> {
+  const states = { input: raw, errorOutput: error };
+  const assign = await assignJsonata(turn, catcher.Assign, states);
+  const output = catcher.Output === undefined ? error : await evaluateJsonata(catcher.Output, turn.jsonataScope(states), 'Output');
   return { kind: 'transition', output, next: catcher.Next, assign };
 }

@@ -9,6 +9,7 @@ import { StatesError } from './failure.ts';
 import { evaluateJsonata } from './jsonata.ts';
 import { requirePath, writeResultPath } from './paths.ts';
 import { applyTemplate } from './template.ts';
+import type { Maybe } from './maybe.ts';
 import type { Outcome } from './outcome.ts';
 import type { ContextExtra, Turn } from './turn.ts';
 
@@ -54,39 +55,76 @@ export function mergeAssign(a: JsonObject | null, b: JsonObject | null): JsonObj
 /**
  * A Task, Parallel or Map state got its result: shape it into the state's output and leave the state.
  */
-export async function finishWithResult(turn: Turn, state: State, raw: Json, result: Json): Promise<Outcome> {
+export function finishWithResult(turn: Turn, state: State, raw: Json, result: Json): Maybe<Outcome> {
+  if (turn.language(state) === 'JSONata') return finishJsonata(turn, state, raw, result);
   const s = state as State & { ResultSelector?: Json; ResultPath?: string | null };
-  const next = state.Next ?? null;
-  if (turn.language(state) === 'JSONata') {
-    const states = { input: raw, result };
-    const assign = await assignJsonata(turn, state.Assign, states);
-    const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, turn.jsonataScope(states), 'Output');
-    return { kind: 'transition', output, next, assign };
-  }
   const selected = s.ResultSelector === undefined ? result : applyTemplate(s.ResultSelector, turn.templateScope(result), 'States.Runtime');
   // Assign runs beside ResultSelector in Step Functions' order of evaluation: both see the raw result.
   const assign = assignJsonPath(turn, state.Assign, result);
   const output = applyOutputPath(turn, state, applyResultPath(s.ResultPath, raw, selected));
-  return { kind: 'transition', output, next, assign };
+  return { kind: 'transition', output, next: state.Next ?? null, assign };
 }
 
-/** A non-negative number from a field that may be a literal, a JSONata expression or (JSONPath) a path. */
-export async function numberField(
+async function finishJsonata(turn: Turn, state: State, raw: Json, result: Json): Promise<Outcome> {
+  const states = { input: raw, result };
+  const assign = await assignJsonata(turn, state.Assign, states);
+  const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, turn.jsonataScope(states), 'Output');
+  return { kind: 'transition', output, next: state.Next ?? null, assign };
+}
+
+/**
+ * A non-negative number from a field that may be a literal, a JSONata expression or (JSONPath) a path.
+ * Only an expression makes the answer a promise.
+ */
+export function numberField(
   turn: Turn,
-  state: State,
   raw: Json,
   effective: Json,
   literal: number | string | undefined,
   path: string | undefined,
   field: string,
-): Promise<number | null> {
-  let value: Json | undefined;
-  if (typeof literal === 'number') value = literal;
-  else if (typeof literal === 'string') value = await evaluateJsonata(literal, turn.jsonataScope({ input: raw }), field);
-  else if (path !== undefined) value = requirePath(path, turn.roots(effective), 'States.Runtime', `${field}Path`);
-  else return null;
+): Maybe<number | null> {
+  if (typeof literal === 'string') {
+    return evaluateJsonata(literal, turn.jsonataScope({ input: raw }), field).then((value) => checkedNumber(value, field, 'States.QueryEvaluationError'));
+  }
+  if (typeof literal === 'number') return checkedNumber(literal, field, 'States.Runtime');
+  if (path === undefined) return null;
+  return checkedNumber(requirePath(path, turn.roots(effective), 'States.Runtime', `${field}Path`), field, 'States.Runtime');
+}
+
+/** A number field: its literal (a number or a JSONata expression), its JSONPath path, and its name. */
+export type NumberFieldSpec = [literal: number | string | undefined, path: string | undefined, field: string];
+
+/**
+ * Several number fields, evaluated one after another in the order given (an expression's error stops
+ * the rest, as Step Functions evaluates them); at once when none is a JSONata expression.
+ */
+export function numberFields(turn: Turn, raw: Json, effective: Json, fields: NumberFieldSpec[]): Maybe<Array<number | null>> {
+  const values: Array<number | null> = [];
+  for (let i = 0; i < fields.length; i++) {
+    const value = numberField(turn, raw, effective, ...fields[i]);
+    if (value instanceof Promise) return numberFieldsLater(turn, raw, effective, fields, values, i, value);
+    values.push(value);
+  }
+  return values;
+}
+
+async function numberFieldsLater(
+  turn: Turn,
+  raw: Json,
+  effective: Json,
+  fields: NumberFieldSpec[],
+  values: Array<number | null>,
+  from: number,
+  first: Promise<number | null>,
+): Promise<Array<number | null>> {
+  values.push(await first);
+  for (let i = from + 1; i < fields.length; i++) values.push(await numberField(turn, raw, effective, ...fields[i]));
+  return values;
+}
+
+function checkedNumber(value: Json, field: string, error: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    const error = typeof literal === 'string' ? 'States.QueryEvaluationError' : 'States.Runtime';
     throw new StatesError(error, `${field} must be a non-negative number, got ${JSON.stringify(value)}`);
   }
   return value;

@@ -30,8 +30,8 @@ function machine(definition: unknown) {
   return compileMachine(definition as StateMachine);
 }
 
-function start(definition: unknown, input: Json = {}, at = 1_000_000): Promise<StepResult> {
-  return step(machine(definition), null, { type: 'start', input }, env(at));
+async function start(definition: unknown, input: Json = {}, at = 1_000_000): Promise<StepResult> {
+  return await step(machine(definition), null, { type: 'start', input }, env(at));
 }
 
 function only<T extends Command['type']>(result: StepResult, type: T): Extract<Command, { type: T }>[] {

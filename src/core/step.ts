@@ -4,13 +4,14 @@
  * the machine must wait (a task, a timer, children) or ends. step() takes ownership of the snapshot
  * it is handed and returns the one to keep.
  */
-import type { StateType } from '../asl/index.ts';
+import type { State, StateType } from '../asl/index.ts';
 import { exceedsJsonBytes } from '../shared/index.ts';
 import type { Json } from '../shared/index.ts';
 import { handleFailure } from './catch.ts';
 import { StatesError, type Failure } from './failure.ts';
-import { maxPayloadBytes, maxTransitionsPerStep } from './limits.ts';
+import { maxPayloadBytes } from './limits.ts';
 import type { Machine } from './machine.ts';
+import { then, type Maybe } from './maybe.ts';
 import type { ExecutionStatus, Snapshot, StepEnv, StepEvent, StepResult } from './model.ts';
 import { suspended, type Outcome } from './outcome.ts';
 import { stateHandlers } from './states/index.ts';
@@ -21,18 +22,17 @@ const stateTypes: StateType[] = ['Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'F
 const enteredEvent = Object.fromEntries(stateTypes.map((t) => [t, `${t}StateEntered`])) as Record<StateType, string>;
 const exitedEvent = Object.fromEntries(stateTypes.map((t) => [t, `${t}StateExited`])) as Record<StateType, string>;
 
-export async function step(machine: Machine, snapshot: Snapshot | null, event: StepEvent, env: StepEnv): Promise<StepResult> {
+export function step(machine: Machine, snapshot: Snapshot | null, event: StepEvent, env: StepEnv): Maybe<StepResult> {
   if (event.type === 'start') return start(machine, event, env);
   if (!snapshot) throw new Error(`step: a '${event.type}' event needs a snapshot`);
   if (event.type === 'redrive') return redrive(machine, snapshot, env);
   if (snapshot.status !== 'RUNNING') return { snapshot, events: [], commands: [] };
   // step() owns the snapshot it is handed (see above): no copy, it is advanced in place.
   const turn = new Turn(machine, snapshot, env);
-  await drive(turn, await dispatch(turn, event));
-  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+  return advance(turn, dispatch(turn, event));
 }
 
-async function start(machine: Machine, event: Extract<StepEvent, { type: 'start' }>, env: StepEnv): Promise<StepResult> {
+function start(machine: Machine, event: Extract<StepEvent, { type: 'start' }>, env: StepEnv): Maybe<StepResult> {
   const machineId = event.machineId ?? '';
   const snap: Snapshot = {
     machineId,
@@ -52,24 +52,23 @@ async function start(machine: Machine, event: Extract<StepEvent, { type: 'start'
     executionTimer: null,
   };
   const turn = new Turn(machine, snap, env);
-  turn.record('ExecutionStarted', null, { input: event.input });
+  if (turn.history) turn.record('ExecutionStarted', null, { input: event.input });
   if (exceedsJsonBytes(event.input, maxPayloadBytes)) {
     finish(turn, 'FAILED', { error: 'States.DataLimitExceeded', cause: 'The execution input exceeds the 256 KiB limit.' });
-  } else {
-    if (machineId === '' && machine.timeoutSeconds !== null) {
-      snap.executionTimer = turn.nextId('t');
-      turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });
-    }
-    await drive(turn, await enter(turn, turn.sub.StartAt, event.input));
+    return turn.result();
   }
-  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+  if (machineId === '' && machine.timeoutSeconds !== null) {
+    snap.executionTimer = turn.nextId('t');
+    turn.command({ type: 'wakeAt', timerId: snap.executionTimer, at: env.now + machine.timeoutSeconds * 1000, purpose: 'execution-timeout' });
+  }
+  return advance(turn, enter(turn, turn.sub.StartAt, event.input));
 }
 
 /**
  * Redrive: the machine runs again from the state where it stopped, with that state's input; what
  * ran before is kept. A Parallel or Map state runs all its branches again.
  */
-async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Promise<StepResult> {
+function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Maybe<StepResult> {
   if (snapshot.status === 'RUNNING' || snapshot.status === 'SUCCEEDED' || snapshot.stateName === null) {
     return { snapshot, events: [], commands: [] };
   }
@@ -86,11 +85,16 @@ async function redrive(machine: Machine, snapshot: Snapshot, env: StepEnv): Prom
   }
   const name = snap.stateName as string;
   turn.record(enteredEvent[turn.state(name).Type], name, { input: snap.stateInput });
-  await drive(turn, await run(turn));
-  return { snapshot: turn.snap, events: turn.events, commands: turn.commands };
+  return advance(turn, run(turn));
 }
 
-async function dispatch(turn: Turn, event: StepEvent): Promise<Outcome> {
+/** Drives the turn from its first outcome; synchronous unless some state evaluated JSONata. */
+function advance(turn: Turn, first: Maybe<Outcome>): Maybe<StepResult> {
+  const done = first instanceof Promise ? first.then((outcome) => drive(turn, outcome)) : drive(turn, first);
+  return done instanceof Promise ? done.then(() => turn.result()) : turn.result();
+}
+
+function dispatch(turn: Turn, event: StepEvent): Maybe<Outcome> {
   const { snap } = turn;
   if (event.type === 'stop') {
     finish(turn, event.status ?? 'ABORTED', { error: event.error ?? 'States.Aborted', cause: event.cause ?? 'The execution was stopped.' });
@@ -116,74 +120,98 @@ async function dispatch(turn: Turn, event: StepEvent): Promise<Outcome> {
   const state = turn.state(snap.stateName);
   const resume = stateHandlers[state.Type].resume;
   if (!resume) return suspended;
-  return guard(() => resume(turn, state, snap.stateName as string, event));
+  try {
+    return caught(resume(turn, state, snap.stateName, event));
+  } catch (e) {
+    return asFailed(e);
+  }
 }
 
-async function enter(turn: Turn, name: string, input: Json): Promise<Outcome> {
+function enter(turn: Turn, name: string, input: Json): Maybe<Outcome> {
   const { snap } = turn;
-  const state = turn.state(name);
   snap.stateName = name;
   snap.stateInput = input;
   snap.enteredAt = turn.env.now;
   snap.attempt = 0;
-  snap.retryCounts = [];
+  if (snap.retryCounts.length > 0) snap.retryCounts = [];
   snap.entries[name] = (snap.entries[name] ?? 0) + 1;
-  turn.record(enteredEvent[state.Type], name, { input });
+  if (turn.history) turn.record(enteredEvent[turn.state(name).Type], name, { input });
   return run(turn);
 }
 
-function run(turn: Turn): Promise<Outcome> {
+function run(turn: Turn): Maybe<Outcome> {
   const name = turn.snap.stateName as string;
   const state = turn.state(name);
-  return guard(() => stateHandlers[state.Type].run(turn, state, name));
-}
-
-/** Evaluation code throws StatesError; here it becomes data again. */
-async function guard(fn: () => Promise<Outcome>): Promise<Outcome> {
   try {
-    return await fn();
+    return caught(stateHandlers[state.Type].run(turn, state, name));
   } catch (e) {
-    if (e instanceof StatesError) return { kind: 'failed', failure: e.toFailure() };
-    throw e;
+    return asFailed(e);
   }
 }
 
-async function drive(turn: Turn, first: Outcome): Promise<void> {
+/** Evaluation code throws StatesError, now or in a rejected promise; here it becomes data again. */
+function caught(outcome: Maybe<Outcome>): Maybe<Outcome> {
+  return outcome instanceof Promise ? outcome.catch(asFailed) : outcome;
+}
+
+function asFailed(e: unknown): Outcome {
+  if (e instanceof StatesError) return { kind: 'failed', failure: e.toFailure() };
+  throw e;
+}
+
+/** A state failed: its Retry or Catch applies; a failure they do not handle fails the machine. */
+function recover(turn: Turn, state: State, failure: Failure): Maybe<Outcome> {
+  let outcome: Maybe<Outcome>;
+  try {
+    outcome = caught(handleFailure(turn, state, failure));
+  } catch (e) {
+    outcome = asFailed(e);
+  }
+  return then(outcome, unhandled);
+}
+
+function unhandled(outcome: Outcome): Outcome {
+  return outcome.kind === 'failed' ? { kind: 'failMachine', failure: outcome.failure } : outcome;
+}
+
+function drive(turn: Turn, first: Outcome): Maybe<void> {
   const { snap } = turn;
-  const budget = snap.transitions + maxTransitionsPerStep;
   let outcome = first;
   for (;;) {
     if (outcome.kind === 'suspended') return;
     if (outcome.kind === 'failMachine') return finish(turn, 'FAILED', outcome.failure);
     const name = snap.stateName as string;
     const state = turn.state(name);
+    let next: Maybe<Outcome>;
     if (outcome.kind === 'failed') {
-      const failure = outcome.failure;
-      outcome = await guard(() => handleFailure(turn, state, failure));
-      if (outcome.kind === 'failed') outcome = { kind: 'failMachine', failure: outcome.failure };
-      continue;
+      next = recover(turn, state, outcome.failure);
+    } else {
+      if (turn.history) turn.record(exitedEvent[state.Type], name, { output: outcome.output });
+      if (outcome.kind === 'succeedMachine') return complete(turn, outcome.output);
+      if (outcome.assign) snap.vars = { ...snap.vars, ...outcome.assign };
+      if (outcome.next === null) return complete(turn, outcome.output);
+      snap.transitions += 1;
+      if (snap.transitions >= turn.budget) return yieldAt(turn, outcome.next, outcome.output);
+      next = enter(turn, outcome.next, outcome.output);
     }
-    turn.record(exitedEvent[state.Type], name, { output: outcome.output });
-    if (outcome.kind === 'succeedMachine') return complete(turn, outcome.output);
-    if (outcome.assign) snap.vars = { ...snap.vars, ...outcome.assign };
-    if (outcome.next === null) return complete(turn, outcome.output);
-    snap.transitions += 1;
-    if (snap.transitions >= budget) {
-      snap.stateName = outcome.next;
-      snap.stateInput = outcome.output;
-      snap.pending = { kind: 'enter' };
-      turn.command({ type: 'continue' });
-      return;
-    }
-    outcome = await enter(turn, outcome.next, outcome.output);
+    if (next instanceof Promise) return next.then((later) => drive(turn, later));
+    outcome = next;
   }
+}
+
+/** The step's transition budget is spent: stop before `name` and ask to be continued. */
+function yieldAt(turn: Turn, name: string, input: Json): void {
+  turn.snap.stateName = name;
+  turn.snap.stateInput = input;
+  turn.snap.pending = { kind: 'enter' };
+  turn.command({ type: 'continue' });
 }
 
 function complete(turn: Turn, output: Json): void {
   releasePending(turn);
   turn.snap.status = 'SUCCEEDED';
   turn.snap.output = output;
-  turn.record('ExecutionSucceeded', null, { output });
+  if (turn.history) turn.record('ExecutionSucceeded', null, { output });
   turn.command({ type: 'complete', output });
 }
 

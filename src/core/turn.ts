@@ -6,7 +6,8 @@ import type { QueryLanguage, State } from '../asl/index.ts';
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { JsonataScope } from './jsonata.ts';
 import type { Machine, SubMachine } from './machine.ts';
-import type { Command, HistoryEvent, Snapshot, StepEnv } from './model.ts';
+import { maxTransitionsPerStep } from './limits.ts';
+import type { Command, HistoryEvent, Snapshot, StepEnv, StepResult } from './model.ts';
 import type { PathRoots } from './paths.ts';
 import type { TemplateScope } from './template.ts';
 import { isoTime } from './timestamp.ts';
@@ -38,6 +39,13 @@ export class Turn {
   readonly events: HistoryEvent[] = [];
   readonly commands: Command[] = [];
   readonly sub: SubMachine;
+  /**
+   * Whether history events are kept. Hot call sites test it before building an event's details, so a
+   * transient run allocates none.
+   */
+  readonly history: boolean;
+  /** The transition count at which this step stops and asks to be continued. */
+  readonly budget: number;
 
   constructor(
     readonly machine: Machine,
@@ -47,11 +55,17 @@ export class Turn {
     const sub = machine.machines.get(snap.machineId);
     if (!sub) throw new Error(`no state machine at ${JSON.stringify(snap.machineId)}`);
     this.sub = sub;
+    this.history = env.recordHistory !== false;
+    this.budget = snap.transitions + maxTransitionsPerStep;
+  }
+
+  result(): StepResult {
+    return { snapshot: this.snap, events: this.events, commands: this.commands };
   }
 
   /** Appends a history event; `undefined` members (an absent cause) are left out. */
   record(type: string, stateName: string | null, details: { [key: string]: Json | undefined }): void {
-    if (this.env.recordHistory === false) return;
+    if (!this.history) return;
     for (const key in details) {
       if (details[key] === undefined) {
         const clean: JsonObject = {};

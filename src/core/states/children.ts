@@ -8,6 +8,7 @@ import type { State } from '../../asl/index.ts';
 import { exceedsJsonBytes, type Json, type JsonObject } from '../../shared/index.ts';
 import { finishWithResult } from '../io.ts';
 import { maxPayloadBytes } from '../limits.ts';
+import type { Maybe } from '../maybe.ts';
 import type { ChildrenPending, StepEvent } from '../model.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import type { Turn } from '../turn.ts';
@@ -21,7 +22,7 @@ export interface FanOut {
   toleratedPercentage: number | null;
 }
 
-export async function startFanOut(turn: Turn, state: State, name: string, fanOut: FanOut): Promise<Outcome> {
+export function startFanOut(turn: Turn, state: State, name: string, fanOut: FanOut): Maybe<Outcome> {
   if (fanOut.inputs.length === 0) {
     turn.record(`${fanOut.stateType}StateSucceeded`, name, {});
     return finishWithResult(turn, state, turn.snap.stateInput, []);
@@ -73,7 +74,7 @@ function tolerated(pending: ChildrenPending): boolean {
   return countOk && percentOk;
 }
 
-export async function resumeFanOut(turn: Turn, state: State, name: string, event: StepEvent): Promise<Outcome> {
+export function resumeFanOut(turn: Turn, state: State, name: string, event: StepEvent): Maybe<Outcome> {
   const pending = turn.snap.pending;
   if (pending?.kind !== 'children' || !('groupId' in event) || event.groupId !== pending.groupId) return suspended;
   if (event.type === 'childrenCollected') return pending.collecting ? collected(turn, state, name, pending, event.results) : suspended;
@@ -110,7 +111,7 @@ export async function resumeFanOut(turn: Turn, state: State, name: string, event
   return suspended;
 }
 
-async function collected(turn: Turn, state: State, name: string, pending: ChildrenPending, results: Json[]): Promise<Outcome> {
+function collected(turn: Turn, state: State, name: string, pending: ChildrenPending, results: Json[]): Maybe<Outcome> {
   turn.snap.pending = null;
   if (results.length !== pending.total) {
     throw new Error(`collected ${results.length} results for ${pending.total} children of ${name}`);

@@ -37,7 +37,7 @@ async function runJsonata(turn: Turn, state: ChoiceState, raw: Json): Promise<Ou
 }
 
 export const choice: StateHandler<ChoiceState> = {
-  async run(turn, state) {
+  run(turn, state) {
     const raw = turn.snap.stateInput;
     if (turn.language(state) === 'JSONata') return runJsonata(turn, state, raw);
     const effective = applyInputPath(turn, state, raw);

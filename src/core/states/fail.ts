@@ -4,6 +4,7 @@ import type { Json } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';
 import { evaluateIntrinsic } from '../intrinsics/index.ts';
 import { evaluateJsonata } from '../jsonata.ts';
+import type { Outcome } from '../outcome.ts';
 import { requirePath } from '../paths.ts';
 import type { Turn } from '../turn.ts';
 import type { StateHandler } from './handler.ts';
@@ -30,19 +31,23 @@ async function fromJsonata(turn: Turn, raw: Json, value: string | undefined, fie
   return result;
 }
 
+async function runJsonata(turn: Turn, state: FailState, raw: Json): Promise<Outcome> {
+  const error = await fromJsonata(turn, raw, state.Error, 'Error');
+  const cause = await fromJsonata(turn, raw, state.Cause, 'Cause');
+  return failMachine(error, cause);
+}
+
+function failMachine(error: string | undefined, cause: string | undefined): Outcome {
+  const failure = cause === undefined ? { error: error ?? '' } : { error: error ?? '', cause };
+  return { kind: 'failMachine', failure };
+}
+
 export const fail: StateHandler<FailState> = {
-  async run(turn, state) {
+  run(turn, state) {
     const raw = turn.snap.stateInput;
-    let error: string | undefined;
-    let cause: string | undefined;
-    if (turn.language(state) === 'JSONata') {
-      error = await fromJsonata(turn, raw, state.Error, 'Error');
-      cause = await fromJsonata(turn, raw, state.Cause, 'Cause');
-    } else {
-      error = state.ErrorPath !== undefined ? fromPath(turn, raw, state.ErrorPath, 'ErrorPath') : state.Error;
-      cause = state.CausePath !== undefined ? fromPath(turn, raw, state.CausePath, 'CausePath') : state.Cause;
-    }
-    const failure = cause === undefined ? { error: error ?? '' } : { error: error ?? '', cause };
-    return { kind: 'failMachine', failure };
+    if (turn.language(state) === 'JSONata') return runJsonata(turn, state, raw);
+    const error = state.ErrorPath !== undefined ? fromPath(turn, raw, state.ErrorPath, 'ErrorPath') : state.Error;
+    const cause = state.CausePath !== undefined ? fromPath(turn, raw, state.CausePath, 'CausePath') : state.Cause;
+    return failMachine(error, cause);
   },
 };

@@ -1,8 +1,9 @@
 import type { TaskState } from '../../asl/index.ts';
 import { exceedsJsonBytes, type Json } from '../../shared/index.ts';
-import { applyInputPath, finishWithResult, numberField } from '../io.ts';
+import { applyInputPath, finishWithResult, numberFields } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { maxPayloadBytes } from '../limits.ts';
+import { then, type Maybe } from '../maybe.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import { applyTemplate } from '../template.ts';
 import type { Turn } from '../turn.ts';
@@ -15,13 +16,63 @@ const syncSuffix = /\.sync(:\d+)?$/;
 function clearTimers(turn: Turn): void {
   const pending = turn.snap.pending;
   if (pending?.kind !== 'task') return;
-  for (const timerId of [pending.timeoutTimer, pending.heartbeatTimer]) {
-    if (timerId) turn.command({ type: 'cancelTimer', timerId });
+  if (pending.timeoutTimer) turn.command({ type: 'cancelTimer', timerId: pending.timeoutTimer });
+  if (pending.heartbeatTimer) turn.command({ type: 'cancelTimer', timerId: pending.heartbeatTimer });
+}
+
+/** TimeoutSeconds, then HeartbeatSeconds, in that order (either may be a JSONata expression). */
+function scheduleWithTimeouts(turn: Turn, state: TaskState, name: string, call: Call): Maybe<Outcome> {
+  const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath } = state;
+  if (TimeoutSeconds === undefined && TimeoutSecondsPath === undefined && HeartbeatSeconds === undefined && HeartbeatSecondsPath === undefined) {
+    return schedule(turn, state, name, call, null, null);
   }
+  const fields = numberFields(turn, call.raw, call.effective, [
+    [TimeoutSeconds, TimeoutSecondsPath, 'TimeoutSeconds'],
+    [HeartbeatSeconds, HeartbeatSecondsPath, 'HeartbeatSeconds'],
+  ]);
+  return then(fields, ([timeoutSeconds, heartbeatSeconds]) => schedule(turn, state, name, call, timeoutSeconds, heartbeatSeconds));
+}
+
+/** The Task waits: one invoke, and a timer per timeout it has. */
+function schedule(turn: Turn, state: TaskState, name: string, call: Call, timeoutSeconds: number | null, heartbeatSeconds: number | null): Outcome {
+  const { resource, taskToken, input } = call;
+  const invocationId = turn.nextId('i');
+  const now = turn.env.now;
+  const timeoutTimer = timeoutSeconds === null ? null : turn.nextId('t');
+  const heartbeatTimer = heartbeatSeconds === null ? null : turn.nextId('t');
+  turn.snap.pending = { kind: 'task', invocationId, resource, input, timeoutTimer, heartbeatTimer, heartbeatSeconds, taskToken };
+  if (turn.history) {
+    turn.record('TaskScheduled', name, { resource: state.Resource, parameters: input, timeoutInSeconds: timeoutSeconds, heartbeatInSeconds: heartbeatSeconds });
+  }
+  turn.command({
+    type: 'invoke',
+    invocationId,
+    resource,
+    input,
+    stateName: name,
+    entry: (turn.snap.entries[name] ?? 1) - 1,
+    attempt: turn.snap.attempt,
+    timeoutSeconds,
+    heartbeatSeconds,
+    taskToken,
+  });
+  if (timeoutTimer) turn.command({ type: 'wakeAt', timerId: timeoutTimer, at: now + timeoutSeconds! * 1000, purpose: 'timeout' });
+  if (heartbeatTimer) turn.command({ type: 'wakeAt', timerId: heartbeatTimer, at: now + heartbeatSeconds! * 1000, purpose: 'heartbeat' });
+  return suspended;
+}
+
+/** What a Task needs to call its resource, once its input and its timeouts are known. */
+interface Call {
+  resource: string;
+  taskToken: string | null;
+  input: Json;
+  /** The state's raw and effective input, for the timeout fields. */
+  raw: Json;
+  effective: Json;
 }
 
 export const task: StateHandler<TaskState> = {
-  async run(turn, state, name) {
+  run(turn, state, name) {
     const raw = turn.snap.stateInput;
     const waitsForToken = state.Resource.endsWith(tokenSuffix);
     const resource = waitsForToken ? state.Resource.slice(0, -tokenSuffix.length) : state.Resource;
@@ -29,45 +80,16 @@ export const task: StateHandler<TaskState> = {
     // answers: both answer through a task token too.
     const taskToken = waitsForToken || syncSuffix.test(resource) || resource.startsWith('activity:') ? turn.env.newTaskToken() : null;
     const extra = taskToken ? { Task: { Token: taskToken } } : undefined;
-    let input: Json;
-    let effective = raw;
     if (turn.language(state) === 'JSONata') {
-      input = state.Arguments === undefined ? raw : await evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }, extra), 'Arguments');
-    } else {
-      effective = applyInputPath(turn, state, raw);
-      input = state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective, extra));
+      const input = state.Arguments === undefined ? raw : evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }, extra), 'Arguments');
+      return then(input, (value) => scheduleWithTimeouts(turn, state, name, { resource, taskToken, input: value, raw, effective: raw }));
     }
-    const timeoutSeconds = await numberField(turn, state, raw, effective, state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSeconds');
-    const heartbeatSeconds = await numberField(turn, state, raw, effective, state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSeconds');
-    const invocationId = turn.nextId('i');
-    const now = turn.env.now;
-    const timeoutTimer = timeoutSeconds === null ? null : turn.nextId('t');
-    const heartbeatTimer = heartbeatSeconds === null ? null : turn.nextId('t');
-    turn.snap.pending = { kind: 'task', invocationId, resource, input, timeoutTimer, heartbeatTimer, heartbeatSeconds, taskToken };
-    turn.record('TaskScheduled', name, {
-      resource: state.Resource,
-      parameters: input,
-      timeoutInSeconds: timeoutSeconds,
-      heartbeatInSeconds: heartbeatSeconds,
-    });
-    turn.command({
-      type: 'invoke',
-      invocationId,
-      resource,
-      input,
-      stateName: name,
-      entry: (turn.snap.entries[name] ?? 1) - 1,
-      attempt: turn.snap.attempt,
-      timeoutSeconds,
-      heartbeatSeconds,
-      taskToken,
-    });
-    if (timeoutTimer) turn.command({ type: 'wakeAt', timerId: timeoutTimer, at: now + timeoutSeconds! * 1000, purpose: 'timeout' });
-    if (heartbeatTimer) turn.command({ type: 'wakeAt', timerId: heartbeatTimer, at: now + heartbeatSeconds! * 1000, purpose: 'heartbeat' });
-    return suspended;
+    const effective = applyInputPath(turn, state, raw);
+    const input = state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective, extra));
+    return scheduleWithTimeouts(turn, state, name, { resource, taskToken, input, raw, effective });
   },
 
-  async resume(turn, state, name, event): Promise<Outcome> {
+  resume(turn, state, name, event): Maybe<Outcome> {
     const pending = turn.snap.pending;
     if (pending?.kind !== 'task') return suspended;
     if (event.type === 'taskSucceeded' && event.invocationId === pending.invocationId) {
@@ -78,7 +100,7 @@ export const task: StateHandler<TaskState> = {
         turn.record('TaskFailed', name, { resource: state.Resource, error: 'States.DataLimitExceeded', cause });
         return { kind: 'failed', failure: { error: 'States.DataLimitExceeded', cause } };
       }
-      turn.record('TaskSucceeded', name, { resource: state.Resource, output: event.output });
+      if (turn.history) turn.record('TaskSucceeded', name, { resource: state.Resource, output: event.output });
       return finishWithResult(turn, state, turn.snap.stateInput, event.output);
     }
     if (event.type === 'taskFailed' && event.invocationId === pending.invocationId) {

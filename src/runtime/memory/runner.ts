@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
-import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent } from '../../core/index.ts';
+import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent, type StepResult } from '../../core/index.ts';
 import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
 import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
@@ -168,32 +168,56 @@ export class MemoryRunner {
     if (!thread.busy) {
       thread.busy = true;
       this.work++;
-      void this.pump(thread);
+      this.pump(thread);
     }
   }
 
-  private async pump(thread: Thread): Promise<void> {
+  /**
+   * Steps the thread's queued events in order. A step that evaluated no JSONata answers at once and the
+   * loop goes on in the same call; one that did answers with a promise, and the pump resumes when it
+   * settles (the thread stays busy meanwhile, so its events keep their order).
+   */
+  private pump(thread: Thread): void {
     const { execution } = thread;
     while (thread.queue.length > 0 && !thread.done) {
       const event = thread.queue.shift() as StepEvent;
       const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken, context: execution.context, recordHistory: execution.history !== null };
+      let result: StepResult | Promise<StepResult>;
       try {
-        const result = await step(execution.machine, thread.snapshot, event, env);
-        thread.snapshot = result.snapshot;
-        if (execution.history) {
-          const tag = thread.parent ? thread.id.slice(execution.id.length + 1) : '';
-          for (const e of result.events) execution.history.push({ ...e, thread: tag });
+        result = step(execution.machine, thread.snapshot, event, env);
+        if (!(result instanceof Promise)) {
+          this.record(thread, result);
+          continue;
         }
-        for (const command of result.commands) this.apply(thread, command);
       } catch (e) {
-        // A bug in the engine, not in the workflow: end this thread visibly instead of hanging it.
-        const cause = e instanceof Error ? e.message : String(e);
-        this.end(thread, { type: 'fail', status: 'FAILED', error: 'States.Runtime', cause: `internal error: ${cause}` });
+        this.crashed(thread, e);
+        continue;
       }
+      result
+        .then((later) => this.record(thread, later))
+        .catch((e: unknown) => this.crashed(thread, e))
+        .then(() => this.pump(thread));
+      return;
     }
     thread.busy = false;
     this.work--;
     this.timers.settle();
+  }
+
+  private record(thread: Thread, result: StepResult): void {
+    const { execution } = thread;
+    thread.snapshot = result.snapshot;
+    if (execution.history) {
+      const tag = thread.parent ? thread.id.slice(execution.id.length + 1) : '';
+      for (const e of result.events) execution.history.push({ ...e, thread: tag });
+    }
+    for (const command of result.commands) this.apply(thread, command);
+  }
+
+  /** A bug in the engine, not in the workflow: end this thread visibly instead of hanging it. */
+  private crashed(thread: Thread, e: unknown): void {
+    const cause = e instanceof Error ? e.message : String(e);
+    this.end(thread, { type: 'fail', status: 'FAILED', error: 'States.Runtime', cause: `internal error: ${cause}` });
   }
 
   private apply(thread: Thread, command: Command): void {
