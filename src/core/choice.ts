@@ -5,7 +5,7 @@
 import type { ChoiceRule } from '../asl/index.ts';
 import type { Json } from '../shared/index.ts';
 import { StatesError } from './failure.ts';
-import { selectPath, type PathRoots } from './paths.ts';
+import { compilePath, selectCompiled, type PathRoots } from './paths.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 type Compare = (value: Json, operand: Json) => boolean;
@@ -84,35 +84,76 @@ function escapeRegex(ch: string): string {
   return ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+type Test = (roots: PathRoots) => boolean;
+
+const compiledRules = new WeakMap<ChoiceRule, Test>();
+
 /** The index of the first rule that matches, or -1. */
 export function firstMatchingRule(rules: ChoiceRule[], roots: PathRoots): number {
-  return rules.findIndex((rule) => matches(rule, roots));
+  for (let i = 0; i < rules.length; i++) if (matches(rules[i], roots)) return i;
+  return -1;
 }
 
+/**
+ * Whether a rule matches. Rules are compiled once per definition object: which operator a rule uses is
+ * decided then, not by scanning the operator tables at every evaluation (measured: that scan, with a
+ * `${name}Path` string per operator, was ~4% of a short workflow's time).
+ */
 export function matches(rule: ChoiceRule, roots: PathRoots): boolean {
-  if (rule.And) return rule.And.every((r) => matches(r, roots));
-  if (rule.Or) return rule.Or.some((r) => matches(r, roots));
-  if (rule.Not) return !matches(rule.Not, roots);
-  const variable = rule.Variable as string;
-  const value = selectPath(variable, roots);
-  if ('IsPresent' in rule) return (value !== undefined) === rule.IsPresent;
-  if (value === undefined) {
-    throw new StatesError('States.Runtime', `Invalid path '${variable}': the choice state's condition path references an undefined value.`);
+  let test = compiledRules.get(rule);
+  if (!test) {
+    test = compileRule(rule);
+    compiledRules.set(rule, test);
   }
+  return test(roots);
+}
+
+function compileRule(rule: ChoiceRule): Test {
+  if (rule.And) {
+    const all = rule.And;
+    return (roots) => all.every((r) => matches(r, roots));
+  }
+  if (rule.Or) {
+    const any = rule.Or;
+    return (roots) => any.some((r) => matches(r, roots));
+  }
+  if (rule.Not) {
+    const not = rule.Not;
+    return (roots) => !matches(not, roots);
+  }
+  const variable = rule.Variable as string;
+  const path = compilePath(variable);
+  if ('IsPresent' in rule) return (roots) => (selectCompiled(path, roots) !== undefined) === rule.IsPresent;
+  const compare = compileComparison(rule);
+  return (roots) => {
+    const value = selectCompiled(path, roots);
+    if (value === undefined) {
+      throw new StatesError('States.Runtime', `Invalid path '${variable}': the choice state's condition path references an undefined value.`);
+    }
+    return compare(value, roots);
+  };
+}
+
+/** The rule's operator, found once: a type test, a comparison with a literal, or one with a path's value. */
+function compileComparison(rule: ChoiceRule): (value: Json, roots: PathRoots) => boolean {
   for (const [name, test] of Object.entries(typeTests)) {
-    if (name in rule) return test(value) === rule[name];
+    if (name in rule) return (value) => test(value) === rule[name];
   }
   for (const [name, compare] of Object.entries(comparisons)) {
-    if (name in rule) return compare(value, rule[name] as Json);
+    if (name in rule) return (value) => compare(value, rule[name] as Json);
     const pathName = `${name}Path`;
-    if (pathName in rule) {
-      const operandPath = rule[pathName] as string;
-      const operand = selectPath(operandPath, roots);
+    if (!(pathName in rule)) continue;
+    const operandPath = rule[pathName] as string;
+    const operandParsed = compilePath(operandPath);
+    return (value, roots) => {
+      const operand = selectCompiled(operandParsed, roots);
       if (operand === undefined) {
         throw new StatesError('States.Runtime', `Invalid path '${operandPath}' in ${pathName}: it references an undefined value.`);
       }
       return compare(value, operand);
-    }
+    };
   }
-  throw new StatesError('States.Runtime', 'A choice rule has no comparison operator');
+  return () => {
+    throw new StatesError('States.Runtime', 'A choice rule has no comparison operator');
+  };
 }

@@ -24,14 +24,17 @@ export function compilePath(text: string): ParsedPath {
 export interface PathRoots {
   input: Json;
   context: JsonObject;
+  /** One member of the context object (`$$.Map`, `$$.Execution`), read without building the whole object. */
+  contextMember(name: string): Json | undefined;
   variable(name: string): Json | undefined;
 }
 
 const missing = Symbol('missing');
 
-function walk(value: Json, segments: PathSegment[]): Json | typeof missing {
+function walk(value: Json, segments: PathSegment[], from: number): Json | typeof missing {
   let current: Json = value;
-  for (const segment of segments) {
+  for (let i = from; i < segments.length; i++) {
+    const segment = segments[i];
     if (segment.kind === 'member') {
       if (!isJsonObject(current) || !Object.prototype.hasOwnProperty.call(current, segment.name)) return missing;
       current = current[segment.name];
@@ -52,18 +55,34 @@ function rootValue(path: ParsedPath, roots: PathRoots): Json | typeof missing {
   return value === undefined ? missing : value;
 }
 
+/** A Reference Path's node. `$$.Name...` starts at the context member, so the context object is not built. */
+function walkReference(path: ParsedPath, roots: PathRoots): Json | typeof missing {
+  const { root, segments } = path;
+  const first = segments[0];
+  if (root.kind === 'context' && first?.kind === 'member') {
+    const member = roots.contextMember(first.name);
+    return member === undefined ? missing : walk(member, segments, 1);
+  }
+  const value = rootValue(path, roots);
+  return value === missing ? missing : walk(value, segments, 0);
+}
+
 /**
  * The value a path selects, or `undefined` when nothing matches. A path that is not a Reference Path
  * answers like Step Functions does: the list of matches (possibly empty).
  */
 export function selectPath(text: string, roots: PathRoots): Json | undefined {
-  const path = compilePath(text);
-  const root = rootValue(path, roots);
-  if (root === missing) return undefined;
+  return selectCompiled(compilePath(text), roots);
+}
+
+/** selectPath for a path parsed beforehand (templates and choice rules parse theirs once). */
+export function selectCompiled(path: ParsedPath, roots: PathRoots): Json | undefined {
   if (path.isReference) {
-    const value = walk(root, path.segments);
+    const value = walkReference(path, roots);
     return value === missing ? undefined : value;
   }
+  const root = rootValue(path, roots);
+  if (root === missing) return undefined;
   const relative = '$' + path.source.slice(rootLength(path));
   const matches = JSONPath({ path: relative, json: root as object, wrap: true, eval: 'safe' }) as Json[];
   return matches;
@@ -76,9 +95,13 @@ function rootLength(path: ParsedPath): number {
 
 /** A path that must select something; `error` names the ASL error when it does not. */
 export function requirePath(text: string, roots: PathRoots, error: string, where: string): Json {
-  const value = selectPath(text, roots);
+  return requireCompiled(compilePath(text), roots, error, where);
+}
+
+export function requireCompiled(path: ParsedPath, roots: PathRoots, error: string, where: string): Json {
+  const value = selectCompiled(path, roots);
   if (value === undefined) {
-    throw new StatesError(error, `${where}: the JSONPath '${text}' could not be found in the input '${preview(roots.input)}'`);
+    throw new StatesError(error, `${where}: the JSONPath '${path.source}' could not be found in the input '${preview(roots.input)}'`);
   }
   return value;
 }

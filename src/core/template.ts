@@ -1,20 +1,21 @@
 /**
  * JSONPath payload templates: Parameters, ItemSelector, ResultSelector, BatchInput and Assign in JSONPath
  * states. A key ending in `.$` takes its value from a path or an intrinsic function call. Templates are
- * compiled once per definition object into closures, so a hot workflow does no parsing at run time.
+ * compiled once per definition object into closures, paths parsed and intrinsic calls compiled with
+ * them, so a hot workflow does no parsing and no lookups by text at run time.
  */
-import { isIntrinsicExpression, parseIntrinsic } from '../asl/index.ts';
+import { isIntrinsicExpression, parseIntrinsic, type ParsedPath } from '../asl/index.ts';
 import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
-import { evaluateIntrinsic, type IntrinsicEnv } from './intrinsics/index.ts';
-import { requirePath, type PathRoots } from './paths.ts';
+import { compileIntrinsic, type Evaluate, type IntrinsicRuntime } from './intrinsics/index.ts';
+import { compilePath, requireCompiled, type PathRoots } from './paths.ts';
 
-export interface TemplateScope {
-  roots: PathRoots;
-  intrinsics: Omit<IntrinsicEnv, 'resolvePath'>;
+/** The roots paths read from, and what intrinsic functions may use. */
+export interface TemplateScope extends PathRoots {
+  intrinsics: IntrinsicRuntime;
 }
 
 /** `error` names the ASL error raised when a `.$` path selects nothing. */
-type Compiled = (scope: TemplateScope, error: string) => Json;
+type Compiled = Evaluate<TemplateScope>;
 
 const compiled = new WeakMap<object, Compiled>();
 
@@ -33,30 +34,28 @@ function compile(template: Json): Compiled {
     const items = template.map(compile);
     return (scope, error) => items.map((item) => item(scope, error));
   }
-  if (isJsonObject(template)) {
-    const entries: Array<[string, Compiled]> = Object.entries(template).map(([key, value]) =>
-      key.endsWith('.$') && typeof value === 'string'
-        ? [key.slice(0, -2), compileExpression(key, value)]
-        : [key, compile(value)],
-    );
-    return (scope, error) => {
-      const out: JsonObject = {};
-      for (const [key, fn] of entries) out[key] = fn(scope, error);
-      return out;
-    };
-  }
+  if (isJsonObject(template)) return compileObject(template);
   return () => template;
+}
+
+/** The output's keys and the functions giving their values, in the template's order. */
+function compileObject(template: JsonObject): Compiled {
+  const keys: string[] = [];
+  const values: Compiled[] = [];
+  for (const [key, value] of Object.entries(template)) {
+    const dynamic = key.endsWith('.$') && typeof value === 'string';
+    keys.push(dynamic ? key.slice(0, -2) : key);
+    values.push(dynamic ? compileExpression(key, value) : compile(value));
+  }
+  return (scope, error) => {
+    const out: JsonObject = {};
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i](scope, error);
+    return out;
+  };
 }
 
 function compileExpression(key: string, text: string): Compiled {
   const where = `The field '${key}'`;
-  if (isIntrinsicExpression(text)) {
-    const call = parseIntrinsic(text);
-    return (scope, error) =>
-      evaluateIntrinsic(call, {
-        ...scope.intrinsics,
-        resolvePath: (path) => requirePath(path.source, scope.roots, error, where),
-      });
-  }
-  return (scope, error) => requirePath(text, scope.roots, error, where);
+  const readPath = (path: ParsedPath): Compiled => (scope, error) => requireCompiled(path, scope, error, where);
+  return isIntrinsicExpression(text) ? compileIntrinsic(parseIntrinsic(text), readPath) : readPath(compilePath(text));
 }

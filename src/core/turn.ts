@@ -8,6 +8,7 @@ import type { JsonataScope } from './jsonata.ts';
 import type { Machine, SubMachine } from './machine.ts';
 import { maxTransitionsPerStep } from './limits.ts';
 import type { Command, HistoryEvent, Snapshot, StepEnv, StepResult } from './model.ts';
+import type { IntrinsicRuntime } from './intrinsics/index.ts';
 import type { PathRoots } from './paths.ts';
 import type { TemplateScope } from './template.ts';
 import { isoTime } from './timestamp.ts';
@@ -15,19 +16,32 @@ import { isoTime } from './timestamp.ts';
 /** Extra members of the context object a single evaluation may see: `Task.Token`, `Map.Item`. */
 export type ContextExtra = { Task?: { Token: string }; Map?: { Item: { Index: number; Value: Json } } };
 
-/** The roots a path reads from; the context object is built only if a path asks for `$$`. */
-class Roots implements PathRoots {
+/**
+ * What a path or a payload template evaluates in: the roots (`$`, `$$`, variables) and the intrinsics'
+ * randomness and hashing. One object per evaluation; the context object is built only if a path asks
+ * for all of `$$`, and `$$.Map...` or `$$.Task...` read their member directly.
+ */
+class Scope implements TemplateScope {
   private built: JsonObject | undefined;
 
   constructor(
     private readonly turn: Turn,
     readonly input: Json,
     private readonly extra: ContextExtra | undefined,
+    readonly intrinsics: IntrinsicRuntime,
   ) {}
 
   get context(): JsonObject {
     this.built ??= this.turn.contextObject(this.extra);
     return this.built;
+  }
+
+  contextMember(name: string): Json | undefined {
+    const { extra } = this;
+    if (extra?.Map && name === 'Map') return extra.Map as unknown as JsonObject;
+    if (extra?.Task && name === 'Task') return extra.Task;
+    const base = this.turn.baseContext();
+    return Object.prototype.hasOwnProperty.call(base, name) ? base[name] : undefined;
   }
 
   variable(name: string): Json | undefined {
@@ -96,6 +110,7 @@ export class Turn {
     return state.QueryLanguage ?? this.sub.queryLanguage;
   }
 
+  /** The whole context object (`$$`) as the current state sees it. */
   contextObject(extra?: ContextExtra): JsonObject {
     const base = this.baseContext();
     if (!extra) return base;
@@ -105,39 +120,41 @@ export class Turn {
     return context;
   }
 
-  private base: { key: string; value: JsonObject } | null = null;
+  private base: { stateName: string | null; attempt: number; enteredAt: number; value: JsonObject } | null = null;
 
-  /** Execution, StateMachine and State: built once per state attempt, shared by every evaluation of it. */
-  private baseContext(): JsonObject {
-    const { snap } = this;
-    const key = `${snap.stateName}\u0000${snap.attempt}\u0000${snap.enteredAt}\u0000${snap.redriveCount}`;
-    if (this.base?.key === key) return this.base.value;
+  /**
+   * Execution, StateMachine and State: built once per state attempt, shared by every evaluation of it.
+   * (RedriveCount cannot change within a turn: a redrive starts a turn of its own.)
+   */
+  baseContext(): JsonObject {
+    const { snap, base } = this;
+    if (base && base.stateName === snap.stateName && base.attempt === snap.attempt && base.enteredAt === snap.enteredAt) return base.value;
     const { Execution, StateMachine } = this.env.context;
     const value: JsonObject = {
       Execution: { ...(Execution as unknown as JsonObject), RedriveCount: snap.redriveCount },
       StateMachine: StateMachine as unknown as JsonObject,
       State: { Name: snap.stateName, EnteredTime: isoTime(snap.enteredAt), RetryCount: snap.attempt },
     };
-    this.base = { key, value };
+    this.base = { stateName: snap.stateName, attempt: snap.attempt, enteredAt: snap.enteredAt, value };
     return value;
   }
 
-  variable = (name: string): Json | undefined => {
+  variable(name: string): Json | undefined {
     const { vars, outerVars } = this.snap;
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
     if (Object.prototype.hasOwnProperty.call(outerVars, name)) return outerVars[name];
     return undefined;
-  };
-
-  roots(input: Json, extra?: ContextExtra): PathRoots {
-    return new Roots(this, input, extra);
   }
 
-  private intrinsicEnv: TemplateScope['intrinsics'] | null = null;
+  private runtime: IntrinsicRuntime | null = null;
 
-  templateScope(input: Json, extra?: ContextExtra): TemplateScope {
-    this.intrinsicEnv ??= { random: this.env.random, hash: this.env.hash };
-    return { roots: new Roots(this, input, extra), intrinsics: this.intrinsicEnv };
+  roots(input: Json, extra?: ContextExtra): PathRoots {
+    return this.templateScope(input, extra);
+  }
+
+  templateScope(input: Json, extra?: ContextExtra): Scope {
+    this.runtime ??= { random: this.env.random, hash: this.env.hash };
+    return new Scope(this, input, extra, this.runtime);
   }
 
   jsonataScope(states: { input: Json; result?: Json; errorOutput?: Json }, extra?: ContextExtra): JsonataScope {

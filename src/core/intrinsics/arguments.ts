@@ -11,17 +11,21 @@ import { StatesError } from '../failure.ts';
 export const hashAlgorithms = ['MD5', 'SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
 export type HashAlgorithm = (typeof hashAlgorithms)[number];
 
-export interface IntrinsicEnv {
-  /** Reads a path argument; may throw a StatesError (for example when the path matches nothing). */
-  resolvePath(path: ParsedPath): Json;
+/** What the functions themselves may use: randomness and hashing, injected. */
+export interface IntrinsicRuntime {
   /** A number in [0, 1), as Math.random gives; the core never draws randomness itself. */
   random(): number;
   /** The digest of the UTF-8 bytes of `data`, as lowercase hex. */
   hash(algorithm: HashAlgorithm, data: string): string;
 }
 
+export interface IntrinsicEnv extends IntrinsicRuntime {
+  /** Reads a path argument; may throw a StatesError (for example when the path matches nothing). */
+  resolvePath(path: ParsedPath): Json;
+}
+
 /** One intrinsic: its evaluated arguments, plus the call itself for functions that read the syntax. */
-export type IntrinsicFunction = (args: Json[], env: IntrinsicEnv, call: IntrinsicCall) => Json;
+export type IntrinsicFunction = (args: Json[], env: IntrinsicRuntime, call: IntrinsicCall) => Json;
 
 export function intrinsicFailure(name: IntrinsicName, problem: string): StatesError {
   return new StatesError('States.IntrinsicFailure', `${name}: ${problem}`);

@@ -11,19 +11,18 @@ const name = 'States.Format';
 export const format: IntrinsicFunction = (args, _env, call) => {
   const template = expectString(name, args, 0);
   const holes = placeholdersOf(template, call);
-  const values = args.slice(1);
-  if (holes.length !== values.length) {
+  if (holes.length !== args.length - 1) {
     throw intrinsicFailure(
       name,
-      `the template has ${holes.length} {} placeholder(s) but ${values.length} value(s) were given`,
+      `the template has ${holes.length} {} placeholder(s) but ${args.length - 1} value(s) were given`,
     );
   }
   let result = '';
   let from = 0;
-  holes.forEach((at, i) => {
-    result += template.slice(from, at) + render(values[i]);
-    from = at + 2;
-  });
+  for (let i = 0; i < holes.length; i++) {
+    result += template.slice(from, holes[i]) + render(args[i + 1]);
+    from = holes[i] + 2;
+  }
   return result + template.slice(from);
 };
 

@@ -2,9 +2,9 @@
  * Evaluates a parsed intrinsic call: arguments first (nested calls inner-first, paths through the
  * environment), then the function named by the call, looked up in one table.
  */
-import type { IntrinsicArg, IntrinsicCall, IntrinsicName } from '../../asl/index.ts';
+import type { IntrinsicCall, IntrinsicName, ParsedPath } from '../../asl/index.ts';
 import type { Json } from '../../shared/index.ts';
-import type { IntrinsicEnv, IntrinsicFunction } from './arguments.ts';
+import type { IntrinsicEnv, IntrinsicFunction, IntrinsicRuntime } from './arguments.ts';
 import { array, arrayContains, arrayGetItem, arrayLength, arrayPartition, arrayRange, arrayUnique } from './array.ts';
 import { base64Decode, base64Encode } from './encoding.ts';
 import { format } from './format.ts';
@@ -14,7 +14,7 @@ import { mathAdd, mathRandom } from './math.ts';
 import { stringSplit } from './string.ts';
 import { uuid } from './uuid.ts';
 
-export type { HashAlgorithm, IntrinsicEnv, IntrinsicFunction } from './arguments.ts';
+export type { HashAlgorithm, IntrinsicEnv, IntrinsicFunction, IntrinsicRuntime } from './arguments.ts';
 export { hashAlgorithms } from './arguments.ts';
 export { seededRandom } from './math.ts';
 export { uuidFromRandom } from './uuid.ts';
@@ -40,14 +40,34 @@ const intrinsicFunctions: Record<IntrinsicName, IntrinsicFunction> = {
   'States.UUID': uuid,
 };
 
-/** Errors are StatesErrors: States.IntrinsicFailure from the functions, or whatever resolvePath throws. */
-export function evaluateIntrinsic(call: IntrinsicCall, env: IntrinsicEnv): Json {
-  const args = call.args.map((arg) => evaluateArgument(arg, env));
-  return intrinsicFunctions[call.name](args, env, call);
+/** Evaluates one argument (or a whole call) in a scope; `error` names the error of a path that selects nothing. */
+export type Evaluate<S> = (scope: S, error: string) => Json;
+
+/**
+ * Compiles a parsed call into a function: arguments first, left to right (nested calls inner-first,
+ * paths through `readPath`), then the function named by the call, looked up once. Templates compile
+ * their calls once per definition (measured: evaluating the parsed call anew, with an environment object
+ * and a path closure per call, was ~5% of a short workflow's time).
+ */
+export function compileIntrinsic<S extends { intrinsics: IntrinsicRuntime }>(
+  call: IntrinsicCall,
+  readPath: (path: ParsedPath) => Evaluate<S>,
+): Evaluate<S> {
+  const fn = intrinsicFunctions[call.name];
+  const args = call.args.map((arg): Evaluate<S> => {
+    if (arg.kind === 'literal') return () => arg.value;
+    if (arg.kind === 'path') return readPath(arg.path);
+    return compileIntrinsic(arg.call, readPath);
+  });
+  return (scope, error) => {
+    const values: Json[] = [];
+    for (const arg of args) values.push(arg(scope, error));
+    return fn(values, scope.intrinsics, call);
+  };
 }
 
-function evaluateArgument(arg: IntrinsicArg, env: IntrinsicEnv): Json {
-  if (arg.kind === 'literal') return arg.value;
-  if (arg.kind === 'path') return env.resolvePath(arg.path);
-  return evaluateIntrinsic(arg.call, env);
+/** Errors are StatesErrors: States.IntrinsicFailure from the functions, or whatever resolvePath throws. */
+export function evaluateIntrinsic(call: IntrinsicCall, env: IntrinsicEnv): Json {
+  const evaluate = compileIntrinsic<{ intrinsics: IntrinsicEnv }>(call, (path) => (scope) => scope.intrinsics.resolvePath(path));
+  return evaluate({ intrinsics: env }, '');
 }

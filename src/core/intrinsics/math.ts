@@ -1,4 +1,5 @@
 /** States.MathRandom and States.MathAdd. */
+import type { Json } from '../../shared/index.ts';
 import { intrinsicFailure, roundedInteger, type IntrinsicFunction } from './arguments.ts';
 
 /** The AWS guide: MathAdd's operands must lie in the 32-bit signed range. */
@@ -19,15 +20,17 @@ export const mathRandom: IntrinsicFunction = (args, env) => {
   return start + Math.floor(unit * (end - start));
 };
 
+function int32Operand(args: Json[], index: number): number {
+  const value = roundedInteger('States.MathAdd', args, index);
+  if (value < int32.min || value > int32.max) {
+    throw intrinsicFailure('States.MathAdd', `${value} is outside the allowed range ${int32.min} to ${int32.max}`);
+  }
+  return value;
+}
+
 export const mathAdd: IntrinsicFunction = (args) => {
-  const name = 'States.MathAdd';
-  const [a, b] = [0, 1].map((index) => {
-    const value = roundedInteger(name, args, index);
-    if (value < int32.min || value > int32.max) {
-      throw intrinsicFailure(name, `${value} is outside the allowed range ${int32.min} to ${int32.max}`);
-    }
-    return value;
-  });
+  const a = int32Operand(args, 0);
+  const b = int32Operand(args, 1);
   // The sum itself may leave the 32-bit range; it is returned exactly rather than wrapped around.
   return a + b;
 };

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
-import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEvent, type StepResult } from '../../core/index.ts';
-import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
+import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEnv, type StepEvent, type StepResult } from '../../core/index.ts';
+import type { ResourceRegistry } from '../../resources/index.ts';
 import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
 import { hashText, newTaskToken } from '../env.ts';
+import { Call, type CallOwner } from './call.ts';
 import { TimerQueue } from './timers.ts';
 
 export interface MemoryRunnerOptions {
@@ -38,12 +39,6 @@ export interface StartOptions {
   identity?: Json;
 }
 
-/** A resource call in flight; `abort` also stops it counting as work, even if its handler ignores the signal. */
-interface Invocation {
-  token: string | null;
-  abort(reason: Error): void;
-}
-
 interface Thread {
   id: string;
   execution: Execution;
@@ -51,8 +46,11 @@ interface Thread {
   queue: StepEvent[];
   busy: boolean;
   parent: { thread: Thread; groupId: string; index: number } | null;
-  groups: Map<string, Group>;
-  invocations: Map<string, Invocation>;
+  /** Fan-outs and resource calls in flight; made on first use (most threads have no fan-out). */
+  groups: Map<string, Group> | null;
+  calls: Map<string, Call<Thread>> | null;
+  /** The env handed to every step of this thread: made once, `now` set before each step. */
+  env: StepEnv;
   done: boolean;
 }
 
@@ -79,7 +77,7 @@ export class MemoryRunner {
   private readonly registry: ResourceRegistry;
   private readonly random: () => number;
   private readonly timers: TimerQueue;
-  private readonly tokens = new Map<string, { thread: Thread; invocationId: string }>();
+  private readonly tokens = new Map<string, Call<Thread>>();
   private readonly roots = new Map<string, Thread>();
   private readonly keepHistory: boolean;
   /** Steps queued or running, and invocations in flight: while any, virtual time stands still. */
@@ -139,9 +137,9 @@ export class MemoryRunner {
   }
 
   sendTaskHeartbeat(token: string): boolean {
-    const entry = this.tokens.get(token);
-    if (!entry) return false;
-    this.deliver(entry.thread, { type: 'taskHeartbeat', invocationId: entry.invocationId });
+    const call = this.tokens.get(token);
+    if (!call) return false;
+    this.deliver(call.thread, { type: 'taskHeartbeat', invocationId: call.invocationId });
     return true;
   }
 
@@ -151,15 +149,17 @@ export class MemoryRunner {
   }
 
   private answerToken(token: string, event: (invocationId: string) => StepEvent): boolean {
-    const entry = this.tokens.get(token);
-    if (!entry) return false;
+    const call = this.tokens.get(token);
+    if (!call) return false;
     this.tokens.delete(token);
-    this.deliver(entry.thread, event(entry.invocationId));
+    this.deliver(call.thread, event(call.invocationId));
     return true;
   }
 
   private thread(id: string, execution: Execution, parent: Thread['parent']): Thread {
-    return { id, execution, snapshot: null, queue: [], busy: false, parent, groups: new Map(), invocations: new Map(), done: false };
+    const { random } = this;
+    const env: StepEnv = { now: 0, random, hash: hashText, newTaskToken, context: execution.context, recordHistory: execution.history !== null };
+    return { id, execution, snapshot: null, queue: [], busy: false, parent, groups: null, calls: null, env, done: false };
   }
 
   private deliver(thread: Thread, event: StepEvent): void {
@@ -181,10 +181,10 @@ export class MemoryRunner {
     const { execution } = thread;
     while (thread.queue.length > 0 && !thread.done) {
       const event = thread.queue.shift() as StepEvent;
-      const env = { now: this.now(), random: this.random, hash: hashText, newTaskToken, context: execution.context, recordHistory: execution.history !== null };
+      thread.env.now = this.now();
       let result: StepResult | Promise<StepResult>;
       try {
-        result = step(execution.machine, thread.snapshot, event, env);
+        result = step(execution.machine, thread.snapshot, event, thread.env);
         if (!(result instanceof Promise)) {
           this.record(thread, result);
           continue;
@@ -225,10 +225,10 @@ export class MemoryRunner {
       case 'invoke':
         return this.invoke(thread, command);
       case 'cancelInvocation': {
-        const invocation = thread.invocations.get(command.invocationId);
-        thread.invocations.delete(command.invocationId);
-        if (invocation?.token) this.tokens.delete(invocation.token);
-        invocation?.abort(new Error(command.reason));
+        const call = thread.calls?.get(command.invocationId);
+        thread.calls?.delete(command.invocationId);
+        if (call?.taskToken) this.tokens.delete(call.taskToken);
+        call?.abort(new Error(command.reason));
         return;
       }
       case 'wakeAt':
@@ -239,23 +239,24 @@ export class MemoryRunner {
         return this.timers.cancel(`${thread.id}#${command.timerId}`);
       case 'createChildren': {
         const { machineIds, inputs, outerVars } = command;
-        thread.groups.set(command.groupId, { machineIds, inputs, outerVars, results: new Array(inputs.length).fill(null), threads: [] });
+        thread.groups ??= new Map();
+        thread.groups.set(command.groupId, { machineIds, inputs, outerVars, results: new Array<Json>(inputs.length).fill(null), threads: [] });
         return;
       }
       case 'startChildren':
         return this.startChildren(thread, command);
       case 'collectResults': {
-        const group = thread.groups.get(command.groupId);
-        thread.groups.delete(command.groupId);
+        const group = thread.groups?.get(command.groupId);
+        thread.groups?.delete(command.groupId);
         this.deliver(thread, { type: 'childrenCollected', groupId: command.groupId, results: group?.results ?? [] });
         return;
       }
       case 'cancelChildren': {
-        for (const child of thread.groups.get(command.groupId)?.threads ?? []) {
+        for (const child of thread.groups?.get(command.groupId)?.threads ?? []) {
           child.parent = null;
           this.deliver(child, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' });
         }
-        thread.groups.delete(command.groupId);
+        thread.groups?.delete(command.groupId);
         return;
       }
       case 'continue':
@@ -272,7 +273,7 @@ export class MemoryRunner {
   }
 
   private startChildren(thread: Thread, command: Extract<Command, { type: 'startChildren' }>): void {
-    const group = thread.groups.get(command.groupId);
+    const group = thread.groups?.get(command.groupId);
     if (!group) return;
     for (let index = command.from; index < command.from + command.count; index++) {
       const id = `${thread.id}/${command.groupId}.${index}`;
@@ -283,6 +284,14 @@ export class MemoryRunner {
     }
   }
 
+  /** Where calls report back: one object for the runner's lifetime. */
+  private readonly callOwner: CallOwner<Thread> = {
+    settled: (call, event) => this.callSettled(call, event),
+    heartbeat: (call) => {
+      if (call.thread.calls?.has(call.invocationId)) this.deliver(call.thread, { type: 'taskHeartbeat', invocationId: call.invocationId });
+    },
+  };
+
   private invoke(thread: Thread, command: Extract<Command, { type: 'invoke' }>): void {
     const handler = this.registry.get(command.resource);
     const { invocationId, taskToken } = command;
@@ -290,76 +299,47 @@ export class MemoryRunner {
       this.deliver(thread, { type: 'taskFailed', invocationId, error: 'States.Runtime', cause: `No resource is registered as '${command.resource}'` });
       return;
     }
-    // The AbortController is made only if the handler looks at its signal: most never do (measured: ~4% of
-    // a short workflow's time went to controllers and their listeners).
-    let controller: AbortController | null = null;
-    const invocation: Invocation = {
-      token: taskToken,
-      abort: (reason) => {
-        controller?.abort(reason);
-        settle(null);
-      },
-    };
-    thread.invocations.set(invocationId, invocation);
-    if (taskToken) this.tokens.set(taskToken, { thread, invocationId });
     const { execution } = thread;
-    const context: InvocationContext = {
+    const call = new Call(this.callOwner, thread, {
+      invocationId,
       executionId: thread.id,
       workflowName: execution.workflowName,
       stateName: command.stateName,
+      entry: command.entry,
       attempt: command.attempt,
-      idempotencyKey: idempotencyKeyOf(thread.id, command.stateName, command.entry, command.attempt),
       taskToken,
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-      heartbeat: () => {
-        if (thread.invocations.has(invocationId)) this.deliver(thread, { type: 'taskHeartbeat', invocationId });
-      },
       identity: execution.identity,
-    };
+    });
+    thread.calls ??= new Map();
+    thread.calls.set(invocationId, call);
+    if (taskToken) this.tokens.set(taskToken, call);
     this.work++;
-    let settled = false;
-    const settle = (event: StepEvent | null) => {
-      if (settled) return;
-      settled = true;
-      this.work--;
-      if (event && thread.invocations.has(invocationId)) {
-        if (!taskToken || event.type === 'taskFailed') {
-          thread.invocations.delete(invocationId);
-          if (taskToken) this.tokens.delete(taskToken);
-          this.deliver(thread, event);
-        }
-      }
-      this.timers.settle();
-    };
-    const succeeded = (output: Json | undefined) => settle({ type: 'taskSucceeded', invocationId, output: output === undefined ? null : output });
-    const failed = (thrown: unknown) => settle({ type: 'taskFailed', invocationId, ...failureOf(thrown) });
-    // The handler is called now. A synchronous answer joins this thread's queue at once and is stepped
-    // in the same pump, with no promise round trip (measured: a third of a short workflow's time).
-    let answer: Json | Promise<Json>;
-    try {
-      answer = handler(command.input, context);
-    } catch (thrown) {
-      failed(thrown);
-      return;
+    call.start(handler, command.input);
+  }
+
+  /** A call answered or was abandoned; an answer counts unless the call was called off meanwhile. */
+  private callSettled(call: Call<Thread>, event: StepEvent | null): void {
+    const { thread, invocationId, taskToken } = call;
+    this.work--;
+    // A call with a task token waits for the token's answer; only its failure counts at once.
+    if (event && thread.calls?.has(invocationId) && (!taskToken || event.type === 'taskFailed')) {
+      thread.calls.delete(invocationId);
+      if (taskToken) this.tokens.delete(taskToken);
+      this.deliver(thread, event);
     }
-    if (answer !== null && typeof answer === 'object' && typeof (answer as Promise<Json>).then === 'function') {
-      (answer as Promise<Json>).then(succeeded, failed);
-    } else {
-      succeeded(answer as Json);
-    }
+    this.timers.settle();
   }
 
   private end(thread: Thread, command: Extract<Command, { type: 'complete' | 'fail' }>): void {
     if (thread.done) return;
     thread.done = true;
-    for (const invocation of thread.invocations.values()) invocation.abort(new Error('the execution ended'));
-    thread.invocations.clear();
+    if (thread.calls) {
+      for (const call of thread.calls.values()) call.abort(new Error('the execution ended'));
+      thread.calls.clear();
+    }
     const parent = thread.parent;
     if (parent) {
-      const group = parent.thread.groups.get(parent.groupId);
+      const group = parent.thread.groups?.get(parent.groupId);
       if (group) group.results[parent.index] = command.type === 'complete' ? command.output : failedChildResult(command.error, command.cause);
       const event: StepEvent =
         command.type === 'complete'
