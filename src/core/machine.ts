@@ -50,9 +50,16 @@ function index(sm: StateMachine, id: string, inherited: QueryLanguage, out: Map<
 }
 
 
+const childIds = new WeakMap<State, { parentId: string; stateName: string; ids: string[] }>();
+
+/** The ids of the machines a Parallel or Map state runs, built once per state; callers must not change them. */
 export function childMachineIds(parentId: string, stateName: string, state: State): string[] {
+  const known = childIds.get(state);
+  if (known && known.parentId === parentId && known.stateName === stateName) return known.ids;
   const base = `${parentId}/States/${escape(stateName)}`;
-  if (state.Type === 'Parallel') return state.Branches.map((_, i) => `${base}/Branches/${i}`);
-  if (state.Type === 'Map') return [state.ItemProcessor ? `${base}/ItemProcessor` : `${base}/Iterator`];
-  return [];
+  let ids: string[] = [];
+  if (state.Type === 'Parallel') ids = state.Branches.map((_, i) => `${base}/Branches/${i}`);
+  else if (state.Type === 'Map') ids = [state.ItemProcessor ? `${base}/ItemProcessor` : `${base}/Iterator`];
+  childIds.set(state, { parentId, stateName, ids });
+  return ids;
 }

@@ -7,6 +7,7 @@ import { JSONPath } from 'jsonpath-plus';
 import { parsePath, type ParsedPath, type PathSegment } from '../asl/index.ts';
 import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import { StatesError } from './failure.ts';
+import { withMember } from './objects.ts';
 
 const cache = new Map<string, ParsedPath>();
 
@@ -130,7 +131,7 @@ function place(node: Json, segments: PathSegment[], i: number, result: Json, tex
       );
     }
     const child = Object.prototype.hasOwnProperty.call(node, segment.name) ? node[segment.name] : {};
-    return { ...node, [segment.name]: last ? result : place(child, segments, i + 1, result, text) };
+    return withMember(node, segment.name, last ? result : place(child, segments, i + 1, result, text));
   }
   if (segment.kind === 'index' && Array.isArray(node) && segment.index < node.length) {
     const copy = node.slice();

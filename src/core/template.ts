@@ -7,6 +7,7 @@
 import { isIntrinsicExpression, parseIntrinsic, type ParsedPath } from '../asl/index.ts';
 import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import { compileIntrinsic, type Evaluate, type IntrinsicRuntime } from './intrinsics/index.ts';
+import { setMember } from './objects.ts';
 import { compilePath, requireCompiled, type PathRoots } from './paths.ts';
 
 /** The roots paths read from, and what intrinsic functions may use. */
@@ -49,7 +50,7 @@ function compileObject(template: JsonObject): Compiled {
   }
   return (scope, error) => {
     const out: JsonObject = {};
-    for (let i = 0; i < keys.length; i++) out[keys[i]] = values[i](scope, error);
+    for (let i = 0; i < keys.length; i++) setMember(out, keys[i], values[i](scope, error));
     return out;
   };
 }

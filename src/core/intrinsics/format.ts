@@ -47,5 +47,7 @@ function render(value: Json): string {
   if (value !== null && typeof value === 'object') {
     throw intrinsicFailure(name, `a value to format must be a string, number, boolean or null, not ${Array.isArray(value) ? 'an array' : 'an object'}`);
   }
-  return JSON.stringify(value);
+  // For a finite number, a boolean or null, String() writes what JSON.stringify writes, without the
+  // serializer's set-up (JSON.stringify here was ~2% of a short workflow's time).
+  return String(value);
 }
