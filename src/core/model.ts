@@ -107,6 +107,11 @@ export type StepEvent =
   | { type: 'taskHeartbeat'; invocationId: string }
   | { type: 'timerFired'; timerId: string }
   | { type: 'childSucceeded'; groupId: string; index: number }
+  /**
+   * Several children of one group succeeded, in this order: what a runner that saw them end together
+   * may send instead of one childSucceeded each (one step instead of many; the core counts the same).
+   */
+  | { type: 'childrenSucceeded'; groupId: string; indexes: number[] }
   | { type: 'childFailed'; groupId: string; index: number; error: string; cause?: string }
   /** The answer to `collectResults`: every child's output by index ({Error, Cause} for a tolerated failure). */
   | { type: 'childrenCollected'; groupId: string; results: Json[] }

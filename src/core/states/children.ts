@@ -61,7 +61,7 @@ function startMore(turn: Turn, name: string, pending: ChildrenPending): void {
   pending.nextIndex += count;
   pending.running += count;
   turn.command({ type: 'startChildren', groupId: pending.groupId, from, count });
-  if (pending.stateType === 'Map') {
+  if (pending.stateType === 'Map' && turn.history) {
     for (let index = from; index < from + count; index++) turn.record('MapIterationStarted', name, { index });
   }
 }
@@ -77,31 +77,58 @@ function tolerated(pending: ChildrenPending): boolean {
 export function resumeFanOut(turn: Turn, state: State, name: string, event: StepEvent): Maybe<Outcome> {
   const pending = turn.snap.pending;
   if (pending?.kind !== 'children' || !('groupId' in event) || event.groupId !== pending.groupId) return suspended;
-  if (event.type === 'childrenCollected') return pending.collecting ? collected(turn, state, name, pending, event.results) : suspended;
-  if (event.type !== 'childSucceeded' && event.type !== 'childFailed') return suspended;
-  if (pending.collecting || event.index < 0 || event.index >= pending.nextIndex) return suspended;
+  switch (event.type) {
+    case 'childrenCollected':
+      return pending.collecting ? collected(turn, state, name, pending, event.results) : suspended;
+    case 'childSucceeded':
+      return succeeded(turn, name, pending, event.index) ? afterEnds(turn, name, pending) : suspended;
+    case 'childrenSucceeded': {
+      let counted = false;
+      for (const index of event.indexes) counted = succeeded(turn, name, pending, index) || counted;
+      return counted ? afterEnds(turn, name, pending) : suspended;
+    }
+    case 'childFailed':
+      return childFailed(turn, name, pending, event);
+    default:
+      return suspended;
+  }
+}
+
+/** Whether a child the fan-out still counts (started, not collected yet) ended; it is counted. */
+function running(pending: ChildrenPending, index: number): boolean {
+  return !pending.collecting && index >= 0 && index < pending.nextIndex;
+}
+
+function succeeded(turn: Turn, name: string, pending: ChildrenPending, index: number): boolean {
+  if (!running(pending, index)) return false;
   // step() owns the snapshot it was handed: the counters are updated in place.
   pending.running--;
-  if (event.type === 'childSucceeded') {
-    pending.succeeded++;
-    if (pending.stateType === 'Map') turn.record('MapIterationSucceeded', name, { index: event.index });
-  } else {
-    pending.failed++;
-    const failure = event.cause === undefined ? { error: event.error } : { error: event.error, cause: event.cause };
-    if (pending.stateType === 'Map') turn.record('MapIterationFailed', name, { index: event.index, ...failure });
-    if (!tolerated(pending)) {
-      turn.command({ type: 'cancelChildren', groupId: pending.groupId });
-      turn.snap.pending = null;
-      turn.record(`${pending.stateType}StateFailed`, name, failure);
-      const thresholdSet = pending.toleratedCount !== null || pending.toleratedPercentage !== null;
-      return {
-        kind: 'failed',
-        failure: thresholdSet
-          ? { error: 'States.ExceedToleratedFailureThreshold', cause: `The number of failed items exceeded the tolerated failure threshold (${pending.failed} of ${pending.total} failed)` }
-          : failure,
-      };
-    }
-  }
+  pending.succeeded++;
+  if (pending.stateType === 'Map' && turn.history) turn.record('MapIterationSucceeded', name, { index });
+  return true;
+}
+
+function childFailed(turn: Turn, name: string, pending: ChildrenPending, event: Extract<StepEvent, { type: 'childFailed' }>): Outcome {
+  if (!running(pending, event.index)) return suspended;
+  pending.running--;
+  pending.failed++;
+  const failure = event.cause === undefined ? { error: event.error } : { error: event.error, cause: event.cause };
+  if (pending.stateType === 'Map') turn.record('MapIterationFailed', name, { index: event.index, ...failure });
+  if (tolerated(pending)) return afterEnds(turn, name, pending);
+  turn.command({ type: 'cancelChildren', groupId: pending.groupId });
+  turn.snap.pending = null;
+  turn.record(`${pending.stateType}StateFailed`, name, failure);
+  const thresholdSet = pending.toleratedCount !== null || pending.toleratedPercentage !== null;
+  return {
+    kind: 'failed',
+    failure: thresholdSet
+      ? { error: 'States.ExceedToleratedFailureThreshold', cause: `The number of failed items exceeded the tolerated failure threshold (${pending.failed} of ${pending.total} failed)` }
+      : failure,
+  };
+}
+
+/** Children ended: start more within MaxConcurrency, or, once all have ended, ask for their results. */
+function afterEnds(turn: Turn, name: string, pending: ChildrenPending): Outcome {
   if (pending.succeeded + pending.failed < pending.total) {
     startMore(turn, name, pending);
     return suspended;

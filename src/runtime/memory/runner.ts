@@ -180,7 +180,7 @@ export class MemoryRunner {
   private pump(thread: Thread): void {
     const { execution } = thread;
     while (thread.queue.length > 0 && !thread.done) {
-      const event = thread.queue.shift() as StepEvent;
+      const event = nextEvent(thread.queue);
       thread.env.now = this.now();
       let result: StepResult | Promise<StepResult>;
       try {
@@ -357,4 +357,21 @@ export class MemoryRunner {
     if (command.type === 'fail' && command.cause !== undefined) result.cause = command.cause;
     thread.execution.resolve(result);
   }
+}
+
+/**
+ * The next event to step. Successes of children of one group queued one after another become one
+ * `childrenSucceeded` event: children that answer at once all end before their parent steps again, and
+ * one step for the lot replaces one per child (the core counts them the same way).
+ */
+function nextEvent(queue: StepEvent[]): StepEvent {
+  const event = queue.shift() as StepEvent;
+  if (event.type !== 'childSucceeded') return event;
+  let indexes: number[] | null = null;
+  for (let next = queue[0]; next?.type === 'childSucceeded' && next.groupId === event.groupId; next = queue[0]) {
+    indexes ??= [event.index];
+    indexes.push(next.index);
+    queue.shift();
+  }
+  return indexes ? { type: 'childrenSucceeded', groupId: event.groupId, indexes } : event;
 }
