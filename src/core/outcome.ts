@@ -11,6 +11,18 @@ export type Outcome =
   | { kind: 'suspended' }
   | { kind: 'succeedMachine'; output: Json }
   /** A Fail state: the machine fails, no Retry or Catch applies. */
-  | { kind: 'failMachine'; failure: Failure };
+  | { kind: 'failMachine'; failure: Failure }
+  /** A Parallel or Map whose children can run inline (inline.ts): the step loop runs them now. */
+  | { kind: 'inline'; children: InlineChildren };
+
+/** A fan-out to run inside the step: child i runs machine `machineIds[i]` (or the only one) on `inputs[i]`. */
+export interface InlineChildren {
+  stateType: 'Parallel' | 'Map';
+  machineIds: string[];
+  inputs: Json[];
+  outerVars: JsonObject;
+  toleratedCount: number | null;
+  toleratedPercentage: number | null;
+}
 
 export const suspended: Outcome = { kind: 'suspended' };

@@ -13,7 +13,8 @@ import { maxPayloadBytes } from './limits.ts';
 import type { Machine } from './machine.ts';
 import { then, type Maybe } from './maybe.ts';
 import type { ExecutionStatus, Snapshot, StepEnv, StepEvent, StepResult } from './model.ts';
-import { suspended, type Outcome } from './outcome.ts';
+import { suspended, type InlineChildren, type Outcome } from './outcome.ts';
+import { runChildrenInline } from './states/children.ts';
 import { stateHandlers } from './states/index.ts';
 import { Turn } from './turn.ts';
 
@@ -170,6 +171,15 @@ function recover(turn: Turn, state: State, failure: Failure): Maybe<Outcome> {
   return then(outcome, unhandled);
 }
 
+/** Children that cannot wait run now, each through step() (see inline.ts); then the state goes on. */
+function runInline(turn: Turn, state: State, name: string, children: InlineChildren): Maybe<Outcome> {
+  try {
+    return caught(runChildrenInline(turn, state, name, children, step));
+  } catch (e) {
+    return asFailed(e);
+  }
+}
+
 function unhandled(outcome: Outcome): Outcome {
   return outcome.kind === 'failed' ? { kind: 'failMachine', failure: outcome.failure } : outcome;
 }
@@ -185,6 +195,8 @@ function drive(turn: Turn, first: Outcome): Maybe<void> {
     let next: Maybe<Outcome>;
     if (outcome.kind === 'failed') {
       next = recover(turn, state, outcome.failure);
+    } else if (outcome.kind === 'inline') {
+      next = runInline(turn, state, name, outcome.children);
     } else {
       if (turn.history) turn.record(exitedEvent[state.Type], name, { output: outcome.output });
       if (outcome.kind === 'succeedMachine') return complete(turn, outcome.output);
