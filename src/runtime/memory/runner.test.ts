@@ -10,9 +10,24 @@ import type { StateMachine } from '../../asl/index.ts';
 import { validateStateMachine } from '../../asl/index.ts';
 import { ResourceRegistry, type InvocationContext } from '../../resources/index.ts';
 import type { Json } from '../../shared/index.ts';
-import { checkOutcome, loadCases } from '../../../test/conformance/cases.ts';
-import { registerTestResources } from '../../../test/support/test-resources.ts';
 import { MemoryRunner } from './runner.ts';
+
+// The conformance fixtures and their resources live under test/, outside this package's rootDir: loaded
+// by URL, with the little of their types used here.
+interface Case {
+  file: string;
+  name: string;
+  definition: Json;
+  input?: Json;
+  executionName?: string;
+  expect: { status: string };
+}
+const fixtures = (path: string): Promise<unknown> => import(new URL(`../../../test/${path}`, import.meta.url).href);
+const { checkOutcome, loadCases } = (await fixtures('conformance/cases.ts')) as {
+  checkOutcome(expect: Case['expect'], got: { status: string; output?: Json; error?: string; cause?: string }): void;
+  loadCases(): Case[];
+};
+const { registerTestResources } = (await fixtures('support/test-resources.ts')) as { registerTestResources(registry: ResourceRegistry): ResourceRegistry };
 
 const registry = registerTestResources(new ResourceRegistry());
 const runners = [false, true].map((keepHistory) => new MemoryRunner({ registry, virtualTime: true, keepHistory }));
