@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
-import { compileMachine, failedChildResult, step, type Command, type ExecutionContext, type HistoryEvent, type Machine, type Snapshot, type StepEnv, type StepEvent, type StepResult } from '../../core/index.ts';
+import { compileMachine, step, type Command, type StepEvent, type StepResult } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { systemClock, type Clock, type Json, type JsonObject } from '../../shared/index.ts';
-import { hashText, newTaskToken } from '../env.ts';
+import { systemClock, type Clock, type Json } from '../../shared/index.ts';
 import { Call, type CallOwner } from './call.ts';
+import { childEnded, newThread, nextEvent, openGroup, startChildren, type Execution, type ExecutionResult, type Thread } from './thread.ts';
 import { TimerQueue } from './timers.ts';
+
+export type { ExecutionResult } from './thread.ts';
 
 export interface MemoryRunnerOptions {
   registry: ResourceRegistry;
@@ -22,55 +24,11 @@ export interface MemoryRunnerOptions {
   keepHistory?: boolean;
 }
 
-export interface ExecutionResult {
-  executionId: string;
-  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-  output?: Json;
-  error?: string;
-  cause?: string;
-  /** Present when the runner keeps history (`keepHistory`). */
-  history?: Array<HistoryEvent & { thread: string }>;
-}
-
 export interface StartOptions {
   name?: string;
   workflowName?: string;
   executionId?: string;
   identity?: Json;
-}
-
-interface Thread {
-  id: string;
-  execution: Execution;
-  snapshot: Snapshot | null;
-  queue: StepEvent[];
-  busy: boolean;
-  parent: { thread: Thread; groupId: string; index: number } | null;
-  /** Fan-outs and resource calls in flight; made on first use (most threads have no fan-out). */
-  groups: Map<string, Group> | null;
-  calls: Map<string, Call<Thread>> | null;
-  /** The env handed to every step of this thread: made once, `now` set before each step. */
-  env: StepEnv;
-  done: boolean;
-}
-
-/** A fan-out of one thread: its children's inputs, the threads started, and the results by index. */
-interface Group {
-  machineIds: string[];
-  inputs: Json[];
-  outerVars: JsonObject;
-  results: Json[];
-  threads: Thread[];
-}
-
-interface Execution {
-  id: string;
-  context: ExecutionContext;
-  workflowName: string;
-  machine: Machine;
-  identity: Json;
-  history: Array<HistoryEvent & { thread: string }> | null;
-  resolve(result: ExecutionResult): void;
 }
 
 export class MemoryRunner {
@@ -114,7 +72,7 @@ export class MemoryRunner {
           resolve(result);
         },
       };
-      const root = this.thread(id, execution, null);
+      const root = newThread(id, execution, null, this.random);
       this.roots.set(id, root);
       this.deliver(root, { type: 'start', input });
     });
@@ -154,12 +112,6 @@ export class MemoryRunner {
     this.tokens.delete(token);
     this.deliver(call.thread, event(call.invocationId));
     return true;
-  }
-
-  private thread(id: string, execution: Execution, parent: Thread['parent']): Thread {
-    const { random } = this;
-    const env: StepEnv = { now: 0, random, hash: hashText, newTaskToken, context: execution.context, recordHistory: execution.history !== null };
-    return { id, execution, snapshot: null, queue: [], busy: false, parent, groups: null, calls: null, env, done: false };
   }
 
   private deliver(thread: Thread, event: StepEvent): void {
@@ -221,68 +173,47 @@ export class MemoryRunner {
   }
 
   private apply(thread: Thread, command: Command): void {
-    switch (command.type) {
-      case 'invoke':
-        return this.invoke(thread, command);
-      case 'cancelInvocation': {
-        const call = thread.calls?.get(command.invocationId);
-        thread.calls?.delete(command.invocationId);
-        if (call?.taskToken) this.tokens.delete(call.taskToken);
-        call?.abort(new Error(command.reason));
-        return;
-      }
-      case 'wakeAt':
-        return this.timers.set(`${thread.id}#${command.timerId}`, command.at, () =>
-          this.deliver(thread, { type: 'timerFired', timerId: command.timerId }),
-        );
-      case 'cancelTimer':
-        return this.timers.cancel(`${thread.id}#${command.timerId}`);
-      case 'createChildren': {
-        const { machineIds, inputs, outerVars } = command;
-        thread.groups ??= new Map();
-        thread.groups.set(command.groupId, { machineIds, inputs, outerVars, results: new Array<Json>(inputs.length).fill(null), threads: [] });
-        return;
-      }
-      case 'startChildren':
-        return this.startChildren(thread, command);
-      case 'collectResults': {
-        const group = thread.groups?.get(command.groupId);
-        thread.groups?.delete(command.groupId);
-        this.deliver(thread, { type: 'childrenCollected', groupId: command.groupId, results: group?.results ?? [] });
-        return;
-      }
-      case 'cancelChildren': {
-        for (const child of thread.groups?.get(command.groupId)?.threads ?? []) {
-          child.parent = null;
-          this.deliver(child, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' });
-        }
-        thread.groups?.delete(command.groupId);
-        return;
-      }
-      case 'continue':
-        this.work++;
-        setImmediate(() => {
-          this.work--;
-          this.deliver(thread, { type: 'continue' });
-        });
-        return;
-      case 'complete':
-      case 'fail':
-        return this.end(thread, command);
-    }
+    (this.appliers[command.type] as (thread: Thread, command: Command) => void)(thread, command);
   }
 
-  private startChildren(thread: Thread, command: Extract<Command, { type: 'startChildren' }>): void {
-    const group = thread.groups?.get(command.groupId);
-    if (!group) return;
-    for (let index = command.from; index < command.from + command.count; index++) {
-      const id = `${thread.id}/${command.groupId}.${index}`;
-      const child = this.thread(id, thread.execution, { thread, groupId: command.groupId, index });
-      group.threads.push(child);
-      const machineId = group.machineIds.length === 1 ? group.machineIds[0] : group.machineIds[index];
-      this.deliver(child, { type: 'start', machineId, input: group.inputs[index], outerVars: group.outerVars });
-    }
-  }
+  /** What each command does: one entry per command type. */
+  private readonly appliers: { [T in Command['type']]: (thread: Thread, command: Extract<Command, { type: T }>) => void } = {
+    invoke: (thread, command) => this.invoke(thread, command),
+    cancelInvocation: (thread, command) => {
+      const call = thread.calls?.get(command.invocationId);
+      thread.calls?.delete(command.invocationId);
+      if (call?.taskToken) this.tokens.delete(call.taskToken);
+      call?.abort(new Error(command.reason));
+    },
+    wakeAt: (thread, command) =>
+      this.timers.set(`${thread.id}#${command.timerId}`, command.at, () => this.deliver(thread, { type: 'timerFired', timerId: command.timerId })),
+    cancelTimer: (thread, command) => this.timers.cancel(`${thread.id}#${command.timerId}`),
+    createChildren: (thread, command) => openGroup(thread, command),
+    startChildren: (thread, command) => {
+      for (const child of startChildren(thread, command, this.random)) this.deliver(child.thread, child.start);
+    },
+    collectResults: (thread, command) => {
+      const group = thread.groups?.get(command.groupId);
+      thread.groups?.delete(command.groupId);
+      this.deliver(thread, { type: 'childrenCollected', groupId: command.groupId, results: group?.results ?? [] });
+    },
+    cancelChildren: (thread, command) => {
+      for (const child of thread.groups?.get(command.groupId)?.threads ?? []) {
+        child.parent = null;
+        this.deliver(child, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' });
+      }
+      thread.groups?.delete(command.groupId);
+    },
+    continue: (thread) => {
+      this.work++;
+      setImmediate(() => {
+        this.work--;
+        this.deliver(thread, { type: 'continue' });
+      });
+    },
+    complete: (thread, command) => this.end(thread, command),
+    fail: (thread, command) => this.end(thread, command),
+  };
 
   /** Where calls report back: one object for the runner's lifetime. */
   private readonly callOwner: CallOwner<Thread> = {
@@ -339,13 +270,7 @@ export class MemoryRunner {
     }
     const parent = thread.parent;
     if (parent) {
-      const group = parent.thread.groups?.get(parent.groupId);
-      if (group) group.results[parent.index] = command.type === 'complete' ? command.output : failedChildResult(command.error, command.cause);
-      const event: StepEvent =
-        command.type === 'complete'
-          ? { type: 'childSucceeded', groupId: parent.groupId, index: parent.index }
-          : { type: 'childFailed', groupId: parent.groupId, index: parent.index, error: command.error, cause: command.cause };
-      this.deliver(parent.thread, event);
+      this.deliver(parent.thread, childEnded(parent, command));
       return;
     }
     if (thread.id !== thread.execution.id) return;
@@ -357,21 +282,4 @@ export class MemoryRunner {
     if (command.type === 'fail' && command.cause !== undefined) result.cause = command.cause;
     thread.execution.resolve(result);
   }
-}
-
-/**
- * The next event to step. Successes of children of one group queued one after another become one
- * `childrenSucceeded` event: children that answer at once all end before their parent steps again, and
- * one step for the lot replaces one per child (the core counts them the same way).
- */
-function nextEvent(queue: StepEvent[]): StepEvent {
-  const event = queue.shift() as StepEvent;
-  if (event.type !== 'childSucceeded') return event;
-  let indexes: number[] | null = null;
-  for (let next = queue[0]; next?.type === 'childSucceeded' && next.groupId === event.groupId; next = queue[0]) {
-    indexes ??= [event.index];
-    indexes.push(next.index);
-    queue.shift();
-  }
-  return indexes ? { type: 'childrenSucceeded', groupId: event.groupId, indexes } : event;
 }
