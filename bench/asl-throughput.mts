@@ -2,16 +2,17 @@
  * ASL throughput: executions per second of the same definitions in Nightshift's in-memory runner and
  * in aws-local-stepfunctions, both in this process, every Task a no-op in-code handler.
  *
- *   node --expose-gc --import tsx bench/asl-throughput.mts [--scale=0.1] [--rounds=3] [--only=order,pass-chain]
+ *   node --expose-gc --import tsx bench/asl-throughput.mts [--scale=0.1] [--rounds=3] [--only=order,pass-chain] [--slices=count|time]
  *
- * Each (workflow, mode) is measured once per engine per round, the engines taking turns in slices; the
- * table shows the medians over rounds and the ratio of the medians.
+ * Each (workflow, mode) is measured once per engine per round, the engines taking turns in slices (of
+ * equal counts, or with --slices=time of equal time); the table shows the medians over rounds and the
+ * ratio of the medians.
  */
 import { readFileSync } from 'node:fs';
 import type { StateMachine as Definition } from '../src/asl/index.ts';
 import type { Json } from '../src/shared/index.ts';
 import { awsLocalStepFunctionsEngine, nightshiftBuild, nightshiftEngine, type Engine, type PreparedWorkflow } from './engines.mts';
-import { median, modeLabels, timeBatch, type Mode } from './measure.mts';
+import { median, modeLabels, timeBatch, timeFor, type Mode, type TimedRun } from './measure.mts';
 import { canonicalJson, commandLine, formatRate, formatRatio, loadLine, machineLine, markdownTable } from './report.mts';
 
 interface WorkflowSpec {
@@ -31,6 +32,8 @@ const workflowSpecs: WorkflowSpec[] = [
 ];
 const slices = 5;
 const modes: Mode[] = ['sequential', 'concurrent'];
+/** A slice's length with --slices=time: 5 slices make 2 s per engine, (workflow, mode) and round. */
+const sliceMs = 400;
 
 interface Workflow {
   spec: WorkflowSpec;
@@ -42,16 +45,19 @@ interface Options {
   scale: number;
   rounds: number;
   only: string[] | null;
+  /** Slices of equal counts per engine (the default) or of equal time (README.md says why both). */
+  slices: 'count' | 'time';
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { scale: 1, rounds: 3, only: null };
+  const options: Options = { scale: 1, rounds: 3, only: null, slices: 'count' };
   for (const arg of args) {
     const [key, value] = arg.replace(/^--/, '').split('=');
     if (key === 'scale' && Number(value) > 0) options.scale = Number(value);
     else if (key === 'rounds' && Number.isInteger(Number(value)) && Number(value) > 0) options.rounds = Number(value);
     else if (key === 'only' && value) options.only = value.split(',');
-    else throw new Error(`unknown or invalid argument ${JSON.stringify(arg)}: use --scale=N, --rounds=N, --only=WORKFLOW[,WORKFLOW]`);
+    else if (key === 'slices' && (value === 'count' || value === 'time')) options.slices = value;
+    else throw new Error(`unknown or invalid argument ${JSON.stringify(arg)}: use --scale=N, --rounds=N, --only=WORKFLOW[,WORKFLOW], --slices=count|time`);
   }
   return options;
 }
@@ -94,30 +100,37 @@ async function warmUp(workflows: Workflow[], scale: number): Promise<void> {
 type Samples = Map<string, number[][]>;
 
 /**
- * One round of one (workflow, mode): the engines take turns in slices of `count / slices` executions,
- * the one going first alternating between rounds, and each engine's rate is its executions over its
- * summed time. Other processes on a shared machine then slow both engines alike instead of whichever
- * happened to run during the disturbance (one long batch per engine gave per-round ratios from 0.9×
- * to 2.7× for the same pair).
+ * One round of one (workflow, mode): the engines take turns in slices, the one going first alternating
+ * between rounds, and each engine's rate is its executions over its summed time. Other processes on a
+ * shared machine then slow both engines alike instead of whichever happened to run during the
+ * disturbance (one long batch per engine gave per-round ratios from 0.9× to 2.7× for the same pair).
  */
-async function measurePair(workflow: Workflow, mode: Mode, round: number, scale: number): Promise<number[]> {
-  const sliceCount = Math.max(1, Math.round(scaled(workflow.spec.count, scale) / slices));
+async function measurePair(workflow: Workflow, mode: Mode, round: number, options: Options): Promise<number[]> {
+  const sliceCount = Math.max(1, Math.round(scaled(workflow.spec.count, options.scale) / slices));
+  const slice = async (prepared: PreparedWorkflow): Promise<TimedRun> =>
+    options.slices === 'time'
+      ? timeFor(prepared, workflow.input, sliceMs * options.scale, mode)
+      : { executions: sliceCount, ms: await timeBatch(prepared, workflow.input, sliceCount, mode) };
   const order = workflow.prepared.map((_, i) => i);
   if (round % 2 === 1) order.reverse();
-  const elapsed = workflow.prepared.map(() => 0);
-  for (let slice = 0; slice < slices; slice++) {
-    for (const i of order) elapsed[i] += await timeBatch(workflow.prepared[i], workflow.input, sliceCount, mode);
+  const totals = workflow.prepared.map(() => ({ executions: 0, ms: 0 }));
+  for (let n = 0; n < slices; n++) {
+    for (const i of order) {
+      const run = await slice(workflow.prepared[i]);
+      totals[i].executions += run.executions;
+      totals[i].ms += run.ms;
+    }
   }
-  return elapsed.map((ms) => (slices * sliceCount) / (ms / 1000));
+  return totals.map((total) => total.executions / (total.ms / 1000));
 }
 
-async function measureRound(workflows: Workflow[], round: number, scale: number, samples: Samples): Promise<void> {
+async function measureRound(workflows: Workflow[], round: number, options: Options, samples: Samples): Promise<void> {
   for (const workflow of workflows) {
     for (const mode of modes) {
       const key = `${workflow.spec.name}/${mode}`;
       const perEngine = samples.get(key) ?? workflow.prepared.map(() => []);
       samples.set(key, perEngine);
-      const rates = await measurePair(workflow, mode, round, scale);
+      const rates = await measurePair(workflow, mode, round, options);
       rates.forEach((rate, i) => perEngine[i].push(rate));
     }
   }
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${machineLine()}`);
   console.log(`command: ${commandLine()}`);
   console.log(`nightshift build: ${nightshiftBuild}`);
+  console.log(`slices: ${slices} per engine, (workflow, mode) and round, ${options.slices === 'time' ? `${sliceMs * options.scale} ms each` : 'of equal counts'}`);
   console.log(`load average (1 / 5 / 15 min) at start: ${loadLine()}`);
   const engines = [nightshiftEngine(), awsLocalStepFunctionsEngine()];
   const workflows = specs.map((spec) => load(spec, engines));
@@ -153,7 +167,7 @@ async function main(): Promise<void> {
   await warmUp(workflows, options.scale);
   const samples: Samples = new Map();
   for (let round = 0; round < options.rounds; round++) {
-    await measureRound(workflows, round, options.scale, samples);
+    await measureRound(workflows, round, options, samples);
     const heap = (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
     console.log(`round ${round + 1}/${options.rounds} done, ${((performance.now() - started) / 1000).toFixed(1)} s so far, heap ${heap} MiB`);
   }

@@ -1,6 +1,7 @@
 /**
  * Timing loops. A batch runs `count` executions, either one after another or with `inFlight` of them
- * running at once, and answers the wall-clock milliseconds it took.
+ * running at once, and answers the wall-clock milliseconds it took; a timed run starts executions for a
+ * given time and answers how many ran in how long.
  */
 import type { Json } from '../src/shared/index.ts';
 import type { PreparedWorkflow } from './engines.mts';
@@ -21,6 +22,33 @@ export async function timeBatch(workflow: PreparedWorkflow, input: Json, count: 
 
 export async function executionsPerSecond(workflow: PreparedWorkflow, input: Json, count: number, mode: Mode): Promise<number> {
   return count / ((await timeBatch(workflow, input, count, mode)) / 1000);
+}
+
+export interface TimedRun {
+  executions: number;
+  ms: number;
+}
+
+/**
+ * Starts executions until `ms` have passed (those started before then finish and count), from a
+ * collected heap. Engines compared with timed runs of equal length bear alike whatever a slice's start
+ * costs; with equal counts, the faster engine's slice is the shorter one and bears it alone (see
+ * README.md, "Equal time, not equal counts").
+ */
+export async function timeFor(workflow: PreparedWorkflow, input: Json, ms: number, mode: Mode): Promise<TimedRun> {
+  collectGarbage();
+  const started = performance.now();
+  const deadline = started + ms;
+  let executions = 0;
+  const lane = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      await macrotask();
+      await workflow.run(input);
+      executions += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: mode === 'sequential' ? 1 : inFlight }, lane));
+  return { executions, ms: performance.now() - started };
 }
 
 /**
