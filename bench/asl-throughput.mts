@@ -4,8 +4,8 @@
  *
  *   node --expose-gc --import tsx bench/asl-throughput.mts [--scale=0.1] [--rounds=3] [--only=order,pass-chain] [--slices=count|time]
  *
- * Each (workflow, mode) is measured once per engine per round, the engines taking turns in slices (of
- * equal counts, or with --slices=time of equal time); the table shows the medians over rounds and the
+ * Each (workflow, mode) is measured once per engine per round, the engines taking turns in slices of
+ * equal time (or with --slices=count of equal counts); the table shows the medians over rounds and the
  * ratio of the medians.
  */
 import { readFileSync } from 'node:fs';
@@ -22,18 +22,26 @@ interface WorkflowSpec {
   warmUp: number;
 }
 
-// Counts chosen so that each round of the slower engine lasts a few seconds (shorter ones were too
-// noisy) and the whole run stays under ~2 minutes on 2 cores. A slice (count / slices) keeps at least
-// twice the 50 in flight, so the concurrent mode is not mostly ramp-up and tail.
+// Counts (--slices=count) chosen so that each round of the slower engine lasts a few seconds (shorter
+// ones were too noisy) and the whole run stays under ~2 minutes on 2 cores. A slice (count / slices)
+// keeps at least twice the 50 in flight, so the concurrent mode is not mostly ramp-up and tail.
 const workflowSpecs: WorkflowSpec[] = [
   { name: 'order', count: 4000, warmUp: 200 },
   { name: 'pass-chain', count: 10000, warmUp: 500 },
   { name: 'map-100', count: 500, warmUp: 20 },
 ];
-const slices = 5;
 const modes: Mode[] = ['sequential', 'concurrent'];
-/** A slice's length with --slices=time: 5 slices make 2 s per engine, (workflow, mode) and round. */
-const sliceMs = 400;
+
+/**
+ * Slices per engine, (workflow, mode) and round. By time (the default): 3 of 1 s each, 3 s per engine,
+ * the whole run ~2 minutes. A collected heap before each slice deoptimizes much of both engines'
+ * optimized code (V8: "marking dependent code for deoptimization, reason: weak objects": the maps it
+ * embeds die with the last execution), and the first ~100-300 ms of a slice run slower; slices of equal
+ * time bear that alike. With equal counts (the previous method, --slices=count) the faster engine's
+ * slices are the short ones and sit mostly inside that window: `order` measured ~13× that way against
+ * ~42× in 1.2 s slices of equal time on the same build (README.md).
+ */
+const slicing = { time: { slices: 3, ms: 1000 }, count: { slices: 5 } };
 
 interface Workflow {
   spec: WorkflowSpec;
@@ -45,12 +53,12 @@ interface Options {
   scale: number;
   rounds: number;
   only: string[] | null;
-  /** Slices of equal counts per engine (the default) or of equal time (README.md says why both). */
+  /** Slices of equal time per engine (the default) or of equal counts (see `slicing`). */
   slices: 'count' | 'time';
 }
 
 function parseOptions(args: string[]): Options {
-  const options: Options = { scale: 1, rounds: 3, only: null, slices: 'count' };
+  const options: Options = { scale: 1, rounds: 3, only: null, slices: 'time' };
   for (const arg of args) {
     const [key, value] = arg.replace(/^--/, '').split('=');
     if (key === 'scale' && Number(value) > 0) options.scale = Number(value);
@@ -106,10 +114,11 @@ type Samples = Map<string, number[][]>;
  * disturbance (one long batch per engine gave per-round ratios from 0.9× to 2.7× for the same pair).
  */
 async function measurePair(workflow: Workflow, mode: Mode, round: number, options: Options): Promise<number[]> {
+  const slices = slicing[options.slices].slices;
   const sliceCount = Math.max(1, Math.round(scaled(workflow.spec.count, options.scale) / slices));
   const slice = async (prepared: PreparedWorkflow): Promise<TimedRun> =>
     options.slices === 'time'
-      ? timeFor(prepared, workflow.input, sliceMs * options.scale, mode)
+      ? timeFor(prepared, workflow.input, slicing.time.ms * options.scale, mode)
       : { executions: sliceCount, ms: await timeBatch(prepared, workflow.input, sliceCount, mode) };
   const order = workflow.prepared.map((_, i) => i);
   if (round % 2 === 1) order.reverse();
@@ -158,7 +167,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${machineLine()}`);
   console.log(`command: ${commandLine()}`);
   console.log(`nightshift build: ${nightshiftBuild}`);
-  console.log(`slices: ${slices} per engine, (workflow, mode) and round, ${options.slices === 'time' ? `${sliceMs * options.scale} ms each` : 'of equal counts'}`);
+  const how = options.slices === 'time' ? `${slicing.time.ms * options.scale} ms each` : 'of equal counts';
+  console.log(`slices: ${slicing[options.slices].slices} per engine, (workflow, mode) and round, ${how}`);
   console.log(`load average (1 / 5 / 15 min) at start: ${loadLine()}`);
   const engines = [nightshiftEngine(), awsLocalStepFunctionsEngine()];
   const workflows = specs.map((spec) => load(spec, engines));
