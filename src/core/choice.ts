@@ -96,8 +96,9 @@ export function firstMatchingRule(rules: ChoiceRule[], roots: PathRoots): number
 
 /**
  * Whether a rule matches. Rules are compiled once per definition object: which operator a rule uses is
- * decided then, not by scanning the operator tables at every evaluation (measured: that scan, with a
- * `${name}Path` string per operator, was ~4% of a short workflow's time).
+ * decided then, not by scanning the operator tables at every evaluation (that scan, with a
+ * `${name}Path` string per operator, was ~3% of bench/workflows/order.json's time and 1.7 KB of its
+ * garbage per execution).
  */
 export function matches(rule: ChoiceRule, roots: PathRoots): boolean {
   let test = compiledRules.get(rule);

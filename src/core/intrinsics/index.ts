@@ -46,8 +46,9 @@ export type Evaluate<S> = (scope: S, error: string) => Json;
 /**
  * Compiles a parsed call into a function: arguments first, left to right (nested calls inner-first,
  * paths through `readPath`), then the function named by the call, looked up once. Templates compile
- * their calls once per definition (measured: evaluating the parsed call anew, with an environment object
- * and a path closure per call, was ~5% of a short workflow's time).
+ * their calls once per definition instead of evaluating the parsed call with a new environment object
+ * and path closure each time (with the compiled templates and choice rules: 52 -> 34 KB allocated per
+ * bench/workflows/order.json execution).
  */
 export function compileIntrinsic<S extends { intrinsics: IntrinsicRuntime }>(
   call: IntrinsicCall,
