@@ -194,7 +194,9 @@ export interface StepWrite {
 /**
  * The writes of any number of steps in one statement (one round trip): every row's new state and
  * every history event. Rows and events travel as two JSON parameters (no 65 535-parameter limit).
- * executions_pkey, history_events_pkey.
+ * executions_pkey, history_events_pkey: the ids come again as an array so that the rows are found
+ * through the index whatever the statistics say (joined to the JSON rows alone, the planner guessed
+ * 100 of them and scanned the whole table on every step: 1.1 ms at 10 000 executions, growing).
  */
 export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[]): Promise<void> {
   if (writes.length === 0) return;
@@ -212,13 +214,13 @@ export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[
            event_count = u.event_count, stopped_at = u.stopped_at, updated_at = u.updated_at
        from jsonb_to_recordset($1::jsonb) as u(id uuid, status text, snapshot jsonb, output jsonb, error text, cause text,
          event_count int, stopped_at timestamptz, updated_at timestamptz)
-       where e.id = u.id
+       where e.id = any($3::uuid[]) and e.id = u.id
        returning e.id
      )
      insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
      select h.execution_id, h.seq, h.type, h.state_name, h.details, h.created_at
      from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
-    [sql.json(rows as never), sql.json(history as never)] as never,
+    [sql.json(rows as never), sql.json(history as never), writes.map((w) => w.id)] as never,
     { prepare: true },
   );
 }

@@ -56,7 +56,8 @@ export async function finishScheduledStart(
   return { held: row.held > 0, marked: row.marked > 0 };
 }
 
-// $1 [{run_id, execution_id}], $2 now: a start transaction that holds the runs' jobs (it deleted them)
+// $1 [{run_id, execution_id}], $2 now, $3 the run ids again (the index is used whatever the
+// statistics say; see saveStepStates): a start transaction that holds the runs' jobs (it deleted them)
 // marks every run that still waits (scheduled_runs_pkey) and counts them per batch, one counter update
 // per batch (scheduled_batches_pkey).
 const markStartedStatement = `
@@ -66,7 +67,7 @@ const markStartedStatement = `
   marked as (
     update nightshift.scheduled_runs r set status = 'STARTED', execution_id = s.execution_id, started_at = $2
     from started s
-    where r.id = s.run_id and r.status = 'SCHEDULED'
+    where r.id = any($3::uuid[]) and r.id = s.run_id and r.status = 'SCHEDULED'
     returning r.batch_id
   ),
   counted as (
@@ -85,11 +86,12 @@ const markStartedStatement = `
 export async function markRunsStarted(sql: Queryable, starts: ReadonlyArray<{ runId: string; executionId: string }>, now: Date): Promise<number> {
   if (starts.length === 0) return 0;
   const rows = starts.map((s) => ({ run_id: s.runId, execution_id: s.executionId }));
-  const [row] = await sql.unsafe<Array<{ marked: number }>>(markStartedStatement, [sql.json(rows), now] as never, { prepare: true });
+  const [row] = await sql.unsafe<Array<{ marked: number }>>(markStartedStatement, [sql.json(rows), now, starts.map((s) => s.runId)] as never, { prepare: true });
   return row.marked;
 }
 
-// $1 [{job_id, execution_id, status}] (distinct executions), $2 worker, $3 now, $4 the jobs channel.
+// $1 [{job_id, execution_id, status}] (distinct executions), $2 worker, $3 now, $4 the jobs channel,
+// $5 and $6 the job and execution ids again (their indexes used whatever the statistics say).
 // Each run is found through its execution's idempotency key, scheduled:<run id> (executions_pkey,
 // then scheduled_runs_pkey; the CASE keeps other keys from being cast) and locked, only for the jobs
 // this worker still holds (jobs_pkey). A run may still be SCHEDULED when its execution ended before
@@ -104,18 +106,23 @@ const finishEndedStatement = `
     select * from jsonb_to_recordset($1::jsonb) as x(job_id bigint, execution_id uuid, status text)
   ),
   done as (
-    delete from nightshift.jobs j using ended x where j.id = x.job_id and j.lease_owner = $2 returning j.id
+    delete from nightshift.jobs j using ended x
+    where j.id = any($5::bigint[]) and j.id = x.job_id and j.lease_owner = $2 returning j.id
   ),
-  run as (
-    select r.id, r.status, r.ended_status, r.batch_id, x.execution_id, x.status as new_status
+  keyed as (
+    select x.execution_id, x.status as new_status, e.workflow_name,
+           case when e.idempotency_key ~ '^scheduled:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                then substr(e.idempotency_key, 11)::uuid end as run_id
     from ended x
     join done on done.id = x.job_id
-    join nightshift.executions e on e.id = x.execution_id
-    join nightshift.scheduled_runs r
-      on r.id = case when e.idempotency_key ~ '^scheduled:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                     then substr(e.idempotency_key, 11)::uuid end
-     and r.workflow_name = e.workflow_name
-    where e.kind = 'execution' and r.status <> 'CANCELLED'
+    join nightshift.executions e on e.id = x.execution_id and e.id = any($6::uuid[])
+    where e.kind = 'execution'
+  ),
+  run as (
+    select r.id, r.status, r.ended_status, r.batch_id, k.execution_id, k.new_status
+    from keyed k
+    join nightshift.scheduled_runs r on r.id = k.run_id and r.workflow_name = k.workflow_name
+    where r.id = any(array(select run_id from keyed)) and r.status <> 'CANCELLED'
     for update of r
   ),
   marked as (
@@ -166,7 +173,7 @@ export async function finishExecutionsEnded(
   const rows = f.ended.map((e) => ({ job_id: e.jobId, execution_id: e.executionId, status: e.status }));
   const [row] = await sql.unsafe<Array<{ held: number; counted: number }>>(
     finishEndedStatement,
-    [sql.json(rows), f.workerId, f.now, jobsChannel] as never,
+    [sql.json(rows), f.workerId, f.now, jobsChannel, f.ended.map((e) => e.jobId), f.ended.map((e) => e.executionId)] as never,
     { prepare: true },
   );
   return { held: row.held, counted: row.counted };
