@@ -47,8 +47,8 @@ const items = Math.max(1, Math.round(Number(values.items) * scale));
 const latencySamples = Math.max(5, Math.round(Number(values['latency-samples']) * scale));
 const pgbossLatencySamples = Math.max(5, Math.round(Number(values['pgboss-latency-samples']) * scale));
 const pgbenchSeconds = Math.max(1, Math.round(Number(values['pgbench-seconds']) * scale));
-// 32 is the default; 256 lets a worker hold a larger group commit (in-code handlers answer at once).
-const nightshiftConcurrencies = [32, 256];
+// 32 is the default; 512 lets a worker keep two large group commits going (in-code handlers answer at once).
+const nightshiftConcurrencies = [32, 512];
 /** Longest pause between latency samples: 1 to 10 ms, random. */
 const pauseMs = 10;
 

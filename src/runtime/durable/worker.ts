@@ -65,7 +65,7 @@ export class Worker {
         sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId,
         registry: options.registry, maxHistoryEvents: options.maxHistoryEvents, onJobsDue: () => this.jobsDue(),
       },
-      { maxBatch: Math.max(1, options.concurrency), logger: options.logger },
+      { maxBatch: groupSizeFor(options.concurrency), logger: options.logger },
     );
     this.ctx = {
       sql: options.sql,
@@ -247,6 +247,16 @@ export class Worker {
       for (const j of batch) this.held.delete(j.id);
     }
   }
+}
+
+/**
+ * Executions one group commit holds at most: half the worker's jobs (at least 32), so that while one
+ * group is written the other half's results fill the next, and the jobs whose group committed are
+ * replaced by a claim meanwhile. One group of all of them made claim and commit take turns (measured,
+ * one-Task executions: 5 000–5 500/s at concurrency 256 and 512; 7 500–8 900/s in halves).
+ */
+function groupSizeFor(concurrency: number): number {
+  return Math.max(Math.min(32, concurrency), Math.ceil(concurrency / 2));
 }
 
 /**
