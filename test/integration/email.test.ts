@@ -4,10 +4,11 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createSmtpTransport } from '../../src/boot/smtp.ts';
 import type { SmtpConfig } from '../../src/config/index.ts';
-import { createEmailResource, TaskFailure, type EmailResourceOptions } from '../../src/resources/index.ts';
+import { createEmailResource, type EmailResourceOptions } from '../../src/resources/index.ts';
 import type { Json, JsonObject } from '../../src/shared/index.ts';
 import { makeContext, resourceContract } from '../support/resource-contract.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+import { taskFailure } from '../support/task-failure.ts';
 
 function smtpSettings(port: number, overrides: Partial<SmtpConfig> = {}): SmtpConfig {
   return { host: '127.0.0.1', port, secure: false, requireTLS: false, auth: null, from: null, timeoutSeconds: 5, templates: {}, ...overrides };
@@ -16,16 +17,6 @@ function smtpSettings(port: number, overrides: Partial<SmtpConfig> = {}): SmtpCo
 function emailResource(port: number, options: Partial<EmailResourceOptions> & { smtp?: Partial<SmtpConfig> } = {}) {
   const { smtp, ...rest } = options;
   return createEmailResource({ transport: createSmtpTransport(smtpSettings(port, smtp)), defaults: { from: 'Nightshift <robot@nightshift.test>' }, ...rest });
-}
-
-async function failure(promise: Promise<unknown> | unknown): Promise<TaskFailure> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.ok(thrown instanceof TaskFailure, `expected a TaskFailure, got ${String(thrown)}`);
-    return thrown;
-  }
-  assert.fail('expected the call to fail');
 }
 
 const object = (value: Json): JsonObject => value as JsonObject;
@@ -108,7 +99,7 @@ describe('email:send', () => {
 
     const before = peer.received.length;
     for (const attachment of [{ filename: 'x.pdf', href: 'http://169.254.169.254/latest/meta-data' }, { filename: 'x', path: '/etc/passwd' }, { filename: 'x', url: 'https://example.test/x' }]) {
-      const thrown = await failure(send({ to: 'ada@example.test', subject: 's', text: 't', attachments: [attachment] }, makeContext()));
+      const thrown = await taskFailure(send({ to: 'ada@example.test', subject: 's', text: 't', attachments: [attachment] }, makeContext()));
       assert.equal(thrown.error, 'Email.AttachmentRefused');
     }
     assert.equal(peer.received.length, before);
@@ -117,7 +108,7 @@ describe('email:send', () => {
   it('fails with Email.Rejected when the server refuses every recipient, and lists a partial refusal', async () => {
     const send = emailResource(peer.port);
     const before = peer.received.length;
-    const thrown = await failure(send({ to: 'reject-me@example.test', subject: 's', text: 't' }, makeContext()));
+    const thrown = await taskFailure(send({ to: 'reject-me@example.test', subject: 's', text: 't' }, makeContext()));
     assert.equal(thrown.error, 'Email.Rejected');
     assert.match(thrown.causeText ?? '', /550|unavailable/);
     assert.equal(peer.received.length, before);
@@ -127,7 +118,7 @@ describe('email:send', () => {
     assert.deepEqual(partial.rejected, ['reject-too@example.test']);
     assert.deepEqual(peer.received.at(-1)!.envelope.to, ['ada@example.test']);
 
-    const later = await failure(send({ to: 'later@example.test', subject: 's', text: 't' }, makeContext()));
+    const later = await taskFailure(send({ to: 'later@example.test', subject: 's', text: 't' }, makeContext()));
     assert.equal(later.error, 'Email.TemporaryFailure');
   });
 
@@ -156,21 +147,21 @@ describe('email:send', () => {
       { to: 'ada@example.test', template: { html: '{{#open}}' } },
       { to: 'ada@example.test', subject: 's', text: 't', attachments: [{ filename: '../x', content: 'x' }] },
     ];
-    for (const input of inputs) assert.equal((await failure(send(input, makeContext()))).error, 'Email.InvalidInput', JSON.stringify(input));
+    for (const input of inputs) assert.equal((await taskFailure(send(input, makeContext()))).error, 'Email.InvalidInput', JSON.stringify(input));
     const noSender = createEmailResource({ transport: createSmtpTransport(smtpSettings(peer.port)) });
-    assert.equal((await failure(noSender({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()))).error, 'Email.InvalidInput');
+    assert.equal((await taskFailure(noSender({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()))).error, 'Email.InvalidInput');
   });
 
   it('fails with States.Timeout when the server does not answer in time', async () => {
     const send = emailResource(peer.port, { timeoutSeconds: 0.3 });
     const started = Date.now();
-    assert.equal((await failure(send({ to: 'slow@example.test', subject: 's', text: 't' }, makeContext()))).error, 'States.Timeout');
+    assert.equal((await taskFailure(send({ to: 'slow@example.test', subject: 's', text: 't' }, makeContext()))).error, 'States.Timeout');
     assert.ok(Date.now() - started < 2000);
   });
 
   it('fails with Email.Connection when nothing listens', async () => {
     const send = emailResource(await closedPort());
-    assert.equal((await failure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()))).error, 'Email.Connection');
+    assert.equal((await taskFailure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()))).error, 'Email.Connection');
   });
 });
 
@@ -187,7 +178,7 @@ describe('email:send with SMTP credentials from secrets', () => {
   it('resolves the password at call time and logs in with it', async () => {
     let current = 'wrong-at-first';
     const send = emailResource(peer.port, { smtp: smtp(peer.port), secrets: { secret: () => current, env: () => undefined } });
-    const wrong = await failure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()));
+    const wrong = await taskFailure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()));
     assert.equal(wrong.error, 'Email.Rejected');
     assert.ok(!wrong.message.includes('wrong-at-first'));
     current = password;
@@ -198,7 +189,7 @@ describe('email:send with SMTP credentials from secrets', () => {
 
   it('fails with Secrets.NotFound naming the secret when it is not set', async () => {
     const send = emailResource(peer.port, { smtp: smtp(peer.port), secrets: { secret: () => undefined, env: () => undefined } });
-    const thrown = await failure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()));
+    const thrown = await taskFailure(send({ to: 'ada@example.test', subject: 's', text: 't' }, makeContext()));
     assert.equal(thrown.error, 'Secrets.NotFound');
     assert.match(thrown.causeText ?? '', /SMTP_PASSWORD/);
   });

@@ -4,6 +4,7 @@ import { loadWorkflow } from '../../src/asl/index.ts';
 import { describeExecution, startExecution, stopExecution, waitForExecution, type ExecutionView } from '../../src/service/index.ts';
 import { flowControlJobHandlers, scheduledRunJobHandlers } from '../../src/triggers/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import { eventually } from '../support/wait.ts';
 
 let engine: TestEngine;
 
@@ -24,19 +25,9 @@ before(async () => {
 });
 after(() => engine.close());
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const start = (workflow: string, input: unknown, extra: { idempotencyKey?: string } = {}) =>
   startExecution(engine.deps, { workflow, input: input as never, ...extra });
-const ended = (id: string) => until(async () => {
+const ended = (id: string) => eventually(async () => {
   const view = await describeExecution(engine.deps, id);
   return view.status !== 'RUNNING' && view;
 }, `execution ${id} to end`);

@@ -8,9 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createAwsHttpResource, createHttpResource, type HttpResourceOptions } from '../../src/resources/http.ts';
-import { TaskFailure, type ResourceHandler } from '../../src/resources/index.ts';
+import type { ResourceHandler } from '../../src/resources/index.ts';
 import { EngineError, type Json, type JsonObject } from '../../src/shared/index.ts';
 import { makeContext, resourceContract } from '../support/resource-contract.ts';
+import { taskFailure } from '../support/task-failure.ts';
 
 interface Seen {
   method: string;
@@ -114,16 +115,6 @@ before(() => {
 after(() => {
   globalThis.fetch = realFetch;
 });
-
-async function failure(promise: Json | Promise<Json>): Promise<TaskFailure> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.ok(thrown instanceof TaskFailure, `expected a TaskFailure, got ${String(thrown)}`);
-    return thrown;
-  }
-  return assert.fail('expected the call to fail');
-}
 
 function object(value: Json): JsonObject {
   assert.ok(value !== null && typeof value === 'object' && !Array.isArray(value));
@@ -234,7 +225,7 @@ describe('http:invoke', () => {
 
   describe('failures', () => {
     it('fails a 404 with States.Http.StatusCode.404 and a cause holding status and body', async () => {
-      const thrown = await failure(call({ url: `${peer.base}/missing?token=hidden` }));
+      const thrown = await taskFailure(call({ url: `${peer.base}/missing?token=hidden` }));
       assert.equal(thrown.error, 'States.Http.StatusCode.404');
       const cause = JSON.parse(thrown.causeText ?? '');
       assert.deepEqual(cause, { method: 'GET', url: `${peer.base}/missing`, status: 404, statusText: 'Not Found', body: 'no such thing' });
@@ -242,13 +233,13 @@ describe('http:invoke', () => {
     });
 
     it('fails a 500 with States.Http.StatusCode.500', async () => {
-      const thrown = await failure(call({ url: `${peer.base}/fail`, method: 'POST', body: { a: 1 } }));
+      const thrown = await taskFailure(call({ url: `${peer.base}/fail`, method: 'POST', body: { a: 1 } }));
       assert.equal(thrown.error, 'States.Http.StatusCode.500');
       assert.equal(JSON.parse(JSON.parse(thrown.causeText ?? '').body).message, 'database down');
     });
 
     it('truncates the body in the cause to 1 KiB without splitting a character', async () => {
-      const thrown = await failure(call({ url: `${peer.base}/huge-error` }));
+      const thrown = await taskFailure(call({ url: `${peer.base}/huge-error` }));
       const cause = JSON.parse(thrown.causeText ?? '');
       assert.equal(cause.truncated, true);
       assert.equal(Buffer.byteLength(cause.body), 1023);
@@ -256,7 +247,7 @@ describe('http:invoke', () => {
     });
 
     it('fails with States.Http.Socket when the connection is refused', async () => {
-      const thrown = await failure(call({ url: `http://127.0.0.1:${await closedPort()}/` }));
+      const thrown = await taskFailure(call({ url: `http://127.0.0.1:${await closedPort()}/` }));
       assert.equal(thrown.error, 'States.Http.Socket');
       assert.match(thrown.causeText ?? '', /ECONNREFUSED/);
     });
@@ -264,14 +255,14 @@ describe('http:invoke', () => {
     it('fails with States.Http.Socket when the host name does not resolve', async () => {
       const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
       const handler = createHttpResource({ lookup: () => Promise.reject(notFound) });
-      const thrown = await failure(call({ url: 'http://nowhere.test/' }, handler));
+      const thrown = await taskFailure(call({ url: 'http://nowhere.test/' }, handler));
       assert.equal(thrown.error, 'States.Http.Socket');
       assert.match(thrown.causeText ?? '', /ENOTFOUND/);
     });
 
     it('fails with States.Timeout after timeoutSeconds', async () => {
       const started = Date.now();
-      const thrown = await failure(call({ url: `${peer.base}/hang`, timeoutSeconds: 0.2 }));
+      const thrown = await taskFailure(call({ url: `${peer.base}/hang`, timeoutSeconds: 0.2 }));
       assert.equal(thrown.error, 'States.Timeout');
       assert.ok(Date.now() - started < 2000);
     });
@@ -279,7 +270,7 @@ describe('http:invoke', () => {
     it('cancels the request when the signal is aborted', async () => {
       const controller = new AbortController();
       const dropped = peer.dropped;
-      const pending = failure(http({ url: `${peer.base}/hang` }, makeContext({ signal: controller.signal })));
+      const pending = taskFailure(http({ url: `${peer.base}/hang` }, makeContext({ signal: controller.signal })));
       await waitFor(() => peer.seen.at(-1)?.url === '/hang');
       controller.abort(new Error('execution stopped'));
       assert.equal((await pending).error, 'Http.Aborted');
@@ -301,7 +292,7 @@ describe('http:invoke', () => {
         { url: `${peer.base}/echo`, headers: { Host: 'example.com' } },
         { url: `http://user:pass@127.0.0.1:${new URL(peer.base).port}/echo` },
       ];
-      for (const input of inputs) assert.equal((await failure(call(input))).error, 'Http.InvalidInput', JSON.stringify(input));
+      for (const input of inputs) assert.equal((await taskFailure(call(input))).error, 'Http.InvalidInput', JSON.stringify(input));
       assert.equal(peer.seen.length, count);
     });
   });
@@ -316,9 +307,9 @@ describe('http:invoke', () => {
     });
 
     it('fails with Http.TooManyRedirects past maxRedirects', async () => {
-      assert.equal((await failure(call({ url: `${peer.base}/redirect?n=6` }))).error, 'Http.TooManyRedirects');
+      assert.equal((await taskFailure(call({ url: `${peer.base}/redirect?n=6` }))).error, 'Http.TooManyRedirects');
       const strict = createHttpResource({ maxRedirects: 0 });
-      assert.equal((await failure(call({ url: `${peer.base}/redirect?n=1` }, strict))).error, 'Http.TooManyRedirects');
+      assert.equal((await taskFailure(call({ url: `${peer.base}/redirect?n=1` }, strict))).error, 'Http.TooManyRedirects');
     });
 
     it('turns a POST into a GET without body on 303, and keeps method and body on 307', async () => {
@@ -347,15 +338,15 @@ describe('http:invoke', () => {
     it('fails with Http.ResponseTooLarge past maxResponseBytes, declared or streamed', async () => {
       const capped = createHttpResource({ maxResponseBytes: 5000 });
       assert.equal(object(await call({ url: `${peer.base}/big?bytes=5000` }, capped)).body, 'x'.repeat(5000));
-      assert.equal((await failure(call({ url: `${peer.base}/big?bytes=5001` }, capped))).error, 'Http.ResponseTooLarge');
-      assert.equal((await failure(call({ url: `${peer.base}/big-chunked?bytes=20000` }, capped))).error, 'Http.ResponseTooLarge');
+      assert.equal((await taskFailure(call({ url: `${peer.base}/big?bytes=5001` }, capped))).error, 'Http.ResponseTooLarge');
+      assert.equal((await taskFailure(call({ url: `${peer.base}/big-chunked?bytes=20000` }, capped))).error, 'Http.ResponseTooLarge');
     });
   });
 
   describe('address guard', () => {
     const refused = async (input: Json, handler: ResourceHandler = http) => {
       const before = blockedTargets.length;
-      const thrown = await failure(call(input, handler));
+      const thrown = await taskFailure(call(input, handler));
       assert.equal(thrown.error, 'Http.AddressRefused', thrown.message);
       assert.equal(blockedTargets.length, before, 'the guard refused before any connection');
     };
@@ -387,7 +378,7 @@ describe('http:invoke', () => {
       const before = blockedTargets.length;
       const opened = createHttpResource({ allow: ['169.254.169.254/32'] });
       // Past the guard the test's fetch wrapper stops it, so nothing is sent.
-      assert.equal((await failure(call({ url: 'http://169.254.169.254/' }, opened))).error, 'States.Http.Socket');
+      assert.equal((await taskFailure(call({ url: 'http://169.254.169.254/' }, opened))).error, 'States.Http.Socket');
       assert.equal(blockedTargets.length, before + 1);
     });
 
@@ -417,7 +408,7 @@ describe('http:invoke', () => {
         { url: `${peer.base}/echo`, headers: { Authorization: `${secret}\r\nX-Injected: 1` } },
       ];
       for (const input of inputs) {
-        const thrown = await failure(call(input, handler));
+        const thrown = await taskFailure(call(input, handler));
         assert.ok(!thrown.message.includes('s3cr3t'), `${thrown.error} leaked the secret: ${thrown.message}`);
       }
     });
@@ -480,10 +471,10 @@ describe('arn:aws:states:::http:invoke', () => {
   });
 
   it('fails with the same error names as http:invoke', async () => {
-    const missing = await failure(aws({ ApiEndpoint: `${peer.base}/missing`, Method: 'GET' }, makeContext()));
+    const missing = await taskFailure(aws({ ApiEndpoint: `${peer.base}/missing`, Method: 'GET' }, makeContext()));
     assert.equal(missing.error, 'States.Http.StatusCode.404');
-    assert.equal((await failure(aws({ ApiEndpoint: `${peer.base}/echo` }, makeContext()))).error, 'Http.InvalidInput');
-    assert.equal((await failure(aws({ url: `${peer.base}/echo`, Method: 'GET' }, makeContext()))).error, 'Http.InvalidInput');
+    assert.equal((await taskFailure(aws({ ApiEndpoint: `${peer.base}/echo` }, makeContext()))).error, 'Http.InvalidInput');
+    assert.equal((await taskFailure(aws({ url: `${peer.base}/echo`, Method: 'GET' }, makeContext()))).error, 'Http.InvalidInput');
   });
 });
 

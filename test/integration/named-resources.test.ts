@@ -20,7 +20,6 @@ import {
   registerBuiltinResources,
   registerNamedResources,
   ResourceRegistry,
-  TaskFailure,
   type NamedResourceDeps,
   type ResourceHandler,
   type ResourcePreset,
@@ -30,6 +29,7 @@ import { EngineError, type Json, type JsonObject } from '../../src/shared/index.
 import { startHttpPeer, type HttpPeer } from '../support/http-peer.ts';
 import { makeContext } from '../support/resource-contract.ts';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+import { taskFailure } from '../support/task-failure.ts';
 
 const secrets: SecretSource = {
   secret: (name) => ({ API_KEY: 'key-123-very-secret' } as Record<string, string>)[name],
@@ -38,16 +38,6 @@ const secrets: SecretSource = {
 
 function depsWith(handlers: Partial<Record<'http' | 'email' | 'sql', ResourceHandler>>): NamedResourceDeps {
   return { secrets, handlerOf: (type) => handlers[type] };
-}
-
-async function failure(promise: Promise<unknown> | unknown): Promise<TaskFailure> {
-  try {
-    await promise;
-  } catch (thrown) {
-    assert.ok(thrown instanceof TaskFailure, `expected a TaskFailure, got ${String(thrown)}`);
-    return thrown;
-  }
-  assert.fail('expected the call to fail');
 }
 
 const object = (value: Json | undefined): JsonObject => value as JsonObject;
@@ -94,7 +84,7 @@ describe('named http presets', () => {
       [{ bodyEncoding: 'json' }, 'bodyEncoding'],
     ];
     for (const [input, field] of inputs) {
-      const thrown = await failure(http()(input, makeContext()));
+      const thrown = await taskFailure(http()(input, makeContext()));
       assert.equal(thrown.error, 'Http.InvalidInput');
       assert.match(thrown.causeText ?? '', new RegExp(`^echo-api: ${field.replace('.', '\\.')} is fixed`));
     }
@@ -110,7 +100,7 @@ describe('named http presets', () => {
 
   it('fails with Secrets.NotFound naming the secret, and uses an env fallback when the variable is unset', async () => {
     const missing = createNamedResource('m', { type: 'http', url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.NOT_SET}' } }, depsWith({ http: createHttpResource() }));
-    const thrown = await failure(missing({}, makeContext()));
+    const thrown = await taskFailure(missing({}, makeContext()));
     assert.equal(thrown.error, 'Secrets.NotFound');
     assert.match(thrown.causeText ?? '', /\$\{secrets\.NOT_SET\}/);
     const fallback = createNamedResource('f', { type: 'http', url: '${env.NOT_SET:-' + peer.base + '}/echo' }, depsWith({ http: createHttpResource() }));
@@ -168,7 +158,7 @@ describe('named email presets', () => {
     assert.match(JSON.stringify(mail.parsed.headers.get('reply-to')), /support@acme\.test/);
     await send({ to: 'ada@example.test', template: 'global' }, makeContext());
     assert.equal(smtp.received.at(-1)!.parsed.subject, 'global');
-    assert.equal((await failure(send({ to: 'ada@example.test', template: 'welcome', from: 'me@evil.test' }, makeContext()))).error, 'Email.InvalidInput');
+    assert.equal((await taskFailure(send({ to: 'ada@example.test', template: 'welcome', from: 'me@evil.test' }, makeContext()))).error, 'Email.InvalidInput');
   });
 });
 
@@ -181,7 +171,7 @@ describe('named sql presets', () => {
       transactionalOf: () => registry.getTransactional('sql:query'),
     });
     const handler = registry.get('load-user')!;
-    assert.equal((await failure(handler({ params: [1] }, makeContext()))).error, 'States.Runtime');
+    assert.equal((await taskFailure(handler({ params: [1] }, makeContext()))).error, 'States.Runtime');
     const calls: Json[] = [];
     registry.registerTransactional('sql:query', async (input) => {
       calls.push(input);
@@ -193,7 +183,7 @@ describe('named sql presets', () => {
     await handler({ params: [7] }, makeContext());
     await registry.getTransactional('load-user')!({}, makeContext(), { query: async () => ({ rows: [], rowCount: 0 }) });
     assert.deepEqual(calls, [{ sql: 'select * from users where id = $1', params: [7] }, { sql: 'select * from users where id = $1', params: [0] }]);
-    assert.equal((await failure(handler({ sql: 'drop table users' }, makeContext()))).error, 'Sql.InvalidInput');
+    assert.equal((await taskFailure(handler({ sql: 'drop table users' }, makeContext()))).error, 'Sql.InvalidInput');
   });
 });
 

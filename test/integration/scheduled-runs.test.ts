@@ -21,6 +21,7 @@ import {
 } from '../../src/service/index.ts';
 import { scheduledRunJobHandlers } from '../../src/triggers/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import { eventually } from '../support/wait.ts';
 
 let engine: TestEngine;
 const hour = 3_600_000;
@@ -45,16 +46,6 @@ before(async () => {
 });
 after(() => engine.close());
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function count(query: string, ...params: unknown[]): Promise<number> {
   const [row] = await engine.db.sql.unsafe<Array<{ n: number }>>(`select count(*)::int as n from ${query}`, params as never);
   return row.n;
@@ -68,7 +59,7 @@ describe('scheduled runs', () => {
     assert.equal(later.created, true);
     assert.ok(Math.abs(Date.parse(later.dueAt) - (Date.now() + 24 * hour)) < 5_000);
     const soon = await scheduleRun(engine.deps, { workflow: 'greet', input: { name: 'Bob' }, delaySeconds: 0.2 });
-    const started = await until(async () => {
+    const started = await eventually(async () => {
       const run = await describeScheduledRun(engine.deps, soon.scheduledRunId);
       return run.status === 'STARTED' && run;
     }, 'the delayed run to start');
@@ -79,7 +70,7 @@ describe('scheduled runs', () => {
     assert.equal((await describeScheduledRun(engine.deps, later.scheduledRunId)).status, 'SCHEDULED');
     const moved = await runNow(engine.deps, later.scheduledRunId);
     assert.deepEqual(moved, { id: later.scheduledRunId, kind: 'scheduled-run', woken: [later.scheduledRunId] });
-    const run = await until(async () => {
+    const run = await eventually(async () => {
       const r = await describeScheduledRun(engine.deps, later.scheduledRunId);
       return r.endedStatus === 'SUCCEEDED' && r;
     }, 'the run-now run to end');
@@ -166,12 +157,12 @@ describe('scheduled runs', () => {
     assert.deepEqual(pick(await getBatch(engine.deps, batch.batchId)), { scheduled: 5, started: 0, running: 0, succeeded: 0, failed: 0, cancelled: 1 });
     const page = await listScheduled(engine.deps, { batchId: batch.batchId });
     for (const item of page.items) await runNow(engine.deps, item.id);
-    const running = await until(async () => {
+    const running = await eventually(async () => {
       const view = await getBatch(engine.deps, batch.batchId);
       return view.running > 0 && view;
     }, 'items to run');
     assert.ok(running.started >= running.running);
-    const done = await until(async () => {
+    const done = await eventually(async () => {
       const view = await getBatch(engine.deps, batch.batchId);
       return view.onComplete?.executionId && view;
     }, 'the batch to finish');
@@ -193,7 +184,7 @@ describe('scheduled runs', () => {
   it('starts item n+1 of a sequential list only when item n has ended', async () => {
     const items = Array.from({ length: 4 }, (_, i) => ({ ms: 150, fail: i === 1 }));
     const batch = await scheduleList(engine.deps, { workflow: 'item', items, intervalSeconds: 0, ordering: 'sequential' });
-    await until(async () => (await getBatch(engine.deps, batch.batchId)).done, 'the sequential batch to finish');
+    await eventually(async () => (await getBatch(engine.deps, batch.batchId)).done, 'the sequential batch to finish');
     const rows = await engine.db.sql.unsafe<Array<{ item_index: number; started_at: Date; stopped_at: Date }>>(
       `select r.item_index, e.started_at, e.stopped_at from nightshift.scheduled_runs r join nightshift.executions e on e.id = r.execution_id
        where r.batch_id = $1 order by r.item_index`,
@@ -213,14 +204,14 @@ describe('scheduled runs', () => {
     const next = (await listScheduled(engine.deps, { batchId: batch.batchId })).items;
     assert.deepEqual(next.map((item) => item.itemIndex), [1, 2]);
     await runNow(engine.deps, next[0].id);
-    await until(async () => {
+    await eventually(async () => {
       const view = await getBatch(engine.deps, batch.batchId);
       return view.succeeded === 1 && view;
     }, 'item 1 to end');
     // Item 2 keeps its own due time (an hour away): run now brings it forward too.
     assert.deepEqual((await listScheduled(engine.deps, { batchId: batch.batchId })).items.map((item) => item.itemIndex), [2]);
     await runNow(engine.deps, next[1].id);
-    await until(async () => (await getBatch(engine.deps, batch.batchId)).done, 'the rest of the list to run');
+    await eventually(async () => (await getBatch(engine.deps, batch.batchId)).done, 'the rest of the list to run');
     assert.deepEqual(pick(await getBatch(engine.deps, batch.batchId)), { scheduled: 0, started: 2, running: 0, succeeded: 2, failed: 0, cancelled: 1 });
   });
 
@@ -279,7 +270,7 @@ describe('the Scheduler view', () => {
     const days = await startExecution(engine.deps, { workflow: 'days', input: { days: [86_400, 3 * 86_400] } });
     const approval = await startExecution(engine.deps, { workflow: 'approve', input: {} });
     const ask = await startExecution(engine.deps, { workflow: 'ask', input: {} });
-    const items = await until(async () => {
+    const items = await eventually(async () => {
       const page = await listScheduled(engine.deps, { kinds: ['wait', 'task-token'] });
       return page.items.length >= 5 && page.items;
     }, 'five waiting items');
@@ -324,7 +315,7 @@ describe('the Scheduler view', () => {
   it('ends an execution sleeping in a one-year Wait promptly with run now', async () => {
     await engine.deploy({ StartAt: 'Year', States: { Year: { Type: 'Wait', Seconds: 365 * 86_400, Next: 'After' }, After: { Type: 'Pass', Result: 'awake', End: true } } }, 'year');
     const started = await startExecution(engine.deps, { workflow: 'year', input: {} });
-    await until(async () => (await listScheduled(engine.deps, { workflow: 'year' })).items.length === 1, 'the year-long wait');
+    await eventually(async () => (await listScheduled(engine.deps, { workflow: 'year' })).items.length === 1, 'the year-long wait');
     const t0 = Date.now();
     assert.deepEqual(await runNow(engine.deps, started.executionId), { id: started.executionId, kind: 'wait', woken: [started.executionId] });
     const end = await waitForExecution(engine.deps, started.executionId, 5_000);
@@ -353,7 +344,7 @@ describe('recursive workflows', () => {
   });
 
   async function chainOf(workflow: string, expected: number) {
-    return until(async () => {
+    return eventually(async () => {
       const rows = await engine.db.sql.unsafe<Array<{ id: string; status: string; depth: number; root_id: string; error: string | null; cause: string | null; output: unknown }>>(
         `select id, status, depth, root_id, error, cause, output from nightshift.executions where workflow_name = $1 order by depth`,
         [workflow],
@@ -428,7 +419,7 @@ describe('the scheduler over HTTP', () => {
     assert.deepEqual([described.status, described.body.status, described.body.input], [200, 'SCHEDULED', { name: 'Web' }]);
     const now = await request('POST', `/v1/scheduled/${one.body.scheduledRunId}/run-now`);
     assert.deepEqual([now.status, now.body.kind], [200, 'scheduled-run']);
-    await until(async () => (await describeScheduledRun(engine.deps, one.body.scheduledRunId)).status === 'STARTED', 'the run to start');
+    await eventually(async () => (await describeScheduledRun(engine.deps, one.body.scheduledRunId)).status === 'STARTED', 'the run to start');
 
     const cancelled = await request('DELETE', `/v1/scheduled/${page.body.items[0].id}`);
     assert.deepEqual([cancelled.status, cancelled.body.status], [200, 'CANCELLED']);
@@ -510,7 +501,7 @@ describe('nightshift schedule and nightshift scheduled', () => {
       assert.deepEqual((JSON.parse(where.text).items as ScheduledItem[]).map((i) => i.itemIndex), [1]);
 
       assert.equal((await run('scheduled', 'run-now', scheduledRunId)).code, 0);
-      await until(async () => (await describeScheduledRun(engine.deps, scheduledRunId)).endedStatus === 'SUCCEEDED', 'the run to end');
+      await eventually(async () => (await describeScheduledRun(engine.deps, scheduledRunId)).endedStatus === 'SUCCEEDED', 'the run to end');
       const shown = await run('scheduled', 'show', scheduledRunId);
       assert.equal(JSON.parse(shown.text).status, 'STARTED');
 
