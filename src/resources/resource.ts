@@ -24,6 +24,14 @@ export interface InvocationContext {
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;
 
+/**
+ * Whether a handler's answer is still to come. A Json value is never thenable; runners step an answer
+ * given at once in the same turn, with no promise round trip.
+ */
+export function isPendingAnswer(answer: unknown): answer is PromiseLike<unknown> {
+  return answer !== null && typeof answer === 'object' && typeof (answer as { then?: unknown }).then === 'function';
+}
+
 /** Statements a transactional resource may run: inside the step's transaction, under the execution's identity. */
 export interface StepDatabase {
   query(text: string, params: Json[]): Promise<{ rows: Json[]; rowCount: number }>;

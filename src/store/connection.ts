@@ -66,21 +66,22 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
  * fixed driver is released (test/integration/postgres-restart.test.ts proves the outage either way).
  */
 function withoutWritesAfterConnectionLoss(sql: Sql): Sql {
-  const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
-  (sql as { begin: unknown }).begin = (...args: unknown[]) => {
-    const fn = args.at(-1) as (tx: TransactionSql) => unknown;
-    return begin(...args.slice(0, -1), (tx: TransactionSql) => heldOnLoss(fn(guardSavepoints(tx))));
-  };
-  return sql;
+  return guardCallback(sql, 'begin', (tx) => guardCallback(tx, 'savepoint', (sp) => sp));
 }
 
-function guardSavepoints(tx: TransactionSql): TransactionSql {
-  const savepoint = tx.savepoint.bind(tx) as (...args: unknown[]) => Promise<unknown>;
-  (tx as { savepoint: unknown }).savepoint = (...args: unknown[]) => {
-    const fn = args.at(-1) as (sp: TransactionSql) => unknown;
-    return savepoint(...args.slice(0, -1), (sp: TransactionSql) => heldOnLoss(fn(sp)));
+/**
+ * Replaces `target[method]` (begin or savepoint: its last argument is the callback) with one whose
+ * callback, given `prepare(tx)`, is held unsettled when it fails because the connection was lost;
+ * answers `target`.
+ */
+function guardCallback<T extends Sql | TransactionSql>(target: T, method: 'begin' | 'savepoint', prepare: (tx: TransactionSql) => TransactionSql): T {
+  const methods = target as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = methods[method].bind(target);
+  methods[method] = (...args: unknown[]) => {
+    const fn = args.at(-1) as (tx: TransactionSql) => unknown;
+    return original(...args.slice(0, -1), (tx: TransactionSql) => heldOnLoss(fn(prepare(tx))));
   };
-  return tx;
+  return target;
 }
 
 /** The callback's outcome, except that a failure caused by the connection's loss never settles. */

@@ -145,7 +145,7 @@ async function startScheduledRun(deps: ServiceDeps, job: ClaimedJob, workerId: s
  */
 async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJob[], workerId: string): Promise<void> {
   const workflows = new Set<string>();
-  let ended: EndedExecution[] = [];
+  const ended: EndedExecution[] = [];
   for (const job of jobs) {
     const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
     if (typeof workflow === 'string') workflows.add(workflow);
@@ -154,12 +154,21 @@ async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJo
   }
   // Flow control: the ended executions may have freed slots that waiting starts need.
   for (const workflow of workflows) await wakeFlowAdmission(deps, workflow);
-  while (ended.length > 0) {
-    const seen = new Set<string>();
-    const now = ended.filter((e) => !seen.has(e.executionId) && seen.add(e.executionId));
-    ended = ended.filter((e) => !now.includes(e));
-    await finishExecutionsEnded(deps.sql, { ended: now, workerId, now: new Date(deps.clock.now()) });
+  for (const round of distinctRounds(ended, (e) => e.executionId)) {
+    await finishExecutionsEnded(deps.sql, { ended: round, workerId, now: new Date(deps.clock.now()) });
   }
+}
+
+/** The items in rounds in which no key repeats, each item in the first round its key is free. */
+function distinctRounds<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const rounds: Array<{ keys: Set<string>; items: T[] }> = [];
+  for (const item of items) {
+    let round = rounds.find((r) => !r.keys.has(key(item)));
+    if (!round) rounds.push((round = { keys: new Set(), items: [] }));
+    round.keys.add(key(item));
+    round.items.push(item);
+  }
+  return rounds.map((r) => r.items);
 }
 
 /** The on-complete workflow of a finished batch, with the batch's counters added to its input. */

@@ -4,7 +4,7 @@
  * result is recorded by a step that deletes the job in the same transaction. If the job disappears
  * (the task timed out, the execution stopped) or the lease is lost, the call is aborted.
  */
-import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
+import { failureOf, idempotencyKeyOf, isPendingAnswer, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
 import { completeJobs, extendLeases, type ClaimedJob } from '../../store/index.ts';
 import type { Json, Logger } from '../../shared/index.ts';
 import type { StepEvent } from '../../core/index.ts';
@@ -100,7 +100,7 @@ class LeasedCall {
     } catch (thrown) {
       return { thrown };
     }
-    if (!isThenable(answer)) return { output: answer };
+    if (!isPendingAnswer(answer)) return { output: answer };
     const signal = this.signal;
     const timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.ctx.leaseMs / 3)));
     try {
@@ -115,8 +115,4 @@ class LeasedCall {
       clearInterval(timer);
     }
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

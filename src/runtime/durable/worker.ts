@@ -7,7 +7,7 @@ import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Clock, Logger } from '../../shared/index.ts';
-import { LeaseLost } from './commit.ts';
+import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
 import type { ContextCache } from './contexts.ts';
@@ -60,24 +60,16 @@ export class Worker {
   private readonly commits: GroupCommit;
 
   constructor(private readonly options: WorkerOptions) {
-    this.commits = new GroupCommit(
-      {
-        sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId,
-        registry: options.registry, maxHistoryEvents: options.maxHistoryEvents, onJobsDue: () => this.jobsDue(),
-      },
-      { maxBatch: groupSizeFor(options.concurrency), logger: options.logger },
-    );
+    const commit: CommitContext = {
+      sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId,
+      registry: options.registry, maxHistoryEvents: options.maxHistoryEvents, onJobsDue: () => this.jobsDue(),
+    };
+    this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(options.concurrency), logger: options.logger });
     this.ctx = {
-      sql: options.sql,
-      clock: options.clock,
-      machines: options.machines,
-      contexts: options.contexts,
-      workerId: options.workerId,
+      ...commit,
       registry: options.registry,
       leaseMs: options.leaseMs,
       logger: options.logger,
-      maxHistoryEvents: options.maxHistoryEvents,
-      onJobsDue: () => this.jobsDue(),
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
         await enqueueJobs(options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(options.clock.now()) }]);

@@ -5,7 +5,7 @@
  * bench/workflows/order.json (7 Tasks) from 59 to 52 KB allocated per execution.
  */
 import type { StepEvent } from '../../core/index.ts';
-import { failureOf, idempotencyKeyOf, type InvocationContext, type ResourceHandler } from '../../resources/index.ts';
+import { failureOf, idempotencyKeyOf, isPendingAnswer, type InvocationContext, type ResourceHandler } from '../../resources/index.ts';
 import type { Json } from '../../shared/index.ts';
 
 /** Where a call reports: `event` is its answer, or null when it was abandoned (aborted). */
@@ -74,7 +74,7 @@ export class Call<T> implements InvocationContext {
       this.failed(thrown);
       return;
     }
-    if (answer !== null && typeof answer === 'object' && typeof (answer as Promise<Json>).then === 'function') {
+    if (isPendingAnswer(answer)) {
       (answer as Promise<Json>).then(
         (output) => this.succeeded(output),
         (thrown: unknown) => this.failed(thrown),
