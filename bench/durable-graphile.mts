@@ -11,6 +11,7 @@ import {
   CallCounter,
   createDatabase,
   dropDatabase,
+  inBatches,
   waitUntilNone,
   within,
   type LatencyContestant,
@@ -41,9 +42,6 @@ export const graphileSettings = {
 
 export type GraphileConfiguration = keyof typeof graphileSettings;
 
-/** Jobs per `addJobs` call when queueing. */
-const enqueueBatch = 1_000;
-
 const silent = new Logger(() => () => {});
 
 export class GraphileBench {
@@ -68,10 +66,7 @@ export class GraphileBench {
   }
 
   async enqueue(count: number): Promise<void> {
-    for (let from = 0; from < count; from += enqueueBatch) {
-      const size = Math.min(enqueueBatch, count - from);
-      await this.workerUtils.addJobs(Array.from({ length: size }, (_, k) => ({ identifier: 'noop', payload: { i: from + k } })));
-    }
+    await inBatches(count, (indexes) => this.workerUtils.addJobs(indexes.map((i) => ({ identifier: 'noop', payload: { i } }))));
   }
 
   /** A runner with `configuration`, calling the shared counter for every job. */

@@ -13,6 +13,7 @@ import {
   CallCounter,
   createDatabase,
   dropDatabase,
+  inBatches,
   sleep,
   waitUntilNone,
   within,
@@ -26,9 +27,6 @@ export const pgbossDatabase = 'bench_pgboss';
 const queue = 'noop';
 
 export const pgbossSettings = { batchSize: 50, workers: 2, pollingIntervalSeconds: 0.5 };
-
-/** Jobs per `insert` call when queueing. */
-const enqueueBatch = 1_000;
 
 export class PgBossBench {
   readonly counter = new CallCounter();
@@ -55,10 +53,7 @@ export class PgBossBench {
   }
 
   async enqueue(count: number): Promise<void> {
-    for (let from = 0; from < count; from += enqueueBatch) {
-      const size = Math.min(enqueueBatch, count - from);
-      await this.pgboss.insert(Array.from({ length: size }, (_, k) => ({ name: queue, data: { i: from + k } })));
-    }
+    await inBatches(count, (indexes) => this.pgboss.insert(indexes.map((i) => ({ name: queue, data: { i } }))));
   }
 
   /** Starts `workers` workers of `batchSize`; a full batch makes its worker fetch again at once. */

@@ -133,6 +133,13 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
+/** Peers' bulk enqueue: the item indexes 0..count-1 in calls of at most 1 000 (their documented batch size). */
+export async function inBatches(count: number, enqueue: (indexes: number[]) => Promise<unknown>): Promise<void> {
+  for (let from = 0; from < count; from += 1_000) {
+    await enqueue(Array.from({ length: Math.min(1_000, count - from) }, (_, k) => from + k));
+  }
+}
+
 /** Runs `count` calls of `task` with at most `width` in flight. */
 export async function inParallel(count: number, width: number, task: (index: number) => Promise<unknown>): Promise<void> {
   let next = 0;
