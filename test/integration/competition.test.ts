@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadWorkflow } from '../../src/asl/index.ts';
 import { ResourceRegistry, type ResourceHandler } from '../../src/resources/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
-import { deployWorkflow, describeExecution, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
-import { silentLogger, systemClock, type Json } from '../../src/shared/index.ts';
+import { describeExecution, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
+import { silentLogger, type Json } from '../../src/shared/index.ts';
 import { extendLeases } from '../../src/store/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { effectsTableDdl, startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 import { sleep, until } from '../support/wait.ts';
+import { createStarter, type Starter } from '../support/starter.ts';
 
 const singles = 2000;
 const fanOuts = 100;
@@ -34,29 +34,18 @@ const workflows: Record<string, unknown> = {
   handoff: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'test:gate', End: true } } },
 };
 
+let starter: Starter;
 let db: TestDatabase;
 let deps: ServiceDeps;
-let runtime: DurableRuntime;
-const workers: WorkerProcess[] = [];
+let workers: WorkerProcess[];
 
 before(async () => {
-  db = await createTestDatabase();
-  await db.sql.unsafe(effectsTableDdl);
   // This process starts executions and runs no worker of its own.
-  runtime = new DurableRuntime({ sql: db.sql, registry: new ResourceRegistry(), concurrency: 0 });
-  deps = { sql: db.sql, runtime, clock: systemClock };
-  for (const [name, definition] of Object.entries(workflows)) {
-    const { workflow, problems } = loadWorkflow(JSON.stringify(definition), `${name}.json`, { isKnownResource: () => true });
-    assert.ok(workflow, JSON.stringify(problems));
-    await deployWorkflow(deps, workflow);
-  }
+  starter = await createStarter(workflows, () => true);
+  ({ db, deps, workers } = starter);
 });
 
-after(async () => {
-  for (const worker of workers) await worker.kill9();
-  await runtime?.stop();
-  await db?.drop();
-});
+after(() => starter?.close());
 
 
 async function startMany(requests: Array<{ workflow: string; input: Json }>, callers = 16): Promise<string[]> {

@@ -6,14 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadWorkflow } from '../../src/asl/index.ts';
-import { ResourceRegistry } from '../../src/resources/index.ts';
-import { DurableRuntime } from '../../src/runtime/index.ts';
-import { deployWorkflow, describeExecution, startExecution, type ServiceDeps } from '../../src/service/index.ts';
-import { systemClock } from '../../src/shared/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { effectsTableDdl, startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
+import { describeExecution, startExecution, type ServiceDeps } from '../../src/service/index.ts';
+import type { TestDatabase } from '../support/database.ts';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.ts';
 import { sleep, until } from '../support/wait.ts';
+import { createStarter, type Starter } from '../support/starter.ts';
 
 const executions = 300;
 const items = [{ ms: 150 }, { ms: 250 }, { ms: 150 }, { ms: 250 }];
@@ -41,27 +38,18 @@ const definition = {
 /** The states each thread passes through once: the top level, each Map iteration, each Parallel branch. */
 const expectedStates = { execution: ['Both', 'Done', 'Fan', 'First', 'Pause'], item: ['Item'], left: ['Left'], right: ['Right'] };
 
+let starter: Starter;
 let db: TestDatabase;
 let deps: ServiceDeps;
-let runtime: DurableRuntime;
-const workers: WorkerProcess[] = [];
+let workers: WorkerProcess[];
 
 before(async () => {
-  db = await createTestDatabase();
-  await db.sql.unsafe(effectsTableDdl);
   // This process only starts executions (their first step runs here); the children do the rest.
-  runtime = new DurableRuntime({ sql: db.sql, registry: new ResourceRegistry(), concurrency: 0 });
-  deps = { sql: db.sql, runtime, clock: systemClock };
-  const { workflow, problems } = loadWorkflow(JSON.stringify(definition), 'crash.json', { isKnownResource: (r) => r.startsWith('effect:') });
-  assert.ok(workflow, JSON.stringify(problems));
-  await deployWorkflow(deps, workflow);
+  starter = await createStarter({ crash: definition }, (r) => r.startsWith('effect:'));
+  ({ db, deps, workers } = starter);
 });
 
-after(async () => {
-  for (const worker of workers) await worker.kill9();
-  await runtime?.stop();
-  await db?.drop();
-});
+after(() => starter?.close());
 
 
 async function startAll(count: number): Promise<string[]> {
