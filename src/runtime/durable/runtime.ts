@@ -32,7 +32,7 @@ export interface DurableRuntimeOptions {
 
 export class DurableRuntime {
   readonly workerId: string;
-  private readonly ctx: CommitContext;
+  private readonly ctx: CommitContext & { registry: ResourceRegistry };
   private readonly worker: Worker | null;
 
   constructor(private readonly options: DurableRuntimeOptions) {
@@ -43,21 +43,21 @@ export class DurableRuntime {
     const contexts = new ContextCache();
     const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
     const concurrency = options.concurrency ?? 32;
-    const maxHistoryEvents = options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents;
-    this.worker =
-      concurrency > 0
-        ? new Worker({
-            sql: options.sql, registry: options.registry, clock, logger, machines, contexts, workerId: this.workerId, concurrency,
-            leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000, notify, jobHandlers: options.jobHandlers, maxHistoryEvents,
-          })
-        : null;
     this.ctx = {
-      sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry, maxHistoryEvents,
+      sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
+      maxHistoryEvents: options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents,
       onJobsDue: () => {
         this.worker?.wake();
         notify();
       },
     };
+    this.worker =
+      concurrency > 0
+        ? new Worker({
+            commit: this.ctx, logger, concurrency, leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000,
+            jobHandlers: options.jobHandlers,
+          })
+        : null;
   }
 
   async start(): Promise<void> {

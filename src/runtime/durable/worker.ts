@@ -6,30 +6,20 @@
 import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
-import type { Clock, Logger } from '../../shared/index.ts';
+import type { Logger } from '../../shared/index.ts';
 import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
-import type { ContextCache } from './contexts.ts';
-import type { MachineCache } from './machines.ts';
 
 export interface WorkerOptions {
-  sql: Sql;
-  registry: ResourceRegistry;
-  clock: Clock;
+  /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
+  commit: CommitContext & { registry: ResourceRegistry };
   logger: Logger;
-  machines: MachineCache;
-  contexts: ContextCache;
-  workerId: string;
-  /** History events a row may reach before its next step fails it. */
-  maxHistoryEvents?: number;
   /** Jobs running at once in this worker. */
   concurrency: number;
   leaseMs: number;
   /** Longest idle sleep: the poll that guarantees progress when a NOTIFY is missed. */
   pollMs: number;
-  /** Wakes every worker (NOTIFY, debounced by the caller). */
-  notify(): void;
   /**
    * Handlers of other job kinds (triggers: scheduled runs, cron ticks, table changes). A handler
    * must finish the job itself (completeJobs) — in the same transaction as its effects.
@@ -60,19 +50,15 @@ export class Worker {
   private readonly commits: GroupCommit;
 
   constructor(private readonly options: WorkerOptions) {
-    const commit: CommitContext = {
-      sql: options.sql, clock: options.clock, machines: options.machines, contexts: options.contexts, workerId: options.workerId,
-      registry: options.registry, maxHistoryEvents: options.maxHistoryEvents, onJobsDue: () => this.jobsDue(),
-    };
+    const { commit } = options;
     this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(options.concurrency), logger: options.logger });
     this.ctx = {
       ...commit,
-      registry: options.registry,
       leaseMs: options.leaseMs,
       logger: options.logger,
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
-        await enqueueJobs(options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(options.clock.now()) }]);
+        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(commit.clock.now()) }]);
         this.wake();
       },
     };
@@ -81,7 +67,7 @@ export class Worker {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const listener = await listenForJobs(this.options.sql, () => this.wake());
+    const listener = await listenForJobs(this.options.commit.sql, () => this.wake());
     this.unlisten = listener.unlisten;
     this.loopDone = this.loop();
   }
@@ -103,14 +89,9 @@ export class Worker {
     if (this.held.size > 0) {
       const ids = [...this.held];
       this.options.logger.warn({ jobs: ids.length }, 'released jobs still running at shutdown');
-      await releaseJobs(this.options.sql, this.options.workerId, ids).catch(() => {});
+      await releaseJobs(this.options.commit.sql, this.options.commit.workerId, ids).catch(() => {});
     }
     await this.unlisten?.().catch(() => {});
-  }
-
-  private jobsDue(): void {
-    this.wake();
-    this.options.notify();
   }
 
   wake(): void {
@@ -131,7 +112,7 @@ export class Worker {
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
-        jobs = await claimDueJobs(options.sql, { workerId: options.workerId, now: new Date(options.clock.now()), limit: room, leaseMs: options.leaseMs });
+        jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs });
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
         await this.sleep(Math.min(1000, options.pollMs));
@@ -190,9 +171,9 @@ export class Worker {
     const { options } = this;
     if (this.inFlight.size > 0) return options.pollMs;
     try {
-      const due = await nextDueAt(options.sql, new Date(options.clock.now()));
+      const due = await nextDueAt(options.commit.sql, new Date(options.commit.clock.now()));
       if (!due) return options.pollMs;
-      return Math.max(0, Math.min(options.pollMs, due.getTime() - options.clock.now()));
+      return Math.max(0, Math.min(options.pollMs, due.getTime() - options.commit.clock.now()));
     } catch {
       return Math.min(1000, options.pollMs);
     }
@@ -223,18 +204,18 @@ export class Worker {
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
-        if (handler.batch && batch.length > 1) await handler.batch(batch, options.workerId);
-        else await handler(job, options.workerId);
+        if (handler.batch && batch.length > 1) await handler.batch(batch, options.commit.workerId);
+        else await handler(job, options.commit.workerId);
       } else {
         options.logger.error({ jobId: job.id, kind: job.kind }, 'unknown job kind; set aside for an hour');
-        await releaseJobs(options.sql, options.workerId, [job.id], new Date(options.clock.now() + 3_600_000));
+        await releaseJobs(options.commit.sql, options.commit.workerId, [job.id], new Date(options.commit.clock.now() + 3_600_000));
       }
     } catch (e) {
       if (e instanceof LeaseLost) return;
       // A database hiccup or a bug: hand the jobs back with a delay that grows with their attempts.
       const delay = Math.min(60_000, 250 * 2 ** Math.min(job.attempts, 8));
       options.logger.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, error: e instanceof Error ? e.message : String(e) }, 'job failed; retrying later');
-      await releaseJobs(options.sql, options.workerId, batch.map((j) => j.id), new Date(options.clock.now() + delay)).catch(() => {});
+      await releaseJobs(options.commit.sql, options.commit.workerId, batch.map((j) => j.id), new Date(options.commit.clock.now() + delay)).catch(() => {});
     } finally {
       for (const j of batch) this.held.delete(j.id);
     }
