@@ -52,13 +52,6 @@ export interface StepOutcome {
   ignored: boolean;
 }
 
-/** Delivers an event to an execution or branch in its own transaction; `jobId` is the job that carried it. */
-export async function deliverEvent(ctx: CommitContext, executionId: string, event: StepEvent, jobId?: number): Promise<StepOutcome> {
-  const outcome = await deliverEvents(ctx, executionId, [{ event, jobId }]);
-  if (jobId !== undefined && outcome.delivered === 0) throw new LeaseLost(jobId);
-  return outcome;
-}
-
 /** Events for one execution or branch, each with the job that carried it (if any). */
 export interface Delivery {
   executionId: string;

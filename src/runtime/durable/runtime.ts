@@ -8,7 +8,7 @@ import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
-import { deliverEvent, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
+import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
@@ -97,7 +97,7 @@ export class DurableRuntime {
 
   /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */
   deliverNow(executionId: string, event: StepEvent): Promise<StepOutcome> {
-    return deliverEvent(this.ctx, executionId, event);
+    return deliverEvents(this.ctx, executionId, [{ event }]);
   }
 
   /** Queues an event for an execution (task token answers, heartbeats): a worker steps it. */
