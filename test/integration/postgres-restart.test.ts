@@ -16,6 +16,7 @@ import { deployWorkflow, describeExecution, startExecution, type ServiceDeps } f
 import { systemClock, type Json, type Logger } from '../../src/shared/index.ts';
 import { unreachableEmbeddedBinaries } from '../support/embedded.ts';
 import { connect, jobsChannel, migrate, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../../src/store/index.ts';
+import { startSystemPostgres, systemPostgresBin } from '../support/system-postgres.ts';
 
 const executions = 60;
 const items = [1, 2, 3];
@@ -33,8 +34,17 @@ const definition = {
   },
 };
 
-/** Set when the embedded server cannot run here (root in a checkout the postgres user cannot enter). */
+/**
+ * The server to restart: the embedded one, or, where it cannot run (root in a checkout the postgres
+ * user cannot enter), a private cluster of the machine's own Postgres programs.
+ */
 const blocked = unreachableEmbeddedBinaries();
+const systemBin = blocked === null ? null : systemPostgresBin();
+const unavailable = blocked !== null && systemBin === null
+  ? `running as root in a checkout under ${blocked}, which the postgres user cannot enter, and no Postgres server programs are installed`
+  : null;
+const startServer = (dir: string, port?: number): Promise<EmbeddedPostgres> =>
+  systemBin === null ? startEmbeddedPostgres({ dataDir: dir, ...(port === undefined ? {} : { port }) }) : startSystemPostgres(systemBin, dir, port);
 let dataDir: string;
 let server: EmbeddedPostgres | undefined;
 let sql: Sql;
@@ -55,10 +65,10 @@ const logger: Logger = {
 
 // Safety nets only: initdb and two starts take a few seconds here.
 before(async () => {
-  if (blocked !== null) return;
+  if (unavailable !== null) return;
   // mkdtemp makes the directory itself, so no parent stands between the `postgres` user and it when run as root.
   dataDir = await mkdtemp(join(tmpdir(), 'nightshift-restart-'));
-  server = await startEmbeddedPostgres({ dataDir });
+  server = await startServer(dataDir);
   sql = connect(server.url, { applicationName: 'nightshift-restart-test' });
   await migrate(sql);
 }, { timeout: 90_000 });
@@ -102,7 +112,7 @@ function work(input: Json, context: { idempotencyKey: string }): Promise<Json> {
 
 describe('a Postgres restart under a running worker', () => {
   it('is survived: the worker reconnects and every execution completes with each success recorded once', {
-    timeout: 120_000, skip: blocked === null ? false : `running as root in a checkout under ${blocked}, which the postgres user cannot enter`,
+    timeout: 120_000, skip: unavailable ?? false,
   }, async (t) => {
     const registry = new ResourceRegistry().register('restart:work', work);
     runtime = new DurableRuntime({ sql, registry, logger, concurrency: 16, leaseMs: 2000, pollMs: 200 });
@@ -131,7 +141,7 @@ describe('a Postgres restart under a running worker', () => {
     const callsBefore = [...calls.values()].reduce((a, b) => a + b, 0);
     await sleep(2_000);
     if (closing) return;
-    restarting = startEmbeddedPostgres({ dataDir, port: Number(port) }).then((restarted) => (server = restarted));
+    restarting = startServer(dataDir, Number(port)).then((restarted) => (server = restarted));
     await restarting;
     t.diagnostic(`stopped with ${JSON.stringify(atStop)}, ${callsBefore} calls made; restarted on port ${port} after ${Date.now() - stopAt} ms`);
 
