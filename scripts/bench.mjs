@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const benchmarks = ['bench/asl-throughput.mts', 'bench/durable-throughput.mts'];
-// The durable benchmark needs Postgres at 127.0.0.1:5432 (or BENCH_DATABASE_URL) and pgbench.
+const benchmarks = ['bench/asl-throughput.mts', 'bench/durable-throughput.mts', 'bench/durable-floor.mts'];
+// The durable benchmarks need Postgres at 127.0.0.1:5432 (or BENCH_DATABASE_URL) and pgbench.
 const peers = ['aws-local-stepfunctions', 'graphile-worker', 'pg-boss'];
 
 function run(command, args) {

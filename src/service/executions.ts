@@ -1,5 +1,4 @@
 /** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
-import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../asl/index.ts';
 import {
   deleteStoppedBefore,
@@ -13,7 +12,7 @@ import {
   threadIds,
   type ExecutionRow,
 } from '../store/index.ts';
-import { EngineError, isUuid, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
@@ -86,7 +85,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   checkInput(metadata.parameters, request.input, request.workflow);
   const existing = await findExisting(deps, request);
   if (existing) return { ...viewOf(existing), created: false };
-  const id = randomUUID();
+  const id = newExecutionId();
   const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
   if (parent) await checkStarter(deps.sql, parent.id);
   const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);

@@ -6,7 +6,7 @@
  * flow control, a chain to join, an input their workflow refuses, a run no longer waiting — are left
  * to the one-by-one path, which records why.
  */
-import { randomUUID } from 'node:crypto';
+import { newExecutionId } from '../shared/index.ts';
 import {
   completeJobs,
   findExecutionsByKeys,
@@ -77,7 +77,7 @@ function isPlain(run: ScheduledRunRow, version: WorkflowVersionRow | null): bool
 }
 
 function newExecution(run: ScheduledRunRow, version: WorkflowVersionRow, now: Date): NewExecution {
-  const id = randomUUID();
+  const id = newExecutionId();
   return {
     id, workflowName: run.workflowName, versionId: version.id, name: id, mode: 'persistent', input: run.input, parentId: null, rootId: id,
     identity: run.identity, idempotencyKey: scheduledRunKey(run.id), startedAt: now, depth: 0,

@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
+export * from './ids.ts';

@@ -353,15 +353,28 @@ export async function threadIds(sql: Queryable, rootId: string): Promise<string[
 }
 
 /**
- * Retention: stopped executions (with their branches, history and jobs, by cascade) older than
- * `cutoff`, at most `batch` at a time so that no statement holds locks for long. executions_stopped_at_idx.
+ * Retention: stopped executions older than `cutoff` with their history, their branches (by the
+ * owner_id cascade) and the branches' history, at most `batch` at a time so that no statement holds
+ * locks for long. Children started by workflow:start go by their own age: a parent's reference to a
+ * removed child becomes null. History has no foreign key (0009_step_writes.sql), so its rows are
+ * deleted here, in the same statement. executions_stopped_at_idx, executions_owner_id_idx,
+ * history_events_pkey.
  */
 export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<number> {
   const rows = await sql.unsafe(
-    `delete from nightshift.executions where id in (
+    `with picked as (
        select id from nightshift.executions
-       where stopped_at < $1 and kind = 'execution' and root_id = id
-       order by stopped_at limit $2)
+       where stopped_at < $1 and kind = 'execution'
+       order by stopped_at limit $2
+     ),
+     events as (
+       delete from nightshift.history_events
+       where execution_id in (
+         select id from picked
+         union all
+         select b.id from nightshift.executions b where b.owner_id in (select id from picked))
+     )
+     delete from nightshift.executions where id in (select id from picked)
      returning id`,
     [cutoff, batch] as never,
   );

@@ -22,7 +22,8 @@ async function describeSchema(tx: Queryable): Promise<string> {
   const namespace = "(select oid from pg_namespace where nspname = 'nightshift')";
   const [schema] = await query(`select obj_description(${namespace}, 'pg_namespace') as comment`);
   const relations = await query(`
-    select c.oid::text as oid, c.relname as name, c.relkind as kind, obj_description(c.oid, 'pg_class') as comment
+    select c.oid::text as oid, c.relname as name, c.relkind as kind, obj_description(c.oid, 'pg_class') as comment,
+      array_to_string(c.reloptions, ', ') as options
     from pg_class c
     where c.relnamespace = ${namespace} and c.relkind in ('r', 'p', 'v', 'm', 'f')`);
   const columns = await query(`
@@ -71,6 +72,7 @@ async function describeSchema(tx: Queryable): Promise<string> {
   const lines = ['schema nightshift', ...commentLine(schema, '  ')];
   for (const relation of relations.sort(byName)) {
     lines.push('', `${kinds[String(relation.kind)]} nightshift.${relation.name}`, ...commentLine(relation, '  '));
+    if (relation.options) lines.push(`  with (${relation.options})`);
     for (const column of of(columns, relation)) {
       const parts = [`  column ${column.name} ${column.type}`, column.not_null ? 'not null' : 'null'];
       if (column.identity) parts.push(`generated ${column.identity === 'a' ? 'always' : 'by default'} as identity`);

@@ -2,7 +2,6 @@
  * What one step transaction writes besides the execution row: jobs to enqueue, jobs to call off,
  * task tokens, branches. Commands of the core become these; `commit.ts` writes them all at once.
  */
-import { randomUUID } from 'node:crypto';
 import type { Command, StepEvent } from '../../core/index.ts';
 import { idempotencyKeyOf, failureOf, TaskFailure, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
 import {
@@ -20,7 +19,7 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import type { Json } from '../../shared/index.ts';
+import { newExecutionId, type Json } from '../../shared/index.ts';
 import { failedChildResult, type Snapshot } from '../../core/index.ts';
 
 /** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
@@ -107,7 +106,7 @@ export class Effects {
         return;
       case 'createChildren':
         return insertBranches(tx, row, {
-          groupId: command.groupId, ids: command.inputs.map(() => randomUUID()), machineIds: command.machineIds,
+          groupId: command.groupId, ids: command.inputs.map(() => newExecutionId()), machineIds: command.machineIds,
           inputs: command.inputs, outerVars: command.outerVars, now,
         });
       case 'startChildren': {

@@ -3,11 +3,10 @@
  * memory. It runs `nightshift execute`, the conformance suite and transient executions. A Parallel
  * branch or Map iteration is a thread of its own with its own snapshot; its parent joins it.
  */
-import { randomUUID } from 'node:crypto';
 import type { StateMachine } from '../../asl/index.ts';
 import { compileMachine, step, type Command, type StepEvent, type StepResult } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { systemClock, type Clock, type Json } from '../../shared/index.ts';
+import { newExecutionId, systemClock, type Clock, type Json } from '../../shared/index.ts';
 import { Call, type CallOwner } from './call.ts';
 import { childEnded, newThread, nextEvent, openGroup, startChildren, type Execution, type ExecutionResult, type Thread } from './thread.ts';
 import { TimerQueue } from './timers.ts';
@@ -55,7 +54,7 @@ export class MemoryRunner {
   /** Starts an execution; the promise settles when it ends, whatever the status. */
   run(definition: StateMachine, input: Json, options: StartOptions = {}): Promise<ExecutionResult> {
     return new Promise((resolve) => {
-      const id = options.executionId ?? randomUUID();
+      const id = options.executionId ?? newExecutionId();
       const workflowName = options.workflowName ?? 'workflow';
       const execution: Execution = {
         id,
