@@ -18,7 +18,7 @@ export interface Config {
   dataDir: string;
   host: string;
   port: number;
-  /** Jobs a process runs at once. */
+  /** Resource calls a worker process runs at once; answered calls wait for their commit without a slot (docs/configuration.md). */
   concurrency: number;
   leaseMs: number;
   pollMs: number;

@@ -27,11 +27,13 @@ async function record(ctx: InvokeContext, executionId: string, event: StepEvent,
   if (outcome.delivered === 0) throw new LeaseLost(jobId);
 }
 
-export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob): Promise<void> {
+/** Calls the job's resource and records its answer; `answered` is called once the call has settled. */
+export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered: () => void = () => {}): Promise<void> {
   const payload = job.payload as unknown as InvokePayload;
   const executionId = job.executionId as string;
   const handler = ctx.registry.get(payload.resource);
   if (!handler) {
+    answered();
     const event: StepEvent = { type: 'taskFailed', invocationId: payload.invocationId, error: 'States.Runtime', cause: `No resource is registered as '${payload.resource}'` };
     await record(ctx, executionId, event, job.id);
     return;
@@ -56,6 +58,7 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob): Promise
     identity: payload.identity,
   };
   const settled = await call.run(() => handler(payload.input, context));
+  answered();
   if (settled === 'aborted') return;
   const event: StepEvent =
     'output' in settled

@@ -2,6 +2,11 @@
  * A worker: claims due jobs in batches under a lease, runs up to `concurrency` at once, and sleeps
  * exactly until the next due job when idle (one `nextDueAt` query), woken early by NOTIFY or by a
  * commit in this process. Polling, not NOTIFY, is what guarantees progress.
+ *
+ * `concurrency` counts what runs: a Task's resource call holds a slot until it answers, not until its
+ * result is committed. Answered calls wait for their group commit without a slot (at most
+ * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
+ * earlier results are written.
  */
 import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
@@ -15,7 +20,7 @@ export interface WorkerOptions {
   /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
   commit: CommitContext & { registry: ResourceRegistry };
   logger: Logger;
-  /** Jobs running at once in this worker. */
+  /** Jobs running at once in this worker (a Task's call counts until it answers). */
   concurrency: number;
   leaseMs: number;
   /** Longest idle sleep: the poll that guarantees progress when a NOTIFY is missed. */
@@ -37,7 +42,13 @@ export type JobHandler = ((job: ClaimedJob, workerId: string) => Promise<void>) 
 
 export class Worker {
   private running = false;
+  /** Claimed work not finished yet: running, or answered and waiting for its commit. */
   private inFlight = new Set<Promise<void>>();
+  /** Slots in use: work that has not answered yet (at most `concurrency`). */
+  private busy = 0;
+  /** Called when a slot is freed or work finishes: the loop may claim again. */
+  private roomMade: (() => void) | null = null;
+  private readonly maxInFlight: number;
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loopDone: Promise<void> | null = null;
@@ -51,7 +62,8 @@ export class Worker {
 
   constructor(private readonly options: WorkerOptions) {
     const { commit } = options;
-    this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(options.concurrency), logger: options.logger });
+    this.maxInFlight = maxInFlightFor(options.concurrency);
+    this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(this.maxInFlight), logger: options.logger });
     this.ctx = {
       ...commit,
       leaseMs: options.leaseMs,
@@ -80,6 +92,7 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     this.wake();
+    this.madeRoom();
     // The grace period bounds the whole stop: a claim stuck on a dead connection must not hold it.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise((r) => (timer = setTimeout(r, graceMs)));
@@ -104,9 +117,9 @@ export class Worker {
   private async loop(): Promise<void> {
     const { options } = this;
     while (this.running) {
-      const room = options.concurrency - this.inFlight.size;
+      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.inFlight.size);
       if (room <= 0) {
-        await Promise.race(this.inFlight);
+        await new Promise<void>((resolve) => (this.roomMade = resolve));
         continue;
       }
       this.woken = false;
@@ -133,7 +146,7 @@ export class Worker {
   private dispatch(batch: ClaimedJob[]): void {
     const executionId = batch[0].kind === 'step' ? batch[0].executionId : null;
     if (executionId === null) {
-      this.track(this.run(batch));
+      this.track((release) => this.run(batch, release));
       return;
     }
     const waiting = this.chains.get(executionId);
@@ -144,26 +157,44 @@ export class Worker {
     }
     const queue: ClaimedJob[] = [];
     this.chains.set(executionId, queue);
-    const chain = async () => {
+    const chain = async (release: () => void) => {
       let next = batch;
       try {
         while (next.length > 0) {
-          await this.run(next);
+          await this.run(next, release);
           next = queue.splice(0);
         }
       } finally {
         this.chains.delete(executionId);
       }
     };
-    this.track(chain());
+    this.track(chain);
   }
 
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => {
-      this.inFlight.delete(work);
+  /** Runs `work` in a slot, which `work` may free early (`release`) once it only waits for a commit. */
+  private track(work: (release: () => void) => Promise<void>): void {
+    let holding = true;
+    this.busy += 1;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      this.busy -= 1;
+      this.madeRoom();
+    };
+    const done = work(release);
+    this.inFlight.add(done);
+    void done.finally(() => {
+      release();
+      this.inFlight.delete(done);
+      this.madeRoom();
       this.wake();
     });
+  }
+
+  private madeRoom(): void {
+    const resume = this.roomMade;
+    this.roomMade = null;
+    resume?.();
   }
 
   /** How long to sleep: until the next due job, at most one poll interval. */
@@ -193,12 +224,13 @@ export class Worker {
     });
   }
 
-  private async run(batch: ClaimedJob[]): Promise<void> {
+  /** Runs claimed jobs; `release` frees their slot early (an invoke job's call has answered). */
+  private async run(batch: ClaimedJob[], release: () => void): Promise<void> {
     const { options } = this;
     const [job] = batch;
     for (const j of batch) this.held.add(j.id);
     try {
-      if (job.kind === 'invoke') await runInvokeJob(this.ctx, job);
+      if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
       else if (job.kind === 'step') {
         const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
@@ -223,13 +255,22 @@ export class Worker {
 }
 
 /**
- * Executions one group commit holds at most: half the worker's jobs (at least 32), so that while one
- * group is written the other half's results fill the next, and the jobs whose group committed are
- * replaced by a claim meanwhile. One group of all of them made claim and commit take turns (measured,
- * one-Task executions: 5 000–5 500/s at concurrency 256 and 512; 7 500–8 900/s in halves).
+ * Jobs a worker holds at most, running or answered and waiting for their commit: at least 512, so
+ * that results of quick calls fill large group commits whatever the concurrency.
  */
-function groupSizeFor(concurrency: number): number {
-  return Math.max(Math.min(32, concurrency), Math.ceil(concurrency / 2));
+function maxInFlightFor(concurrency: number): number {
+  return Math.max(concurrency, 512);
+}
+
+/**
+ * Executions one group commit holds at most: half the jobs a worker holds (at least 32), so that
+ * while one group is written the other half's results fill the next, and the jobs whose group
+ * committed are replaced by a claim meanwhile. One group of all of them made claim and commit take
+ * turns (measured, one-Task executions: 5 000–5 500/s at concurrency 256 and 512; 7 500–8 900/s in
+ * halves).
+ */
+function groupSizeFor(jobs: number): number {
+  return Math.max(Math.min(32, jobs), Math.ceil(jobs / 2));
 }
 
 /**
