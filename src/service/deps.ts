@@ -7,7 +7,8 @@ import type { ExecutionView } from './executions.ts';
 
 /** The durable runtime as the service sees it (boot passes runtime's DurableRuntime). */
 export interface ExecutionRuntime {
-  startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean; row: ExecutionRow | null }>;
+  /** Inserts and first-steps one execution; starts made at the same time may share a transaction. */
+  startExecution(execution: NewExecution): Promise<{ created: boolean; row: ExecutionRow | null }>;
   /** Inserts and first-steps many executions in the caller's transaction; `afterCommit` wakes workers. */
   startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }>;
   deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;

@@ -101,7 +101,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
     return { ...(await describeExecution(deps, flowed.executionId)), created: flowed.created };
   }
-  const { row } = await deps.runtime.startExecution(execution, request.workflow);
+  const { row } = await deps.runtime.startExecution(execution);
   if (!row) {
     const raced = await findExisting(deps, request);
     if (raced) return { ...viewOf(raced), created: false };

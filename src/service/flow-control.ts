@@ -217,7 +217,7 @@ async function startAdmitted(deps: ServiceDeps, rows: FlowWaitRow[]): Promise<vo
       // Its end must wake admission: the slot it held is free.
       notifyOnEnd: true,
     };
-    const { created } = await deps.runtime.startExecution(execution, row.workflowName);
+    const { created } = await deps.runtime.startExecution(execution);
     if (created || (await getExecution(deps.sql, row.id))) await markFlowWaitStarted(deps.sql, row.id, new Date(deps.clock.now()));
     else await deleteFlowWaits(deps.sql, [row.id]);
   }

@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DurableRuntime } from '../../src/runtime/index.ts';
 import { startExecution, waitForExecution } from '../../src/service/index.ts';
+import { newExecutionId } from '../../src/shared/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
 // Executions are started by an engine that runs no worker, then worked off by a worker of this file.
@@ -62,5 +63,49 @@ describe('group commit', () => {
       select lease_owner, attempts from nightshift.jobs where execution_id = ${broken}`;
     assert.ok(job, 'the job is still there');
     assert.equal(job.lease_owner, null);
+  });
+});
+
+describe('starts made together', () => {
+  it('share transactions, each inserted with its first step', async () => {
+    const started = await Promise.all(Array.from({ length: 40 }, (_, i) => startExecution(engine.deps, { workflow: 'one-task', input: { i } })));
+    assert.ok(started.every((s) => s.created && s.status === 'RUNNING'));
+    const ids = started.map((s) => s.executionId);
+    const rows = await engine.db.sql<{ xmin: string; events: number; jobs: number }[]>`
+      select e.xmin::text as xmin,
+             (select count(*)::int from nightshift.history_events h where h.execution_id = e.id) as events,
+             (select count(*)::int from nightshift.jobs j where j.execution_id = e.id) as jobs
+      from nightshift.executions e where e.id = any(${ids}::uuid[])`;
+    assert.equal(rows.length, 40);
+    assert.ok(rows.every((r) => r.events === 3 && r.jobs === 1), 'started, entered the Task, scheduled it; its invoke job waits');
+    const transactions = new Set(rows.map((r) => r.xmin)).size;
+    assert.ok(transactions <= 10, `40 starts made together took ${transactions} transactions`);
+    await workOff(ids);
+  });
+
+  it('answer one execution to two starts with the same idempotency key in one group', async () => {
+    const [a, b] = await Promise.all([1, 2].map(() => startExecution(engine.deps, { workflow: 'one-task', input: {}, idempotencyKey: 'same-group' })));
+    assert.equal(a.executionId, b.executionId);
+    assert.deepEqual([a.created, b.created].sort(), [false, true]);
+    await workOff([a.executionId]);
+  });
+
+  it('start the others when one start of the group fails, and fail that one alone', async () => {
+    const version = await engine.db.sql<{ id: string }[]>`select current_version_id as id from nightshift.workflows where name = 'one-task'`;
+    const execution = (parentId: string | null) => {
+      const id = newExecutionId();
+      return {
+        id, workflowName: 'one-task', versionId: version[0].id, name: id, mode: 'persistent' as const, input: {}, parentId, rootId: id,
+        identity: null, idempotencyKey: null, callbackToken: null, startedAt: new Date(), depth: 0, notifyOnEnd: false,
+      };
+    };
+    // A parent that does not exist breaks the foreign key, and with it the shared transaction.
+    const results = await Promise.allSettled([execution(null), execution(newExecutionId()), execution(null)].map((e) => engine.runtime.startExecution(e)));
+    assert.equal(results[1].status, 'rejected');
+    for (const i of [0, 2]) {
+      const result = results[i];
+      assert.ok(result.status === 'fulfilled' && result.value.created, `start ${i} was made`);
+    }
+    await workOff([0, 2].map((i) => (results[i] as PromiseFulfilledResult<{ row: { id: string } }>).value.row.id));
   });
 });

