@@ -5,7 +5,7 @@
  * tokens, poll activities), `start:<workflow>` / `start:*` (start executions). A workflow's `auth` widens
  * who may start it: `public` anyone, `jwt` any valid JWT, `key` only keys with a start scope (the default).
  */
-import { getCurrentVersion } from '../store/index.ts';
+import { getCurrentVersionHead } from '../store/index.ts';
 import { workflowNamePattern } from '../asl/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -103,7 +103,7 @@ function mayStart(identity: Identity, workflow: string, mode: string): boolean {
 /** A workflow that does not exist is treated as `key`, so its absence is only told to callers who may start it. */
 async function workflowAuth(deps: AccessDeps, workflow: string): Promise<string> {
   if (!workflowNamePattern.test(workflow)) return 'key';
-  const version = await getCurrentVersion(deps.sql, workflow);
+  const version = await getCurrentVersionHead(deps.sql, workflow);
   const auth = (version?.metadata as { auth?: unknown } | undefined)?.auth;
   return typeof auth === 'string' ? auth : 'key';
 }

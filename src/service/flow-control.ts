@@ -19,7 +19,7 @@ import {
   enqueueJobs,
   findDebouncedWait,
   findFlowWaitByKey,
-  getCurrentVersion,
+  getCurrentVersionHead,
   getExecution,
   getFlowWait,
   hasFlowWaits,
@@ -114,7 +114,7 @@ export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExe
 
 /** The `flow-admit` job's work: admits and starts what the workflow's limits now allow. */
 export async function admitWaitingStarts(deps: ServiceDeps, workflowName: string): Promise<number> {
-  const version = await getCurrentVersion(deps.sql, workflowName);
+  const version = await getCurrentVersionHead(deps.sql, workflowName);
   // A workflow whose flow block was removed (or that was deleted) lets everything waiting through.
   const flow = (version?.metadata as unknown as WorkflowMetadata | undefined)?.flow ?? {};
   const now = new Date(deps.clock.now());

@@ -10,11 +10,11 @@ import { newExecutionId } from '../shared/index.ts';
 import {
   completeJobs,
   findExecutionsByKeys,
-  getCurrentVersion,
+  getCurrentVersionHead,
   markRunsStarted,
   type NewExecution,
   type ScheduledRunRow,
-  type WorkflowVersionRow,
+  type WorkflowVersionHead,
 } from '../store/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { hasFlowControl } from './flow-control.ts';
@@ -32,8 +32,8 @@ export const scheduledRunKey = (runId: string): string => `scheduled:${runId}`;
 
 /** Starts the plain runs together; answers the runs left for the one-by-one path. */
 export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueRun[], workerId: string): Promise<DueRun[]> {
-  const versions = new Map<string, WorkflowVersionRow | null>();
-  for (const name of new Set(due.map((d) => d.run.workflowName))) versions.set(name, await getCurrentVersion(deps.sql, name));
+  const versions = new Map<string, WorkflowVersionHead | null>();
+  for (const name of new Set(due.map((d) => d.run.workflowName))) versions.set(name, await getCurrentVersionHead(deps.sql, name));
   const plain = due.filter((d) => isPlain(d.run, versions.get(d.run.workflowName) ?? null));
   if (plain.length === 0) return [...due];
   const rest = due.filter((d) => !plain.includes(d));
@@ -42,7 +42,7 @@ export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueR
     const held = new Set(await completeJobs(tx, workerId, plain.map((d) => d.jobId)));
     const now = new Date(deps.clock.now());
     const starting = plain.filter((d) => held.has(d.jobId));
-    const executions = starting.map((d) => newExecution(d.run, versions.get(d.run.workflowName) as WorkflowVersionRow, now));
+    const executions = starting.map((d) => newExecution(d.run, versions.get(d.run.workflowName) as WorkflowVersionHead, now));
     const started = await deps.runtime.startInTransaction(tx, executions);
     afterCommit = started.afterCommit;
     // A run started before (its job came back after a crash) finds its execution by key.
@@ -63,7 +63,7 @@ export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueR
 }
 
 /** Waiting, not part of a chain, its workflow without flow control, and an input the workflow accepts. */
-function isPlain(run: ScheduledRunRow, version: WorkflowVersionRow | null): boolean {
+function isPlain(run: ScheduledRunRow, version: WorkflowVersionHead | null): boolean {
   if (!version || run.status !== 'SCHEDULED' || run.parentId !== null || run.rootId !== null) return false;
   const metadata = version.metadata as unknown as WorkflowMetadata;
   if (hasFlowControl(metadata.flow)) return false;
@@ -76,7 +76,7 @@ function isPlain(run: ScheduledRunRow, version: WorkflowVersionRow | null): bool
   }
 }
 
-function newExecution(run: ScheduledRunRow, version: WorkflowVersionRow, now: Date): NewExecution {
+function newExecution(run: ScheduledRunRow, version: WorkflowVersionHead, now: Date): NewExecution {
   const id = newExecutionId();
   return {
     id, workflowName: run.workflowName, versionId: version.id, name: id, mode: 'persistent', input: run.input, parentId: null, rootId: id,

@@ -7,7 +7,7 @@ import {
   deleteJobsByKey,
   deleteSchedule as deleteScheduleRow,
   enqueueJobs,
-  getCurrentVersion,
+  getCurrentVersionHead,
   getSchedule,
   insertSchedule,
   listSchedules as listScheduleRows,
@@ -130,7 +130,7 @@ export async function checkSchedule(
   source: ScheduleSource = 'api',
 ): Promise<ScheduleFields> {
   const { fields } = checkScheduleRequest(request, source, new Date(deps.clock.now()));
-  const version = await getCurrentVersion(deps.sql, request.workflow);
+  const version = await getCurrentVersionHead(deps.sql, request.workflow);
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
   checkInput((version.metadata as unknown as WorkflowMetadata).parameters, fields.input, request.workflow);
   return fields;

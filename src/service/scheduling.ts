@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   findScheduledBatchByKey,
   findScheduledRunByKey,
-  getCurrentVersion,
+  getCurrentVersionHead,
   getExecution,
   getScheduledRun,
   insertScheduledBatch,
@@ -68,7 +68,7 @@ export function scheduledRunView(r: ScheduledRunRow): ScheduledRunView {
 }
 
 async function requireMetadata(deps: Pick<ServiceDeps, 'sql'>, workflow: string): Promise<WorkflowMetadata> {
-  const version = await getCurrentVersion(deps.sql, workflow);
+  const version = await getCurrentVersionHead(deps.sql, workflow);
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(workflow)}`);
   return version.metadata as unknown as WorkflowMetadata;
 }

@@ -79,6 +79,24 @@ export async function getCurrentVersion(sql: Queryable, name: string): Promise<W
   return row ? toVersion(row) : null;
 }
 
+/** A version without its definition: what a start, an access check or a schedule needs. */
+export type WorkflowVersionHead = Omit<WorkflowVersionRow, 'definition'>;
+
+/**
+ * The current version's id and metadata, without the definition (tens of KB for a large workflow,
+ * parsed on every start when it came along: measured with a 27 KB definition, ~700 starts/s).
+ */
+export async function getCurrentVersionHead(sql: Queryable, name: string): Promise<WorkflowVersionHead | null> {
+  const [row] = await sql.unsafe<Array<{ id: string; workflow_name: string; metadata: JsonObject; created_at: Date }>>(
+    `select v.id, v.workflow_name, v.metadata, v.created_at from nightshift.workflows w
+     join nightshift.workflow_versions v on v.id = w.current_version_id
+     where w.name = $1`,
+    [name],
+    { prepare: true },
+  );
+  return row ? { id: row.id, workflowName: row.workflow_name, metadata: row.metadata, createdAt: row.created_at } : null;
+}
+
 // workflow_versions_pkey.
 export async function getVersion(sql: Queryable, id: string): Promise<WorkflowVersionRow | null> {
   const [row] = await sql.unsafe<VersionRecord[]>('select * from nightshift.workflow_versions where id = $1', [id], { prepare: true });
