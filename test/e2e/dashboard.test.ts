@@ -193,7 +193,7 @@ describe('the dashboard, in a real browser', { skip }, () => {
       assert.equal(await graph.locator(`[data-state="${state}"]`).getAttribute('data-status'), 'succeeded', state);
     }
     // Edges are drawn a frame after the nodes they join: wait for the fifth taken one rather than count at once.
-    await graph.locator('.react-flow__edge.taken').nth(4).waitFor({ timeout: 5_000 });
+    await graph.locator('.react-flow__edge.taken').nth(4).waitFor({ state: 'attached', timeout: 5_000 });
     await graph.locator('[data-state="Bulk"]').click();
     const panel = page.getByTestId('state-panel');
     await panel.getByText('Bulk').first().waitFor();
