@@ -6,6 +6,7 @@
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
 import type { NewHistoryEvent } from './history.ts';
+import { insertJobsFrom, jobRecords, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 
 export type StoredStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -192,13 +193,15 @@ export interface StepWrite {
 }
 
 /**
- * The writes of any number of steps in one statement (one round trip): every row's new state and
- * every history event. Rows and events travel as two JSON parameters (no 65 535-parameter limit).
+ * The writes of any number of steps in one statement (one round trip): every row's new state, every
+ * history event and the jobs the steps add (a start's invoke job, a timer, ...). Rows, events and jobs
+ * travel as JSON parameters (no 65 535-parameter limit). Jobs called off by the same steps must be
+ * deleted before (a new job may reuse a called-off job's dedupe key).
  * executions_pkey, history_events_pkey: the ids come again as an array so that the rows are found
  * through the index whatever the statistics say (joined to the JSON rows alone, the planner guessed
  * 100 of them and scanned the whole table on every step: 1.1 ms at 10 000 executions, growing).
  */
-export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[]): Promise<void> {
+export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[], jobs: readonly NewJob[] = []): Promise<void> {
   if (writes.length === 0) return;
   const rows = writes.map(({ id, update: u }) => ({
     id, status: u.status, snapshot: u.snapshot, output: u.output, error: u.error, cause: u.cause,
@@ -207,23 +210,31 @@ export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[
   const history = writes.flatMap((w) =>
     w.events.map((e, i) => ({ execution_id: w.id, seq: w.firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() })),
   );
-  await sql.unsafe(
-    `with saved as (
-       update nightshift.executions e
-       set status = u.status, snapshot = u.snapshot, output = u.output, error = u.error, cause = u.cause,
-           event_count = u.event_count, stopped_at = u.stopped_at, updated_at = u.updated_at
-       from jsonb_to_recordset($1::jsonb) as u(id uuid, status text, snapshot jsonb, output jsonb, error text, cause text,
-         event_count int, stopped_at timestamptz, updated_at timestamptz)
-       where e.id = any($3::uuid[]) and e.id = u.id
-       returning e.id
-     )
-     insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
-     select h.execution_id, h.seq, h.type, h.state_name, h.details, h.created_at
-     from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, seq int, type text, state_name text, details jsonb, created_at timestamptz)`,
-    [sql.json(rows as never), sql.json(history as never), writes.map((w) => w.id)] as never,
-    { prepare: true },
-  );
+  const params = [sql.json(rows as never), sql.json(history as never), writes.map((w) => w.id)];
+  if (jobs.length === 0) await sql.unsafe(`${saveRowsAndEvents} ${insertEvents}`, params as never, { prepare: true });
+  else {
+    params.push(sql.json(jobRecords(jobs) as never));
+    await sql.unsafe(`${saveRowsAndEvents}, events as (${insertEvents}) ${insertJobsFrom(4)}`, params as never, { prepare: true });
+  }
 }
+
+// $1 rows, $3 their ids (saveStepStates).
+const saveRowsAndEvents = `
+  with saved as (
+    update nightshift.executions e
+    set status = u.status, snapshot = u.snapshot, output = u.output, error = u.error, cause = u.cause,
+        event_count = u.event_count, stopped_at = u.stopped_at, updated_at = u.updated_at
+    from jsonb_to_recordset($1::jsonb) as u(id uuid, status text, snapshot jsonb, output jsonb, error text, cause text,
+      event_count int, stopped_at timestamptz, updated_at timestamptz)
+    where e.id = any($3::uuid[]) and e.id = u.id
+    returning e.id
+  )`;
+
+// $2 history events (saveStepStates).
+const insertEvents = `
+  insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
+  select h.execution_id, h.seq, h.type, h.state_name, h.details, h.created_at
+  from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, seq int, type text, state_name text, details jsonb, created_at timestamptz)`;
 
 /** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {

@@ -68,16 +68,31 @@ const priorityLevels = `
     where levels.priority is not null
   )`;
 
-// $1 jobs as a JSON array. One statement for any number of jobs (a JSON parameter has no
-// 65 535-parameter limit). ON CONFLICT relies on jobs_dedupe_key_key; rows without a key never
-// conflict.
-const enqueueStatement = `
+// $n jobs as a JSON array (`jobRecords`). One statement for any number of jobs (a JSON parameter
+// has no 65 535-parameter limit). ON CONFLICT relies on jobs_dedupe_key_key; rows without a key
+// never conflict. Also the last part of the step write (`saveStepStates`), which inserts a step's
+// jobs in the statement that writes its row.
+export const insertJobsFrom = (n: number): string => `
   insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key)
   select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key
-  from jsonb_to_recordset($1::jsonb)
+  from jsonb_to_recordset($${n}::jsonb)
     as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text)
-  on conflict (dedupe_key) do nothing
+  on conflict (dedupe_key) do nothing`;
+
+const enqueueStatement = `${insertJobsFrom(1)}
   returning id`;
+
+/** Jobs as the rows `insertJobsFrom` reads. */
+export function jobRecords(jobs: readonly NewJob[]): Array<Record<string, unknown>> {
+  return jobs.map((job) => ({
+    kind: job.kind,
+    execution_id: job.executionId ?? null,
+    payload: job.payload ?? null,
+    run_at: job.runAt.toISOString(),
+    priority: job.priority ?? 0,
+    dedupe_key: job.dedupeKey ?? null,
+  }));
+}
 
 // $1 now, $2 limit, $3 worker id, $4 lease expiry. Jobs whose lease ran out come first (found
 // through jobs_lease_expires_at_idx, which holds in-flight jobs only), then due unleased jobs by
@@ -168,15 +183,7 @@ interface JobRow {
 /** Inserts all jobs in one statement; returns the ids of those inserted (not the deduplicated ones). */
 export async function enqueueJobs(sql: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
   if (jobs.length === 0) return [];
-  const rows = jobs.map((job) => ({
-    kind: job.kind,
-    execution_id: job.executionId ?? null,
-    payload: job.payload ?? null,
-    run_at: job.runAt.toISOString(),
-    priority: job.priority ?? 0,
-    dedupe_key: job.dedupeKey ?? null,
-  }));
-  const inserted = await sql.unsafe<{ id: number }[]>(enqueueStatement, [sql.json(rows)], { prepare: true });
+  const inserted = await sql.unsafe<{ id: number }[]>(enqueueStatement, [sql.json(jobRecords(jobs) as never)], { prepare: true });
   return inserted.map((row) => row.id);
 }
 

@@ -35,23 +35,28 @@ describe('step write plan', () => {
       select g, 'wf', 'v1', g::text, '{}', g, '{}', now(), now(), 0 from (select gen_random_uuid() g from generate_series(1, 10000)) x`);
     await sql.unsafe('analyze nightshift.executions');
     const [{ id }] = await sql.unsafe<{ id: string }[]>('select id from nightshift.executions limit 1');
-    let captured: { statement: string; parameters: never[] } | undefined;
-    sql.options.debug = (_connection, statement, parameters) => {
-      captured ??= { statement, parameters: parameters as never[] };
-    };
     const now = new Date();
-    await saveStepStates(sql, [{
-      id, firstSeq: 0, events: [{ type: 'ExecutionStarted', stateName: null, details: {}, at: now.getTime() }],
-      update: { status: 'RUNNING', snapshot: {}, output: null, error: null, cause: null, eventCount: 1, stoppedAt: null, updatedAt: now },
-    }]);
-    sql.options.debug = false;
-    assert.ok(captured);
-    for (const mode of ['force_generic_plan', 'force_custom_plan']) {
-      await sql.begin(async (tx) => {
-        await tx.unsafe(`set local plan_cache_mode = ${mode}`);
-        const found = scans(await plan(tx, captured!.statement, captured!.parameters), 'executions');
-        assert.ok(found.length > 0 && found.every((s) => s !== 'Seq Scan'), `${mode}: ${found.join(', ')}`);
-      });
+    // The statement alone, and with the jobs a step adds (a start's invoke job): both find rows by the key.
+    const jobLists = [[], [{ kind: 'invoke', executionId: id, payload: {}, runAt: now, dedupeKey: `plan:${id}` }]];
+    for (const [seq, jobs] of jobLists.entries()) {
+      let captured: { statement: string; parameters: never[] } | undefined;
+      sql.options.debug = (_connection, statement, parameters) => {
+        captured ??= { statement, parameters: parameters as never[] };
+      };
+      await saveStepStates(sql, [{
+        id, firstSeq: seq, events: [{ type: 'ExecutionStarted', stateName: null, details: {}, at: now.getTime() }],
+        update: { status: 'RUNNING', snapshot: {}, output: null, error: null, cause: null, eventCount: seq + 1, stoppedAt: null, updatedAt: now },
+      }], jobs);
+      sql.options.debug = false;
+      const statement = captured;
+      assert.ok(statement);
+      for (const mode of ['force_generic_plan', 'force_custom_plan']) {
+        await sql.begin(async (tx) => {
+          await tx.unsafe(`set local plan_cache_mode = ${mode}`);
+          const found = scans(await plan(tx, statement.statement, statement.parameters), 'executions');
+          assert.ok(found.length > 0 && found.every((s) => s !== 'Seq Scan'), `${jobs.length} jobs, ${mode}: ${found.join(', ')}`);
+        });
+      }
     }
   });
 });

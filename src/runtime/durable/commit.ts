@@ -7,7 +7,6 @@
 import { step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
 import {
   deleteJobsByKey,
-  enqueueJobs,
   lockExecutionsAndCompleteJobs,
   saveStepStates,
   type ExecutionRow,
@@ -170,13 +169,13 @@ function historyFull(ctx: CommitContext, row: ExecutionRow): StepEvent[] | null 
   return [{ type: 'stop', status: 'FAILED', error: 'States.Runtime', cause }];
 }
 
-/** Writes prepared steps in three statements whatever their number; answers whether a job is due now. */
+/** Writes prepared steps in two statements whatever their number (one with no job called off); answers whether a job is due now. */
 async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number): Promise<boolean> {
   if (prepared.length === 0) return false;
-  await saveStepStates(tx, prepared.map((p) => p.write));
+  // Called-off jobs go first: a new job may take a called-off one's dedupe key.
   await deleteJobsByKey(tx, prepared.flatMap((p) => p.cancelKeys));
   const jobs = prepared.flatMap((p) => p.jobs);
-  await enqueueJobs(tx, jobs);
+  await saveStepStates(tx, prepared.map((p) => p.write), jobs);
   return jobs.some((j) => j.runAt.getTime() <= nowMs);
 }
 
