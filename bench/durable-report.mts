@@ -42,7 +42,7 @@ export async function durabilityReport(facts: RunFacts): Promise<string[]> {
     `postgres: ${await serverVersion()} (${await durabilitySettings()})`,
     `nightshift: ${nightshiftBuild}; peers: graphile-worker ${await peerVersion('graphile-worker')}, pg-boss ${await peerVersion('pg-boss')}`,
     `command: ${commandLine()}`,
-    `${facts.rounds} rounds, ${facts.items.toLocaleString('en-US')} items per work-off, medians over rounds; took ${Math.round(facts.seconds)} s`,
+    `${facts.rounds} rounds, ${facts.items > 0 ? `${facts.items.toLocaleString('en-US')} items per work-off` : 'latency only'}, medians over rounds; took ${Math.round(facts.seconds)} s`,
     `load average at start ${load(facts.loadAtStart)}, at end ${load(facts.loadAtEnd)}`,
   ];
 }
@@ -106,19 +106,23 @@ function pgbenchTable(results: PgbenchResult[], best: ThroughputRow | undefined)
 export function printReport(facts: string[], throughput: ThroughputRow[], latency: LatencyRow[], pgbench: PgbenchResult[]): void {
   const ceiling = pgbench.find((r) => r.clients === 16)?.commitsPerSecond ?? null;
   const best = throughput.filter((r) => r.nightshift).sort((a, b) => b.workOffPerSecond - a.workOffPerSecond)[0];
-  const lines = [
-    ...facts,
-    '',
-    'Throughput: work off already-queued items (Nightshift: one-Task executions, every step durable; peers: no-op jobs).',
-    'Ratios are Nightshift / peer, work-off rates: above 1× Nightshift is faster.',
-    '',
-    throughputTable(throughput, ceiling),
+  const lines = [...facts];
+  if (throughput.length > 0) {
+    lines.push(
+      '',
+      'Throughput: work off already-queued items (Nightshift: one-Task executions, every step durable; peers: no-op jobs).',
+      'Ratios are Nightshift / peer, work-off rates: above 1× Nightshift is faster.',
+      '',
+      throughputTable(throughput, ceiling),
+    );
+  }
+  lines.push(
     '',
     'Latency: start or enqueue one item on an idle engine until its handler is called, sequential samples,',
     `1-10 ms random pauses. Ratios are Nightshift / peer: below 1× Nightshift is quicker.`,
     '',
     latencyTable(latency),
-  ];
+  );
   if (pgbench.length > 0) lines.push('', 'The database\'s own ceiling on this machine:', '', pgbenchTable(pgbench, best));
   console.log(lines.join('\n'));
 }

@@ -14,7 +14,10 @@
  * medians over rounds, with ratios Nightshift / peer measured in this run.
  *
  *   node --import tsx bench/durable-throughput.mts [--rounds=3] [--items=5000] [--scale=1]
- *     [--latency-samples=500] [--pgboss-latency-samples=20] [--pgbench-seconds=10]
+ *     [--latency-samples=500] [--pgboss-latency-samples=20] [--pgbench-seconds=10] [--latency-only]
+ *
+ * `--latency-only` measures latency alone: no throughput round has just loaded the machine and filled
+ * the tables (each latency part otherwise follows a throughput part), and pgbench is skipped.
  *
  * About 3 to 4 minutes on 2 cores. Nightshift's starts (~1 200/s here) and the latency samples take
  * most of it; pg-boss's latency is its poll interval, so 20 samples per round show it.
@@ -39,8 +42,10 @@ const { values } = parseArgs({
     'latency-samples': { type: 'string', default: '500' },
     'pgboss-latency-samples': { type: 'string', default: '20' },
     'pgbench-seconds': { type: 'string', default: '10' },
+    'latency-only': { type: 'boolean', default: false },
   },
 });
+const latencyOnly = values['latency-only'] === true;
 const scale = Number(values.scale);
 const rounds = Number(values.rounds);
 const items = Math.max(1, Math.round(Number(values.items) * scale));
@@ -66,7 +71,7 @@ const nightshift = await NightshiftBench.open({ maxConcurrency: Math.max(...nigh
 const graphile = await GraphileBench.open();
 const pgboss = await PgBossBench.open();
 
-const throughputContestants: ThroughputContestant[] = [
+const throughputContestants: ThroughputContestant[] = latencyOnly ? [] : [
   ...nightshiftConcurrencies.map((c) => nightshiftThroughput(nightshift, c)),
   graphileThroughput(graphile, 'batched'),
   graphileThroughput(graphile, 'unbatched'),
@@ -133,7 +138,7 @@ const log = (line: string): void => console.error(line);
 
 try {
   for (let round = 0; round < rounds; round++) {
-    log(`round ${round + 1} of ${rounds}: throughput (${items.toLocaleString('en-US')} items each)`);
+    if (throughputContestants.length > 0) log(`round ${round + 1} of ${rounds}: throughput (${items.toLocaleString('en-US')} items each)`);
     for (const contestant of turned(throughputContestants, round)) {
       const result = await measureThroughput(contestant);
       throughput.get(contestant)!.push(result);
@@ -157,7 +162,8 @@ try {
 
 const pgbenchResults: PgbenchResult[] = [];
 const pgbenchBinary = findPgbench();
-if (pgbenchBinary) {
+if (latencyOnly) log('latency only: pgbench skipped');
+else if (pgbenchBinary) {
   log(`pgbench: ${pgbenchSeconds} s per client count`);
   const pgbench = await Pgbench.open(pgbenchBinary);
   try {
@@ -195,7 +201,7 @@ const latencyRows: LatencyRow[] = latencyContestants.map((c) => {
 });
 
 printReport(
-  await durabilityReport({ items, rounds, loadAtStart, loadAtEnd: loadavg(), seconds: (Date.now() - began) / 1000 }),
+  await durabilityReport({ items: latencyOnly ? 0 : items, rounds, loadAtStart, loadAtEnd: loadavg(), seconds: (Date.now() - began) / 1000 }),
   throughputRows,
   latencyRows,
   pgbenchResults,
