@@ -44,10 +44,8 @@ export class Worker {
   private running = false;
   /** Claimed work not finished yet: running, or answered and waiting for its commit. */
   private inFlight = new Set<Promise<void>>();
-  /** Slots in use: work that has not answered yet (at most `concurrency`). */
+  /** Slots in use: work that has not answered yet (at most `concurrency`). Freeing one wakes the loop. */
   private busy = 0;
-  /** Called when a slot is freed or work finishes: the loop may claim again. */
-  private roomMade: (() => void) | null = null;
   private readonly maxInFlight: number;
   private wakeUp: (() => void) | null = null;
   private woken = false;
@@ -92,7 +90,6 @@ export class Worker {
     if (!this.running) return;
     this.running = false;
     this.wake();
-    this.madeRoom();
     // The grace period bounds the whole stop: a claim stuck on a dead connection must not hold it.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise((r) => (timer = setTimeout(r, graceMs)));
@@ -119,7 +116,9 @@ export class Worker {
     while (this.running) {
       const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.inFlight.size);
       if (room <= 0) {
-        await new Promise<void>((resolve) => (this.roomMade = resolve));
+        // Woken when a slot is freed or work finishes (or by a NOTIFY, which only makes it look again).
+        this.woken = false;
+        await this.sleep(options.pollMs);
         continue;
       }
       this.woken = false;
@@ -179,22 +178,15 @@ export class Worker {
       if (!holding) return;
       holding = false;
       this.busy -= 1;
-      this.madeRoom();
+      this.wake();
     };
     const done = work(release);
     this.inFlight.add(done);
     void done.finally(() => {
       release();
       this.inFlight.delete(done);
-      this.madeRoom();
       this.wake();
     });
-  }
-
-  private madeRoom(): void {
-    const resume = this.roomMade;
-    this.roomMade = null;
-    resume?.();
   }
 
   /** How long to sleep: until the next due job, at most one poll interval. */
