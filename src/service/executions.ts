@@ -7,7 +7,6 @@ import {
   saveProgress,
   findExecutionByKey,
   getCurrentVersionHead,
-  getVersion,
   getExecution,
   listHistory,
   threadIds,
@@ -76,7 +75,7 @@ export interface StartRequest {
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 
 export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<ExecutionView & { created: boolean }> {
-  const version = await getCurrentVersionHead(deps.sql, request.workflow);
+  const version = await getCurrentVersionHead(deps.sql, request.workflow, request.mode === 'transient');
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
   if (request.name !== undefined && !namePattern.test(request.name)) {
     throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
@@ -97,12 +96,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
   };
-  if ((request.mode ?? metadata.mode) === 'transient') {
-    // The definition is read only here: a durable start needs the version's id, its steps use the compiled machine.
-    const full = await getVersion(deps.sql, version.id);
-    if (!full) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
-    return startTransient(deps, execution, full.definition as unknown as StateMachine);
-  }
+  if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
   if (hasFlowControl(metadata.flow)) {
     const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
     return { ...(await describeExecution(deps, flowed.executionId)), created: flowed.created };

@@ -79,22 +79,25 @@ export async function getCurrentVersion(sql: Queryable, name: string): Promise<W
   return row ? toVersion(row) : null;
 }
 
-/** A version without its definition: what a start, an access check or a schedule needs. */
-export type WorkflowVersionHead = Omit<WorkflowVersionRow, 'definition'>;
-
 /**
- * The current version's id and metadata, without the definition (tens of KB for a large workflow,
- * parsed on every start when it came along: measured with a 27 KB definition, ~700 starts/s).
+ * A version as a start, an access check or a schedule needs it: the definition (tens of KB for a large
+ * workflow, parsed on every start when it came along: measured with a 27 KB definition, ~700
+ * starts/s) is read only for a transient version, or when `withDefinition` (a start asked to run
+ * transient): a transient execution runs the definition itself, a persistent one the compiled machine.
  */
-export async function getCurrentVersionHead(sql: Queryable, name: string): Promise<WorkflowVersionHead | null> {
-  const [row] = await sql.unsafe<Array<{ id: string; workflow_name: string; metadata: JsonObject; created_at: Date }>>(
-    `select v.id, v.workflow_name, v.metadata, v.created_at from nightshift.workflows w
+export type WorkflowVersionHead = Omit<WorkflowVersionRow, 'definition'> & { definition: Json | null };
+
+export async function getCurrentVersionHead(sql: Queryable, name: string, withDefinition = false): Promise<WorkflowVersionHead | null> {
+  const [row] = await sql.unsafe<Array<{ id: string; workflow_name: string; metadata: JsonObject; created_at: Date; definition: Json | null }>>(
+    `select v.id, v.workflow_name, v.metadata, v.created_at,
+            case when $2 or v.metadata->>'mode' = 'transient' then v.definition end as definition
+     from nightshift.workflows w
      join nightshift.workflow_versions v on v.id = w.current_version_id
      where w.name = $1`,
-    [name],
+    [name, withDefinition],
     { prepare: true },
   );
-  return row ? { id: row.id, workflowName: row.workflow_name, metadata: row.metadata, createdAt: row.created_at } : null;
+  return row ? { id: row.id, workflowName: row.workflow_name, metadata: row.metadata, createdAt: row.created_at, definition: row.definition } : null;
 }
 
 // workflow_versions_pkey.
