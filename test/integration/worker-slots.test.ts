@@ -4,15 +4,16 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadWorkflow } from '../../src/asl/index.ts';
 import { ResourceRegistry } from '../../src/resources/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
-import { deployWorkflow, describeExecution, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
-import { systemClock, type Json } from '../../src/shared/index.ts';
+import { describeExecution, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
+import type { Json } from '../../src/shared/index.ts';
 import { connect } from '../../src/store/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { eventually, sleep } from '../support/wait.ts';
 
+let engine: TestEngine;
 let db: TestDatabase;
 let deps: ServiceDeps;
 const registry = new ResourceRegistry();
@@ -41,16 +42,12 @@ function worker(concurrency: number): DurableRuntime {
 }
 
 before(async () => {
-  db = await createTestDatabase();
   // Starts run here with no worker: the tests decide when one runs.
-  deps = { sql: db.sql, runtime: new DurableRuntime({ sql: db.sql, registry, concurrency: 0 }), clock: systemClock };
-  for (const name of ['quick', 'slow']) {
-    const { workflow, problems } = loadWorkflow(JSON.stringify(oneTask(name)), `${name}.json`, { isKnownResource: (r) => registry.has(r) });
-    assert.ok(workflow, JSON.stringify(problems));
-    await deployWorkflow(deps, workflow);
-  }
+  engine = await createTestEngine({ concurrency: 0, registry });
+  ({ db, deps } = engine);
+  for (const name of ['quick', 'slow']) await engine.deploy(oneTask(name), name);
 });
-after(() => db.drop());
+after(() => engine.close());
 
 describe('worker slots', () => {
   it('runs at most `concurrency` resource calls at once', async () => {
