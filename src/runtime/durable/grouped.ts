@@ -4,7 +4,7 @@
  * queue writes a lone item at once (one macrotask later, so items added in the same turn join it). If
  * a group fails, its items are written one by one, so one bad item does not fail the others.
  * PERFORMANCE.md lesson 1: one commit per item caps any design at ~2.2k items/s on these machines.
- * Used by the worker's group commit (step results) and by starts (`start-group.ts`).
+ * Used by the worker's group commit (step results, `group-commit.ts`) and by starts (`runtime.ts`).
  */
 import type { Logger } from '../../shared/index.ts';
 
