@@ -23,6 +23,7 @@ import {
 import { EngineError, isJsonObject, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, checkStarter } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
+import { keyReused } from './idempotency.ts';
 import { checkInput } from './input-schema.ts';
 import { checkListItems, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
 import type { WorkflowMetadata } from './workflows.ts';
@@ -79,8 +80,10 @@ export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest
   const dueAt = dueTimeOf(request, now);
   const metadata = await requireMetadata(deps, request.workflow);
   checkInput(metadata.parameters, request.input, request.workflow);
+  const asking = { identity: request.identity ?? null, input: request.input };
   if (request.idempotencyKey !== undefined) {
-    const existing = await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey);
+    const existing = await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey, asking);
+    if (existing && !existing.sameInput) throw keyReused('schedule');
     if (existing) return { scheduledRunId: existing.id, dueAt: existing.dueAt.toISOString(), created: false };
   }
   const chain = request.parentId === undefined ? null : await chainOf(deps, request.parentId);
@@ -89,7 +92,9 @@ export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest
     chain, identity: request.identity ?? null, now: new Date(now),
   };
   const row = chain === null ? await insertScheduledRun(deps.sql, newRun) : await insertUnlessStopped(deps, chain.parentId, newRun);
-  const run = row ?? (await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey ?? ''));
+  const raced = row ? null : await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey ?? '', asking);
+  if (raced && !raced.sameInput) throw keyReused('schedule');
+  const run = row ?? raced;
   if (!run) throw new EngineError('CONFLICT', 'The run could not be scheduled: its idempotency key is taken');
   if (row) await notifyJobsAvailable(deps.sql);
   return { scheduledRunId: run.id, dueAt: run.dueAt.toISOString(), created: row !== null };
@@ -162,8 +167,10 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
       throw new EngineError('INPUT_INVALID', 'onComplete.input must be an object (a batch field with the counters is added to it)');
     }
   }
+  const asking = { identity: request.identity ?? null, items: request.items };
   if (request.idempotencyKey !== undefined) {
-    const existing = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey);
+    const existing = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey, asking);
+    if (existing && !existing.sameInput) throw keyReused('list');
     if (existing) return { ...listViewOf(existing), created: false };
   }
   const batchId = randomUUID();
@@ -173,7 +180,8 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
     onComplete: request.onComplete ? { workflow: request.onComplete.workflow, input: request.onComplete.input ?? {} } : null,
   }, request.items);
   if (!inserted.created) {
-    const raced = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey ?? '');
+    const raced = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey ?? '', asking);
+    if (raced && !raced.sameInput) throw keyReused('list');
     if (raced) return { ...listViewOf(raced), created: false };
     throw new EngineError('CONFLICT', 'The list could not be scheduled: its idempotency key is taken');
   }
