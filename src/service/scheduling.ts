@@ -24,8 +24,8 @@ import { EngineError, isJsonObject, limitsOf, type Json, type JsonObject } from 
 import { checkChainLimits, checkStarter } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { keyReused } from './idempotency.ts';
-import { checkInput } from './input-schema.ts';
-import { checkListItems, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
+import { checkInput, checkInputSize, checkPayloadSize } from './input-schema.ts';
+import { checkListItems, checkListItemSizes, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export interface ScheduleRunRequest {
@@ -77,6 +77,7 @@ async function requireMetadata(deps: Pick<ServiceDeps, 'sql'>, workflow: string)
 /** Schedules one run; answers its id and due time (`created: false` for a repeated idempotency key). */
 export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest): Promise<{ scheduledRunId: string; dueAt: string; created: boolean }> {
   const now = deps.clock.now();
+  checkInputSize(request.input, '/input');
   const dueAt = dueTimeOf(request, now);
   const metadata = await requireMetadata(deps, request.workflow);
   checkInput(metadata.parameters, request.input, request.workflow);
@@ -156,6 +157,8 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
     throw new EngineError('INPUT_INVALID', 'intervalSeconds must be a number of seconds, 0 or more', { details: { problems: [{ pointer: '/intervalSeconds', message: 'must be >= 0' }] } });
   }
   checkListLength(request.items.length, limitsOf(deps.limits).maxListItems);
+  checkListItemSizes(request.items);
+  if (request.onComplete?.input !== undefined) checkPayloadSize(request.onComplete.input, '/onComplete/input', 'onComplete.input');
   const ordering = request.ordering ?? 'parallel';
   if (ordering !== 'parallel' && ordering !== 'sequential') throw new EngineError('INPUT_INVALID', 'ordering must be parallel or sequential');
   const startAt = request.startAt === undefined ? new Date(now) : parseTime(request.startAt, 'startAt');
