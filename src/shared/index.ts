@@ -3,4 +3,5 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
+export * from './roles.ts';
 export * from './ids.ts';

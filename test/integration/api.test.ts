@@ -60,7 +60,7 @@ async function nextToken(count: number): Promise<string> {
 
 before(async () => {
   engine = await createTestEngine();
-  adminKey = (await createApiKey(engine.deps, { name: 'api test', role: 'postgres', scopes: ['admin'] })).key;
+  adminKey = (await createApiKey(engine.deps, { name: 'api test', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   engine.registry.register('test:context', (_input, context) => {
     if (context.taskToken) tokens.push(context.taskToken);
     return null;

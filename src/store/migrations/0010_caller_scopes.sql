@@ -74,3 +74,7 @@ comment on column nightshift.scheduled_batches.idempotency_key is
 alter table nightshift.api_keys add column allow_privileged_role boolean not null default false;
 comment on column nightshift.api_keys.allow_privileged_role is
   'The key (admin scope only) may act as its role although that role is a superuser or has BYPASSRLS, or is not in roles: in nightshift.yaml (keys create --allow-privileged-role).';
+-- Admin keys made before this setting existed keep working as they did (the key `nightshift dev`
+-- makes acts as the local database's owner, a superuser); every other key is held to roles:.
+update nightshift.api_keys set allow_privileged_role = true
+  where 'admin' = any (scopes) and role not in ('anon', 'authenticated');
