@@ -1,5 +1,6 @@
 /**
- * `http:invoke`: one HTTP request per Task, with the global fetch (undici in Node 20).
+ * `http:invoke`: one HTTP request per Task, over node:http (http-transport.ts), to addresses the address policy
+ * allows (address-policy.ts: the `http:` section of nightshift.yaml), checked on the address connected to.
  *
  * Input `{url, method?, headers?, query?, body?, timeoutSeconds?}`; result `{status, headers, body}` with
  * lower-case header names, the body parsed when the response says JSON (`application/json`, `*+json`), else
@@ -17,48 +18,34 @@
  * Unsafe methods (not GET, HEAD or OPTIONS) send `Idempotency-Key: <execution>:<state>:<attempt>` unless the
  * input sets that header, so a receiver can drop the duplicate a redelivered attempt makes.
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
+import { AddressPolicy, type AddressPolicyOptions } from './address-policy.ts';
+import { HttpTransport, type Incoming, type Resolve } from './http-transport.ts';
 import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
-export interface ResolvedAddress {
-  address: string;
-  family: number;
-}
+export type { ResolvedAddress } from './http-transport.ts';
 
-export interface HttpResourceOptions {
+/** The address policy (address-policy.ts: allow, deny, allowPrivateNetworks) and the call's limits. */
+export interface HttpResourceOptions extends AddressPolicyOptions {
   /** Largest response body accepted (after decompression); more is Http.ResponseTooLarge. Default 10 MiB. */
   maxResponseBytes?: number;
   /** Redirects followed per call; one more is Http.TooManyRedirects. Default 5. */
   maxRedirects?: number;
   /** Used when the input has no timeoutSeconds. Default 60, as AWS's HTTP Task. */
   defaultTimeoutSeconds?: number;
-  /** CIDRs, addresses or host names (`*.example.com` for subdomains) always allowed; checked before deny. */
-  allow?: readonly string[];
-  /** Refused in addition to `deniedAddresses`. A host name allowed by name skips the address check. */
-  deny?: readonly string[];
   /** The header carrying the idempotency key; false sends none. Default `Idempotency-Key`. */
   idempotencyHeader?: string | false;
-  /** Host name resolution; `node:dns` lookup by default. */
-  lookup?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /** Host name resolution, called by the socket as it connects; `node:dns` lookup by default. */
+  lookup?: Resolve;
 }
-
-/** Link-local ranges and cloud metadata endpoints: reachable from a server, rarely meant to be. */
-export const deniedAddresses: readonly string[] = [
-  '169.254.0.0/16',
-  '169.254.169.254',
-  'fe80::/10',
-  'fd00:ec2::254',
-  'metadata.google.internal',
-];
 
 interface Settings {
   maxResponseBytes: number;
   maxRedirects: number;
   defaultTimeoutMs: number;
   idempotencyHeader: string | false;
-  guard: AddressGuard;
+  transport: HttpTransport;
 }
 
 interface HttpCall {
@@ -119,7 +106,7 @@ function compileSettings(options: HttpResourceOptions): Settings {
     maxRedirects: Math.floor(atLeast(0, options.maxRedirects, 5, 'maxRedirects')),
     defaultTimeoutMs: atLeast(0.001, options.defaultTimeoutSeconds, 60, 'defaultTimeoutSeconds') * 1000,
     idempotencyHeader: header,
-    guard: new AddressGuard(options),
+    transport: new HttpTransport(new AddressPolicy(options), options.lookup),
   };
 }
 
@@ -153,15 +140,14 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   }
 }
 
-/** Redirects are followed here rather than by fetch so that each hop passes the address guard and is counted. */
+/** Redirects are followed here so that each hop passes the address policy and is counted. */
 async function follow(call: HttpCall, hop: Hop, signal: AbortSignal, settings: Settings): Promise<HttpReply> {
   let body = call.body;
   for (let redirects = 0; ; redirects++) {
-    await settings.guard.check(hop, signal);
-    const response = await fetch(hop.url, { method: hop.method, headers: call.headers, body, redirect: 'manual', signal });
+    const response = await settings.transport.send({ url: hop.url, method: hop.method, headers: call.headers, body, signal }, label(hop));
     const next = redirectTarget(response, hop.url);
     if (next === null) return readReply(response, hop, settings);
-    await response.body?.cancel();
+    response.discard();
     if (redirects >= settings.maxRedirects) {
       throw new TaskFailure('Http.TooManyRedirects', `${label(hop)} redirected more than ${settings.maxRedirects} times`);
     }
@@ -177,7 +163,7 @@ async function follow(call: HttpCall, hop: Hop, signal: AbortSignal, settings: S
   }
 }
 
-function redirectTarget(response: Response, base: URL): URL | null {
+function redirectTarget(response: Incoming, base: URL): URL | null {
   if (![301, 302, 303, 307, 308].includes(response.status)) return null;
   const location = response.headers.get('location');
   if (location === null) return null;
@@ -191,7 +177,7 @@ function redirectTarget(response: Response, base: URL): URL | null {
 
 const errorBodyBytes = 1024;
 
-async function readReply(response: Response, hop: Hop, settings: Settings): Promise<HttpReply> {
+async function readReply(response: Incoming, hop: Hop, settings: Settings): Promise<HttpReply> {
   const { status, statusText, headers } = response;
   if (status < 200 || status > 299) {
     const { bytes, truncated } = await readCapped(response, errorBodyBytes);
@@ -202,7 +188,7 @@ async function readReply(response: Response, hop: Hop, settings: Settings): Prom
   }
   const tooLarge = () => new TaskFailure('Http.ResponseTooLarge', `${label(hop)} answered more than ${settings.maxResponseBytes} bytes`);
   if (Number(headers.get('content-length')) > settings.maxResponseBytes) {
-    await response.body?.cancel();
+    response.discard();
     throw tooLarge();
   }
   const { bytes, truncated } = await readCapped(response, settings.maxResponseBytes);
@@ -211,18 +197,14 @@ async function readReply(response: Response, hop: Hop, settings: Settings): Prom
 }
 
 /** Reads until more than `limit` bytes have come and stops the download there; `truncated` says there was more. */
-async function readCapped(response: Response, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  if (response.body === null) return { bytes: new Uint8Array(), truncated: false };
-  const reader = response.body.getReader();
+async function readCapped(response: Incoming, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  for await (const chunk of response.body as Readable & AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      response.discard();
       return { bytes: concat(chunks), truncated: true };
     }
   }
@@ -230,7 +212,7 @@ async function readCapped(response: Response, limit: number): Promise<{ bytes: U
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0] : chunks.length === 0 ? new Uint8Array() : Buffer.concat(chunks);
 }
 
 /** The largest length <= max that does not cut a UTF-8 sequence (continuation bytes are 10xxxxxx). */
@@ -257,7 +239,7 @@ function socketFailure(hop: Hop, thrown: unknown): unknown {
   if (!(thrown instanceof Error)) return thrown;
   const cause = (thrown as Error & { cause?: { code?: unknown; message?: unknown } }).cause;
   const code = (thrown as Error & { code?: unknown }).code ?? cause?.code ?? cause?.message;
-  const fromNetwork = typeof code === 'string' || thrown.message === 'fetch failed' || thrown.message === 'terminated';
+  const fromNetwork = typeof code === 'string' || thrown.message === 'aborted' || thrown.message === 'socket hang up';
   if (!fromNetwork) return thrown;
   return new TaskFailure('States.Http.Socket', `${label(hop)} failed: ${typeof code === 'string' ? code : thrown.message}`);
 }
@@ -284,84 +266,6 @@ function urlWithoutQuery(url: URL): string {
 
 function label(hop: Hop): string {
   return `${hop.method} ${urlWithoutQuery(hop.url)}`;
-}
-
-// ------------------------------------------------------------------------------------- the address guard
-
-/**
- * Refuses link-local and metadata addresses before connecting, for every hop of a redirect chain. Limit: the
- * host name is resolved here and fetch resolves it again when it connects, so a DNS server that answers
- * differently the second time (DNS rebinding) gets past this check; closing that gap needs the checked
- * address pinned into the connection, which the global fetch cannot do without undici's own Agent. IP
- * literals are checked as written (the URL parser has already normalized forms such as `http://2852039166/`).
- */
-class AddressGuard {
-  private readonly allow: AddressRules;
-  private readonly deny: AddressRules;
-  private readonly lookup: (hostname: string) => Promise<ResolvedAddress[]>;
-
-  constructor(options: HttpResourceOptions) {
-    this.allow = new AddressRules(options.allow ?? [], 'allow');
-    this.deny = new AddressRules([...deniedAddresses, ...(options.deny ?? [])], 'deny');
-    this.lookup = options.lookup ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }));
-  }
-
-  async check(hop: Hop, signal: AbortSignal): Promise<void> {
-    const host = hop.url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-    if (this.allow.hasName(host)) return;
-    if (this.deny.hasName(host)) throw new TaskFailure('Http.AddressRefused', `${label(hop)} refused: host ${host} is denied`);
-    const addresses = isIP(host) ? [host] : (await abortable(this.lookup(host), signal)).map((entry) => entry.address);
-    for (const address of addresses) {
-      if (this.allow.hasAddress(address) || !this.deny.hasAddress(address)) continue;
-      const what = host === address ? `address ${host}` : `${host} resolves to ${address}, which`;
-      throw new TaskFailure('Http.AddressRefused', `${label(hop)} refused: ${what} is denied`);
-    }
-  }
-}
-
-class AddressRules {
-  private readonly names = new Set<string>();
-  private readonly suffixes: string[] = [];
-  private readonly blocks = new BlockList();
-
-  constructor(entries: readonly string[], option: string) {
-    for (const raw of entries) {
-      const entry = String(raw).trim().toLowerCase();
-      const [address, prefix, extra] = entry.split('/');
-      const family = isIP(address);
-      if (family !== 0) {
-        const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-        if (extra !== undefined || !/^\d+$/.test(prefix ?? '0') || bits > (family === 4 ? 32 : 128)) {
-          throw new EngineError('CONFIG_INVALID', `http: ${option} has an invalid CIDR '${raw}'`);
-        }
-        this.blocks.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
-      } else if (/^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(entry)) {
-        if (entry.startsWith('*.')) this.suffixes.push(entry.slice(1).replace(/\.$/, ''));
-        else this.names.add(entry.replace(/\.$/, ''));
-      } else {
-        throw new EngineError('CONFIG_INVALID', `http: ${option} has an entry that is neither a CIDR nor a host name: '${raw}'`);
-      }
-    }
-  }
-
-  hasName(host: string): boolean {
-    return this.names.has(host) || this.suffixes.some((suffix) => host.endsWith(suffix));
-  }
-
-  hasAddress(address: string): boolean {
-    const family = isIP(address);
-    return family !== 0 && this.blocks.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  }
-}
-
-/** DNS lookups cannot be cancelled; the call stops waiting for one when aborted. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 // ---------------------------------------------------------------------------------------------- the input

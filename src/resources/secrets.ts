@@ -8,14 +8,24 @@
  *                               attempt); not secret
  *   `$${...}`                   the text `${...}` as it is
  *
+ * Who may write a reference: only the workflow's author. References are resolved in nightshift.yaml's settings
+ * (named resources, smtp) and in the literal strings of a Task's Parameters/Arguments — never in a value that
+ * came from data (the input, a previous state's output, a task result, an event, a JSONata expression or an
+ * intrinsic function such as States.Format, even one written by the author: what it builds is data). The rule
+ * is enforced by position, not by looking at the text: the core computes from the definition which places of
+ * the parameters hold an authored string (core/authored.ts), the invocation carries that map
+ * (`context.authored`), and `resolveAuthored` resolves a string only where the map has the same string at the
+ * same place. A resource that forgets the map resolves nothing, and a `${…}` that arrives through data is sent
+ * as it is, so no data can ever name a secret.
+ *
  * A reference is resolved where it is written and the value goes straight into the call: history, job payloads
  * and snapshots keep the reference. The values a call resolved are then redacted from everything that leaves
- * the resource, its result and its failure cause, in the forms they are usually echoed in (as is, JSON-escaped,
- * URL-encoded). A fallback written in the configuration is not a secret and is not redacted.
+ * the resource, its result and its failure cause, in every form they are usually echoed in (redaction.ts).
+ * A fallback written in the configuration is not a secret and is not redacted.
  *
  * Any other `${...}` text is left alone, so bodies that contain shell or JavaScript templates pass through.
  */
-import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
+import { isJsonObject, type AuthoredText, type Json, type JsonObject } from '../shared/index.ts';
 import { TaskFailure, type InvocationContext } from './resource.ts';
 
 export interface SecretSource {
@@ -110,6 +120,25 @@ export class SecretScope {
     return value;
   }
 
+  /**
+   * Resolves the references of `value` only where `authored` has the same string at the same place: the text
+   * the author wrote. Anything else — a different string, a place the author filled from data — stays as it is.
+   */
+  resolveAuthored(value: Json, authored: AuthoredText, where: string): Json {
+    if (authored === null) return value;
+    if (typeof authored === 'string') return value === authored ? this.resolveText(value, where) : value;
+    if (Array.isArray(authored)) {
+      if (!Array.isArray(value)) return value;
+      return value.map((item, index) => (index < authored.length ? this.resolveAuthored(item, authored[index], `${where}[${index}]`) : item));
+    }
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = Object.hasOwn(authored, key) ? this.resolveAuthored(item, authored[key], where === '' ? key : `${where}.${key}`) : item;
+    }
+    return out;
+  }
+
   /** The text with every resolved value, in every form checked, replaced by `[redacted]`. */
   redactText(text: string): string {
     let out = text;
@@ -194,20 +223,17 @@ function redactCutOff(text: string, form: string): string {
 }
 
 /**
- * `handler` with the references in its input's header values resolved (the only Task parameters that are:
- * a body or URL filled from execution input must not be able to name a secret and have it sent somewhere),
- * and its answer and failures redacted. `headersField` is `headers`, or `Headers` for the AWS field names.
+ * `handler` with the references its author wrote into the Task's parameters resolved (context.authored), and its
+ * answer and failures redacted. http:invoke (both spellings) and email:send are registered through it.
  */
-export function withHeaderSecrets(
+export function withAuthoredSecrets(
   handler: (input: Json, context: InvocationContext) => Json | Promise<Json>,
   source: SecretSource,
-  headersField: string,
 ): (input: Json, context: InvocationContext) => Promise<Json> {
   return async (input, context) => {
     const scope = new SecretScope(source, context);
-    const headers = isJsonObject(input) ? input[headersField] : undefined;
-    if (!isJsonObject(input) || !isJsonObject(headers)) return scope.guard(() => handler(input, context));
-    const resolved = { ...input, [headersField]: scope.resolveJson(headers, headersField) };
+    if (context.authored === null) return scope.guard(() => handler(input, context));
+    const resolved = scope.resolveAuthored(input, context.authored, '');
     return scope.guard(() => handler(resolved, context));
   };
 }
