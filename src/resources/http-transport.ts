@@ -86,7 +86,9 @@ export class HttpTransport {
       const options = { method, headers, signal, agent: secure ? this.agents.https : this.agents.http, lookup: this.lookupFor(label, byName) };
       const outgoing = (secure ? httpsRequest : httpRequest)(url, options, (response) => resolve(incoming(response)));
       outgoing.on('error', reject);
-      outgoing.end(body);
+      // A Buffer, not a string: node writes the head with the first string chunk's encoding (UTF-8), which
+      // would turn a Latin-1 header value into its UTF-8 bytes; with a Buffer the head is written as Latin-1.
+      outgoing.end(body === undefined ? undefined : Buffer.from(body));
     });
   }
 

@@ -367,18 +367,25 @@ function scalar(value: Json): string | undefined {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
-/** Arrays repeat their key (`tag=a&tag=b`); null is left out. */
+/**
+ * Arrays repeat their key (`tag=a&tag=b`); null is left out. The pairs are added after the URL's own query as
+ * text: going through `url.searchParams` would parse and re-encode the query the URL was written with (`+`
+ * read as a space), changing what the author wrote and the form a secret in it takes.
+ */
 function appendQuery(url: URL, query: Json | undefined, name: string): void {
   if (query === undefined || query === null) return;
   if (!isJsonObject(query)) throw invalid(`${name} must be an object`);
+  const pairs = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item === null) continue;
       const text = scalar(item);
       if (text === undefined) throw invalid(`${name}.${key} must be a string, number, boolean or an array of them`);
-      url.searchParams.append(key, text);
+      pairs.append(key, text);
     }
   }
+  const added = pairs.toString();
+  if (added !== '') url.search = url.search.length > 1 ? `${url.search.slice(1)}&${added}` : added;
 }
 
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

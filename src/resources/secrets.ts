@@ -20,12 +20,13 @@
  *
  * A reference is resolved where it is written and the value goes straight into the call: history, job payloads
  * and snapshots keep the reference. The values a call resolved are then redacted from everything that leaves
- * the resource, its result and its failure cause, in every form they are usually echoed in (redaction.ts).
+ * the resource, its result and its failure cause, whole and in every form they are echoed in (redaction.ts).
  * A fallback written in the configuration is not a secret and is not redacted.
  *
  * Any other `${...}` text is left alone, so bodies that contain shell or JavaScript templates pass through.
  */
 import { isJsonObject, type AuthoredText, type Json, type JsonObject } from '../shared/index.ts';
+import { formsOf, redactForms } from './redaction.ts';
 import { TaskFailure, type InvocationContext } from './resource.ts';
 
 export interface SecretSource {
@@ -68,6 +69,7 @@ export function referenceProblems(text: string): string[] {
  */
 export class SecretScope {
   private readonly values = new Set<string>();
+  private cachedForms: string[] | null = null;
 
   constructor(
     private readonly source: SecretSource,
@@ -93,7 +95,10 @@ export class SecretScope {
         const missing = namespace === 'secrets' ? `the secret ${name} is not set` : `the environment variable ${name} is not set`;
         throw new TaskFailure('Secrets.NotFound', `${where}: \${${namespace}.${name}} cannot be resolved: ${missing}`);
       }
-      if (value !== '') this.values.add(value);
+      if (value !== '' && !this.values.has(value)) {
+        this.values.add(value);
+        this.cachedForms = null;
+      }
       return value;
     });
   }
@@ -141,9 +146,7 @@ export class SecretScope {
 
   /** The text with every resolved value, in every form checked, replaced by `[redacted]`. */
   redactText(text: string): string {
-    let out = text;
-    for (const form of this.forms()) out = redactCutOff(out.split(form).join('[redacted]'), form);
-    return out;
+    return redactForms(text, this.forms());
   }
 
   redactJson(value: Json): Json {
@@ -190,36 +193,12 @@ export class SecretScope {
 
   /** Longest first, so that a value containing another is replaced whole. */
   private forms(): string[] {
+    if (this.cachedForms) return this.cachedForms;
     const forms = new Set<string>();
-    for (const value of this.values) {
-      forms.add(value);
-      forms.add(JSON.stringify(value).slice(1, -1));
-      forms.add(encodeURIComponent(value));
-      forms.add(new URLSearchParams({ v: value }).toString().slice(2));
-    }
-    return [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length);
+    for (const value of this.values) for (const form of formsOf(value)) forms.add(form);
+    this.cachedForms = [...forms].sort((a, b) => b.length - a.length);
+    return this.cachedForms;
   }
-}
-
-/** Shorter runs are too likely to be ordinary text. */
-const cutOffMinimum = 6;
-
-/**
- * The start of a value cut off by a truncation (http:invoke keeps 1 KiB of an error body): a run of at least
- * six characters matching the value's beginning but not the whole value is redacted too.
- */
-function redactCutOff(text: string, form: string): string {
-  if (form.length <= cutOffMinimum) return text;
-  const head = form.slice(0, cutOffMinimum);
-  let out = '';
-  let from = 0;
-  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
-    let length = cutOffMinimum;
-    while (length < form.length && at + length < text.length && text[at + length] === form[length]) length++;
-    out += `${text.slice(from, at)}[redacted]`;
-    from = at + length;
-  }
-  return out + text.slice(from);
 }
 
 /**
