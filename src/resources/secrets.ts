@@ -169,17 +169,23 @@ export class SecretScope {
     }
     if (!(thrown instanceof Error)) return new Error(this.redactText(String(thrown)));
     // The same object, its texts redacted: callers tell errors apart by class and code (SQLSTATE).
-    const fields = thrown as unknown as Record<string, unknown>;
-    for (const key of Object.getOwnPropertyNames(thrown)) {
+    this.redactErrorFields(thrown, 0);
+    return thrown;
+  }
+
+  /** Own string fields (message, stack, detail, …), lists of strings, and nested errors (cause), a few deep. */
+  private redactErrorFields(error: Error, depth: number): void {
+    const fields = error as unknown as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(error)) {
       const value = fields[key];
-      if (typeof value !== 'string') continue;
       try {
-        fields[key] = this.redactText(value);
+        if (typeof value === 'string') fields[key] = this.redactText(value);
+        else if (Array.isArray(value)) fields[key] = value.map((item: unknown) => (typeof item === 'string' ? this.redactText(item) : item));
+        else if (value instanceof Error && depth < 3) this.redactErrorFields(value, depth + 1);
       } catch {
         // a read-only property: left as it is
       }
     }
-    return thrown;
   }
 
   /** Calls `work` and redacts what comes out of it, answer or failure. */

@@ -18,7 +18,9 @@ import fc from 'fast-check';
 import { createApp } from '../../src/api/index.ts';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { createSecretSource, loadConfig } from '../../src/config/index.ts';
+import { SecretScope } from '../../src/resources/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { makeContext } from '../support/resource-contract.ts';
 
 const json = (text: string) => JSON.stringify(text).slice(1, -1);
 const form = (text: string) => new URLSearchParams({ v: text }).toString().slice(2);
@@ -149,5 +151,19 @@ describe('secret redaction', () => {
       assert.ok(!text.includes('K7MDENG'), text);
       assert.ok(!text.includes('EXAMPLEKEY'), text);
     }
+  });
+});
+
+describe('a failure that quotes a secret', () => {
+  it('is redacted in its message, stack, fields, lists and nested causes', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+x=';
+    const scope = new SecretScope(createSecretSource({ env: { NIGHTSHIFT_SECRET_K: secret } }), makeContext());
+    scope.resolveText('${secrets.K}', 'test');
+    const inner = new Error(`connect to ${encodeURIComponent(secret)} failed`);
+    const thrown = Object.assign(new Error(`bad key "${secret}"`, { cause: inner }), { detail: JSON.stringify({ key: secret }), parameters: [secret, 1] });
+    const redacted = scope.redactFailure(thrown) as Error & { detail: string; parameters: unknown[] };
+    const text = [redacted.message, redacted.stack, redacted.detail, JSON.stringify(redacted.parameters), (redacted.cause as Error).message, (redacted.cause as Error).stack].join('\n');
+    assert.ok(!text.includes('K7MDENG') && !text.includes('EXAMPLEKEY'), text);
+    assert.match(redacted.message, /bad key "\[redacted\]"/);
   });
 });
