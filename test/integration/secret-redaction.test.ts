@@ -5,7 +5,7 @@
  * that echoes the request (url, headers, body) with base64 forms of the header (as is and as `user:secret`
  * basic auth), once with 200 and once with 500 (the failure cause quotes the body). Then no 8-character run
  * of the secret — as is, JSON-escaped once or twice, URL-encoded either way, or in base64 — may appear in the
- * task results, the history, the API's answers, or any row of the nightshift schema.
+ * task results, the history, the API's answers, the logs, or any row of the nightshift schema.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { createApp } from '../../src/api/index.ts';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { createSecretSource, loadConfig } from '../../src/config/index.ts';
 import { SecretScope } from '../../src/resources/index.ts';
+import type { Logger } from '../../src/shared/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { makeContext } from '../support/resource-contract.ts';
 
@@ -82,6 +83,9 @@ describe('secret redaction', () => {
   let echo: Awaited<ReturnType<typeof startEcho>>;
   let project: string;
   const env: Record<string, string> = {};
+  const logs: string[] = [];
+  const capture = (level: string) => (fields: Record<string, unknown>, message: string) => void logs.push(`${level} ${message} ${JSON.stringify(fields)}`);
+  const logger: Logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
 
   before(async () => {
     echo = await startEcho();
@@ -105,7 +109,7 @@ describe('secret redaction', () => {
     };
     writeFileSync(join(project, 'workflows', 'leaky.json'), JSON.stringify({ name: 'leaky', definition }));
     const config = loadConfig({ projectDir: project, env: { DATABASE_URL: db.url, NIGHTSHIFT_POLL_MS: '50' } });
-    engine = await createEngine({ config, secrets: createSecretSource({ env }) });
+    engine = await createEngine({ config, secrets: createSecretSource({ env }), logger });
     assert.deepEqual((await engine.deployWorkflows()).invalid, []);
   });
 
@@ -126,10 +130,10 @@ describe('secret redaction', () => {
         const id = String(started.executionId);
         const answers = [JSON.stringify(started), await answer(`/v1/executions/${id}`), await answer(`/v1/executions/${id}/history`)];
         assert.equal(JSON.parse(answers[1]).status, 'SUCCEEDED', answers[1]);
-        const all = answers.join('\n');
+        const all = [...answers, ...logs].join('\n');
         const found = leak(all, secret);
         const around = found === null ? '' : all.slice(Math.max(0, all.indexOf(found) - 150), all.indexOf(found) + 100);
-        assert.equal(found, null, `the API answered ${JSON.stringify(found)} of ${JSON.stringify(secret)} in …${around}…`);
+        assert.equal(found, null, `the API answered or logged ${JSON.stringify(found)} of ${JSON.stringify(secret)} in …${around}…`);
         const tables = await db.sql.unsafe<Array<{ name: string }>>("select table_name as name from information_schema.tables where table_schema = 'nightshift' and table_type = 'BASE TABLE'");
         for (const { name } of tables) {
           const rows = await db.sql.unsafe<Array<{ row: string }>>(`select row_to_json(t)::text as row from nightshift.${name} t`);

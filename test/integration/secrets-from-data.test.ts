@@ -251,6 +251,20 @@ describe('references that come from data are sent literally', () => {
     }
   });
 
+  it('redacts an authored value that an SMTP refusal quotes back', async () => {
+    const local = await createLocalEngine({ config: loadConfig({ projectDir: project, env: {} }), secrets });
+    try {
+      const definition = { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'email:send', Parameters: { to: 'reject-${secrets.AUTHOR}@example.test', subject: 's', text: 't' }, End: true } } };
+      const { workflow } = loadWorkflow(JSON.stringify(definition), 'refused.json', { isKnownResource: (r) => local.registry.has(r) });
+      const ended = await local.runner.run(workflow!.definition, {}, { workflowName: 'refused' });
+      assert.equal(ended.error, 'Email.Rejected', JSON.stringify(ended));
+      assert.ok(!String(ended.cause).includes(values.AUTHOR), String(ended.cause));
+      assert.match(String(ended.cause), /reject-\[redacted\]@example\.test/);
+    } finally {
+      local.close();
+    }
+  });
+
   describe('in the durable engine', () => {
     let db: TestDatabase;
     let engine: Engine;
