@@ -353,11 +353,12 @@ export async function listExecutions(sql: Queryable, f: ExecutionFilter): Promis
   return rows.map(toRow);
 }
 
-// executions_root_id_idx: every branch of an execution (for its whole history).
-export async function threadIds(sql: Queryable, rootId: string): Promise<string[]> {
+// executions_pkey for the execution, executions_owner_id_idx for every branch of it however nested.
+// Not by root_id: that is the chain's root, shared with every execution the chain started.
+export async function threadIds(sql: Queryable, executionId: string): Promise<string[]> {
   const rows = await sql.unsafe<Array<{ id: string }>>(
-    `select id from nightshift.executions where root_id = $1 and (id = $1 or kind = 'branch')`,
-    [rootId],
+    `select id from nightshift.executions where id = $1 or owner_id = $1`,
+    [executionId],
     { prepare: true },
   );
   return rows.map((r) => r.id);
