@@ -69,7 +69,12 @@ const scheduledItem = z.object({
   id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has'),
   workflow: z.string(),
   dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never), next fire, or the end of a held start\'s debounce window (null: when a slot frees)'),
-  input: z.unknown(),
+  input: z.unknown().describe("What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item)"),
+  branch: z.object({
+    type: z.enum(['Map', 'Parallel']),
+    stateName: z.string().describe('The Map or Parallel state'),
+    index: z.number().int().describe('The Map index of the item, or the Parallel branch index'),
+  }).optional().describe('wait and task-token inside a Map iteration or Parallel branch (the innermost when nested)'),
   executionId: z.string().optional(),
   stateName: z.string().nullable().optional(),
   batchId: z.string().nullable().optional(),
