@@ -370,10 +370,10 @@ export async function threadIds(sql: Queryable, executionId: string): Promise<st
  * locks for long. Children started by workflow:start go by their own age: a parent's reference to a
  * removed child becomes null. History has no foreign key (0009_step_writes.sql), so its rows are
  * deleted here, in the same statement. executions_stopped_at_idx, executions_owner_id_idx,
- * history_events_pkey.
+ * history_events_pkey. Answers the chains they belonged to (their budgets may go: deleteEndedChains).
  */
-export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<number> {
-  const rows = await sql.unsafe(
+export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<{ removed: number; rootIds: string[] }> {
+  const rows = await sql.unsafe<Array<{ id: string; root_id: string }>>(
     `with picked as (
        select id from nightshift.executions
        where stopped_at < $1 and kind = 'execution'
@@ -387,10 +387,10 @@ export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: n
          select b.id from nightshift.executions b where b.owner_id in (select id from picked))
      )
      delete from nightshift.executions where id in (select id from picked)
-     returning id`,
+     returning id, root_id`,
     [cutoff, batch] as never,
   );
-  return rows.length;
+  return { removed: rows.length, rootIds: [...new Set(rows.map((r) => r.root_id))] };
 }
 
 /** A transient execution is written once, when it ends: it lives in memory until then. */

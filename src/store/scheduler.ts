@@ -238,7 +238,7 @@ export async function cancelScheduledRunsOf(sql: Queryable, parentIds: readonly 
 // that had none yet) becomes due now, unless a worker holds it already.
 const runNowStatement = `
   with run as (
-    update nightshift.scheduled_runs set due_at = least(due_at, $2)
+    update nightshift.scheduled_runs set run_now_at = case when due_at > $2 then $2 else run_now_at end
     where id = $1 and status = 'SCHEDULED'
     returning id
   )

@@ -77,6 +77,10 @@ describe('scheduled runs', () => {
     }, 'the run-now run to end');
     assert.equal((await describeExecution(engine.deps, run.executionId ?? '')).output !== null, true);
     assert.equal(await count(`nightshift.executions where idempotency_key = $1`, `scheduled:${later.scheduledRunId}`), 1);
+    assert.equal(run.dueAt, later.dueAt, 'run now keeps the due time the run was scheduled for');
+    assert.ok(run.runNowAt !== null && Date.parse(run.runNowAt) < Date.parse(later.dueAt), 'and records when it was made due');
+    assert.ok(Date.parse(run.startedAt ?? '') >= Date.parse(run.runNowAt), 'beside when it ran');
+    assert.equal((await describeScheduledRun(engine.deps, soon.scheduledRunId)).runNowAt, null);
   });
 
   it('refuses a bad input, an unknown workflow and a request with both or neither time, and dedupes by idempotency key', async () => {

@@ -56,7 +56,10 @@ const batchCreated = z.object({
 }).register(components, { id: 'ScheduledBatchCreated' });
 
 const scheduledRun = z.object({
-  scheduledRunId: z.string(), workflow: z.string(), status: z.enum(['SCHEDULED', 'STARTED', 'CANCELLED']), dueAt: z.string(), input: z.unknown(),
+  scheduledRunId: z.string(), workflow: z.string(), status: z.enum(['SCHEDULED', 'STARTED', 'CANCELLED']),
+  dueAt: z.string().describe('The time the run was scheduled for; run-now leaves it as it was'),
+  runNowAt: z.string().nullable().describe('When run-now made the run due ahead of dueAt (null: it waited for its time); startedAt says when it ran'),
+  input: z.unknown(),
   batchId: z.string().nullable(), itemIndex: z.number().int().nullable(), executionId: z.string().nullable(),
   endedStatus: z.string().nullable().describe('How the started execution ended, once it has'),
   error: z.string().nullable().describe('Why the start was refused (the run is then CANCELLED)'),
