@@ -16,3 +16,10 @@ comment on column nightshift.chains.runs is 'Executions the chain has taken from
 alter table nightshift.scheduled_runs add column run_now_at timestamptz null;
 comment on column nightshift.scheduled_runs.run_now_at is
   'When Run now made the run due ahead of its due_at (which keeps the time it was scheduled for); null if it waited for its time.';
+
+-- A token whose task ended without it (timeout, heartbeat timeout, stop) was marked used like an
+-- answered one, so a late answer got 409 TASK_TOKEN_USED; it now gets 410 TASK_TOKEN_EXPIRED.
+-- Tokens retired before this column are taken as answered (409, as before).
+alter table nightshift.task_tokens add column retired_at timestamptz null;
+comment on column nightshift.task_tokens.retired_at is
+  'When the token''s task ended without an answer through it (TimeoutSeconds, HeartbeatSeconds, the execution stopped); used_at is set too. An answer after it is refused with 410 TASK_TOKEN_EXPIRED; null for an answered token.';
