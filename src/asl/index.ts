@@ -25,6 +25,8 @@ export { validateStateMachine, resourceBaseName, type ValidateOptions } from './
 export interface LoadWorkflowOptions {
   /** Whether a Task Resource (without `.sync`, `.sync:2`, `.waitForTaskToken`) names a resource that exists. */
   isKnownResource?: (name: string) => boolean;
+  /** true: the file name need not be a deployable workflow name (a file `nightshift execute` runs). */
+  anyFileName?: boolean;
 }
 
 /**

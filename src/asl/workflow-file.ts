@@ -37,6 +37,12 @@ export interface WorkflowFile {
 
 export interface ReadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
+  /**
+   * true: a file run once and never deployed (`nightshift execute`): without a name field, the file name
+   * (`order.v2.json` → `order.v2`) names the run as it is, whatever characters it has. A name field is
+   * still checked.
+   */
+  anyFileName?: boolean;
 }
 
 /**
@@ -103,7 +109,8 @@ export function readWorkflow(source: ParsedSource, fallbackName: string, options
   return { workflow: located.length === 0 ? workflow : null, problems: located };
 }
 
-function checkFallbackName(fallbackName: string, problems: Problem[]): void {
+function checkFallbackName(fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): void {
+  if (options.anyFileName) return;
   const nameProblem = nameFinding(fallbackName);
   if (nameProblem) {
     const message = `Without a name field the file name names the workflow, and ${nameProblem.message} Rename the file or write a name field in the wrapper form.`;
@@ -112,13 +119,13 @@ function checkFallbackName(fallbackName: string, problems: Problem[]): void {
 }
 
 function readPlain(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
-  checkFallbackName(fallbackName, problems);
+  checkFallbackName(fallbackName, options, problems);
   problems.push(...validateStateMachine(document, { pointer: '', isKnownResource: options.isKnownResource }));
   return { ...defaults(fallbackName), definition: document as unknown as StateMachine, definitionPointer: '' };
 }
 
 function readWrapper(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
-  if (document.name === undefined) checkFallbackName(fallbackName, problems);
+  if (document.name === undefined) checkFallbackName(fallbackName, options, problems);
   for (const [field, value] of Object.entries(document)) {
     const pointer = join('', field);
     const check = wrapperChecks[field];

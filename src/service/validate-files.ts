@@ -11,6 +11,8 @@ export interface FileValidation {
 export interface ValidateOptions {
   /** When given, a Task naming a resource it does not know is a problem. */
   isKnownResource?: (name: string) => boolean;
+  /** true: the file is run once, not deployed (`nightshift execute`): its file name need not be a workflow name. */
+  anyFileName?: boolean;
 }
 
 

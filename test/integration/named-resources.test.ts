@@ -378,7 +378,7 @@ describe('the integration examples, through nightshift execute', () => {
     try {
       for (const name of ['slack-notify', 'send-templated-email', 'stripe-charge', 'email:send']) assert.ok(engine.registry.has(name), name);
     } finally {
-      engine.close();
+      await engine.close();
     }
   });
 });
