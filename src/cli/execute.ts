@@ -72,7 +72,7 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
       const engine = await createLocalEngine({ handlersModule: options.handlers, virtualTime: options.fastForward, config });
       try {
         // A file run once is never deployed: its file name need not be a workflow name (order.v2.json).
-        const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name), anyFileName: true });
+        const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name), anyFileName: true, workflowSettings: config.workflowSettings });
         if (!workflow) {
           io.stderr(`${formatProblems(problems)}\n`);
           printJson(io, { status: 'INVALID', problems });

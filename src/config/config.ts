@@ -45,6 +45,11 @@ export interface Config {
   /** NIGHTSHIFT_JWT_ISSUER / NIGHTSHIFT_JWT_AUDIENCE: when set, a JWT's iss / aud must match. */
   jwtIssuer: string | null;
   jwtAudience: string | null;
+  /**
+   * `workflows:`: settings of workflows written as plain ASL files (as copied from a post or exported from
+   * AWS), by workflow name: the wrapper's fields but name and definition (triggers, mode, auth, …).
+   */
+  workflowSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
 }
@@ -78,6 +83,7 @@ const fileSchema = z
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
+    workflows: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
   .strict();
 
@@ -124,6 +130,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
+    workflowSettings: file.workflows ?? {},
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);
