@@ -52,6 +52,7 @@ before(async () => {
   await engine.deploy({ name: 'charge', auth: 'key', triggers: [{ http: {} }, { event: 'card.added' }], definition: echo }, 'charge');
   await engine.deploy({ name: 'members', auth: 'jwt', definition: echo }, 'members');
   await engine.deploy({ name: 'open', auth: 'public', definition: echo }, 'open');
+  await engine.deploy({ name: 'quick', auth: 'key', mode: 'transient', definition: echo }, 'quick');
   await engine.deploy({ name: 'throttled', auth: 'key', flow: { concurrency: { limit: 1 } }, definition: echo }, 'throttled');
   for (const name of ['alice', 'bob']) {
     keys[name] = (await createApiKey(engine.deps, { name, role: 'authenticated', scopes: ['start:*'] })).key;
@@ -121,6 +122,18 @@ describe('an Idempotency-Key on a start', () => {
     assert.equal(reused.body.error?.code, 'IDEMPOTENCY_KEY_REUSED', reused.text);
     const again = await call('/v1/workflows/throttled/executions', { card }, as('alice', 'held-1'));
     assert.equal(again.body.executionId, first.body.executionId);
+  });
+
+  it('keeps callers apart on a transient workflow, whose row is written when it ends', async () => {
+    const first = await call('/v1/workflows/quick/executions?wait=5', { card }, as('alice', 'fast-1'));
+    assert.deepEqual([first.status, first.body.status], [200, 'SUCCEEDED'], first.text);
+    const [row] = await engine.db.sql`select caller_scope from nightshift.executions where id = ${first.body.executionId}`;
+    assert.match(row.caller_scope, /^key:/);
+    const again = await call('/v1/workflows/quick/executions', { card }, as('alice', 'fast-1'));
+    assert.equal(again.body.executionId, first.body.executionId);
+    const other = await call('/v1/workflows/quick/executions?wait=5', { card: otherCard }, as('bob', 'fast-1'));
+    assert.notEqual(other.body.executionId, first.body.executionId);
+    revealsNothing(other, first.body.executionId);
   });
 
   it("refuses another caller's execution name with CONFLICT, showing nothing of it", async () => {
