@@ -148,6 +148,18 @@ describe('an Idempotency-Key on a start', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('lists IDEMPOTENCY_KEY_REUSED on every route that takes an Idempotency-Key, and ROLE_NOT_ALLOWED on guarded routes', async () => {
+    const document = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, Record<string, any>> };
+    for (const [path, method] of [['/v1/workflows/{name}/executions', 'post'], ['/v1/workflows/{name}/schedule', 'post'], ['/v1/events/{name}', 'post']]) {
+      const operation = document.paths[path][method];
+      assert.ok(operation.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key'), `${path} takes the header`);
+      assert.match(operation.responses['409'].description, /IDEMPOTENCY_KEY_REUSED/, path);
+      assert.match(operation.responses['403'].description, /ROLE_NOT_ALLOWED/, path);
+    }
+  });
+});
+
 describe('an Idempotency-Key on a scheduled run, a list and an event', () => {
   it('schedules an independent run for another caller and refuses a reuse with another input', async () => {
     const first = await call('/v1/workflows/charge/schedule', { input: { card }, delaySeconds: 3600 }, as('alice', 'later-1'));
