@@ -5,7 +5,7 @@
  * tight loop stops with CHAIN_LIMIT_EXCEEDED (the Task fails with Workflow.ChainLimitExceeded).
  */
 import { countChainRuns, returnChainRun, starterState, takeChainRun, type Queryable } from '../store/index.ts';
-import { EngineError, limitsOf } from '../shared/index.ts';
+import { EngineError, limitsOf, type Limits } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 
 /** Where a new execution would sit: its chain's root and its own depth (the parent's plus one). */
@@ -22,18 +22,18 @@ export async function checkChainLimits(deps: Pick<ServiceDeps, 'sql' | 'limits'>
 }
 
 /**
- * Takes the place of one more execution in the chain's budget, in one statement that racing starts
- * cannot both pass (store/chains.ts); throws CHAIN_LIMIT_EXCEEDED with the chain's count when full.
+ * Takes the place of one more execution in the chain's budget, in the caller's transaction, in one
+ * statement that racing starts cannot both pass (store/chains.ts); throws CHAIN_LIMIT_EXCEEDED with the chain's count when full.
  * A start that then does not happen gives its place back (returnChainPlace).
  */
-export async function takeChainPlace(deps: Pick<ServiceDeps, 'sql' | 'limits'>, position: ChainPosition): Promise<void> {
-  const limits = checkDepth(deps, position);
-  const place = await takeChainRun(deps.sql, position.rootId, limits.maxRunsPerChain);
-  if (!place.taken) throw budgetSpent(position, place.runs, limits.maxRunsPerChain);
+export async function takeChainPlace(tx: Queryable, limits: Partial<Limits> | undefined, position: ChainPosition): Promise<void> {
+  const checked = checkDepth({ limits }, position);
+  const place = await takeChainRun(tx, position.rootId, checked.maxRunsPerChain);
+  if (!place.taken) throw budgetSpent(position, place.runs, checked.maxRunsPerChain);
 }
 
-export async function returnChainPlace(deps: Pick<ServiceDeps, 'sql'>, position: ChainPosition): Promise<void> {
-  await returnChainRun(deps.sql, position.rootId);
+export async function returnChainPlace(tx: Queryable, position: ChainPosition): Promise<void> {
+  await returnChainRun(tx, position.rootId);
 }
 
 function checkDepth(deps: Pick<ServiceDeps, 'limits'>, position: ChainPosition) {

@@ -7,9 +7,7 @@ import type { ExecutionView } from './executions.ts';
 
 /** The durable runtime as the service sees it (boot passes runtime's DurableRuntime). */
 export interface ExecutionRuntime {
-  /** Inserts and first-steps one execution; starts made at the same time may share a transaction. */
-  startExecution(execution: NewExecution): Promise<{ created: boolean; row: ExecutionRow | null }>;
-  /** Inserts and first-steps many executions in the caller's transaction; `afterCommit` wakes workers. */
+  /** Inserts and first-steps executions in the caller's transaction (only startExecutions calls it); `afterCommit` wakes workers. */
   startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }>;
   deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;

@@ -1,7 +1,7 @@
 /** Verb: publish a named event, which starts every workflow whose current version subscribes to it (`triggers: [{event: name}]`). */
 import { EngineError, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { startExecution, type ExecutionView } from './executions.ts';
+import { startExecutions, type StartedView } from './start.ts';
 import { checkInput, checkPayloadSize } from './input-schema.ts';
 import { listWorkflows, type WorkflowMetadata } from './workflows.ts';
 
@@ -20,10 +20,11 @@ function subscribes(metadata: WorkflowMetadata | null, name: string): boolean {
 
 /**
  * Starts one execution of each subscribed workflow with the payload as input, in name order, and
- * answers them (none when nobody subscribes). The payload is checked against every subscriber's
- * parameters before anything starts, so a payload one of them refuses starts none.
+ * answers them (none when nobody subscribes), in one transaction. The payload is checked against every
+ * subscriber's parameters before anything starts, so a payload one of them refuses starts none; a
+ * subscriber that refuses the start otherwise (a reused idempotency key, a full chain) starts none either.
  */
-export async function publishEvent(deps: ServiceDeps, name: string, payload: Json, options: PublishOptions = {}): Promise<Array<ExecutionView & { created: boolean }>> {
+export async function publishEvent(deps: ServiceDeps, name: string, payload: Json, options: PublishOptions = {}): Promise<StartedView[]> {
   if (!eventNamePattern.test(name)) {
     throw new EngineError('INPUT_INVALID', `${JSON.stringify(name)} is not an event name: a letter or digit, then letters, digits, '_', '.', ':' or '-', at most 128 characters`);
   }
@@ -31,14 +32,18 @@ export async function publishEvent(deps: ServiceDeps, name: string, payload: Jso
   // A project has tens of workflows; listWorkflows reads their metadata in one statement.
   const subscribers = (await listWorkflows(deps)).filter((w) => subscribes(w.metadata, name));
   for (const workflow of subscribers) checkInput(workflow.metadata?.parameters ?? null, payload, workflow.name);
-  const started: Array<ExecutionView & { created: boolean }> = [];
-  for (const workflow of subscribers) {
-    started.push(await startExecution(deps, {
-      workflow: workflow.name,
-      input: payload,
-      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: `event:${options.idempotencyKey}` }),
-      ...(options.identity === undefined ? {} : { identity: options.identity }),
-    }));
-  }
-  return started;
+  const requests = subscribers.map((workflow) => ({
+    workflow: workflow.name,
+    input: payload,
+    ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: `event:${options.idempotencyKey}` }),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+  }));
+  const batch = await deps.sql.begin(async (tx) => {
+    const started = await startExecutions(deps, tx, requests);
+    const refusal = started.outcomes.find((o) => 'error' in o);
+    if (refusal && 'error' in refusal) throw refusal.error;
+    return started;
+  });
+  batch.afterCommit();
+  return batch.outcomes.flatMap((o) => ('view' in o ? [o.view] : []));
 }

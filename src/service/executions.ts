@@ -1,27 +1,17 @@
-/** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
-import type { StateMachine } from '../asl/index.ts';
+/** Verbs on executions: describe, history, redrive, wait (start: start.ts, list: list-executions.ts, stop: stop-execution.ts). */
 import {
   deleteStoppedBefore,
-  insertEndedExecution,
-  type NewExecution,
   saveProgress,
-  findExecutionByKey,
-  getCurrentVersionHead,
   getExecution,
   listHistory,
   threadIds,
   deleteEndedChains,
   type ExecutionRow,
-  type WorkflowVersionHead,
 } from '../store/index.ts';
-import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
-import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
+import { EngineError, isUuid, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { checkInput, checkInputSize } from './input-schema.ts';
-import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
-import { keyReused } from './idempotency.ts';
+import { waitingStartView } from './flow-control.ts';
 import { pageSize } from './paging.ts';
-import type { WorkflowMetadata } from './workflows.ts';
 
 export interface ExecutionView {
   executionId: string;
@@ -56,126 +46,6 @@ export function viewOf(row: ExecutionRow): ExecutionView {
   };
 }
 
-export interface StartRequest {
-  workflow: string;
-  input: Json;
-  /** Unique per workflow; defaults to the execution id. A second start with the same name returns the first. */
-  name?: string;
-  idempotencyKey?: string;
-  identity?: Json;
-  /** The execution (or branch) that started this one; the new execution joins its chain's root. */
-  parentId?: string;
-  /** workflow:start.sync: the parent task's token, answered when this execution ends. */
-  callbackToken?: string;
-  /** Overrides the workflow's `mode` for this start. */
-  mode?: 'persistent' | 'transient';
-  /** Enqueue an `execution-ended` job when it ends (scheduled runs keep their batch counters with it). */
-  notifyOnEnd?: boolean;
-  /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
-  chain?: ChainPosition;
-}
-
-const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
-
-export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<ExecutionView & { created: boolean }> {
-  const version = await getCurrentVersionHead(deps.sql, request.workflow, request.mode === 'transient');
-  if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
-  if (request.name !== undefined && !namePattern.test(request.name)) {
-    throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
-  }
-  checkInputSize(request.input);
-  const metadata = version.metadata as unknown as WorkflowMetadata;
-  checkInput(metadata.parameters, request.input, request.workflow);
-  const existing = await findExisting(deps, request);
-  if (existing) return { ...viewOf(existing), created: false };
-  const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
-  if (parent) await checkStarter(deps.sql, parent.id);
-  const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
-  if (!chain) return startNew(deps, request, version, newExecution(deps, request, version.id, parent, null));
-  await takeChainPlace(deps, chain);
-  const started = await startNew(deps, request, version, newExecution(deps, request, version.id, parent, chain));
-  // A start that found its name or idempotency key taken made nothing: its place goes back. (A start
-  // that threw keeps it: the budget may end a little short, never over.)
-  if (!started.created) await returnChainPlace(deps, chain);
-  return started;
-}
-
-function newExecution(deps: ServiceDeps, request: StartRequest, versionId: string, parent: ExecutionRow | null, chain: ChainPosition | null): NewExecution {
-  const id = newExecutionId();
-  return {
-    id, workflowName: request.workflow, versionId, name: request.name ?? id, mode: 'persistent', input: request.input,
-    parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
-    idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
-    depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
-  };
-}
-
-async function startNew(deps: ServiceDeps, request: StartRequest, version: WorkflowVersionHead, execution: NewExecution): Promise<ExecutionView & { created: boolean }> {
-  const metadata = version.metadata as unknown as WorkflowMetadata;
-  if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
-  if (hasFlowControl(metadata.flow)) {
-    const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
-    return { ...(await describeExecution(deps, flowed.executionId)), created: flowed.created };
-  }
-  const { row } = await deps.runtime.startExecution(execution);
-  if (!row) {
-    const raced = await findExisting(deps, request);
-    if (raced) return { ...viewOf(raced), created: false };
-    throw new EngineError('CONFLICT', 'The execution could not be created: its name or idempotency key is taken');
-  }
-  return { ...viewOf(row), created: true };
-}
-
-/**
- * Transient: the execution runs in this process's memory, no step is written, and one row records
- * it when it ends. A crash loses it, as transient mode promises.
- */
-function startTransient(deps: ServiceDeps, execution: NewExecution, definition: StateMachine): ExecutionView & { created: boolean } {
-  const { transient, transientRuns } = deps;
-  if (!transient || !transientRuns) throw new EngineError('UNAVAILABLE', 'This process runs no transient executions');
-  const run = transient
-    .run(definition, execution.input, { executionId: execution.id, name: execution.name, workflowName: execution.workflowName, identity: execution.identity })
-    .then((result) =>
-      insertEndedExecution(deps.sql, {
-        ...execution, mode: 'transient', status: result.status, output: result.output ?? null, error: result.error ?? null,
-        cause: result.cause ?? null, stoppedAt: new Date(deps.clock.now()),
-      }),
-    )
-    .finally(() => transientRuns.delete(execution.id));
-  const view = { ...runningView(execution), mode: 'transient' };
-  transientRuns.set(execution.id, { view, done: run });
-  return { ...view, created: true };
-}
-
-function runningView(e: NewExecution): ExecutionView {
-  return {
-    executionId: e.id, workflow: e.workflowName, versionId: e.versionId, name: e.name, status: 'RUNNING', mode: e.mode, input: e.input,
-    output: null, error: null, cause: null, parentId: e.parentId, rootId: e.rootId, progress: null, redriveCount: 0,
-    startedAt: e.startedAt.toISOString(), stoppedAt: null,
-  };
-}
-
-/**
- * The execution a repeated start answers: by idempotency key, only one the same caller started with the
- * same input (another input is IDEMPOTENCY_KEY_REUSED); by name, only the same caller's (a name another
- * caller took is CONFLICT). Neither refusal tells anything of the execution that holds the key or name.
- */
-async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<ExecutionRow | null> {
-  const asking = { identity: request.identity ?? null, input: request.input };
-  if (request.idempotencyKey !== undefined) {
-    const found = await findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey }, asking);
-    if (found && !found.sameInput) throw keyReused('start');
-    return found;
-  }
-  if (request.name === undefined) return null;
-  const found = await findExecutionByKey(deps.sql, request.workflow, { name: request.name }, asking);
-  if (found && !found.sameCaller) {
-    throw new EngineError('CONFLICT', `The execution name ${JSON.stringify(request.name)} is taken: choose another name`);
-  }
-  return found;
-}
-
-
 async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionRow> {
   const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
   if (!row) throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
@@ -190,6 +60,10 @@ export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transie
   if (running) return running.view;
   const waiting = isUuid(id) ? await waitingStartView(deps, id) : null;
   if (waiting) return waiting;
+  // Admission starts a held start in the transaction that marks it started: it may have committed
+  // between the two reads above.
+  const admitted = isUuid(id) ? await getExecution(deps.sql, id) : null;
+  if (admitted) return viewOf(admitted);
   throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
 }
 

@@ -1,8 +1,8 @@
 /**
  * Flow control of starts (a workflow file's `flow:` block), applied to every trigger because they all
- * go through startExecution. A start of a flow-controlled workflow is written to flow_waits first;
- * admission — under the workflow's advisory lock, so processes take turns — then decides which
- * waiting starts may run: a start that may run at once runs within the same call, the others wait
+ * go through startExecutions (start.ts). A start of a flow-controlled workflow is written to flow_waits
+ * first; admission — under the workflow's advisory lock, so processes take turns — then decides which
+ * waiting starts may run: a start that may run at once starts in the same transaction, the others wait
  * with a reason that `describeExecution` shows (status RUNNING, `waitingReason`, `waitingSince`).
  *
  * Admission runs again when a slot may have freed or a time has come:
@@ -14,19 +14,15 @@ import type { FlowControl } from '../asl/index.ts';
 import { parsePath } from '../asl/index.ts';
 import {
   admitFlowWaits,
-  deleteFlowWaits,
   deleteSettledFlowWaits,
   enqueueJobs,
   findDebouncedWait,
   findFlowWaitByKey,
-  getCurrentVersionHead,
-  getExecution,
   getFlowWait,
   hasFlowWaits,
   insertFlowWait,
   listFlowWaits,
   lockFlow,
-  markFlowWaitStarted,
   notifyJobsAvailable,
   replaceDebouncedWait,
   setFlowWaitReasons,
@@ -40,7 +36,6 @@ import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
 import { heldStartView, type StoredStart } from './held-starts.ts';
 import { keyReused } from './idempotency.ts';
-import type { WorkflowMetadata } from './workflows.ts';
 
 export const flowAdmitJobKind = 'flow-admit';
 
@@ -74,14 +69,17 @@ function keysOf(flow: FlowControl, input: Json): FlowKeys {
 const forKey = (key: string | undefined) => (key === undefined || key === '*' ? '' : ` for key ${key}`);
 
 /**
- * Writes the start to flow_waits and admits what may run (this start included, when it may), then
- * starts it. Answers the execution id: the new one, or for a debounced start the one it joined.
+ * In the caller's transaction: writes the start to flow_waits and admits what may run (this start
+ * included, when it may). Answers the start's execution id (the new one, or for a debounced start
+ * the one it joined) and the admitted rows for the caller to start (service/start.ts).
  */
-export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExecution, flow: FlowControl): Promise<{ executionId: string; created: boolean }> {
+export async function holdUnderFlowControl(
+  deps: Pick<ServiceDeps, 'clock'>, tx: Queryable, execution: NewExecution, flow: FlowControl,
+): Promise<{ executionId: string; created: boolean; admitted: FlowWaitRow[] }> {
   if (execution.idempotencyKey !== null) {
-    const earlier = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey, execution);
+    const earlier = await findFlowWaitByKey(tx, execution.workflowName, execution.idempotencyKey, execution);
     if (earlier && !earlier.sameInput) throw keyReused('start');
-    if (earlier) return { executionId: earlier.id, created: false };
+    if (earlier) return { executionId: earlier.id, created: false, admitted: [] };
   }
   const now = new Date(deps.clock.now());
   const keys = keysOf(flow, execution.input);
@@ -91,41 +89,28 @@ export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExe
   };
   const dueAt = new Date(now.getTime() + (flow.debounce ? flow.debounce.seconds * 1000 : 0));
   const reason = flow.debounce ? `debounced until ${dueAt.toISOString()}${forKey(keys.debounce)}` : null;
-  const outcome = await deps.sql.begin(async (tx) => {
-    await lockFlow(tx, execution.workflowName);
-    const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
-    if (joined) {
-      await replaceDebouncedWait(tx, joined.id, { input: execution.input, start: start as unknown as Json, dueAt, reason: reason! });
-    } else {
-      const inserted = await insertFlowWait(tx, {
-        id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
-        start: start as unknown as Json, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
-      });
-      if (!inserted) return null;
+  await lockFlow(tx, execution.workflowName);
+  const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
+  if (joined) {
+    await replaceDebouncedWait(tx, joined.id, { input: execution.input, start: start as unknown as Json, dueAt, reason: reason! });
+  } else {
+    const inserted = await insertFlowWait(tx, {
+      id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
+      start: start as unknown as Json, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
+    });
+    if (!inserted) {
+      // Its idempotency key was taken between the check and the insert.
+      const raced = await findFlowWaitByKey(tx, execution.workflowName, execution.idempotencyKey ?? '', execution);
+      return { executionId: raced?.id ?? execution.id, created: false, admitted: [] };
     }
-    return { executionId: joined?.id ?? execution.id, created: !joined, admitted: await admit(tx, execution.workflowName, flow, now) };
-  });
-  if (!outcome) {
-    // Its idempotency key was taken between the check and the insert.
-    const raced = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey ?? '', execution);
-    return { executionId: raced?.id ?? execution.id, created: false };
   }
-  await startAdmitted(deps, outcome.admitted);
-  return { executionId: outcome.executionId, created: outcome.created };
+  return { executionId: joined?.id ?? execution.id, created: !joined, admitted: await admit(tx, execution.workflowName, flow, now) };
 }
 
-/** The `flow-admit` job's work: admits and starts what the workflow's limits now allow. */
-export async function admitWaitingStarts(deps: ServiceDeps, workflowName: string): Promise<number> {
-  const version = await getCurrentVersionHead(deps.sql, workflowName);
-  // A workflow whose flow block was removed (or that was deleted) lets everything waiting through.
-  const flow = (version?.metadata as unknown as WorkflowMetadata | undefined)?.flow ?? {};
-  const now = new Date(deps.clock.now());
-  const admitted = await deps.sql.begin(async (tx) => {
-    await lockFlow(tx, workflowName);
-    return admit(tx, workflowName, flow, now);
-  });
-  await startAdmitted(deps, admitted);
-  return admitted.length;
+/** Under the workflow's flow lock, in the caller's transaction: the waiting starts its limits now let through. */
+export async function admitUnderLock(tx: Queryable, workflowName: string, flow: FlowControl, now: Date): Promise<FlowWaitRow[]> {
+  await lockFlow(tx, workflowName);
+  return admit(tx, workflowName, flow, now);
 }
 
 /** After an execution of `workflowName` ended: admission runs soon when anything waits. */
@@ -208,21 +193,16 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
   return toStart;
 }
 
-/** Creates the executions of admitted starts; one whose name or idempotency key is taken is dropped. */
-async function startAdmitted(deps: ServiceDeps, rows: FlowWaitRow[]): Promise<void> {
-  for (const row of rows) {
-    const start = row.start as unknown as StoredStart;
-    const execution: NewExecution = {
-      id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
-      parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,
-      callbackToken: start.callbackToken, depth: start.depth, startedAt: new Date(deps.clock.now()),
-      // Its end must wake admission: the slot it held is free.
-      notifyOnEnd: true,
-    };
-    const { created } = await deps.runtime.startExecution(execution);
-    if (created || (await getExecution(deps.sql, row.id))) await markFlowWaitStarted(deps.sql, row.id, new Date(deps.clock.now()));
-    else await deleteFlowWaits(deps.sql, [row.id]);
-  }
+/** The execution of an admitted start, as it was held (its id, version, chain and key). */
+export function admittedExecution(row: FlowWaitRow, now: Date): NewExecution {
+  const start = row.start as unknown as StoredStart;
+  return {
+    id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
+    parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,
+    callbackToken: start.callbackToken, depth: start.depth, startedAt: now,
+    // Its end must wake admission: the slot it held is free.
+    notifyOnEnd: true,
+  };
 }
 
 /** A start that waits for admission, as an execution view: RUNNING, with why and since when. */

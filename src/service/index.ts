@@ -6,6 +6,7 @@ export * from './deps.ts';
 export * from './workflows.ts';
 export * from './workflow-versions.ts';
 export * from './executions.ts';
+export * from './start.ts';
 export * from './list-executions.ts';
 export * from './stop-execution.ts';
 export { heldStartView } from './held-starts.ts';
@@ -27,5 +28,6 @@ export { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts'
 export * from './batches.ts';
 export * from './cancel-scheduled.ts';
 export * from './run-now.ts';
-export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
+export { flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
+export { admitWaitingStarts } from './flow-admission.ts';
 export * from './scheduled-starts.ts';

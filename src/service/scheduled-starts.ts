@@ -1,25 +1,14 @@
 /**
- * Starting many due scheduled runs in one transaction: their jobs completed, their executions inserted
- * and first-stepped, the runs marked STARTED and counted in their batches, one statement per kind of
- * write. This is what lets 10 000 runs due within a second start within seconds (one transaction per
- * run is bound by round trips: ~700 starts/s on 2 cores). Runs that need more than a plain start —
- * flow control, a chain to join, an input their workflow refuses, a run no longer waiting — are left
- * to the one-by-one path, which records why.
+ * Starting many due scheduled runs in one transaction: their executions started through
+ * startExecutions (start.ts: validation, chains, flow control, one statement per kind of write), their
+ * jobs completed, the runs marked STARTED and counted in their batches. This is what lets 10 000 runs
+ * due within a second start within seconds (one transaction per run is bound by round trips: ~700
+ * starts/s on 2 cores). A run that startExecutions refuses, or one no longer waiting, is left to the
+ * one-by-one path, which records why.
  */
-import { newExecutionId } from '../shared/index.ts';
-import {
-  completeJobs,
-  findExecutionsByKeys,
-  getCurrentVersionHead,
-  markRunsStarted,
-  type NewExecution,
-  type ScheduledRunRow,
-  type WorkflowVersionHead,
-} from '../store/index.ts';
+import { completeJobs, markRunsStarted, type ScheduledRunRow } from '../store/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { hasFlowControl } from './flow-control.ts';
-import { checkInput, checkInputSize } from './input-schema.ts';
-import type { WorkflowMetadata } from './workflows.ts';
+import { startExecutions, type StartRequest, type StartedBatch } from './start.ts';
 
 /** A due run with the job (held by `workerId`) that starts it. */
 export interface DueRun {
@@ -30,58 +19,38 @@ export interface DueRun {
 /** The idempotency key a scheduled run's execution is started with: a repeat after a crash finds it. */
 export const scheduledRunKey = (runId: string): string => `scheduled:${runId}`;
 
-/** Starts the plain runs together; answers the runs left for the one-by-one path. */
-export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueRun[], workerId: string): Promise<DueRun[]> {
-  const versions = new Map<string, WorkflowVersionHead | null>();
-  for (const name of new Set(due.map((d) => d.run.workflowName))) versions.set(name, await getCurrentVersionHead(deps.sql, name));
-  const plain = due.filter((d) => isPlain(d.run, versions.get(d.run.workflowName) ?? null));
-  if (plain.length === 0) return [...due];
-  const rest = due.filter((d) => !plain.includes(d));
-  let afterCommit = (): void => {};
-  await deps.sql.begin(async (tx) => {
-    const held = new Set(await completeJobs(tx, workerId, plain.map((d) => d.jobId)));
-    const now = new Date(deps.clock.now());
-    const starting = plain.filter((d) => held.has(d.jobId));
-    const executions = starting.map((d) => newExecution(d.run, versions.get(d.run.workflowName) as WorkflowVersionHead, now));
-    const started = await deps.runtime.startInTransaction(tx, executions);
-    afterCommit = started.afterCommit;
-    // A run started before (its job came back after a crash) finds its execution by key.
-    const byKey = new Map(started.created.map((row) => [row.idempotencyKey as string, row.id]));
-    const missing = executions.filter((e) => !byKey.has(e.idempotencyKey as string));
-    for (const name of new Set(missing.map((e) => e.workflowName))) {
-      const keys = missing.filter((e) => e.workflowName === name).map((e) => ({ key: e.idempotencyKey as string, identity: e.identity }));
-      for (const [key, id] of await findExecutionsByKeys(tx, name, keys)) byKey.set(key, id);
-    }
-    const marks = starting.flatMap((d) => {
-      const executionId = byKey.get(scheduledRunKey(d.run.id));
-      return executionId ? [{ runId: d.run.id, executionId }] : [];
-    });
-    await markRunsStarted(tx, marks, now);
-  });
-  afterCommit();
-  return rest;
-}
-
-/** Waiting, not part of a chain, its workflow without flow control, and an input the workflow accepts. */
-function isPlain(run: ScheduledRunRow, version: WorkflowVersionHead | null): boolean {
-  if (!version || run.status !== 'SCHEDULED' || run.parentId !== null || run.rootId !== null) return false;
-  const metadata = version.metadata as unknown as WorkflowMetadata;
-  if (hasFlowControl(metadata.flow)) return false;
-  try {
-    checkInputSize(run.input);
-    checkInput(metadata.parameters, run.input, run.workflowName);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function newExecution(run: ScheduledRunRow, version: WorkflowVersionHead, now: Date): NewExecution {
-  const id = newExecutionId();
+/** What a scheduled run asks startExecutions for. */
+export function scheduledRunRequest(run: ScheduledRunRow): StartRequest {
   return {
-    id, workflowName: run.workflowName, versionId: version.id, name: id, mode: 'persistent', input: run.input, parentId: null, rootId: id,
-    identity: run.identity, idempotencyKey: scheduledRunKey(run.id), startedAt: now, depth: 0,
-    // Only a batch's runs report their end (its counters, its order).
-    notifyOnEnd: run.batchId !== null,
+    // Only a batch's runs report their end (its counters, its order); a lone run's end is its execution's.
+    workflow: run.workflowName, input: run.input, idempotencyKey: scheduledRunKey(run.id), notifyOnEnd: run.batchId !== null,
+    // Batches count ends with execution-ended jobs, which only durable executions send.
+    mode: 'persistent',
+    ...(run.identity === null ? {} : { identity: run.identity }),
+    ...(run.parentId === null || run.rootId === null ? {} : { parentId: run.parentId, chain: { rootId: run.rootId, depth: run.depth } }),
   };
+}
+
+/**
+ * Starts the waiting runs together; answers the runs left for the one-by-one path. A job another
+ * worker took over meanwhile rolls the whole transaction back (the caller then goes one by one).
+ */
+export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueRun[], workerId: string): Promise<DueRun[]> {
+  const waiting = due.filter((d) => d.run.status === 'SCHEDULED');
+  if (waiting.length === 0) return [...due];
+  let started: DueRun[] = [];
+  const batch: StartedBatch = await deps.sql.begin(async (tx) => {
+    const result = await startExecutions(deps, tx, waiting.map((d) => scheduledRunRequest(d.run)));
+    const marks = waiting.flatMap((d, i) => {
+      const outcome = result.outcomes[i];
+      return 'view' in outcome ? [{ runId: d.run.id, executionId: outcome.view.executionId, jobId: d.jobId }] : [];
+    });
+    started = waiting.filter((_, i) => 'view' in result.outcomes[i]);
+    const held = await completeJobs(tx, workerId, marks.map((m) => m.jobId));
+    if (held.length !== marks.length) throw new Error('a scheduled-start job was taken over by another worker');
+    await markRunsStarted(tx, marks, new Date(deps.clock.now()));
+    return result;
+  });
+  batch.afterCommit();
+  return due.filter((d) => !started.includes(d));
 }

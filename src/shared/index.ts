@@ -7,3 +7,4 @@ export * from './roles.ts';
 export * from './ids.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';
+export * from './grouped.ts';

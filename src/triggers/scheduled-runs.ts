@@ -15,7 +15,7 @@ import {
   advanceBatch,
   advanceBatches,
   batchView,
-  scheduledRunKey,
+  scheduledRunRequest,
   startDueRunsTogether,
   startExecution,
   type DueRun,
@@ -101,14 +101,7 @@ async function withJob(deps: ServiceDeps, job: ClaimedJob, workerId: string, wor
 /** Starts the execution, or answers why it may never start. */
 async function start(deps: ServiceDeps, run: ScheduledRunRow): Promise<{ executionId: string } | { refused: string }> {
   try {
-    const view = await startExecution(deps, {
-      // Only a batch's runs report their end (its counters, its order); a lone run's end is its execution's.
-      workflow: run.workflowName, input: run.input, idempotencyKey: scheduledRunKey(run.id), notifyOnEnd: run.batchId !== null,
-      // Batches count ends with execution-ended jobs, which only durable executions send.
-      mode: 'persistent',
-      ...(run.identity === null ? {} : { identity: run.identity }),
-      ...(run.parentId === null || run.rootId === null ? {} : { parentId: run.parentId, chain: { rootId: run.rootId, depth: run.depth } }),
-    });
+    const view = await startExecution(deps, scheduledRunRequest(run));
     return { executionId: view.executionId };
   } catch (e) {
     if (isEngineError(e) && refusals.has(e.code)) return { refused: `${e.code}: ${e.message}` };

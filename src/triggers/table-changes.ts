@@ -7,16 +7,15 @@
  * Exactly once, with any number of workers and across crashes:
  * - Claiming locks whole transactions (store: claimOutboxTransactions), so two drainers never split
  *   one and never take the same one at the same time.
- * - Each execution's idempotency key is `table:<subscription>:<transaction id>` (xid8 never
- *   repeats), and the rows are deleted only after the starts, in the drain's transaction. A drain
- *   that dies between the two leaves the rows; the next one finds the executions by their keys and
- *   starts nothing twice.
+ * - The executions are started in the drain's own transaction (service startExecutions: one insert
+ *   for the whole drain), which also deletes the rows: both happen or neither. Each execution's
+ *   idempotency key is `table:<subscription>:<transaction id>` (xid8 never repeats) besides.
  * - There is no cursor over ids or transaction ids: a transaction that commits after a younger one
  *   (a smaller id committing later) is simply found by the next claim, never skipped.
  *
  * Order: the changes of one transaction are in the order they were made. Transactions are claimed in
- * the order of their last change, and their executions are started in that order but several at a
- * time, so two transactions' executions may start in either order (they run concurrently anyway).
+ * the order of their last change, and their executions are inserted in that order, together (they run
+ * concurrently anyway).
  *
  * Waking: the drain polls (every `idleMs` while idle, at once while a full batch came back). The
  * trigger does not NOTIFY: a NOTIFY in every changing transaction would cap the user's own write
@@ -24,7 +23,7 @@
  * app rather than by Nightshift. With the default 200 ms, a change starts its execution ~100 ms after
  * commit on average, for about five cheap drain transactions a second while subscriptions exist.
  */
-import { startExecution, type ServiceDeps } from '../service/index.ts';
+import { startExecutions, type ServiceDeps, type StartRequest } from '../service/index.ts';
 import {
   claimOutboxTransactions,
   completeJobs,
@@ -36,7 +35,7 @@ import {
   type TableColumn,
   type TransactionSql,
 } from '../store/index.ts';
-import { isEngineError, silentLogger, type Json, type JsonObject, type Logger } from '../shared/index.ts';
+import { silentLogger, type EngineError, type Json, type JsonObject, type Logger } from '../shared/index.ts';
 import type { TriggerJobHandler } from './cron.ts';
 import { ensureDrainJob, outboxDrainJob } from './table-subscriptions.ts';
 
@@ -45,8 +44,6 @@ export interface TableChangeOptions {
   batchSize?: number;
   /** Delay between drains while the outbox is empty (default 200 ms). */
   idleMs?: number;
-  /** Executions a drain starts at once (default 8); each takes a pool connection besides the drain's own. */
-  startConcurrency?: number;
   logger?: Logger;
 }
 
@@ -90,66 +87,65 @@ function groupDeliveries(txIds: readonly string[], rows: readonly OutboxRow[], c
   return [...byKey.values()].sort((a, b) => (order.get(a.txId) ?? 0) - (order.get(b.txId) ?? 0));
 }
 
-/**
- * Starts the execution of one delivery. A transaction too large for one input (256 KiB) is halved
- * until each part fits, each part under a key derived from its parent's, so a repeated drain splits
- * the same way and still starts nothing twice.
- */
-async function startDelivery(deps: ServiceDeps, delivery: Delivery, changes: JsonObject[], key: string): Promise<number> {
-  try {
-    await startExecution(deps, {
-      workflow: delivery.workflowName,
-      input: { changes, commit_timestamp: delivery.commitTimestamp },
-      idempotencyKey: key,
-      identity: delivery.identity ?? undefined,
-    });
-    return 1;
-  } catch (e) {
-    if (!isEngineError(e) || e.code !== 'PAYLOAD_TOO_LARGE' || changes.length < 2) throw e;
-    const half = Math.ceil(changes.length / 2);
-    return (await startDelivery(deps, delivery, changes.slice(0, half), `${key}:a`)) + (await startDelivery(deps, delivery, changes.slice(half), `${key}:b`));
-  }
-}
-
 /** Errors that a retry cannot cure: the delivery is dropped with a warning instead of blocking the outbox. */
 const undeliverable = new Set(['INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'WORKFLOW_NOT_FOUND']);
 
-async function deliverOne(deps: ServiceDeps, delivery: Delivery, logger: Logger): Promise<number> {
-  try {
-    return await startDelivery(deps, delivery, delivery.changes, `table:${delivery.subscriptionId}:${delivery.txId}`);
-  } catch (e) {
-    if (!isEngineError(e) || !undeliverable.has(e.code)) throw e;
-    logger.warn(
-      { workflow: delivery.workflowName, subscription: delivery.subscriptionId, transaction: delivery.txId, code: e.code, error: e.message },
-      'a table change could not start its workflow and was dropped',
-    );
-    return 0;
-  }
+/** One start to ask: a delivery's changes (all, or a part of a transaction too large for one input) under its key. */
+interface Part {
+  delivery: Delivery;
+  changes: JsonObject[];
+  key: string;
 }
 
+const requestOf = (part: Part): StartRequest => ({
+  workflow: part.delivery.workflowName,
+  input: { changes: part.changes, commit_timestamp: part.delivery.commitTimestamp },
+  idempotencyKey: part.key,
+  ...(part.delivery.identity === null ? {} : { identity: part.delivery.identity }),
+});
+
 /**
- * Starts the deliveries in claim order, `concurrency` at a time: one start is about ten round trips.
- * Measured here (2 cores, busy): a backlog of 1 000 transactions took 6.1 s one at a time and 2.9 s
- * eight at a time. Executions run concurrently once started anyway, so start order was never a
- * promise to the workflows.
+ * Starts every delivery's execution in the drain's transaction, through one startExecutions call (one
+ * insert for all). A transaction too large for one input (256 KiB) is halved until each part fits,
+ * each part under a key derived from its parent's, so a repeated drain splits the same way and still
+ * starts nothing twice; the halves go in the next round. Answers the executions started.
  */
-async function deliver(deps: ServiceDeps, deliveries: readonly Delivery[], concurrency: number, logger: Logger): Promise<number> {
-  let next = 0;
+async function deliver(deps: ServiceDeps, tx: TransactionSql, deliveries: readonly Delivery[], logger: Logger): Promise<{ started: number; afterCommit: Array<() => void> }> {
+  let parts: Part[] = deliveries.map((delivery) => ({ delivery, changes: delivery.changes, key: `table:${delivery.subscriptionId}:${delivery.txId}` }));
   let started = 0;
-  const lane = async () => {
-    while (next < deliveries.length) {
-      const count = await deliverOne(deps, deliveries[next++], logger);
-      started += count;
+  const afterCommit: Array<() => void> = [];
+  while (parts.length > 0) {
+    const batch = await startExecutions(deps, tx, parts.map(requestOf));
+    afterCommit.push(batch.afterCommit);
+    const halves: Part[] = [];
+    for (const [i, outcome] of batch.outcomes.entries()) {
+      if ('view' in outcome) started += 1;
+      else halves.push(...refusedPart(parts[i], outcome.error, logger));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, lane));
-  return started;
+    parts = halves;
+  }
+  return { started, afterCommit };
+}
+
+/** A part too large comes back halved; any other refusal no retry can cure is dropped with a warning. */
+function refusedPart(part: Part, error: EngineError, logger: Logger): Part[] {
+  if (error.code === 'PAYLOAD_TOO_LARGE' && part.changes.length >= 2) {
+    const half = Math.ceil(part.changes.length / 2);
+    return [{ ...part, changes: part.changes.slice(0, half), key: `${part.key}:a` }, { ...part, changes: part.changes.slice(half), key: `${part.key}:b` }];
+  }
+  if (!undeliverable.has(error.code)) throw error;
+  const { delivery } = part;
+  logger.warn(
+    { workflow: delivery.workflowName, subscription: delivery.subscriptionId, transaction: delivery.txId, code: error.code, error: error.message },
+    'a table change could not start its workflow and was dropped',
+  );
+  return [];
 }
 
 /**
  * One drain: claims up to `batchSize` whole transactions, starts their executions, deletes their rows,
- * then runs `finish` — all in one transaction, which a thrown error rolls back (the rows stay and the
- * next drain tries again; executions already started are found by their idempotency keys).
+ * then runs `finish` — all in one transaction, which a thrown error rolls back whole (the rows stay,
+ * no execution was started, and the next drain tries again).
  */
 export async function drainOutbox(
   deps: ServiceDeps,
@@ -158,19 +154,21 @@ export async function drainOutbox(
 ): Promise<DrainResult> {
   const batchSize = options.batchSize ?? 100;
   const logger = options.logger ?? silentLogger;
-  return deps.sql.begin(async (tx) => {
+  const drained = await deps.sql.begin(async (tx) => {
     const txIds = await claimOutboxTransactions(tx, batchSize);
     const rows = await readOutboxRows(tx, txIds);
     const orphans = rows.filter((row) => row.workflowName === null);
     if (orphans.length > 0) logger.warn({ rows: orphans.length }, 'outbox rows of a deleted table subscription were dropped');
     const tables = [...new Map(rows.map((r) => [`${r.schemaName}.${r.tableName}`, r])).values()];
     const deliveries = groupDeliveries(txIds, rows, await tableColumns(tx, tables));
-    const executions = await deliver(deps, deliveries, options.startConcurrency ?? 8, logger);
+    const { started, afterCommit } = await deliver(deps, tx, deliveries, logger);
     await deleteOutboxRows(tx, rows.map((row) => row.id));
-    const result = { transactions: txIds.length, executions, full: txIds.length === batchSize };
+    const result = { transactions: txIds.length, executions: started, full: txIds.length === batchSize };
     await finish?.(tx, result);
-    return result;
+    return { result, afterCommit };
   });
+  for (const wake of drained.afterCommit) wake();
+  return drained.result;
 }
 
 /**

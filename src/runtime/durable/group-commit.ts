@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../shared/index.ts';
 import { deliverBatch, deliverEvents, type CommitContext, type Delivery, type DeliveryOutcome } from './commit.ts';
-import { Grouped } from './grouped.ts';
+import { Grouped } from '../../shared/index.ts';
 
 export interface GroupCommitOptions {
   /** Executions stepped in one transaction at most. */

@@ -12,7 +12,7 @@ import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, ty
 import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
-import { Grouped } from './grouped.ts';
+import { Grouped } from '../../shared/index.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
 

@@ -6,7 +6,7 @@
  * PERFORMANCE.md lesson 1: one commit per item caps any design at ~2.2k items/s on these machines.
  * Used by the worker's group commit (step results, `group-commit.ts`) and by starts (`runtime.ts`).
  */
-import type { Logger } from '../../shared/index.ts';
+import type { Logger } from './logger.ts';
 
 export interface GroupedOptions<T, R> {
   /** Items in one group at most. */
