@@ -21,6 +21,7 @@ import {
   getFlowWait,
   hasFlowWaits,
   insertFlowWait,
+  jobs,
   listFlowWaits,
   lockFlow,
   notifyJobsAvailable,
@@ -36,8 +37,6 @@ import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
 import { heldStartView, type StoredStart } from './held-starts.ts';
 import { keyReused } from './idempotency.ts';
-
-export const flowAdmitJobKind = 'flow-admit';
 
 /** Whether starts of a workflow with this `flow:` block can wait (priority alone never makes one wait). */
 export function hasFlowControl(flow: FlowControl | null | undefined): flow is FlowControl {
@@ -116,7 +115,7 @@ export async function admitUnderLock(tx: Queryable, workflowName: string, flow: 
 /** After an execution of `workflowName` ended: admission runs soon when anything waits. */
 export async function wakeFlowAdmission(deps: Pick<ServiceDeps, 'sql' | 'clock'>, workflowName: string): Promise<void> {
   if (!(await hasFlowWaits(deps.sql, workflowName))) return;
-  await enqueueJobs(deps.sql, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt: new Date(deps.clock.now()) }]);
+  await enqueueJobs(deps.sql, [jobs.flowAdmit(workflowName, new Date(deps.clock.now()), false)]);
   await notifyJobsAvailable(deps.sql);
 }
 
@@ -187,8 +186,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
   await admitFlowWaits(tx, admittedIds, now);
   await setFlowWaitReasons(tx, reasons);
   if (nextLook !== Infinity) {
-    const runAt = new Date(nextLook);
-    await enqueueJobs(tx, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt, dedupeKey: `flow-admit:${workflowName}:${nextLook}` }]);
+    await enqueueJobs(tx, [jobs.flowAdmit(workflowName, new Date(nextLook), true)]);
   }
   return toStart;
 }

@@ -12,6 +12,7 @@ import {
   listHeldStartsDue,
   lockFlow,
   neverDue,
+  jobs as jobBuilders,
   notifyJobsAvailable,
   type FlowWaitRow,
   type NewJob,
@@ -21,7 +22,6 @@ import {
 } from '../store/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { executionEndedJob, stepEventJob } from './event-jobs.ts';
 import type { ExecutionView } from './executions.ts';
 
 /** The part of a start that admission needs besides id, input and version (flow_waits.start). */
@@ -91,9 +91,10 @@ export async function abortHeld(tx: Queryable, held: { id: string; workflowName:
   const aborted = await abortHeldStart(tx, held.id, { ...reason, now });
   if (!aborted) return false;
   if (!aborted.aborted) throw new EngineError('CONFLICT', `The held start ${held.id} cannot be recorded as stopped: its name or idempotency key is taken by another execution`);
-  const jobs: NewJob[] = [executionEndedJob(held.id, aborted.workflowName, 'ABORTED', now)];
+  // It never ran: its one end is at event 0.
+  const jobs: NewJob[] = [jobBuilders.executionEnded({ executionId: held.id, workflow: aborted.workflowName, status: 'ABORTED' }, 0, now)];
   const token = aborted.callbackTokenHash ? await consumeTaskTokenHash(tx, aborted.callbackTokenHash, now) : null;
-  if (token) jobs.push(stepEventJob(token.executionId, { type: 'taskFailed', invocationId: token.invocationId, ...reason }, now));
+  if (token) jobs.push(jobBuilders.step(token.executionId, { type: 'taskFailed', invocationId: token.invocationId, ...reason }, now));
   await enqueueJobs(tx, jobs);
   return true;
 }

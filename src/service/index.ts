@@ -28,6 +28,6 @@ export { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts'
 export * from './batches.ts';
 export * from './cancel-scheduled.ts';
 export * from './run-now.ts';
-export { flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
+export { hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
 export { admitWaitingStarts } from './flow-admission.ts';
 export * from './scheduled-starts.ts';

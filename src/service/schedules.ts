@@ -10,6 +10,8 @@ import {
   getCurrentVersionHead,
   getSchedule,
   insertSchedule,
+  jobKeys,
+  jobs,
   listSchedules as listScheduleRows,
   lockSchedule,
   lockScheduleByKey,
@@ -29,25 +31,6 @@ import { cadenceOfRow, checkScheduleRequest, formatEvery, type ScheduleRequest }
 import type { WorkflowMetadata } from './workflows.ts';
 
 export type { ScheduleRequest } from './schedule-request.ts';
-
-/** The job kind of a schedule's pending tick. */
-export const cronTickKind = 'cron-tick';
-
-/** The payload of a cron-tick job. `queued`: the tick waits for the previous execution to end. */
-export interface CronTickPayload {
-  scheduleId: string;
-  queued?: boolean;
-}
-
-/** One pending job per schedule: the dedupe key makes a second one impossible. */
-export function tickJobKey(scheduleId: string): string {
-  return `cron:${scheduleId}`;
-}
-
-export function tickJob(scheduleId: string, runAt: Date, queued = false): NewJob {
-  const payload: CronTickPayload = queued ? { scheduleId, queued } : { scheduleId };
-  return { kind: cronTickKind, runAt, payload: payload as unknown as Json, dedupeKey: tickJobKey(scheduleId) };
-}
 
 export interface ScheduleView {
   scheduleId: string;
@@ -114,7 +97,7 @@ export async function createSchedule(
     }
     const nextFireAt = existing.paused ? null : sameCadence && existing.nextFireAt ? existing.nextFireAt : fields.nextFireAt;
     const updated = await updateSchedule(tx, existing.id, { ...fields, nextFireAt });
-    if (!sameCadence) await deleteJobsByKey(tx, [tickJobKey(existing.id)]);
+    if (!sameCadence) await deleteJobsByKey(tx, [jobKeys.cronTick(existing.id)]);
     await enqueueTick(tx, updated);
     return { ...scheduleViewOf(updated), created: false };
   });
@@ -149,7 +132,7 @@ function canonicalJson(value: Json): string {
 
 /** The pending tick job of an active schedule (a no-op when it is already there). */
 async function enqueueTick(tx: Queryable, row: ScheduleRow): Promise<void> {
-  if (!row.paused && row.nextFireAt) await enqueueJobs(tx, [tickJob(row.id, row.nextFireAt)]);
+  if (!row.paused && row.nextFireAt) await enqueueJobs(tx, [jobs.cronTick(row.id, row.nextFireAt)]);
 }
 
 export interface ScheduleListRequest {
@@ -213,7 +196,7 @@ export async function pauseSchedule(deps: Pick<ServiceDeps, 'sql' | 'clock'>, id
     const row = await requireSchedule(tx, id, true);
     if (row.paused) return scheduleViewOf(row);
     const paused = await setSchedulePaused(tx, row.id, true, null, new Date(deps.clock.now()));
-    await deleteJobsByKey(tx, [tickJobKey(row.id)]);
+    await deleteJobsByKey(tx, [jobKeys.cronTick(row.id)]);
     return scheduleViewOf(paused);
   });
 }
@@ -245,7 +228,7 @@ export async function deleteSchedule(
       throw new EngineError('CONFLICT', `The schedule ${row.id} is declared in the file of ${row.workflowName}; remove it there (or pause it)`);
     }
     await deleteScheduleRow(tx, row.id);
-    await deleteJobsByKey(tx, [tickJobKey(row.id)]);
+    await deleteJobsByKey(tx, [jobKeys.cronTick(row.id)]);
     return scheduleViewOf(row);
   });
 }

@@ -18,7 +18,8 @@ import {
   getExecution,
   heldStartsOf,
   lockRunningExecutions,
-  stopJobKey,
+  jobKeys,
+  jobs,
   type ExecutionRow,
   type Queryable,
 } from '../store/index.ts';
@@ -26,7 +27,6 @@ import { EngineError, isUuid } from '../shared/index.ts';
 import type { StepEvent } from '../core/index.ts';
 import { advanceBatches } from './batches.ts';
 import type { ServiceDeps } from './deps.ts';
-import { stepEventJob } from './event-jobs.ts';
 import { describeExecution, type ExecutionView } from './executions.ts';
 import { abortHeld, stopHeldStart, type StopReason } from './held-starts.ts';
 
@@ -40,7 +40,7 @@ export async function stopExecution(deps: ServiceDeps, id: string, reason: { err
     const stops = await writeStops(deps, row.id, why, round === 0);
     if (stops.length === 0) break;
     for (const stop of stops) await deps.runtime.deliverNow(stop.executionId, stop.event);
-    await deleteJobsByKey(deps.sql, stops.map((s) => stopJobKey(s.executionId)));
+    await deleteJobsByKey(deps.sql, stops.map((s) => jobKeys.stop(s.executionId)));
   }
   return describeExecution(deps, id);
 }
@@ -78,7 +78,7 @@ async function writeStops(deps: ServiceDeps, rootId: string, why: StopReason, fi
       executionId: e.id,
       event: e.starterId === null ? { type: 'stop', ...why } : { type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${e.starterId} was stopped` },
     }));
-    await enqueueJobs(tx, stops.map((s) => stepEventJob(s.executionId, s.event, now, stopJobKey(s.executionId))));
+    await enqueueJobs(tx, stops.map((s) => jobs.step(s.executionId, s.event, now, jobKeys.stop(s.executionId))));
     const threads = tree.threads.filter((t) => running.has(t.executionId)).map((t) => t.id);
     await cancelWhatTheyStarted(tx, threads, rootId, now);
     return stops;

@@ -8,12 +8,11 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import { jobKinds, scheduledKeyPrefixes } from './job-kinds.ts';
 
 export type ScheduledRunStatus = 'SCHEDULED' | 'STARTED' | 'CANCELLED';
 export type BatchOrdering = 'parallel' | 'sequential';
 
-/** The job kind that starts a scheduled run (`{runId}`) or a batch's on-complete workflow (`{batchId}`). */
-export const scheduledStartJobKind = 'scheduled-start';
 
 export interface ScheduledRunRow {
   id: string;
@@ -78,7 +77,7 @@ const insertRunStatement = `
     returning *
   ), job as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${scheduledStartJobKind}', jsonb_build_object('runId', id), due_at, 'scheduled:' || id from run
+    select '${jobKinds.scheduledStart}', jsonb_build_object('runId', id), due_at, '${scheduledKeyPrefixes.run}' || id from run
   )
   select * from run`;
 
@@ -130,7 +129,7 @@ const insertBatchStatement = `
     returning id, due_at, item_index
   ), jobs as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${scheduledStartJobKind}', jsonb_build_object('runId', runs.id), runs.due_at, 'scheduled:' || runs.id
+    select '${jobKinds.scheduledStart}', jsonb_build_object('runId', runs.id), runs.due_at, '${scheduledKeyPrefixes.run}' || runs.id
     from runs
     where $3::text = 'parallel' or runs.item_index = 0
   )

@@ -9,7 +9,8 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { scheduledStartJobKind, toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
+import { jobKinds, scheduledKeyPrefixes } from './job-kinds.ts';
+import { toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
 
 export interface ScheduledFilter {
   workflow?: string;
@@ -173,14 +174,14 @@ const cancelStatement = (candidates: string) => `
   with candidates as (${candidates}),
   removed as (
     delete from nightshift.jobs j using candidates c
-    where j.dedupe_key = 'scheduled:' || c.id and j.lease_owner is null
+    where j.dedupe_key = '${scheduledKeyPrefixes.run}' || c.id and j.lease_owner is null
     returning c.id
   ),
   targets as (
     select id from removed
     union all
     select c.id from candidates c
-    where not exists (select 1 from nightshift.jobs j where j.dedupe_key = 'scheduled:' || c.id)
+    where not exists (select 1 from nightshift.jobs j where j.dedupe_key = '${scheduledKeyPrefixes.run}' || c.id)
   ),
   cancelled as (
     update nightshift.scheduled_runs r set status = 'CANCELLED', cancelled_at = $1
@@ -243,7 +244,7 @@ const runNowStatement = `
     returning id
   )
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${scheduledStartJobKind}', jsonb_build_object('runId', id), $2, 'scheduled:' || id from run
+  select '${jobKinds.scheduledStart}', jsonb_build_object('runId', id), $2, '${scheduledKeyPrefixes.run}' || id from run
   on conflict (dedupe_key) do update set run_at = excluded.run_at where nightshift.jobs.lease_owner is null
   returning id`;
 

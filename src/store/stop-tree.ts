@@ -8,9 +8,6 @@
  */
 import type { Queryable } from './connection.ts';
 
-/** The dedupe key of the job that carries a stop to an execution: while it exists, a stop is pending. */
-export const stopJobKey = (executionId: string) => `stop:${executionId}`;
-
 export interface StopTree {
   /** Every row of the tree (executions and branches) with the execution it belongs to: the runs they scheduled are cancelled. */
   threads: Array<{ id: string; executionId: string }>;

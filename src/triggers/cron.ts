@@ -12,29 +12,23 @@
  *      and enqueues the next tick's job.
  */
 import { isEngineError, type Json } from '../shared/index.ts';
-import {
-  cadenceOfRow,
-  cronTickKind,
-  startExecution,
-  tickJob,
-  type CronTickPayload,
-  type ServiceDeps,
-} from '../service/index.ts';
+import { cadenceOfRow, startExecution, type ServiceDeps } from '../service/index.ts';
 import {
   completeJobs,
   enqueueJobs,
   getExecution,
   getSchedule,
+  jobKinds,
+  jobs,
   lockSchedule,
   recordTick,
   releaseJobs,
   type ClaimedJob,
+  type CronTickPayload,
+  type JobHandler,
   type ScheduleRow,
 } from '../store/index.ts';
 import { planTick, type TickPlan } from './cron-plan.ts';
-
-/** The runtime's job handler signature (the runtime calls it with the worker holding the lease). */
-export type TriggerJobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
 
 export interface CronOptions {
   /** A pending tick older than this was missed (downtime): the missed-run policy applies. Default one minute. */
@@ -49,9 +43,9 @@ export function tickIdempotencyKey(scheduleId: string, tick: Date): string {
 }
 
 /** Job handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
-export function cronJobHandlers(deps: ServiceDeps, options: CronOptions = {}): Record<string, TriggerJobHandler> {
+export function cronJobHandlers(deps: ServiceDeps, options: CronOptions = {}): Record<string, JobHandler> {
   const settings = { missedAfterMs: options.missedAfterMs ?? 60_000, queueRecheckMs: options.queueRecheckMs ?? 5_000 };
-  return { [cronTickKind]: (job, workerId) => runTick(deps, settings, job, workerId) };
+  return { [jobKinds.cronTick]: (job, workerId) => runTick(deps, settings, job, workerId) };
 }
 
 async function runTick(deps: ServiceDeps, settings: Required<CronOptions>, job: ClaimedJob, workerId: string): Promise<void> {
@@ -108,6 +102,6 @@ function pendingTick(plan: DecidedPlan): Date | null {
 }
 
 function nextJob(scheduleId: string, plan: DecidedPlan) {
-  if (plan.action === 'wait') return tickJob(scheduleId, plan.recheckAt, true);
-  return plan.next ? tickJob(scheduleId, plan.next) : null;
+  if (plan.action === 'wait') return jobs.cronTick(scheduleId, plan.recheckAt, true);
+  return plan.next ? jobs.cronTick(scheduleId, plan.next) : null;
 }

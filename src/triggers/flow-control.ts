@@ -4,13 +4,13 @@
  * debounce window or rate-limit window opens. Admission is idempotent, so the job is completed after
  * it: a crash in between only admits again.
  */
-import { admitWaitingStarts, flowAdmitJobKind, type ServiceDeps } from '../service/index.ts';
-import { completeJobs, type ClaimedJob } from '../store/index.ts';
+import { admitWaitingStarts, type ServiceDeps } from '../service/index.ts';
+import { completeJobs, jobKinds, type FlowAdmitPayload, type JobHandler } from '../store/index.ts';
 
-export function flowControlJobHandlers(deps: ServiceDeps): Record<string, (job: ClaimedJob, workerId: string) => Promise<void>> {
+export function flowControlJobHandlers(deps: ServiceDeps): Record<string, JobHandler> {
   return {
-    [flowAdmitJobKind]: async (job, workerId) => {
-      const { workflow } = job.payload as { workflow?: unknown };
+    [jobKinds.flowAdmit]: async (job, workerId) => {
+      const { workflow } = job.payload as Partial<FlowAdmitPayload>;
       if (typeof workflow === 'string') await admitWaitingStarts(deps, workflow);
       await completeJobs(deps.sql, workerId, [job.id]);
     },

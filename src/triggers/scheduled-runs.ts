@@ -32,31 +32,28 @@ import {
   getScheduledRuns,
   markBatchCompletion,
   markRunRefused,
-  scheduledStartJobKind,
+  jobKinds,
   type ClaimedJob,
   type EndedExecution,
+  type ExecutionEndedPayload,
+  type JobHandler,
   type Queryable,
   type ScheduledRunRow,
 } from '../store/index.ts';
 import { isEngineError, isJsonObject, isUuid, type ErrorCode, type Json } from '../shared/index.ts';
 
-/** The runtime's job handler signature: the worker `workerId` holds the job's lease. */
-export type ScheduledRunJobHandler = (job: ClaimedJob, workerId: string) => Promise<void>;
-
-export const executionEndedJobKind = 'execution-ended';
-
 /** Start refusals that no retry can cure: the run is cancelled with the reason instead. */
 const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
 
 /** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
-export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, ScheduledRunJobHandler> {
+export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, JobHandler> {
   const startOne = (job: ClaimedJob, workerId: string): Promise<void> => {
-    const payload = job.payload as { runId?: string; batchId?: string };
+    const payload = job.payload as Partial<{ runId: string; batchId: string }>;
     return payload.batchId !== undefined ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId ?? '');
   };
   return {
-    [scheduledStartJobKind]: Object.assign(startOne, { batch: (jobs: ClaimedJob[], workerId: string) => startMany(deps, jobs, workerId, startOne) }),
-    [executionEndedJobKind]: Object.assign((job: ClaimedJob, workerId: string) => recordExecutionsEnded(deps, [job], workerId), {
+    [jobKinds.scheduledStart]: Object.assign(startOne, { batch: (jobs: ClaimedJob[], workerId: string) => startMany(deps, jobs, workerId, startOne) }),
+    [jobKinds.executionEnded]: Object.assign((job: ClaimedJob, workerId: string) => recordExecutionsEnded(deps, [job], workerId), {
       batch: (jobs: ClaimedJob[], workerId: string) => recordExecutionsEnded(deps, jobs, workerId),
     }),
   };
@@ -66,7 +63,7 @@ export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, Sched
  * Start jobs claimed together: the plain runs start in one transaction (service/scheduled-starts.ts),
  * the others one by one. If the shared transaction fails, every job takes the one-by-one path.
  */
-async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string, startOne: ScheduledRunJobHandler): Promise<void> {
+async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string, startOne: JobHandler): Promise<void> {
   const runIds = new Map<number, string>();
   for (const job of jobs) {
     const { runId } = job.payload as { runId?: string };
@@ -140,7 +137,7 @@ async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJo
   const workflows = new Set<string>();
   const ended: EndedExecution[] = [];
   for (const job of jobs) {
-    const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
+    const { executionId, status, workflow } = job.payload as Partial<Record<keyof ExecutionEndedPayload, unknown>>;
     if (typeof workflow === 'string') workflows.add(workflow);
     if (typeof executionId !== 'string' || typeof status !== 'string' || !isUuid(executionId)) await withJob(deps, job, workerId, async () => {});
     else ended.push({ jobId: job.id, executionId, status });

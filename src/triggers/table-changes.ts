@@ -29,15 +29,16 @@ import {
   completeJobs,
   deleteOutboxRows,
   hasTableSubscriptions,
+  jobKinds,
   readOutboxRows,
   tableColumns,
+  type JobHandler,
   type OutboxRow,
   type TableColumn,
   type TransactionSql,
 } from '../store/index.ts';
 import { silentLogger, type EngineError, type Json, type JsonObject, type Logger } from '../shared/index.ts';
-import type { TriggerJobHandler } from './cron.ts';
-import { ensureDrainJob, outboxDrainJob } from './table-subscriptions.ts';
+import { ensureDrainJob } from './table-subscriptions.ts';
 
 export interface TableChangeOptions {
   /** Most transactions delivered per drain transaction (default 100). */
@@ -177,10 +178,10 @@ export async function drainOutbox(
  * stops polling once no subscription is left and the outbox is empty (syncTableSubscriptions
  * enqueues it again).
  */
-export function tableChangeJobHandlers(deps: ServiceDeps, options: TableChangeOptions = {}): Record<string, TriggerJobHandler> {
+export function tableChangeJobHandlers(deps: ServiceDeps, options: TableChangeOptions = {}): Record<string, JobHandler> {
   const idleMs = options.idleMs ?? 200;
   return {
-    [outboxDrainJob.kind]: async (job, workerId) => {
+    [jobKinds.outboxDrain]: async (job, workerId) => {
       await drainOutbox(deps, options, async (tx, result) => {
         if ((await completeJobs(tx, workerId, [job.id])).length === 0) throw new Error('the outbox drain job was taken over by another worker');
         if (result.transactions === 0 && !(await hasTableSubscriptions(tx))) return;

@@ -11,6 +11,7 @@ import {
   deleteDrainedSubscriptions,
   dropTableSubscription,
   enqueueJobs,
+  jobs,
   insertTableSubscription,
   listTableSubscriptions,
   lockTableSubscriptions,
@@ -24,9 +25,6 @@ import {
   type TransactionSql,
 } from '../store/index.ts';
 import { EngineError, isEngineError, isJsonObject, type Json, type JsonObject, type Logger } from '../shared/index.ts';
-
-/** The job that drains the outbox; its dedupe key keeps exactly one pending. */
-export const outboxDrainJob = { kind: 'outbox-drain', dedupeKey: 'outbox-drain' } as const;
 
 export interface TriggerProblem {
   /** JSON pointer into the workflow file, e.g. `/triggers/0/when`. */
@@ -221,6 +219,6 @@ async function installTrigger(tx: TransactionSql, subscription: TableSubscriptio
 
 /** Enqueues the drain job unless it is already pending (its dedupe key); answers whether it did. */
 export async function ensureDrainJob(sql: Queryable, runAt: Date): Promise<boolean> {
-  const ids = await enqueueJobs(sql, [{ kind: outboxDrainJob.kind, dedupeKey: outboxDrainJob.dedupeKey, runAt }]);
+  const ids = await enqueueJobs(sql, [jobs.outboxDrain(runAt)]);
   return ids.length > 0;
 }

@@ -5,11 +5,10 @@
  * (the task timed out, the execution stopped) or the lease is lost, the call is aborted.
  */
 import { failureOf, idempotencyKeyOf, isPendingAnswer, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
-import { completeJobs, extendLeases, type ClaimedJob } from '../../store/index.ts';
+import { completeJobs, extendLeases, type ClaimedJob, type InvokePayload } from '../../store/index.ts';
 import type { Json, Logger } from '../../shared/index.ts';
 import type { StepEvent } from '../../core/index.ts';
 import { LeaseLost, type CommitContext, type Delivery, type DeliveryOutcome } from './commit.ts';
-import type { InvokePayload } from './effects.ts';
 
 export interface InvokeContext extends CommitContext {
   registry: ResourceRegistry;

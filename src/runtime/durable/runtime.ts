@@ -8,13 +8,13 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
+import { enqueueJobs, insertExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { Grouped } from '../../shared/index.ts';
 import { MachineCache } from './machines.ts';
-import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
+import { debouncedNotifier, Worker } from './worker.ts';
 
 export interface DurableRuntimeOptions {
   sql: Sql;
@@ -119,7 +119,7 @@ export class DurableRuntime {
 
   /** Queues an event for an execution (task token answers, heartbeats): a worker steps it. */
   async enqueueEvent(executionId: string, event: StepEvent): Promise<void> {
-    await enqueueJobs(this.options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(this.ctx.clock.now()) }]);
+    await enqueueJobs(this.options.sql, [jobs.step(executionId, event, new Date(this.ctx.clock.now()))]);
     this.ctx.onJobsDue?.();
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
+import { claimDueJobs, enqueueJobs, jobKinds, jobs as jobBuilders, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type JobHandler, type Sql } from '../../store/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -31,14 +31,6 @@ export interface WorkerOptions {
    */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
-
-/**
- * Runs one claimed job of a kind the runtime does not know itself; `workerId` holds its lease. With
- * `batch`, the jobs of that kind claimed together are handed over together (one transaction for all).
- */
-export type JobHandler = ((job: ClaimedJob, workerId: string) => Promise<void>) & {
-  batch?: (jobs: ClaimedJob[], workerId: string) => Promise<void>;
-};
 
 export class Worker {
   private running = false;
@@ -68,7 +60,7 @@ export class Worker {
       logger: options.logger,
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
-        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(commit.clock.now()) }]);
+        await enqueueJobs(commit.sql, [jobBuilders.step(executionId, event, new Date(commit.clock.now()))]);
         this.wake();
       },
     };
@@ -143,7 +135,7 @@ export class Worker {
    * branches all end on their parent), and the waiting events are delivered together.
    */
   private dispatch(batch: ClaimedJob[]): void {
-    const executionId = batch[0].kind === 'step' ? batch[0].executionId : null;
+    const executionId = batch[0].kind === jobKinds.step ? batch[0].executionId : null;
     if (executionId === null) {
       this.track((release) => this.run(batch, release));
       return;
@@ -222,8 +214,8 @@ export class Worker {
     const [job] = batch;
     for (const j of batch) this.held.add(j.id);
     try {
-      if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
-      else if (job.kind === 'step') {
+      if (job.kind === jobKinds.invoke) await runInvokeJob(this.ctx, job, release);
+      else if (job.kind === jobKinds.step) {
         const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
@@ -273,7 +265,7 @@ function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): Cl
   const byExecution = new Map<string, ClaimedJob[]>();
   const out: ClaimedJob[][] = [];
   for (const job of jobs) {
-    const together = job.kind === 'step' ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
+    const together = job.kind === jobKinds.step ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
     if (together === null) {
       out.push([job]);
       continue;
