@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { ResourceRegistry, registerBuiltinResources } from '../src/resources/index.ts';
 import { registerWorkflowResources } from '../src/boot/index.ts';
-import { DurableRuntime, MemoryRunner, type JobHandler } from '../src/runtime/index.ts';
+import { DurableRuntime, MemoryRunner } from '../src/runtime/index.ts';
 import { cancelScheduledBy, deployWorkflow, scheduleList, scheduleRun, startExecution, type ServiceDeps } from '../src/service/index.ts';
 import { loadWorkflow } from '../src/asl/index.ts';
 import { systemClock } from '../src/shared/index.ts';
@@ -58,16 +58,14 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   await withScratchDatabase(async (sql) => {
     const registry = registerBuiltinResources(new ResourceRegistry());
-    const handlers: Record<string, JobHandler> = {};
-    const runtime = new DurableRuntime({ sql, registry, concurrency: workers, pollMs: 1_000, leaseMs: 30_000, jobHandlers: handlers });
+    const runtime = new DurableRuntime({ sql, registry, concurrency: workers, pollMs: 1_000, leaseMs: 30_000 });
     const transient = new MemoryRunner({ registry, clock: systemClock });
     const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
     registerWorkflowResources(registry, deps);
-    Object.assign(handlers, scheduledRunJobHandlers(deps));
     const { workflow } = loadWorkflow(JSON.stringify({ StartAt: 'Hello', States: { Hello: { Type: 'Pass', End: true } } }), 'tick.json');
     if (!workflow) throw new Error('the bench workflow does not load');
     await deployWorkflow(deps, workflow);
-    await runtime.start();
+    await runtime.start(scheduledRunJobHandlers(deps));
     try {
       // Storing a 100 000-item list, far in the future, then cancelling it (three times each).
       const items = Array.from({ length: 100_000 }, (_, i) => ({ user_id: i, email: `user${i}@example.com` }));

@@ -91,21 +91,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
   for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
 
-  // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
-  const jobHandlers: Record<string, JobHandler> = {};
   const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock, jobHandlers,
+    sql, registry, logger, clock: systemClock,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };
-  Object.assign(jobHandlers, cronJobHandlers(deps));
-  Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
-  Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
-  Object.assign(jobHandlers, flowControlJobHandlers(deps));
   registerWorkflowResources(registry, deps);
-  await runtime.start();
+  // The worker is built once the handlers of the trigger job kinds exist (they need the service deps).
+  const jobHandlers: Record<string, JobHandler> = {
+    ...cronJobHandlers(deps), ...tableChangeJobHandlers(deps, { logger }), ...scheduledRunJobHandlers(deps), ...flowControlJobHandlers(deps),
+  };
+  await runtime.start(jobHandlers);
 
   // Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again.
   let housekeeping: NodeJS.Timeout | null = null;

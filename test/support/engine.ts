@@ -27,13 +27,11 @@ export interface TestEngineOptions {
 export async function createTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
   const db = await createTestDatabase();
   const registry = options.registry ?? registerTestResources(registerBuiltinResources(new ResourceRegistry()));
-  const handlers: Record<string, JobHandler> = {};
-  const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000, jobHandlers: handlers });
+  const runtime = new DurableRuntime({ sql: db.sql, registry, concurrency: options.concurrency ?? 16, pollMs: 250, leaseMs: 10_000 });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql: db.sql, runtime, clock: systemClock, transient, transientRuns: new Map() };
   registerWorkflowResources(registry, deps);
-  Object.assign(handlers, options.jobHandlers?.(deps) ?? {});
-  await runtime.start();
+  await runtime.start(options.jobHandlers?.(deps) ?? {});
   return {
     db,
     registry,

@@ -9,10 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
-import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
+import { defaultLimits, Grouped, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
-import { Grouped } from '../../shared/index.ts';
 import { MachineCache } from './machines.ts';
 import { debouncedNotifier, Worker } from './worker.ts';
 
@@ -29,14 +28,18 @@ export interface DurableRuntimeOptions {
   notifyIntervalMs?: number;
   /** History events an execution or branch row may reach before its next step fails it (default 25 000). */
   maxHistoryEvents?: number;
-  /** Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes). */
+  /**
+   * Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes), when they exist
+   * before the runtime; boot builds them on the service deps, which need the runtime, and gives them to start().
+   */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
 }
 
 export class DurableRuntime {
   readonly workerId: string;
   private readonly ctx: CommitContext & { registry: ResourceRegistry };
-  private readonly worker: Worker | null;
+  private worker: Worker | null = null;
+  private readonly logger: Logger;
   private readonly starts: Grouped<NewExecution, ExecutionRow | null>;
 
   constructor(private readonly options: DurableRuntimeOptions) {
@@ -46,7 +49,6 @@ export class DurableRuntime {
     const machines = new MachineCache();
     const contexts = new ContextCache();
     const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
-    const concurrency = options.concurrency ?? 32;
     this.ctx = {
       sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
       maxHistoryEvents: options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents,
@@ -55,13 +57,7 @@ export class DurableRuntime {
         notify();
       },
     };
-    this.worker =
-      concurrency > 0
-        ? new Worker({
-            commit: this.ctx, logger, concurrency, leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000,
-            jobHandlers: options.jobHandlers,
-          })
-        : null;
+    this.logger = logger;
     this.starts = new Grouped<NewExecution, ExecutionRow | null>({
       maxBatch: startsPerTransaction,
       writeAll: (executions) => this.startTogether(executions),
@@ -71,8 +67,19 @@ export class DurableRuntime {
     });
   }
 
-  async start(): Promise<void> {
-    await this.worker?.start();
+  /**
+   * Builds this process's worker with every job handler it will run (the constructor's and these) and
+   * starts it; without workers (concurrency 0) nothing runs. Call it once.
+   */
+  async start(jobHandlers: Readonly<Record<string, JobHandler>> = {}): Promise<void> {
+    const { options } = this;
+    const concurrency = options.concurrency ?? 32;
+    if (concurrency <= 0 || this.worker) return;
+    this.worker = new Worker({
+      commit: this.ctx, logger: this.logger, concurrency, leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000,
+      jobHandlers: { ...options.jobHandlers, ...jobHandlers },
+    });
+    await this.worker.start();
   }
 
   async stop(graceMs?: number): Promise<void> {
