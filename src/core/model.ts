@@ -156,6 +156,12 @@ export type Command =
   | { type: 'complete'; output: Json }
   | { type: 'fail'; status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause?: string };
 
+/**
+ * What a runtime does for each command: one entry per command type, so a command that a runtime does
+ * not carry out fails to compile (both runtimes keep such a table: runtime/durable/effects.ts, runtime/memory/runner.ts).
+ */
+export type CommandAppliers<Context, Result> = { [T in Command['type']]: (context: Context, command: Extract<Command, { type: T }>) => Result };
+
 export interface HistoryEvent {
   type: string;
   stateName: string | null;

@@ -138,7 +138,7 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
     const result = await step(version.machine, snapshot, queue.shift() as StepEvent, env);
     snapshot = result.snapshot;
     history.push(...result.events);
-    for (const command of result.commands) await effects.apply(command, snapshot);
+    for (const command of result.commands) await effects.apply(command);
     queue.push(...effects.followUps.splice(0));
   }
   const final = snapshot as Snapshot;

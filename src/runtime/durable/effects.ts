@@ -2,7 +2,7 @@
  * What one step transaction writes besides the execution row: jobs to enqueue, jobs to call off,
  * task tokens, branches. Commands of the core become these; `commit.ts` writes them all at once.
  */
-import type { Command, StepEvent } from '../../core/index.ts';
+import type { Command, CommandAppliers, StepEvent } from '../../core/index.ts';
 import { idempotencyKeyOf, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
 import {
   withIdentity,
@@ -21,7 +21,7 @@ import {
   type Queryable,
 } from '../../store/index.ts';
 import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
-import { failedChildResult, type Snapshot } from '../../core/index.ts';
+import { failedChildResult } from '../../core/index.ts';
 import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
 
 export class Effects {
@@ -41,61 +41,60 @@ export class Effects {
     this.jobs.push(jobs.step(executionId, event, runAt, dedupeKey));
   }
 
-  async apply(command: Command, snapshot: Snapshot): Promise<void> {
+  async apply(command: Command): Promise<void> {
+    await (this.appliers[command.type] as (effects: Effects, command: Command) => Promise<void> | void)(this, command);
+  }
+
+  /** What each command writes: one entry per command type (core's CommandAppliers; the memory runner keeps the same table). */
+  private readonly appliers: CommandAppliers<Effects, Promise<void> | void> = {
+    invoke: (e, command) => e.invoke(command),
+    cancelInvocation: async (e, command) => {
+      e.cancelKeys.push(jobKeys.invoke(e.row.id, command.invocationId));
+      await retireTaskTokens(e.tx, e.row.id, command.invocationId, e.now);
+    },
+    wakeAt: (e, command) => e.stepJob(e.row.id, { type: 'timerFired', timerId: command.timerId }, new Date(command.at), jobKeys.timer(e.row.id, command.timerId)),
+    cancelTimer: (e, command) => {
+      e.cancelKeys.push(jobKeys.timer(e.row.id, command.timerId));
+    },
+    createChildren: (e, command) =>
+      insertBranches(e.tx, e.row, {
+        groupId: command.groupId, ids: command.inputs.map(() => newExecutionId()), machineIds: command.machineIds,
+        inputs: command.inputs, outerVars: command.outerVars, now: e.now,
+      }),
+    startChildren: async (e, command) => {
+      const started = await startBranches(e.tx, e.row.id, command.groupId, command.from, command.count, e.now);
+      // The branch's input and outer variables are in its row; the job only says "start".
+      for (const child of started) e.stepJob(child.id, { type: 'start', input: null }, e.now);
+    },
+    collectResults: async (e, command) => {
+      const results = (await branchResults(e.tx, e.row.id, command.groupId)).map((r) =>
+        r.status === 'SUCCEEDED' ? (r.output as Json) : failedChildResult(r.error ?? 'States.Runtime', r.cause ?? undefined),
+      );
+      e.followUps.push({ type: 'childrenCollected', groupId: command.groupId, results });
+    },
+    cancelChildren: async (e, command) => {
+      for (const id of await abortBranches(e.tx, e.row.id, command.groupId, e.now)) {
+        e.stepJob(id, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' }, e.now);
+      }
+    },
+    continue: (e) => e.stepJob(e.row.id, { type: 'continue' }, e.now),
+    complete: (e, command) => e.ended(command),
+    fail: (e, command) => e.ended(command),
+  };
+
+  private async invoke(command: Extract<Command, { type: 'invoke' }>): Promise<void> {
     const { row, now, tx } = this;
-    switch (command.type) {
-      case 'invoke': {
-        const transactional = this.options.registry?.getTransactional(command.resource);
-        if (transactional && !command.taskToken) return this.runInStep(transactional, command);
-        const payload: InvokePayload = {
-          invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
-          entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
-          ...(command.authored === null ? {} : { authored: command.authored }),
-        };
-        this.jobs.push(jobs.invoke(row.id, payload, now));
-        if (command.taskToken) {
-          const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
-          await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
-        }
-        return;
-      }
-      case 'cancelInvocation':
-        this.cancelKeys.push(jobKeys.invoke(row.id, command.invocationId));
-        await retireTaskTokens(tx, row.id, command.invocationId, now);
-        return;
-      case 'wakeAt':
-        return this.stepJob(row.id, { type: 'timerFired', timerId: command.timerId }, new Date(command.at), jobKeys.timer(row.id, command.timerId));
-      case 'cancelTimer':
-        this.cancelKeys.push(jobKeys.timer(row.id, command.timerId));
-        return;
-      case 'createChildren':
-        return insertBranches(tx, row, {
-          groupId: command.groupId, ids: command.inputs.map(() => newExecutionId()), machineIds: command.machineIds,
-          inputs: command.inputs, outerVars: command.outerVars, now,
-        });
-      case 'startChildren': {
-        const started = await startBranches(tx, row.id, command.groupId, command.from, command.count, now);
-        // The branch's input and outer variables are in its row; the job only says "start".
-        for (const child of started) this.stepJob(child.id, { type: 'start', input: null }, now);
-        return;
-      }
-      case 'collectResults': {
-        const results = (await branchResults(tx, row.id, command.groupId)).map((r) =>
-          r.status === 'SUCCEEDED' ? (r.output as Json) : failedChildResult(r.error ?? 'States.Runtime', r.cause ?? undefined),
-        );
-        this.followUps.push({ type: 'childrenCollected', groupId: command.groupId, results });
-        return;
-      }
-      case 'cancelChildren':
-        for (const id of await abortBranches(tx, row.id, command.groupId, now)) {
-          this.stepJob(id, { type: 'stop', error: 'States.BranchFailed', cause: 'A sibling failed' }, now);
-        }
-        return;
-      case 'continue':
-        return this.stepJob(row.id, { type: 'continue' }, now);
-      case 'complete':
-      case 'fail':
-        return this.ended(command);
+    const transactional = this.options.registry?.getTransactional(command.resource);
+    if (transactional && !command.taskToken) return this.runInStep(transactional, command);
+    const payload: InvokePayload = {
+      invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
+      entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+      ...(command.authored === null ? {} : { authored: command.authored }),
+    };
+    this.jobs.push(jobs.invoke(row.id, payload, now));
+    if (command.taskToken) {
+      const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
+      await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
     }
   }
 

@@ -4,7 +4,7 @@
  * branch or Map iteration is a thread of its own with its own snapshot; its parent joins it.
  */
 import type { StateMachine } from '../../asl/index.ts';
-import { compileMachine, step, type Command, type StepEvent, type StepResult } from '../../core/index.ts';
+import { compileMachine, step, type Command, type CommandAppliers, type StepEvent, type StepResult } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { newExecutionId, systemClock, type Clock, type Json } from '../../shared/index.ts';
 import { Call, type CallOwner } from './call.ts';
@@ -176,7 +176,7 @@ export class MemoryRunner {
   }
 
   /** What each command does: one entry per command type. */
-  private readonly appliers: { [T in Command['type']]: (thread: Thread, command: Extract<Command, { type: T }>) => void } = {
+  private readonly appliers: CommandAppliers<Thread, void> = {
     invoke: (thread, command) => this.invoke(thread, command),
     cancelInvocation: (thread, command) => {
       const call = thread.calls?.get(command.invocationId);
