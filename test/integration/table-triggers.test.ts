@@ -353,6 +353,7 @@ describe('draining the outbox by hand', () => {
       create table public.crashes (id serial primary key, v int);
       create table public.bulk (id serial primary key, body text);
       create table public.strict (id serial primary key, v int);
+      create table public.many (id serial primary key, v int);
     `);
   });
 
@@ -386,6 +387,21 @@ describe('draining the outbox by hand', () => {
     assert.deepEqual([again.transactions, again.executions], [2, 2]);
     assert.equal(await countOf('watch-crashes'), 2, 'the second drain started each once');
     assert.deepEqual(await drainOutbox(quiet.deps), { transactions: 0, executions: 0, full: false });
+  });
+
+  it('starts the executions of many transactions in the drain\'s own transaction, with one insert', async () => {
+    await deployQuiet({ name: 'watch-many', triggers: [{ table: 'public.many', on: ['INSERT'] }], definition: succeed });
+    for (let v = 0; v < 20; v++) await quiet.db.sql`insert into public.many (v) values (${v})`;
+    let drainXid = '';
+    const result = await drainOutbox(quiet.deps, {}, async (tx) => {
+      [{ xid: drainXid }] = await tx<{ xid: string }[]>`select pg_current_xact_id()::text as xid`;
+    });
+    assert.deepEqual([result.transactions, result.executions], [20, 20]);
+    const rows = await quiet.db.sql<{ xmin: string }[]>`
+      select xmin::text from nightshift.executions where workflow_name = 'watch-many' and kind = 'execution'`;
+    assert.equal(rows.length, 20);
+    // xmin is the 32-bit part of the writing transaction's id: every execution was written by the drain.
+    assert.deepEqual([...new Set(rows.map((r) => r.xmin))], [String(BigInt(drainXid) % 2n ** 32n)]);
   });
 
   it('splits a transaction too large for one input into parts, each change in exactly one', async () => {
