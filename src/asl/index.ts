@@ -2,6 +2,7 @@
  * ASL as data: the spec's types, the path and intrinsic parsers, reading workflow files (YAML or JSON)
  * with positions, and validation that reports every problem at once.
  */
+import { fileSizeProblem, type DefinitionLimits } from './definition-size.ts';
 import type { Problem } from './problems.ts';
 import { parseSource } from './source.ts';
 import { readWorkflow, type WorkflowFile } from './workflow-file.ts';
@@ -19,12 +20,15 @@ export {
   type WorkflowFile,
   type WorkflowMode,
 } from './workflow-file.ts';
+export { definitionLimits, type DefinitionLimits } from './definition-size.ts';
 export { checkFlowControl, type FlowControl } from './flow-control.ts';
 export { validateStateMachine, resourceBaseName, type ValidateOptions } from './validate/index.ts';
 
 export interface LoadWorkflowOptions {
   /** Whether a Task Resource (without `.sync`, `.sync:2`, `.waitForTaskToken`) names a resource that exists. */
   isKnownResource?: (name: string) => boolean;
+  /** The size limits of a definition (limits.maxDefinitionBytes, limits.maxDefinitionStates); absent: the defaults. */
+  limits?: DefinitionLimits;
 }
 
 /**
@@ -36,7 +40,10 @@ export function loadWorkflow(
   file: string,
   options: LoadWorkflowOptions = {},
 ): { workflow: WorkflowFile | null; problems: Problem[] } {
-  return readWorkflow(parseSource(text, file), workflowNameFromFile(file), options);
+  const limits = options.limits ?? {};
+  const tooLarge = fileSizeProblem(text, limits);
+  if (tooLarge) return { workflow: null, problems: [{ ...tooLarge, file }] };
+  return readWorkflow(parseSource(text, file), workflowNameFromFile(file), { isKnownResource: options.isKnownResource, maxStates: limits.maxStates });
 }
 
 /** `workflows/send-invoice.asl.yaml` → `send-invoice`: the base name without `.json`/`.yaml`/`.yml` (and `.asl`). */

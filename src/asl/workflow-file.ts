@@ -6,6 +6,7 @@
  */
 import type { JsonObject } from '../shared/index.ts';
 import { checkFlowControl, type FlowControl } from './flow-control.ts';
+import { stateCountProblem } from './definition-size.ts';
 import type { Problem } from './problems.ts';
 import type { ParsedSource } from './source.ts';
 import type { StateMachine } from './types.ts';
@@ -37,6 +38,8 @@ export interface WorkflowFile {
 
 export interface ReadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
+  /** The most states a definition may have (limits.maxDefinitionStates); more is one problem and no validation. */
+  maxStates?: number;
 }
 
 /**
@@ -113,7 +116,7 @@ function checkFallbackName(fallbackName: string, problems: Problem[]): void {
 
 function readPlain(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
   checkFallbackName(fallbackName, problems);
-  problems.push(...validateStateMachine(document, { pointer: '', isKnownResource: options.isKnownResource }));
+  problems.push(...validateDefinition(document, '', options));
   return { ...defaults(fallbackName), definition: document as unknown as StateMachine, definitionPointer: '' };
 }
 
@@ -137,7 +140,7 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
       : `definition must be a state machine object, not ${typeOf(document.definition)}.`;
     problems.push({ code: document.definition === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE', message, pointer: '/definition' });
   } else {
-    problems.push(...validateStateMachine(document.definition, { pointer: '/definition', isKnownResource: options.isKnownResource }));
+    problems.push(...validateDefinition(document.definition, '/definition', options));
   }
   const base = defaults(typeof document.name === 'string' ? document.name : fallbackName);
   return {
@@ -152,6 +155,13 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
     definition: document.definition as unknown as StateMachine,
     definitionPointer: '/definition',
   };
+}
+
+/** The size first: validating 60 000 states would take seconds for nothing. */
+function validateDefinition(definition: unknown, pointer: string, options: ReadWorkflowOptions): Problem[] {
+  const tooLarge = stateCountProblem(definition, pointer, { maxStates: options.maxStates });
+  if (tooLarge) return [tooLarge];
+  return validateStateMachine(definition, { pointer, isKnownResource: options.isKnownResource });
 }
 
 function defaults(name: string): Omit<WorkflowFile, 'definition' | 'definitionPointer'> {

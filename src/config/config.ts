@@ -63,6 +63,8 @@ const limitsSchema = z
     maxRunsPerChain: count(1_000_000_000),
     keyStartsPerMinute: count(1_000_000).nullable(),
     maxHistoryEvents: count(100_000_000),
+    maxDefinitionBytes: count(1024 ** 3),
+    maxDefinitionStates: count(10_000_000),
   })
   .partial()
   .strict();

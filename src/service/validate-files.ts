@@ -1,6 +1,7 @@
 /** Verb: validate workflow files — every problem of every file, each with its location. */
 import { readFile } from 'node:fs/promises';
 import { loadWorkflow, type Problem, type WorkflowFile } from '../asl/index.ts';
+import type { Limits } from '../shared/index.ts';
 
 export interface FileValidation {
   file: string;
@@ -11,6 +12,8 @@ export interface FileValidation {
 export interface ValidateOptions {
   /** When given, a Task naming a resource it does not know is a problem. */
   isKnownResource?: (name: string) => boolean;
+  /** limits.maxDefinitionBytes and limits.maxDefinitionStates; absent: their defaults. */
+  limits?: Pick<Partial<Limits>, 'maxDefinitionBytes' | 'maxDefinitionStates'>;
 }
 
 
@@ -22,7 +25,8 @@ export async function validateFile(file: string, options: ValidateOptions = {}):
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
     return { file, workflow: null, problems: [{ code: 'FILE_UNREADABLE', message: `Cannot read ${file}: ${reason}`, pointer: '', file }] };
   }
-  const { workflow, problems } = loadWorkflow(text, file, options);
+  const limits = { maxBytes: options.limits?.maxDefinitionBytes, maxStates: options.limits?.maxDefinitionStates };
+  const { workflow, problems } = loadWorkflow(text, file, { isKnownResource: options.isKnownResource, limits });
   return { file, workflow, problems };
 }
 
