@@ -12,7 +12,13 @@ export function checkInputSize(input: Json): void {
 
 export function checkInput(schema: JsonObject | null, input: Json, workflow: string): void {
   if (!schema) return;
-  const validate = compileParametersSchema(schema);
+  let validate: ReturnType<typeof compileParametersSchema>;
+  try {
+    validate = compileParametersSchema(schema);
+  } catch (error) {
+    // A version stored before patterns ran on the linear-time engine may hold one it cannot run.
+    throw new EngineError('DEFINITION_INVALID', `The parameters schema of ${workflow} cannot be used: ${(error as Error).message}; deploy it again with a supported pattern`);
+  }
   if (validate(input)) return;
   const problems = (validate.errors ?? []).map((e) => ({
     pointer: e.instancePath,
