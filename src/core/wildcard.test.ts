@@ -13,10 +13,10 @@ describe('StringMatches', () => {
     for (const [text, pattern, expected] of cases) assert.equal(matchesWildcard(text, pattern), expected, `${text} ~ ${pattern}`);
   });
 
-  it('answers a pattern of many stars over a long hostile input in one pass', () => {
+  it('answers a pattern of many stars over a long hostile input in one pass', { timeout: 20_000 }, () => {
     // A regex of the same shape (^[\s\S]*a[\s\S]*a…b$) takes polynomial time here; the glob walks the text once per star.
     const pattern = `${'*a'.repeat(12)}*b`;
     assert.equal(matchesWildcard('a'.repeat(200_000), pattern), false);
     assert.equal(matchesWildcard(`${'a'.repeat(200_000)}b`, pattern), true);
-  }, { timeout: 20_000 });
+  });
 });
