@@ -3,6 +3,7 @@ import { consumeTaskToken, findTaskToken } from '../store/index.ts';
 import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
 import { maxPayloadBytes } from '../core/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { checkInputDepth } from './input-schema.ts';
 
 async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> {
   const row = await findTaskToken(deps.sql, token);
@@ -12,6 +13,7 @@ async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> 
 }
 
 export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: Json): Promise<{ executionId: string }> {
+  checkInputDepth(output, 'The output');
   if (jsonByteSize(output) > maxPayloadBytes) throw new EngineError('PAYLOAD_TOO_LARGE', 'The output is larger than 256 KiB');
   const row = await consumeTaskToken(deps.sql, token, new Date(deps.clock.now()));
   if (!row) return explainRefusal(deps, token);

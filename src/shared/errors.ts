@@ -20,6 +20,8 @@ export const errorCodes = {
   REQUEST_TOO_LARGE: { http: 413, exit: 2 },
   /** A `limit` above limits.maxPageSize (limits.maxHistoryPageSize for a history). */
   PAGE_LIMIT_EXCEEDED: { http: 400, exit: 2 },
+  /** JSON (a request body, an input, a task-token answer) nesting arrays and objects deeper than maxJsonDepth (256). */
+  INPUT_TOO_DEEP: { http: 400, exit: 2 },
   /** A scheduled list with more items than limits.maxListItems. */
   LIST_TOO_LONG: { http: 400, exit: 2 },
   UNAUTHORIZED: { http: 401, exit: 4 },
