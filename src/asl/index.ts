@@ -5,7 +5,7 @@
 import { fileSizeProblem, type DefinitionLimits } from './definition-size.ts';
 import type { Problem } from './problems.ts';
 import { parseSource } from './source.ts';
-import { readWorkflow, type WorkflowFile } from './workflow-file.ts';
+import { locateProblem, readWorkflow, type WorkflowFile } from './workflow-file.ts';
 
 export * from './types.ts';
 export * from './json-path-syntax.ts';
@@ -29,6 +29,8 @@ export interface LoadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
   /** The size limits of a definition (limits.maxDefinitionBytes, limits.maxDefinitionStates); absent: the defaults. */
   limits?: DefinitionLimits;
+  /** Checks of the caller's on the file as read (e.g. its triggers), located like every other problem. */
+  extraChecks?: (workflow: WorkflowFile) => Problem[];
 }
 
 /**
@@ -39,11 +41,13 @@ export function loadWorkflow(
   text: string,
   file: string,
   options: LoadWorkflowOptions = {},
-): { workflow: WorkflowFile | null; problems: Problem[] } {
+): { workflow: WorkflowFile | null; problems: Problem[]; locate: (problem: Problem) => Problem } {
   const limits = options.limits ?? {};
   const tooLarge = fileSizeProblem(text, limits);
-  if (tooLarge) return { workflow: null, problems: [{ ...tooLarge, file }] };
-  return readWorkflow(parseSource(text, file), workflowNameFromFile(file), { isKnownResource: options.isKnownResource, maxStates: limits.maxStates });
+  if (tooLarge) return { workflow: null, problems: [{ ...tooLarge, file }], locate: (problem) => problem };
+  const source = parseSource(text, file);
+  const read = readWorkflow(source, workflowNameFromFile(file), { isKnownResource: options.isKnownResource, maxStates: limits.maxStates, extraChecks: options.extraChecks });
+  return { ...read, locate: (problem) => locateProblem(source, problem) };
 }
 
 /** `workflows/send-invoice.asl.yaml` → `send-invoice`: the base name without `.json`/`.yaml`/`.yml` (and `.asl`). */

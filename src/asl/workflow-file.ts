@@ -40,6 +40,8 @@ export interface ReadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
   /** The most states a definition may have (limits.maxDefinitionStates); more is one problem and no validation. */
   maxStates?: number;
+  /** Checks of the caller's on the file as read (its triggers), located like every other problem. */
+  extraChecks?: (workflow: WorkflowFile) => Problem[];
 }
 
 /**
@@ -102,6 +104,7 @@ export function readWorkflow(source: ParsedSource, fallbackName: string, options
   } else {
     workflow = readWrapper(document, fallbackName, options, problems);
   }
+  if (workflow && options.extraChecks) problems.push(...options.extraChecks(workflow));
   const located = problems.map((problem) => locateProblem(source, problem)).sort(byPosition);
   return { workflow: located.length === 0 ? workflow : null, problems: located };
 }

@@ -11,7 +11,7 @@ import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type 
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
 import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
-import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
+import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
@@ -130,7 +130,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), limits: config.limits });
+      const report = await deployDirectory(deps, dir, {
+        isKnownResource: (name) => registry.has(name),
+        limits: config.limits,
+        checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
+      });
       await syncDeployedSchedules(deps, report, logger);
       await syncDeployedTableSubscriptions(deps, report, logger);
       return report;

@@ -2,11 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { loadWorkflow, type Problem, type WorkflowFile } from '../asl/index.ts';
 import type { Limits } from '../shared/index.ts';
+import { duplicateNameProblems, staticTriggerProblems } from './trigger-checks.ts';
 
 export interface FileValidation {
   file: string;
   workflow: WorkflowFile | null;
   problems: Problem[];
+  /** Adds the file, line and column to a problem found after reading (a duplicate name). */
+  locate?: (problem: Problem) => Problem;
 }
 
 export interface ValidateOptions {
@@ -26,10 +29,17 @@ export async function validateFile(file: string, options: ValidateOptions = {}):
     return { file, workflow: null, problems: [{ code: 'FILE_UNREADABLE', message: `Cannot read ${file}: ${reason}`, pointer: '', file }] };
   }
   const limits = { maxBytes: options.limits?.maxDefinitionBytes, maxStates: options.limits?.maxDefinitionStates };
-  const { workflow, problems } = loadWorkflow(text, file, { isKnownResource: options.isKnownResource, limits });
-  return { file, workflow, problems };
+  const { workflow, problems, locate } = loadWorkflow(text, file, { isKnownResource: options.isKnownResource, limits, extraChecks: staticTriggerProblems });
+  return { file, workflow, problems, locate };
 }
 
+/** Every file, then the problems between them: two files deploying the same workflow name. */
 export async function validateFiles(files: string[], options: ValidateOptions = {}): Promise<FileValidation[]> {
-  return Promise.all(files.map((file) => validateFile(file, options)));
+  const results = await Promise.all(files.map((file) => validateFile(file, options)));
+  const duplicates = duplicateNameProblems(results);
+  return results.map((result) => {
+    const duplicate = duplicates.get(result.file);
+    if (!duplicate) return result;
+    return { ...result, workflow: null, problems: [...result.problems, result.locate ? result.locate(duplicate) : duplicate] };
+  });
 }
