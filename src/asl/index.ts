@@ -3,6 +3,7 @@
  * with positions, and validation that reports every problem at once.
  */
 import { fileSizeProblem, type DefinitionLimits } from './definition-size.ts';
+import type { JsonObject } from '../shared/index.ts';
 import type { Problem } from './problems.ts';
 import { parseSource } from './source.ts';
 import { locateProblem, readWorkflow, type WorkflowFile } from './workflow-file.ts';
@@ -31,6 +32,11 @@ export interface LoadWorkflowOptions {
   limits?: DefinitionLimits;
   /** Checks of the caller's on the file as read (e.g. its triggers), located like every other problem. */
   extraChecks?: (workflow: WorkflowFile) => Problem[];
+  /** true: the file name need not be a deployable workflow name (a file `nightshift execute` runs). */
+  anyFileName?: boolean;
+  /** A plain ASL file's settings given elsewhere (nightshift.yaml `workflows.<name>`), and where, for problems. */
+  settings?: JsonObject;
+  settingsFrom?: string;
 }
 
 /**
@@ -42,11 +48,11 @@ export function loadWorkflow(
   file: string,
   options: LoadWorkflowOptions = {},
 ): { workflow: WorkflowFile | null; problems: Problem[]; locate: (problem: Problem) => Problem } {
-  const limits = options.limits ?? {};
+  const { limits = {}, ...readOptions } = options;
   const tooLarge = fileSizeProblem(text, limits);
   if (tooLarge) return { workflow: null, problems: [{ ...tooLarge, file }], locate: (problem) => problem };
   const source = parseSource(text, file);
-  const read = readWorkflow(source, workflowNameFromFile(file), { isKnownResource: options.isKnownResource, maxStates: limits.maxStates, extraChecks: options.extraChecks });
+  const read = readWorkflow(source, workflowNameFromFile(file), { ...readOptions, maxStates: limits.maxStates });
   return { ...read, locate: (problem) => locateProblem(source, problem) };
 }
 

@@ -1,7 +1,7 @@
 /** Verb: validate workflow files — every problem of every file, each with its location. */
 import { readFile } from 'node:fs/promises';
-import { loadWorkflow, type Problem, type WorkflowFile } from '../asl/index.ts';
-import type { Limits } from '../shared/index.ts';
+import { loadWorkflow, workflowNameFromFile, type Problem, type WorkflowFile } from '../asl/index.ts';
+import type { JsonObject, Limits } from '../shared/index.ts';
 import { duplicateNameProblems, staticTriggerProblems } from './trigger-checks.ts';
 
 export interface FileValidation {
@@ -17,6 +17,10 @@ export interface ValidateOptions {
   isKnownResource?: (name: string) => boolean;
   /** limits.maxDefinitionBytes and limits.maxDefinitionStates; absent: their defaults. */
   limits?: Pick<Partial<Limits>, 'maxDefinitionBytes' | 'maxDefinitionStates'>;
+  /** true: the file is run once, not deployed (`nightshift execute`): its file name need not be a workflow name. */
+  anyFileName?: boolean;
+  /** Settings of plain ASL files by workflow name (nightshift.yaml `workflows:`). */
+  workflowSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 
@@ -28,8 +32,15 @@ export async function validateFile(file: string, options: ValidateOptions = {}):
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (e as Error).message;
     return { file, workflow: null, problems: [{ code: 'FILE_UNREADABLE', message: `Cannot read ${file}: ${reason}`, pointer: '', file }] };
   }
-  const limits = { maxBytes: options.limits?.maxDefinitionBytes, maxStates: options.limits?.maxDefinitionStates };
-  const { workflow, problems, locate } = loadWorkflow(text, file, { isKnownResource: options.isKnownResource, limits, extraChecks: staticTriggerProblems });
+  const name = workflowNameFromFile(file);
+  const settings = options.workflowSettings && Object.hasOwn(options.workflowSettings, name) ? options.workflowSettings[name] : undefined;
+  const { workflow, problems, locate } = loadWorkflow(text, file, {
+    isKnownResource: options.isKnownResource,
+    anyFileName: options.anyFileName,
+    limits: { maxBytes: options.limits?.maxDefinitionBytes, maxStates: options.limits?.maxDefinitionStates },
+    extraChecks: staticTriggerProblems,
+    ...(settings ? { settings: settings as JsonObject, settingsFrom: `nightshift.yaml workflows.${name}` } : {}),
+  });
   return { file, workflow, problems, locate };
 }
 

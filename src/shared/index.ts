@@ -5,3 +5,5 @@ export * from './logger.ts';
 export * from './limits.ts';
 export * from './ids.ts';
 export * from './linear-regex.ts';
+export * from './authored.ts';
+export * from './exact-json.ts';
