@@ -38,7 +38,7 @@ export async function validateFile(file: string, options: ValidateOptions = {}):
     isKnownResource: options.isKnownResource,
     anyFileName: options.anyFileName,
     limits: { maxBytes: options.limits?.maxDefinitionBytes, maxStates: options.limits?.maxDefinitionStates },
-    extraChecks: staticTriggerProblems,
+    extraChecks: (read) => (settings && read.definitionPointer === '' ? settingProblems(staticTriggerProblems(read), name) : staticTriggerProblems(read)),
     ...(settings ? { settings: settings as JsonObject, settingsFrom: `nightshift.yaml workflows.${name}` } : {}),
   });
   return { file, workflow, problems, locate };
@@ -53,4 +53,9 @@ export async function validateFiles(files: string[], options: ValidateOptions = 
     if (!duplicate) return result;
     return { ...result, workflow: null, problems: [...result.problems, result.locate ? result.locate(duplicate) : duplicate] };
   });
+}
+
+/** A plain file's triggers come from nightshift.yaml: its problems name that place, as main's SETTING_INVALID does. */
+function settingProblems(problems: Problem[], name: string): Problem[] {
+  return problems.map((p) => ({ ...p, message: `nightshift.yaml workflows.${name}${p.pointer}: ${p.message}`, pointer: '' }));
 }

@@ -12,7 +12,7 @@ import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import type { Logger } from '../../src/shared/index.ts';
-import { listTableTriggers, listWorkflows } from '../../src/service/index.ts';
+import { listTableTriggers, listWorkflows, validateFiles } from '../../src/service/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const pass = ['definition:', '  StartAt: Done', '  States: { Done: { Type: Pass, End: true } }', ''];
@@ -51,6 +51,14 @@ describe('nightshift validate, on triggers and names', () => {
     assert.equal(code, 2);
     assert.match(text, new RegExp(`✓ ${first}`));
     assert.match(text, new RegExp(`${second}:1:1  /name  The workflow name "same" is already used by ${first}.*\\[WORKFLOW_NAME_DUPLICATE\\]`));
+  });
+
+  it('names nightshift.yaml for a bad trigger given there to a plain ASL file', async () => {
+    const path = join(dir, 'plain.json');
+    writeFileSync(path, JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }));
+    const [result] = await validateFiles([path], { workflowSettings: { plain: { triggers: [{ cron: '99 99 * * *' }] } } });
+    assert.deepEqual(result.problems.map((p) => [p.code, p.line]), [['TRIGGER_INVALID', 1]]);
+    assert.match(result.problems[0].message, /^nightshift\.yaml workflows\.plain\/triggers\/0\/cron: cron "99 99 \* \* \*" is invalid/);
   });
 
   it('passes good triggers', async () => {
