@@ -32,6 +32,10 @@ export const errorCodes = {
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** Postgres cannot be reached (refused, restarting, connection lost): try again after Retry-After; the process reconnects by itself. */
+  DATABASE_UNAVAILABLE: { http: 503, exit: 7 },
+  /** The HTTP port is taken by another process: nothing was started. */
+  PORT_IN_USE: { http: 500, exit: 8 },
   /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },
