@@ -12,3 +12,7 @@ process.on('unhandledRejection', (reason) => {
 });
 
 process.exitCode = await main(process.argv.slice(2));
+// The command is done. Anything still holding the event loop (a socket or timer a handler module
+// opened) would keep the process up for ever: it ends a moment later (stdout and stderr are written by
+// then), and at once when nothing holds it (the timer does not).
+setTimeout(() => process.exit(), 500).unref();

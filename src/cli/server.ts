@@ -18,8 +18,8 @@ export const forcedShutdownExitCode = 75;
 /**
  * Runs until SIGINT/SIGTERM, then shuts down: open requests and running tasks get the grace
  * (config.shutdownGraceMs), what still runs then is handed back to other workers. Exit code 0 after a
- * clean drain, `forcedShutdownExitCode` otherwise. A second signal exits at once. The process then ends
- * even if something a handler module opened (a socket, a timer) would keep it alive.
+ * clean drain, `forcedShutdownExitCode` otherwise. A second signal exits at once. (run.ts then ends the
+ * process even if something a handler module opened would keep it alive.)
  */
 function untilSignal(engine: Engine, context: CommandContext, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
@@ -40,11 +40,7 @@ function untilSignal(engine: Engine, context: CommandContext, graceMs: number): 
           context.exit(clean ? 0 : forcedShutdownExitCode);
         },
         () => context.exit(forcedShutdownExitCode),
-      ).finally(() => {
-        resolve();
-        // Sockets or timers a handler module left open would keep the process up for ever.
-        setTimeout(() => process.exit(), 1_000).unref();
-      });
+      ).finally(resolve);
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
