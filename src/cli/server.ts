@@ -5,7 +5,7 @@ import { createEngine, createLogger, type Engine } from '../boot/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { ensureLocalAdminKey, formatProblems, hasApiKeys, type DeployReport } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import type { CommandContext } from './output.ts';
+import { reportError, type CommandContext } from './output.ts';
 
 function printDeploy(context: CommandContext, report: DeployReport): void {
   for (const d of report.deployed) context.io.stdout(`${d.changed ? 'deployed' : 'unchanged'} ${d.name} (${d.file})\n`);
@@ -81,7 +81,8 @@ export function registerServer(program: Command, context: CommandContext): void 
       let timer: NodeJS.Timeout | null = null;
       const watcher = watch(config.workflowsDir, () => {
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void engine.deployWorkflows().then((r) => printDeploy(context, r)), 150);
+        // A failed redeploy (the database out of reach) is said; the next change tries again.
+        timer = setTimeout(() => void engine.deployWorkflows().then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
       });
       await untilSignal(engine, context, config.shutdownGraceMs);
       watcher.close();

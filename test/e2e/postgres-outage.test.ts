@@ -126,7 +126,9 @@ describe('nightshift serve while its Postgres restarts', () => {
       mark('started');
       phase = 'back';
       const seen = stream.answers.length;
+      const restartedAt = Date.now();
       await until(`a start succeeding after restart ${round}`, async () => stream.answers.slice(seen).some((a) => a.status === 201), 30_000);
+      mark(`first 201 after ${Date.now() - restartedAt} ms:`);
       phase = 'up';
       assert.equal(serve.exited(), false, `serve exited in round ${round}: ${serve.stderr().slice(-3000)}`);
     }
