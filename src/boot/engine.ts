@@ -14,7 +14,7 @@ import { connect, migrate, ping, startEmbeddedPostgres, waitForDatabase, type Em
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
-import { prepareIntegrations } from './integrations.ts';
+import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -22,6 +22,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** Run workers in this process (serve, worker, dev). */
   workers?: boolean;
+  /**
+   * `nightshift dev`: http:invoke may reach loopback and private networks unless nightshift.yaml's
+   * `http.allowPrivateNetworks` says otherwise. Default false (serve, worker, the library).
+   */
+  localDevelopment?: boolean;
   /** In-code handlers, by resource name (the embeddable library's way). */
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
@@ -174,7 +179,8 @@ async function prepare(options: EngineOptions, sql: Sql, logger: Logger, addInte
   const { applied } = await migrate(sql);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
 
-  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry()));
+  const http = httpOptionsOf(config, options.localDevelopment ?? false);
+  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
   for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
 

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type SecretSource } from '../resources/index.ts';
 import { MemoryRunner } from '../runtime/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
-import { prepareIntegrations } from './integrations.ts';
+import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 
 export interface LocalEngineOptions {
   handlersModule?: string;
@@ -26,7 +26,9 @@ export interface LocalEngine {
 }
 
 export async function createLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
-  const registry = registerBuiltinResources(new ResourceRegistry());
+  // `execute` is local development: loopback and private networks are reachable unless nightshift.yaml says no.
+  const http = options.config ? httpOptionsOf(options.config, true) : { allowPrivateNetworks: true };
+  const registry = registerBuiltinResources(new ResourceRegistry(), { http });
   if (options.config) prepareIntegrations(options.config, options.secrets)(registry);
   if (options.handlersModule) await registerHandlersModule(registry, options.handlersModule);
   const runner = new MemoryRunner({ registry, virtualTime: options.virtualTime ?? false });

@@ -65,7 +65,7 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
+      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
       const url = engine.url as string;
       const local = await orStop(engine, async () => {
         printDeploy(context, await engine.deployWorkflows());

@@ -49,6 +49,12 @@ export interface Config {
   /** NIGHTSHIFT_JWT_ISSUER / NIGHTSHIFT_JWT_AUDIENCE: when set, a JWT's iss / aud must match. */
   jwtIssuer: string | null;
   jwtAudience: string | null;
+  /**
+   * `http:`: where http:invoke may connect (src/resources/address-policy.ts, docs/configuration.md).
+   * `allowPrivateNetworks` null: the command's default (dev and execute allow them; serve, worker and the
+   * library do not).
+   */
+  http: Readonly<HttpPolicyConfig>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
 }
@@ -71,6 +77,21 @@ const limitsSchema = z
   .partial()
   .strict();
 
+/** `http:` in nightshift.yaml: hosts, addresses or CIDRs to allow or deny, and the private-network switch. */
+const httpSchema = z
+  .object({
+    allow: z.array(z.string().min(1)).optional(),
+    deny: z.array(z.string().min(1)).optional(),
+    allowPrivateNetworks: z.boolean().optional(),
+  })
+  .strict();
+
+export interface HttpPolicyConfig {
+  allow: readonly string[];
+  deny: readonly string[];
+  allowPrivateNetworks: boolean | null;
+}
+
 const fileSchema = z
   .object({
     handlers: z.string().optional(),
@@ -84,6 +105,7 @@ const fileSchema = z
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
+    http: httpSchema.optional(),
   })
   .strict();
 
@@ -139,6 +161,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
+    http: Object.freeze({ allow: file.http?.allow ?? [], deny: file.http?.deny ?? [], allowPrivateNetworks: file.http?.allowPrivateNetworks ?? null }),
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);

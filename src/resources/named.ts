@@ -16,9 +16,9 @@
  *   in `template`, before those of `smtp.templates`).
  *
  * References (`${secrets.NAME}`, `${env.NAME}`, `${context.idempotencyKey}`, see secrets.ts) are resolved
- * anywhere in the preset, which is configuration; in the Task's parameters only in http header values, as
- * `http:invoke` does, because other parameters are often filled from execution input, which must not be able
- * to name a secret. The values resolved are redacted from the answer and from failure causes.
+ * anywhere in the preset, which is configuration; in the Task's parameters only in the strings its author
+ * wrote there (context.authored), as `http:invoke` and `email:send` do: a value that came from data is sent as
+ * it is. The values resolved are redacted from the answer and from failure causes.
  */
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import type { ResourceRegistry } from './registry.ts';
@@ -38,7 +38,7 @@ export interface NamedResourceDeps {
   transactionalOf?(type: PresetType): TransactionalHandler | undefined;
 }
 
-type Merge = (name: string, preset: JsonObject, task: JsonObject, scope: SecretScope) => JsonObject;
+type Merge = (name: string, preset: JsonObject, task: JsonObject) => JsonObject;
 
 const mergers: Record<PresetType, Merge> = { http: mergeHttp, email: mergeEmail, sql: mergeSql };
 const errorPrefix: Record<PresetType, string> = { http: 'Http', email: 'Email', sql: 'Sql' };
@@ -54,7 +54,8 @@ function prepareCall(name: string, preset: ResourcePreset, deps: NamedResourceDe
   if (!isJsonObject(task)) throw new TaskFailure(`${errorPrefix[type]}.InvalidInput`, `${name}: the parameters must be an object`);
   const scope = new SecretScope(deps.secrets, context);
   const fixed = scope.resolveJson(withoutUndefined(fields), name) as JsonObject;
-  return { scope, merged: mergers[type](name, fixed, task, scope) };
+  const authored = scope.resolveAuthored(task, context.authored, name) as JsonObject;
+  return { scope, merged: mergers[type](name, fixed, authored) };
 }
 
 function missing(name: string, type: PresetType): TaskFailure {
@@ -121,13 +122,12 @@ export function presetProblems(name: string, preset: ResourcePreset): string[] {
 
 // -------------------------------------------------------------------------------------------- the merges
 
-function mergeHttp(name: string, preset: JsonObject, task: JsonObject, scope: SecretScope): JsonObject {
+function mergeHttp(name: string, preset: JsonObject, task: JsonObject): JsonObject {
   refuseFixed(name, 'Http', preset, task, ['url', 'method']);
   if ('bodyEncoding' in task) throw fixedField(name, 'Http', 'bodyEncoding');
   const { bodyEncoding, ...base } = preset;
   const merged: JsonObject = { ...base, ...task };
-  const taskHeaders = isJsonObject(task.headers) ? scope.resolveJson(task.headers, 'headers') : task.headers;
-  const headers = mergeKeys(name, 'Http', 'headers', objectField(preset.headers), taskHeaders, true);
+  const headers = mergeKeys(name, 'Http', 'headers', objectField(preset.headers), task.headers, true);
   if (headers) merged.headers = headers;
   const query = mergeKeys(name, 'Http', 'query', objectField(preset.query), task.query, false);
   if (query) merged.query = query;

@@ -19,7 +19,7 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import { newExecutionId, type Json } from '../../shared/index.ts';
+import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
 import { failedChildResult, type Snapshot } from '../../core/index.ts';
 
 /** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
@@ -59,6 +59,8 @@ export interface InvokePayload {
   taskToken: string | null;
   workflowName: string;
   identity: Json | null;
+  /** The Task's authored references (shared/authored.ts); written only when there are some. */
+  authored?: AuthoredText;
 }
 
 export class Effects {
@@ -87,6 +89,7 @@ export class Effects {
         const payload: InvokePayload = {
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+          ...(command.authored === null ? {} : { authored: command.authored }),
         };
         this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
         if (command.taskToken) {
@@ -144,7 +147,7 @@ export class Effects {
     const context: InvocationContext = {
       executionId: row.id, workflowName: row.workflowName, stateName: command.stateName, attempt: command.attempt,
       idempotencyKey: idempotencyKeyOf(row.id, command.stateName, command.entry, command.attempt), taskToken: null,
-      signal: new AbortController().signal, heartbeat: () => {}, identity: row.identity,
+      signal: new AbortController().signal, heartbeat: () => {}, identity: row.identity, authored: command.authored,
     };
     let event: StepEvent;
     try {
