@@ -129,7 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) });
+      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings });
       await syncDeployedSchedules(deps, report, logger);
       await syncDeployedTableSubscriptions(deps, report, logger);
       return report;

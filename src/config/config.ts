@@ -55,6 +55,11 @@ export interface Config {
    * library do not).
    */
   http: Readonly<HttpPolicyConfig>;
+  /**
+   * `workflows:`: settings of workflows written as plain ASL files (as copied from a post or exported from
+   * AWS), by workflow name: the wrapper's fields but name and definition (triggers, mode, auth, …).
+   */
+  workflowSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
 }
@@ -106,6 +111,7 @@ const fileSchema = z
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
     http: httpSchema.optional(),
+    workflows: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
   .strict();
 
@@ -162,6 +168,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
     http: Object.freeze({ allow: file.http?.allow ?? [], deny: file.http?.deny ?? [], allowPrivateNetworks: file.http?.allowPrivateNetworks ?? null }),
+    workflowSettings: file.workflows ?? {},
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);
