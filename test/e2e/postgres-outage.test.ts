@@ -154,6 +154,12 @@ describe('nightshift serve while its Postgres restarts', () => {
         `select count(*)::int as n from nightshift.executions where id = any($1::uuid[]) and status = 'SUCCEEDED'`, [ids]);
       return n === ids.length;
     }, 60_000);
+    const logLines = new Map<string, number>();
+    for (const line of serve.stderr().split('\n').filter(Boolean)) {
+      const message = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+      logLines.set(message, (logLines.get(message) ?? 0) + 1);
+    }
+    t.diagnostic(`serve's log: ${[...logLines].map(([m, n]) => `${n}× ${m}`).join('; ')}`);
     assert.equal(serve.exited(), false, 'serve is still running');
     assert.doesNotMatch(serve.stderr(), /unhandled|uncaught/i);
   });

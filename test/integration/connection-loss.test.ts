@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
-import { connect, type Sql } from '../../src/store/index.ts';
+import { connect, waitForDatabase, type Sql } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // postgres.js 3.4.9 answers a transaction callback that failed because its connection died with a
@@ -144,5 +144,22 @@ describe('a connection opened again after a loss', () => {
       await pool.end({ timeout: 1 });
       await relay.close();
     }
+  });
+});
+
+describe('waiting for Postgres at start', () => {
+  it('does not wait for a server that answers and refuses (a missing database): waiting cannot mend it', async () => {
+    const missing = new URL(db.url);
+    missing.pathname = '/nightshift_no_such_database';
+    const waited: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_fields: object, message: string) => void waited.push(message) };
+    const started = Date.now();
+    await assert.rejects(waitForDatabase(missing.toString(), { waitMs: 30_000, logger }), (e: { code?: string }) => e.code === '3D000');
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(waited, []);
+  });
+
+  it('answers at once when the server is there', async () => {
+    await waitForDatabase(db.url, { waitMs: 0, logger: { debug() {}, info() {}, warn() {}, error() {} } });
   });
 });
