@@ -22,7 +22,7 @@ before(async () => {
   const deepTask = { StartAt: 'Deep', States: { Deep: { Type: 'Task', Resource: 'test:deep', End: true } } };
   await engine.deploy({ name: 'deep-durable', definition: deepTask }, 'deep-durable');
   await engine.deploy({ name: 'deep-transient', mode: 'transient', definition: deepTask }, 'deep-transient');
-  adminKey = (await createApiKey(engine.deps, { role: 'postgres', scopes: ['admin'] })).key;
+  adminKey = (await createApiKey(engine.deps, { role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   server = await listen(createApp({ ...engine.deps, health: async () => {} }), { port: 0, host: '127.0.0.1' });
 });
 
