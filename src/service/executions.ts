@@ -1,5 +1,6 @@
 /** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
 import type { StateMachine } from '../asl/index.ts';
+import { snapshotFormat } from '../core/index.ts';
 import {
   deleteStoppedBefore,
   insertEndedExecution,
@@ -44,11 +45,10 @@ export interface ExecutionView {
 }
 
 export function viewOf(row: ExecutionRow): ExecutionView {
-  const snapshot = row.snapshot as { redriveCount?: number } | null;
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: row.name, status: row.status, mode: row.mode,
     input: row.input, output: row.output, error: row.error, cause: row.cause, parentId: row.parentId, rootId: row.rootId,
-    progress: row.progress, redriveCount: snapshot?.redriveCount ?? 0,
+    progress: row.progress, redriveCount: row.snapshot === null ? 0 : snapshotFormat.decode(row.snapshot, `the snapshot of execution ${row.id}`).redriveCount,
     startedAt: row.startedAt.toISOString(), stoppedAt: row.stoppedAt?.toISOString() ?? null,
   };
 }

@@ -20,10 +20,15 @@ export interface RunUntilIdleOptions {
   timeoutMs?: number;
   /** Real milliseconds between looks at the queue. */
   pollMs?: number;
+  /**
+   * Asked whenever the queue is quiet, before time jumps: true stops the run there (an execution recorded
+   * mid-flight). Without it, the run goes on until no execution runs.
+   */
+  until?: () => Promise<boolean>;
 }
 
 /** Answers the number of time jumps it made. */
-export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5 }: RunUntilIdleOptions): Promise<number> {
+export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5, until }: RunUntilIdleOptions): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let jumps = 0;
   for (;;) {
@@ -35,7 +40,9 @@ export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5 
     );
     if (state.running === 0) return jumps;
     if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms: ${await stuck(sql)}`);
-    if (!state.leased && state.next_run && state.next_run.getTime() > clock.now()) {
+    const quiet = !state.leased && (state.next_run === null || state.next_run.getTime() > clock.now());
+    if (quiet && until && (await until())) return jumps;
+    if (quiet && state.next_run) {
       clock.advanceTo(state.next_run.getTime());
       jumps += 1;
       await notifyJobsAvailable(sql);

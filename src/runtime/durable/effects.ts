@@ -20,7 +20,8 @@ import {
   type Queryable,
 } from '../../store/index.ts';
 import { newExecutionId, type Json } from '../../shared/index.ts';
-import { failedChildResult, type Snapshot } from '../../core/index.ts';
+import { failedChildResult, stepJobFormat, type Snapshot } from '../../core/index.ts';
+import { invokeJobFormat } from './job-formats.ts';
 
 /** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
 function sqlIdentityOf(identity: Json | null): SqlIdentity {
@@ -48,19 +49,6 @@ export const jobKeys = {
   childEnded: (childId: string) => `child:${childId}`,
 };
 
-/** The payload of an `invoke` job: what the worker needs to call the resource. */
-export interface InvokePayload {
-  invocationId: string;
-  resource: string;
-  input: Json;
-  stateName: string;
-  entry: number;
-  attempt: number;
-  taskToken: string | null;
-  workflowName: string;
-  identity: Json | null;
-}
-
 export class Effects {
   readonly jobs: NewJob[] = [];
   readonly cancelKeys: string[] = [];
@@ -75,7 +63,7 @@ export class Effects {
   ) {}
 
   private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
-    this.jobs.push({ kind: 'step', executionId, payload: { event } as unknown as Json, runAt, dedupeKey });
+    this.jobs.push({ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt, dedupeKey });
   }
 
   async apply(command: Command, snapshot: Snapshot): Promise<void> {
@@ -84,11 +72,11 @@ export class Effects {
       case 'invoke': {
         const transactional = this.options.registry?.getTransactional(command.resource);
         if (transactional && !command.taskToken) return this.runInStep(transactional, command);
-        const payload: InvokePayload = {
+        const payload = invokeJobFormat.encode({
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
-        };
-        this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
+        });
+        this.jobs.push({ kind: 'invoke', executionId: row.id, payload, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
         if (command.taskToken) {
           const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
           await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
