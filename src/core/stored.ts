@@ -1,12 +1,13 @@
 /**
- * The core's data as the durable runtime stores it: snapshots (`executions.snapshot`) and the events
- * that step jobs carry (`jobs.payload` of kind `step`), each a versioned format (shared/stored-format.ts).
+ * The core's data as the durable runtime stores it: snapshots (`executions.snapshot`), the events that
+ * step jobs carry (`jobs.payload` of kind `step`) and history events (`history_events.details`), each a
+ * versioned format (shared/stored-format.ts).
  * Version 1 is the shape of the types in model.ts; the compile-time checks below fail when those types
  * change without a new version here (and the recorded executions under test/replay fail when a version is
  * edited instead of added).
  */
 import { z } from 'zod';
-import { jsonObjectValue, jsonValue, storedFormat } from '../shared/index.ts';
+import { jsonObjectValue, jsonValue, storedFormat, type JsonObject } from '../shared/index.ts';
 import type { Pending, Snapshot, StepEvent } from './model.ts';
 
 const nullableNumber = z.number().nullable();
@@ -69,8 +70,16 @@ export interface StepJobPayload {
 
 const stepJobV1 = z.strictObject({ event: stepEventV1 });
 
+/**
+ * `history_events.details`: the fields of one history event. Version 1 holds any JSON object: what an
+ * event records depends on its type, and readers (the API, the dashboard) show it as it is.
+ */
+const historyDetailsV1 = z.record(z.string(), jsonValue);
+
 /** `executions.snapshot`: the interpreter's state between steps. */
 export const snapshotFormat = storedFormat<Snapshot>('snapshot', [{ schema: snapshotV1 }]);
+
+export const historyDetailsFormat = storedFormat<JsonObject>('history event', [{ schema: historyDetailsV1 }]);
 
 /** `jobs.payload` of a `step` job. */
 export const stepJobFormat = storedFormat<StepJobPayload>('step job payload', [{ schema: stepJobV1 }]);

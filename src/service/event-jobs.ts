@@ -5,7 +5,7 @@
  * Writing them in the transaction that decided them means a crash can lose neither.
  */
 import { stepJobFormat, type StepEvent } from '../core/index.ts';
-import type { NewJob } from '../store/index.ts';
+import { executionEndedFormat, type NewJob } from '../store/index.ts';
 
 /** An event delivered to an execution by a worker, as the runtime's own step jobs carry it. */
 export function stepEventJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): NewJob {
@@ -14,5 +14,5 @@ export function stepEventJob(executionId: string, event: StepEvent, runAt: Date,
 
 /** What the runtime enqueues when an execution started with notifyOnEnd ends (batches, flow admission). */
 export function executionEndedJob(executionId: string, workflow: string, status: string, runAt: Date): NewJob {
-  return { kind: 'execution-ended', executionId, payload: { executionId, workflow, status }, runAt, dedupeKey: `ended:${executionId}:stopped` };
+  return { kind: 'execution-ended', executionId, payload: executionEndedFormat.encode({ executionId, workflow, status }), runAt, dedupeKey: `ended:${executionId}:stopped` };
 }

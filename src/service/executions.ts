@@ -1,6 +1,6 @@
 /** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
 import type { StateMachine } from '../asl/index.ts';
-import { snapshotFormat } from '../core/index.ts';
+import { historyDetailsFormat, snapshotFormat } from '../core/index.ts';
 import {
   deleteStoppedBefore,
   insertEndedExecution,
@@ -179,7 +179,8 @@ export async function executionHistory(deps: Pick<ServiceDeps, 'sql' | 'limits'>
   const ids = await threadIds(deps.sql, row.id);
   const events = await listHistory(deps.sql, ids, { limit: pageSize(options.limit, 1000, limitsOf(deps.limits).maxHistoryPageSize) });
   return events.map((e) => ({
-    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, details: e.details, timestamp: e.createdAt.toISOString(),
+    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, timestamp: e.createdAt.toISOString(),
+    details: historyDetailsFormat.decode(e.details, `history event ${e.seq} of ${e.executionId}`),
     ...(e.executionId === row.id ? {} : { branchId: e.executionId }),
   }));
 }

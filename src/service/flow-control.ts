@@ -13,6 +13,7 @@
 import type { FlowControl } from '../asl/index.ts';
 import { parsePath } from '../asl/index.ts';
 import {
+  flowAdmitFormat,
   admitFlowWaits,
   deleteFlowWaits,
   deleteSettledFlowWaits,
@@ -129,7 +130,7 @@ export async function admitWaitingStarts(deps: ServiceDeps, workflowName: string
 /** After an execution of `workflowName` ended: admission runs soon when anything waits. */
 export async function wakeFlowAdmission(deps: Pick<ServiceDeps, 'sql' | 'clock'>, workflowName: string): Promise<void> {
   if (!(await hasFlowWaits(deps.sql, workflowName))) return;
-  await enqueueJobs(deps.sql, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt: new Date(deps.clock.now()) }]);
+  await enqueueJobs(deps.sql, [{ kind: flowAdmitJobKind, payload: flowAdmitFormat.encode({ workflow: workflowName }), runAt: new Date(deps.clock.now()) }]);
   await notifyJobsAvailable(deps.sql);
 }
 
@@ -201,7 +202,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
   await setFlowWaitReasons(tx, reasons);
   if (nextLook !== Infinity) {
     const runAt = new Date(nextLook);
-    await enqueueJobs(tx, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt, dedupeKey: `flow-admit:${workflowName}:${nextLook}` }]);
+    await enqueueJobs(tx, [{ kind: flowAdmitJobKind, payload: flowAdmitFormat.encode({ workflow: workflowName }), runAt, dedupeKey: `flow-admit:${workflowName}:${nextLook}` }]);
   }
   return toStart;
 }

@@ -4,7 +4,7 @@
  * that carried the event is deleted in the same transaction, and only while this worker still holds
  * its lease: a worker that lost its lease rolls back, so no state's success is recorded twice.
  */
-import { snapshotFormat, step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
+import { historyDetailsFormat, snapshotFormat, step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
 import {
   deleteJobsByKey,
   lockExecutionsAndCompleteJobs,
@@ -155,7 +155,8 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   };
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
   const jobs = version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority }));
-  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: history }, jobs, cancelKeys: effects.cancelKeys };
+  const recorded = history.map((e) => ({ ...e, details: historyDetailsFormat.encode(e.details) as JsonObject }));
+  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: recorded }, jobs, cancelKeys: effects.cancelKeys };
 }
 
 /**

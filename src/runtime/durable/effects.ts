@@ -11,6 +11,7 @@ import {
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
+  executionEndedFormat,
   insertBranches,
   insertTaskToken,
   retireTaskTokens,
@@ -161,7 +162,7 @@ export class Effects {
     }
     if (row.notifyOnEnd) {
       const status = command.type === 'complete' ? 'SUCCEEDED' : command.status;
-      this.jobs.push({ kind: 'execution-ended', executionId: row.id, payload: { executionId: row.id, workflow: row.workflowName, status }, runAt: now, dedupeKey: `ended:${row.id}:${row.eventCount}` });
+      this.jobs.push({ kind: 'execution-ended', executionId: row.id, payload: executionEndedFormat.encode({ executionId: row.id, workflow: row.workflowName, status }), runAt: now, dedupeKey: `ended:${row.id}:${row.eventCount}` });
     }
     if (row.kind !== 'branch' || row.parentId === null || row.groupId === null || row.childIndex === null) return;
     const event: StepEvent =
