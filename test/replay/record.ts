@@ -11,9 +11,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshotFormat, stepJobFormat } from '../../src/core/index.ts';
+import { historyDetailsFormat, snapshotFormat, stepJobFormat } from '../../src/core/index.ts';
 import { sendTaskSuccess, startExecution } from '../../src/service/index.ts';
-import { getExecution } from '../../src/store/index.ts';
+import { cronTickFormat, executionEndedFormat, flowAdmitFormat, getExecution, scheduledStartFormat } from '../../src/store/index.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 import { runUntilIdle } from '../support/virtual-time.ts';
@@ -22,15 +22,17 @@ import { dumpRows } from './rows.ts';
 import { recordedDir, resultOf, type Recording } from './recording.ts';
 import { deployScenario, replayEngine, scenarios, type Scenario } from './scenarios.ts';
 
+const formats = [snapshotFormat, historyDetailsFormat, stepJobFormat, invokeJobFormat, scheduledStartFormat, executionEndedFormat, flowAdmitFormat, cronTickFormat];
+
 async function record(scenario: Scenario): Promise<Recording> {
   const db = await createTestDatabase();
   const clock = new VirtualClock();
   try {
     const first = replayEngine(db.sql, clock);
     await deployScenario(first.deps, scenario);
-    await first.runtime.start();
+    if (!scenario.beforeWorkers) await first.runtime.start();
     const { executionId } = await startExecution(first.deps, scenario.start);
-    await runUntilIdle({ sql: db.sql, clock, until: () => scenario.recordWhen(db.sql) });
+    if (!scenario.beforeWorkers) await runUntilIdle({ sql: db.sql, clock, until: () => scenario.recordWhen(db.sql) });
     await first.runtime.stop(2_000);
     const row = await getExecution(db.sql, executionId);
     if (row?.status !== 'RUNNING') throw new Error(`${scenario.name}: the execution ended (${row?.status} ${row?.error} ${row?.cause}) before its recording point`);
@@ -46,7 +48,7 @@ async function record(scenario: Scenario): Promise<Recording> {
     await second.runtime.stop(2_000);
     return {
       scenario: scenario.name, description: scenario.description, recordedAt: new Date().toISOString(),
-      formats: { [snapshotFormat.name]: snapshotFormat.current, [stepJobFormat.name]: stepJobFormat.current, [invokeJobFormat.name]: invokeJobFormat.current },
+      formats: Object.fromEntries(formats.map((f) => [f.name, f.current])),
       executionId, ...(taskToken ? { taskToken, answer: scenario.answer } : {}), rows, expect: await resultOf(db.sql, executionId),
     };
   } finally {

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { snapshotFormat } from '../../src/core/index.ts';
-import { sendTaskSuccess } from '../../src/service/index.ts';
+import { executionHistory, sendTaskSuccess } from '../../src/service/index.ts';
 import { EngineError, formatField, type JsonObject } from '../../src/shared/index.ts';
 import { getExecution } from '../../src/store/index.ts';
 import { createTestDatabase } from '../support/database.ts';
@@ -28,6 +28,11 @@ async function finish(recording: Recording, rows: RecordedRows): Promise<Recorde
     await runtime.start();
     if (recording.taskToken) await sendTaskSuccess(deps, recording.taskToken, recording.answer ?? null);
     await runUntilIdle({ sql: db.sql, clock, timeoutMs: 30_000 });
+    // The recorded history and the new events read back through the history decoder, numbered without gaps.
+    const history = await executionHistory(deps, recording.executionId);
+    const own = history.filter((e) => e.branchId === undefined).map((e) => e.seq);
+    assert.deepEqual(own, own.map((_, i) => i));
+    assert.ok(history.every((e) => !(formatField in e.details)));
     return await resultOf(db.sql, recording.executionId);
   } finally {
     await runtime.stop(2_000);
@@ -46,11 +51,12 @@ function withoutFormats(rows: RecordedRows): RecordedRows {
     ...rows,
     executions: rows.executions.map((e) => ({ ...e, snapshot: strip(e.snapshot) as JsonObject })),
     jobs: rows.jobs.map((j) => ({ ...j, payload: strip(j.payload) as JsonObject })),
+    history_events: rows.history_events.map((h) => ({ ...h, details: strip(h.details) as JsonObject })),
   };
 }
 
 describe('recorded executions', { concurrency: 3 }, () => {
-  assert.ok(recordings.length >= 6, 'the recordings are in test/replay/recorded');
+  assert.ok(recordings.length >= 7, 'the recordings are in test/replay/recorded');
   for (const recording of recordings) {
     it(`finishes the execution recorded ${recording.description} with the recorded result`, async () => {
       assert.deepEqual(await finish(recording, recording.rows), recording.expect);

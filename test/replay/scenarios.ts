@@ -23,6 +23,8 @@ export interface Scenario {
   recordWhen(sql: Sql): Promise<boolean>;
   /** The answer sent to the execution's task token after loading, if it waits for one. */
   answer?: Json;
+  /** Recorded right after the start, before any worker ran: its first jobs are queued, not taken. */
+  beforeWorkers?: boolean;
 }
 
 const hour = 3600;
@@ -35,6 +37,22 @@ async function count(sql: Sql, where: string): Promise<number> {
 const waiting = (kind: string, where = `kind = 'execution'`) => (sql: Sql) => count(sql, `${where} and status = 'RUNNING' and snapshot -> 'pending' ->> 'kind' = '${kind}'`).then((n) => n > 0);
 
 export const scenarios: Scenario[] = [
+  {
+    name: 'invoke',
+    description: 'with its first Task call queued and not yet made',
+    workflows: {
+      'replay-invoke': {
+        StartAt: 'Call',
+        States: {
+          Call: { Type: 'Task', Resource: 'test:echo', Parameters: { 'order.$': '$.order', 'state.$': '$$.State.Name' }, ResultPath: '$.echo', Next: 'Done' },
+          Done: { Type: 'Pass', OutputPath: '$.echo', End: true },
+        },
+      },
+    },
+    start: { workflow: 'replay-invoke', input: { order: 7 } },
+    recordWhen: async () => true,
+    beforeWorkers: true,
+  },
   {
     name: 'wait',
     description: 'in a Wait of one day, after a Pass',
