@@ -39,7 +39,7 @@ import {
 import { isJsonObject, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
-import { heldStartView, type StoredStart } from './held-starts.ts';
+import { heldStartView, storedStartFormat, storedStartOf } from './held-starts.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export const flowAdmitJobKind = 'flow-admit';
@@ -84,21 +84,21 @@ export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExe
   }
   const now = new Date(deps.clock.now());
   const keys = keysOf(flow, execution.input);
-  const start: StoredStart = {
+  const start = storedStartFormat.encode({
     name: execution.name, identity: execution.identity, parentId: execution.parentId, rootId: execution.rootId, depth: execution.depth ?? 0,
     idempotencyKey: execution.idempotencyKey, callbackToken: execution.callbackToken ?? null,
-  };
+  });
   const dueAt = new Date(now.getTime() + (flow.debounce ? flow.debounce.seconds * 1000 : 0));
   const reason = flow.debounce ? `debounced until ${dueAt.toISOString()}${forKey(keys.debounce)}` : null;
   const outcome = await deps.sql.begin(async (tx) => {
     await lockFlow(tx, execution.workflowName);
     const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
     if (joined) {
-      await replaceDebouncedWait(tx, joined.id, { input: execution.input, start: start as unknown as Json, dueAt, reason: reason! });
+      await replaceDebouncedWait(tx, joined.id, { input: execution.input, start, dueAt, reason: reason! });
     } else {
       const inserted = await insertFlowWait(tx, {
         id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
-        start: start as unknown as Json, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
+        start, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
       });
       if (!inserted) return null;
     }
@@ -210,7 +210,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
 /** Creates the executions of admitted starts; one whose name or idempotency key is taken is dropped. */
 async function startAdmitted(deps: ServiceDeps, rows: FlowWaitRow[]): Promise<void> {
   for (const row of rows) {
-    const start = row.start as unknown as StoredStart;
+    const start = storedStartOf(row);
     const execution: NewExecution = {
       id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
       parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,
