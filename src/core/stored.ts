@@ -34,7 +34,8 @@ const snapshotV1 = z.strictObject({
   stateInput: jsonValue,
   enteredAt: z.number(),
   attempt: z.number(),
-  retryCounts: z.array(z.number()),
+  // Releases before numbered formats left a hole for each unused Retrier before the one used: null here.
+  retryCounts: z.array(z.number().nullable().transform((n) => n ?? 0)),
   entries: z.record(z.string(), z.number()),
   vars: jsonObjectValue,
   outerVars: jsonObjectValue,

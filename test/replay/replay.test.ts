@@ -85,6 +85,10 @@ describe('stored formats', () => {
     );
   });
 
+  it('reads the retry counters an earlier release stored with holes (null) as 0', () => {
+    assert.deepEqual(snapshotFormat.decode({ ...recorded, retryCounts: [null, 1] }, 'the snapshot of execution x').retryCounts, [0, 1]);
+  });
+
   it('leaves an execution whose snapshot it cannot read untouched, for a release that can', async () => {
     const recording = recordings.find((r) => r.scenario === 'wait') as Recording;
     const future = { ...recording.rows, executions: recording.rows.executions.map((e) => ({ ...e, snapshot: { ...(e.snapshot as JsonObject), [formatField]: 99 } })) };

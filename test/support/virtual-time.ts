@@ -51,9 +51,13 @@ export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5,
   }
 }
 
+/** The executions still running, each with what it waits for and its jobs. */
 async function stuck(sql: Sql): Promise<string> {
-  const rows = await sql.unsafe<Array<{ name: string; state: string | null }>>(
-    `select name, snapshot ->> 'stateName' as state from nightshift.executions where kind = 'execution' and status = 'RUNNING' order by name limit 20`,
+  const rows = await sql.unsafe<Array<{ name: string; state: string | null; pending: unknown; jobs: unknown }>>(
+    `select e.name, e.snapshot ->> 'stateName' as state, e.snapshot -> 'pending' as pending,
+            (select jsonb_agg(jsonb_build_object('kind', j.kind, 'runAt', j.run_at, 'lease', j.lease_owner, 'attempts', j.attempts, 'key', j.dedupe_key))
+             from nightshift.jobs j where j.execution_id = e.id) as jobs
+     from nightshift.executions e where e.kind = 'execution' and e.status = 'RUNNING' order by e.name limit 20`,
   );
-  return rows.map((r) => `${r.name} (in ${r.state})`).join(', ');
+  return rows.map((r) => `${r.name} (in ${r.state}, pending ${JSON.stringify(r.pending)}, jobs ${JSON.stringify(r.jobs)})`).join('; ');
 }
