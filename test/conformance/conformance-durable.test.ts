@@ -11,8 +11,8 @@ import { loadWorkflow, type StateMachine } from '../../src/asl/index.ts';
 import { registerBuiltinResources, ResourceRegistry } from '../../src/resources/index.ts';
 import { DurableRuntime, MemoryRunner } from '../../src/runtime/index.ts';
 import { metadataOf } from '../../src/service/index.ts';
-import { newExecutionId, type Json, type JsonObject } from '../../src/shared/index.ts';
-import { getExecution, saveWorkflowVersion, type NewExecution, type Queryable } from '../../src/store/index.ts';
+import { newExecutionId, silentLogger, type Json, type JsonObject, type Logger } from '../../src/shared/index.ts';
+import { getExecution, saveWorkflowVersion, type NewExecution, type Queryable, type Sql } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { registerTestResources } from '../support/test-resources.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
@@ -24,7 +24,10 @@ const registry = registerTestResources(registerBuiltinResources(new ResourceRegi
 const memory = new MemoryRunner({ registry, virtualTime: true });
 const clock = new VirtualClock();
 const outcomes = new Map<ConformanceCase, Outcome>();
-let db: TestDatabase;
+/** What the workers warned about (a job that failed and was handed back), shown when the run gets stuck. */
+const warnings: string[] = [];
+const logger: Logger = { ...silentLogger, warn: (fields, message) => void warnings.push(`${message} ${JSON.stringify(fields)}`) };
+let db: TestDatabase | undefined;
 let workers: DurableRuntime[] = [];
 
 /**
@@ -44,10 +47,10 @@ async function deployCase(tx: Queryable, c: ConformanceCase): Promise<string | O
 }
 
 /** Deploys every case and starts every valid one in one transaction; answers the execution id of each started case. */
-async function deployAndStart(): Promise<Map<ConformanceCase, string>> {
+async function deployAndStart(sql: Sql): Promise<Map<ConformanceCase, string>> {
   const ids = new Map<ConformanceCase, string>();
   let afterCommit = () => {};
-  await db.sql.begin(async (tx) => {
+  await sql.begin(async (tx) => {
     const executions: NewExecution[] = [];
     for (const [index, c] of cases.entries()) {
       const version = await deployCase(tx, c);
@@ -73,13 +76,20 @@ async function deployAndStart(): Promise<Map<ConformanceCase, string>> {
 before(async () => {
   const named = cases.flatMap((c) => (c.executionName ? [c.executionName] : []));
   assert.equal(new Set(named).size, named.length, 'executionName must be unique across cases');
-  db = await createTestDatabase();
-  workers = [1, 2].map((n) => new DurableRuntime({ sql: db.sql, registry, clock, concurrency: 32, pollMs: 100, leaseMs: 10_000, workerId: `conformance-${n}` }));
-  const ids = await deployAndStart();
+  const database = await createTestDatabase();
+  db = database;
+  const { sql } = database;
+  workers = [1, 2].map((n) => new DurableRuntime({ sql, registry, clock, logger, concurrency: 32, pollMs: 100, leaseMs: 10_000, workerId: `conformance-${n}` }));
+  const ids = await deployAndStart(sql);
   await Promise.all(workers.map((w) => w.start()));
-  await runUntilIdle({ sql: db.sql, clock, timeoutMs: 120_000 });
+  try {
+    await runUntilIdle({ sql, clock, timeoutMs: 120_000 });
+  } catch (e) {
+    await shutDown();
+    throw new Error(`${(e as Error).message}\nworkers said: ${warnings.slice(0, 5).join('\n')}`);
+  }
   for (const [c, id] of ids) {
-    const row = await getExecution(db.sql, id);
+    const row = await getExecution(sql, id);
     assert.ok(row, `execution of ${c.name} is missing`);
     outcomes.set(c, { status: row.status, output: (row.output ?? undefined) as Json | undefined, error: row.error ?? undefined, cause: row.cause ?? undefined });
   }
@@ -99,10 +109,18 @@ function comparable(c: ConformanceCase, o: Outcome): Outcome {
   return { status: o.status, output: c.expect.outputMatches ? undefined : o.output, error: o.error, cause: o.cause };
 }
 
+/** Stops the workers and drops the database, once (a failed run does it before reporting). */
+async function shutDown(): Promise<void> {
+  const stopping = workers.splice(0);
+  await Promise.all(stopping.map((w) => w.stop(2_000)));
+  const dropping = db;
+  db = undefined;
+  await dropping?.drop();
+}
+
 after(async () => {
   memory.close();
-  await Promise.all(workers.map((w) => w.stop(2_000)));
-  await db?.drop();
+  await shutDown();
 });
 
 const byFile = new Map<string, ConformanceCase[]>();

@@ -11,6 +11,7 @@ interface QueueState {
   running: number;
   leased: boolean;
   next_run: Date | null;
+  attempts: number | null;
 }
 
 export interface RunUntilIdleOptions {
@@ -25,10 +26,12 @@ export interface RunUntilIdleOptions {
    * mid-flight). Without it, the run goes on until no execution runs.
    */
   until?: () => Promise<boolean>;
+  /** A job tried this many times means a worker keeps failing on it: stop at once and say which. */
+  maxAttempts?: number;
 }
 
 /** Answers the number of time jumps it made. */
-export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5, until }: RunUntilIdleOptions): Promise<number> {
+export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5, until, maxAttempts = 5 }: RunUntilIdleOptions): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let jumps = 0;
   for (;;) {
@@ -36,10 +39,12 @@ export async function runUntilIdle({ sql, clock, timeoutMs = 60_000, pollMs = 5,
     const [state] = await sql.unsafe<QueueState[]>(
       `select (select count(*)::int from nightshift.executions where kind = 'execution' and status = 'RUNNING') as running,
               exists (select 1 from nightshift.jobs where lease_owner is not null) as leased,
-              (select min(run_at) from nightshift.jobs where lease_owner is null) as next_run`,
+              (select min(run_at) from nightshift.jobs where lease_owner is null) as next_run,
+              (select max(attempts) from nightshift.jobs) as attempts`,
     );
     if (state.running === 0) return jumps;
     if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms: ${await stuck(sql)}`);
+    if ((state.attempts ?? 0) >= maxAttempts) throw new Error(`a job was tried ${state.attempts} times: ${await stuck(sql)}`);
     const quiet = !state.leased && (state.next_run === null || state.next_run.getTime() > clock.now());
     if (quiet && until && (await until())) return jumps;
     if (quiet && state.next_run) {
