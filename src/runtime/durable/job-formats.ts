@@ -4,7 +4,7 @@
  * `InvokePayload` changes without a new version.
  */
 import { z } from 'zod';
-import { jsonValue, storedFormat, type Json } from '../../shared/index.ts';
+import { jsonValue, storedFormat, type AuthoredText, type Json } from '../../shared/index.ts';
 
 export interface InvokePayload {
   invocationId: string;
@@ -16,7 +16,11 @@ export interface InvokePayload {
   taskToken: string | null;
   workflowName: string;
   identity: Json | null;
+  /** The Task's authored references (shared/authored.ts); written only when there are some. */
+  authored?: AuthoredText;
 }
+
+const authoredText: z.ZodType<AuthoredText> = z.lazy(() => z.union([z.string(), z.null(), z.array(authoredText), z.record(z.string(), authoredText)]));
 
 const invokeV1 = z.strictObject({
   invocationId: z.string(),
@@ -28,6 +32,7 @@ const invokeV1 = z.strictObject({
   taskToken: z.string().nullable(),
   workflowName: z.string(),
   identity: jsonValue.nullable(),
+  authored: authoredText.optional(),
 });
 
 export const invokeJobFormat = storedFormat<InvokePayload>('invoke job payload', [{ schema: invokeV1 }]);
