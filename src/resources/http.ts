@@ -20,7 +20,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
-import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
+import { isTaskFailure, TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
 export interface ResolvedAddress {
   address: string;
@@ -145,7 +145,7 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   } catch (thrown) {
     if (timedOut) throw new TaskFailure('States.Timeout', `${label(hop)} timed out after ${call.timeoutMs / 1000} s`);
     if (context.signal.aborted) throw new TaskFailure('Http.Aborted', `${label(hop)} was aborted`);
-    if (thrown instanceof TaskFailure) throw thrown;
+    if (isTaskFailure(thrown)) throw thrown;
     throw socketFailure(hop, thrown);
   } finally {
     clearTimeout(timer);
