@@ -6,6 +6,7 @@
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type SecretSource } from '../resources/index.ts';
 import { MemoryRunner } from '../runtime/index.ts';
+import type { Clock } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
 
@@ -17,6 +18,12 @@ export interface LocalEngineOptions {
   config?: Readonly<Config>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
   secrets?: SecretSource;
+  /** Register the built-in resources (http:invoke, sql:query, email:send…); default true. nightshift/testing leaves them out. */
+  builtins?: boolean;
+  /** Keep every history event in each result (nightshift/testing reads the path from it). */
+  keepHistory?: boolean;
+  /** Where time starts; default the system clock. */
+  clock?: Clock;
 }
 
 export interface LocalEngine {
@@ -26,9 +33,9 @@ export interface LocalEngine {
 }
 
 export async function createLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
-  const registry = registerBuiltinResources(new ResourceRegistry());
+  const registry = options.builtins === false ? new ResourceRegistry() : registerBuiltinResources(new ResourceRegistry());
   if (options.config) prepareIntegrations(options.config, options.secrets)(registry);
   if (options.handlersModule) await registerHandlersModule(registry, options.handlersModule);
-  const runner = new MemoryRunner({ registry, virtualTime: options.virtualTime ?? false });
+  const runner = new MemoryRunner({ registry, virtualTime: options.virtualTime ?? false, keepHistory: options.keepHistory, clock: options.clock });
   return { registry, runner, close: () => runner.close() };
 }

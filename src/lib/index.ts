@@ -3,7 +3,7 @@
  * handler throws to fail with a chosen ASL error name.
  */
 export { createNightshift } from './nightshift.ts';
-export { defineResource, type DefinedResource, type ResourceContext, type ResourceFunction } from './resource.ts';
+export { defineResource, toResourceHandler, type DefinedResource, type ResourceContext, type ResourceFunction } from './resource.ts';
 export type * from './types.ts';
 export { isTaskFailure, TaskFailure } from '../resources/index.ts';
 export { EngineError, isEngineError, type ErrorCode, type Json, type JsonObject, type Logger } from '../shared/index.ts';
