@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
 import { registerExecutions } from './executions.ts';
 import { registerKeys } from './keys.ts';
+import { registerProject } from './project.ts';
 import { registerSchedules } from './schedules.ts';
 import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
@@ -25,6 +26,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerKeys(program, context);
   registerSchedules(program, context);
   registerScheduling(program, context);
+  registerProject(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
