@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the package: src/ → dist/ with tsc (tsconfig.build.json), then the dashboard. `prepare` (an
 // install of the git repository) and `prepack` (npm pack, npm publish) both run it; the second run
-// finds dist/ up to date and only checks.
+// finds dist/ up to date and only checks. Up to date: dist/.built names the same source files as
+// src/ holds now (a deleted or added file rebuilds) and is newer than each of them.
 //   node scripts/build.mjs             build now
 //   node scripts/build.mjs --if-stale  build only when dist/ is missing or older than a source file
 import { spawnSync } from 'node:child_process';
@@ -20,10 +21,15 @@ function files(dir, keep) {
   });
 }
 
+function sources() {
+  return [...files(join(root, 'src'), (n) => n.endsWith('.ts')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json'), join(root, 'scripts', 'build.mjs')].sort();
+}
+
 function stale() {
   if (!existsSync(stamp)) return true;
-  const sources = [...files(join(root, 'src'), (n) => n.endsWith('.ts')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
-  return Math.max(...sources.map((f) => statSync(f).mtimeMs)) > statSync(stamp).mtimeMs;
+  const list = sources();
+  if (readFileSync(stamp, 'utf8') !== `${list.join('\n')}\n`) return true;
+  return Math.max(...list.map((f) => statSync(f).mtimeMs)) > statSync(stamp).mtimeMs;
 }
 
 function buildTypeScript() {
@@ -44,7 +50,7 @@ function buildTypeScript() {
     const fixed = text.replace(/(from\s+|import\(\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g, '$1$2$3.js$2');
     if (fixed !== text) writeFileSync(file, fixed);
   }
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  writeFileSync(stamp, `${sources().join('\n')}\n`);
   console.log(`nightshift: built ${dist}`);
 }
 

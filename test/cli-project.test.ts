@@ -80,3 +80,11 @@ describe('nightshift types', () => {
     assert.match(err.join(''), /broken\.yaml.*\/States\/A\/Next/s);
   });
 });
+
+describe('the command line loads the engine only for a command that runs', () => {
+  it('lists the same Scheduler kinds in its help as the service knows', async () => {
+    const { scheduledItemKinds } = await import('../src/cli/verbs.ts');
+    const service = await import('../src/service/index.ts');
+    assert.deepEqual(scheduledItemKinds, service.scheduledItemKinds);
+  });
+});

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatProblems, scaffoldProject, validateFiles, workflowInputTypes } from '../service/index.ts';
+import { formatProblems, scaffoldProject, validateFiles, workflowInputTypes } from './verbs.ts';
 import { EngineError } from '../shared/index.ts';
 import type { CommandContext } from './output.ts';
 
