@@ -42,7 +42,7 @@ export interface ClientOptions {
 }
 
 /** Workflow name → input type; `nightshift types` generates one (`Workflows`). */
-export type WorkflowInputs = { [name: string]: unknown };
+export type WorkflowInputs = object;
 
 async function data<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data: body, error, response } = await call;

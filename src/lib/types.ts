@@ -7,7 +7,7 @@ import type { Json, Logger } from '../shared/index.ts';
 import type { DefinedResource, ResourceFunction } from './resource.ts';
 
 /** Workflow name → its input type (what `nightshift types` generates as `Workflows`). */
-export type WorkflowInputs = { [name: string]: unknown };
+export type WorkflowInputs = object;
 
 export interface NightshiftOptions {
   /** The Postgres server; default DATABASE_URL, else an embedded Postgres in `<project>/.nightshift` (dev only). */

