@@ -14,7 +14,7 @@ import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, t
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
-import { prepareIntegrations } from './integrations.ts';
+import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -22,6 +22,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** Run workers in this process (serve, worker, dev). */
   workers?: boolean;
+  /**
+   * `nightshift dev`: http:invoke may reach loopback and private networks unless nightshift.yaml's
+   * `http.allowPrivateNetworks` says otherwise. Default false (serve, worker, the library).
+   */
+  localDevelopment?: boolean;
   /** In-code handlers, by resource name (the embeddable library's way). */
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
@@ -85,7 +90,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { applied } = await migrate(sql);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
 
-  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry()));
+  const http = httpOptionsOf(config, options.localDevelopment ?? false);
+  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
   for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
 
@@ -139,10 +145,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      return synced(await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) }));
+      return synced(await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings }));
     },
     async deploySources(sources) {
-      return synced(await deployWorkflowSources(deps, sources, { isKnownResource: (name) => registry.has(name) }));
+      return synced(await deployWorkflowSources(deps, sources, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings }));
     },
     api(apiOptions = {}) {
       const app = createApp({ ...deps, logger, health: () => ping(sql), auth, ...(apiOptions.dashboard === false ? { dashboardDir: null } : {}) });

@@ -34,7 +34,7 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, localDevelopment: true });
       printDeploy(context, await engine.deployWorkflows());
       // The first dev run of a project makes an admin key and prints it; it is never shown again.
       const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);

@@ -4,3 +4,5 @@ export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
 export * from './ids.ts';
+export * from './authored.ts';
+export * from './exact-json.ts';

@@ -35,8 +35,8 @@ export type WorkflowUnderTest = string | WorkflowSource | ({ StartAt: string; St
 
 async function load(workflow: WorkflowUnderTest): Promise<WorkflowFile> {
   const found = typeof workflow === 'string'
-    ? await validateFile(workflow)
-    : loadWorkflow(JSON.stringify(withoutAslName(workflow)), `${typeof workflow.name === 'string' ? workflow.name : 'workflow'}.json`);
+    ? await validateFile(workflow, { anyFileName: true })
+    : loadWorkflow(JSON.stringify(withoutAslName(workflow)), `${typeof workflow.name === 'string' ? workflow.name : 'workflow'}.json`, { anyFileName: true });
   if (!found.workflow) {
     throw new EngineError('DEFINITION_INVALID', `The workflow has ${found.problems.length} problem(s):\n${formatProblems(found.problems)}`, { details: { problems: found.problems } });
   }
@@ -76,6 +76,6 @@ export async function runWorkflow(workflow: WorkflowUnderTest, options: RunWorkf
     const result = await engine.runner.run(file.definition, input, { workflowName: file.name, name: options.name });
     return readRun(result, calls);
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
