@@ -711,11 +711,21 @@ export interface components {
         };
         ScheduledItem: {
             batchId?: string | null;
+            /** @description wait and task-token inside a Map iteration or Parallel branch (the innermost when nested) */
+            branch?: {
+                /** @description The Map index of the item, or the Parallel branch index */
+                index: number;
+                /** @description The Map or Parallel state */
+                stateName: string;
+                /** @enum {string} */
+                type: "Map" | "Parallel";
+            };
             /** @description Due time, wake time, token expiry (null: never), next fire, or the end of a held start's debounce window (null: when a slot frees) */
             dueAt: string | null;
             executionId?: string;
             /** @description scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has */
             id: string;
+            /** @description What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item) */
             input: unknown;
             itemIndex?: number | null;
             key?: string | null;
@@ -734,6 +744,7 @@ export interface components {
             batchId: string | null;
             cancelledAt: string | null;
             createdAt: string;
+            /** @description The time the run was scheduled for; run-now leaves it as it was */
             dueAt: string;
             /** @description How the started execution ended, once it has */
             endedStatus: string | null;
@@ -744,6 +755,8 @@ export interface components {
             itemIndex: number | null;
             /** @description The execution that scheduled it with workflow:start */
             parentId: string | null;
+            /** @description When run-now made the run due ahead of dueAt (null: it waited for its time); startedAt says when it ran */
+            runNowAt: string | null;
             scheduledRunId: string;
             startedAt: string | null;
             /** @enum {string} */
