@@ -17,13 +17,13 @@ before(async () => {
   engine = await createTestEngine();
   await engine.deploy({ StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, $.n)' }, End: true } } }, 'double');
   await engine.deploy({ StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'activity:approve', End: true } } }, 'wait');
-  const { key } = await createApiKey(engine.deps, { name: 'client test', role: 'postgres', scopes: ['admin'] });
+  const { key } = await createApiKey(engine.deps, { name: 'client test', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true });
   server = await listen(createApp({ ...engine.deps, dashboardDir: null }), { port: 0 });
   client = createClient<Workflows>({ baseUrl: server.url, apiKey: key });
 });
 after(async () => {
-  await server.close();
-  await engine.close();
+  await server?.close();
+  await engine?.close();
 });
 
 describe('nightshift/client', () => {

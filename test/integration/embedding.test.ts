@@ -46,8 +46,8 @@ before(async () => {
   await nightshift.start();
 });
 after(async () => {
-  await nightshift.stop();
-  await db.drop();
+  await nightshift?.stop();
+  await db?.drop();
 });
 
 describe('createNightshift', () => {
@@ -134,7 +134,7 @@ describe('createNightshift', () => {
 describe('the API mounted in a host application', () => {
   let key: string;
   before(async () => {
-    ({ key } = await createApiKey({ sql: db.sql, clock: systemClock }, { name: 'host app', role: 'postgres', scopes: ['admin'] }));
+    ({ key } = await createApiKey({ sql: db.sql, clock: systemClock }, { name: 'host app', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true }));
   });
 
   async function callUnderJobs(base: string): Promise<void> {
