@@ -9,7 +9,7 @@ import { createApp, listen, type ListeningServer } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import { createJwtVerifier, deployDirectory, deployWorkflowSources, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps, type WorkflowSource } from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
@@ -50,6 +50,10 @@ export interface Engine {
   deployWorkflows(dir?: string): Promise<DeployReport>;
   /** The URL of the API served through `EngineOptions.listen`, else null. */
   readonly url: string | null;
+  /** Deploys workflows given as files or objects; any invalid one refuses them all (DEFINITION_INVALID). */
+  deploySources(sources: readonly WorkflowSource[]): Promise<DeployReport>;
+  /** The HTTP API as a fetch handler (paths from its root: /v1/…, /openapi.json), for mounting in another app. */
+  api(options?: { dashboard?: boolean }): (request: Request) => Response | Promise<Response>;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
   /**
@@ -121,6 +125,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   };
   const servers: ListeningServer[] = [];
+  const synced = async (report: DeployReport) => {
+    await syncDeployedSchedules(deps, report, logger);
+    await syncDeployedTableSubscriptions(deps, report, logger);
+    return report;
+  };
   let housekeeping: NodeJS.Timeout | null = null;
   const engine: Engine = {
     sql, deps, registry, databaseUrl, url: null,
@@ -135,9 +144,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         limits: config.limits,
         checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
       });
-      await syncDeployedSchedules(deps, report, logger);
-      await syncDeployedTableSubscriptions(deps, report, logger);
-      return report;
+      return synced(report);
+    },
+    async deploySources(sources) {
+      return synced(await deployWorkflowSources(deps, sources, {
+        isKnownResource: (name) => registry.has(name),
+        workflowSettings: config.workflowSettings,
+        limits: config.limits,
+        checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
+      }));
+    },
+    api(apiOptions = {}) {
+      const app = createApp({ ...deps, logger, health: () => ping(sql), auth, ...(apiOptions.dashboard === false ? { dashboardDir: null } : {}) });
+      return (request) => app.fetch(request);
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');

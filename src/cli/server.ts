@@ -1,9 +1,9 @@
 /** `nightshift dev | serve | worker | migrate`: the long-running commands and the schema. */
 import { watch } from 'node:fs';
 import type { Command } from 'commander';
-import { createEngine, createLogger, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
-import { ensureLocalAdminKey, formatProblems, hasApiKeys, type DeployReport } from '../service/index.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys } from './verbs.ts';
+import type { Engine } from '../boot/index.ts';
+import type { DeployReport } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
 
