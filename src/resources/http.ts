@@ -23,7 +23,7 @@ import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { AddressPolicy, type AddressPolicyOptions } from './address-policy.ts';
 import { headerName, parseAwsInput, parseNightshiftInput, type HttpCall } from './http-input.ts';
 import { HttpTransport, type Incoming, type Resolve } from './http-transport.ts';
-import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
+import { isTaskFailure, TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
 export type { ResolvedAddress } from './http-transport.ts';
 
@@ -125,7 +125,7 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   } catch (thrown) {
     if (timedOut) throw new TaskFailure('States.Timeout', `${label(hop)} timed out after ${call.timeoutMs / 1000} s`);
     if (context.signal.aborted) throw new TaskFailure('Http.Aborted', `${label(hop)} was aborted`);
-    if (thrown instanceof TaskFailure) throw thrown;
+    if (isTaskFailure(thrown)) throw thrown;
     throw socketFailure(hop, thrown);
   } finally {
     clearTimeout(timer);

@@ -13,6 +13,7 @@
 import type { FlowControl } from '../asl/index.ts';
 import { parsePath } from '../asl/index.ts';
 import {
+  flowAdmitFormat,
   admitFlowWaits,
   deleteSettledFlowWaits,
   enqueueJobs,
@@ -35,7 +36,7 @@ import {
 import { isJsonObject, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
-import { heldStartView, type StoredStart } from './held-starts.ts';
+import { heldStartView, storedStartFormat, storedStartOf } from './held-starts.ts';
 import { keyReused } from './idempotency.ts';
 
 /** Whether starts of a workflow with this `flow:` block can wait (priority alone never makes one wait). */
@@ -82,20 +83,20 @@ export async function holdUnderFlowControl(
   }
   const now = new Date(deps.clock.now());
   const keys = keysOf(flow, execution.input);
-  const start: StoredStart = {
+  const start = storedStartFormat.encode({
     name: execution.name, identity: execution.identity, parentId: execution.parentId, rootId: execution.rootId, depth: execution.depth ?? 0,
     idempotencyKey: execution.idempotencyKey, callbackToken: execution.callbackToken ?? null,
-  };
+  });
   const dueAt = new Date(now.getTime() + (flow.debounce ? flow.debounce.seconds * 1000 : 0));
   const reason = flow.debounce ? `debounced until ${dueAt.toISOString()}${forKey(keys.debounce)}` : null;
   await lockFlow(tx, execution.workflowName);
   const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
   if (joined) {
-    await replaceDebouncedWait(tx, joined.id, { input: execution.input, start: start as unknown as Json, dueAt, reason: reason! });
+    await replaceDebouncedWait(tx, joined.id, { input: execution.input, start, dueAt, reason: reason! });
   } else {
     const inserted = await insertFlowWait(tx, {
       id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
-      start: start as unknown as Json, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
+      start, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
     });
     if (!inserted) {
       // Its idempotency key was taken between the check and the insert.
@@ -193,7 +194,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
 
 /** The execution of an admitted start, as it was held (its id, version, chain and key). */
 export function admittedExecution(row: FlowWaitRow, now: Date): NewExecution {
-  const start = row.start as unknown as StoredStart;
+  const start = storedStartOf(row);
   return {
     id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
     parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,

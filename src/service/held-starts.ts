@@ -20,7 +20,9 @@ import {
   type ScheduledFilter,
   type SchedulerCursor,
 } from '../store/index.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import { z } from 'zod';
+import { stepJobFormat } from '../core/index.ts';
+import { EngineError, jsonValue, storedFormat, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
 
@@ -35,9 +37,25 @@ export interface StoredStart {
   callbackToken: string | null;
 }
 
+const storedStartV1 = z.strictObject({
+  name: z.string(), identity: jsonValue.nullable(), parentId: z.string().nullable(), rootId: z.string(), depth: z.number(),
+  idempotencyKey: z.string().nullable(), callbackToken: z.string().nullable(),
+});
+
+/** `flow_waits.start`, a versioned stored format (docs/stored-formats.md). */
+export const storedStartFormat = storedFormat<StoredStart>('held start', [{ schema: storedStartV1 }]);
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const currentShape: Same<z.infer<typeof storedStartV1>, StoredStart> = true;
+void currentShape;
+
+export function storedStartOf(row: FlowWaitRow): StoredStart {
+  return storedStartFormat.decode(row.start, `the held start ${row.id}`);
+}
+
 /** A held start as an execution: RUNNING, with why it waits and since when. */
 export function heldStartView(row: FlowWaitRow): ExecutionView {
-  const start = row.start as unknown as StoredStart;
+  const start = storedStartOf(row);
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: start.name, status: 'RUNNING', mode: 'persistent',
     input: row.input, output: null, error: null, cause: null, parentId: start.parentId, rootId: start.rootId, progress: null, redriveCount: 0,
@@ -94,7 +112,7 @@ export async function abortHeld(tx: Queryable, held: { id: string; workflowName:
   // It never ran: its one end is at event 0.
   const jobs: NewJob[] = [jobBuilders.executionEnded({ executionId: held.id, workflow: aborted.workflowName, status: 'ABORTED' }, 0, now)];
   const token = aborted.callbackTokenHash ? await consumeTaskTokenHash(tx, aborted.callbackTokenHash, now) : null;
-  if (token) jobs.push(jobBuilders.step(token.executionId, { type: 'taskFailed', invocationId: token.invocationId, ...reason }, now));
+  if (token) jobs.push(jobBuilders.step(stepJobFormat, token.executionId, { type: 'taskFailed', invocationId: token.invocationId, ...reason }, now));
   await enqueueJobs(tx, jobs);
   return true;
 }

@@ -4,6 +4,7 @@
  * commit in one transaction, under the schedule's row lock (the tick handler takes it too).
  */
 import {
+  cronTickFormat,
   deleteJobsByKey,
   deleteSchedule as deleteScheduleRow,
   enqueueJobs,

@@ -24,7 +24,7 @@ import {
   type Queryable,
 } from '../store/index.ts';
 import { EngineError, isUuid } from '../shared/index.ts';
-import type { StepEvent } from '../core/index.ts';
+import { stepJobFormat, type StepEvent } from '../core/index.ts';
 import { advanceBatches } from './batches.ts';
 import type { ServiceDeps } from './deps.ts';
 import { describeExecution, type ExecutionView } from './executions.ts';
@@ -78,7 +78,7 @@ async function writeStops(deps: ServiceDeps, rootId: string, why: StopReason, fi
       executionId: e.id,
       event: e.starterId === null ? { type: 'stop', ...why } : { type: 'stop', error: 'States.Aborted', cause: `Its parent execution ${e.starterId} was stopped` },
     }));
-    await enqueueJobs(tx, stops.map((s) => jobs.step(s.executionId, s.event, now, jobKeys.stop(s.executionId))));
+    await enqueueJobs(tx, stops.map((s) => jobs.step(stepJobFormat, s.executionId, s.event, now, jobKeys.stop(s.executionId))));
     const threads = tree.threads.filter((t) => running.has(t.executionId)).map((t) => t.id);
     await cancelWhatTheyStarted(tx, threads, rootId, now);
     return stops;

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { jobKinds, scheduledKeyPrefixes } from './job-kinds.ts';
+import { jobKinds, scheduledKeyPrefixes, scheduledStartPayloadSql } from './job-kinds.ts';
 import { itemsHash, type BatchOrdering } from './scheduled-runs.ts';
 
 export interface ScheduledBatchRow {
@@ -95,7 +95,7 @@ export async function findScheduledBatchByKey(
 export function nextItemJobsSql(batches: string, now: string, excluded = 'array[]::uuid[]'): string {
   return `
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${jobKinds.scheduledStart}', jsonb_build_object('runId', next.id), greatest(next.due_at, ${now}), '${scheduledKeyPrefixes.run}' || next.id
+  select '${jobKinds.scheduledStart}', ${scheduledStartPayloadSql('runId', 'next.id')}, greatest(next.due_at, ${now}), '${scheduledKeyPrefixes.run}' || next.id
   from ${batches}
   cross join lateral (
     select r.id, r.due_at from nightshift.scheduled_runs r
@@ -115,7 +115,7 @@ export function nextItemJobsSql(batches: string, now: string, excluded = 'array[
 export function completionJobsSql(batches: string, now: string): string {
   return `
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${jobKinds.scheduledStart}', jsonb_build_object('batchId', b.id), ${now}, '${scheduledKeyPrefixes.batch}' || b.id
+  select '${jobKinds.scheduledStart}', ${scheduledStartPayloadSql('batchId', 'b.id')}, ${now}, '${scheduledKeyPrefixes.batch}' || b.id
   from ${batches}
   where b.on_complete_workflow is not null and b.on_complete_started_at is null
     and b.started > 0 and b.succeeded + b.failed + b.cancelled = b.total

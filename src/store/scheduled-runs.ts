@@ -8,7 +8,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { jobKinds, scheduledKeyPrefixes } from './job-kinds.ts';
+import { jobKinds, scheduledKeyPrefixes, scheduledStartPayloadSql } from './job-kinds.ts';
 
 export type ScheduledRunStatus = 'SCHEDULED' | 'STARTED' | 'CANCELLED';
 export type BatchOrdering = 'parallel' | 'sequential';
@@ -77,7 +77,7 @@ const insertRunStatement = `
     returning *
   ), job as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${jobKinds.scheduledStart}', jsonb_build_object('runId', id), due_at, '${scheduledKeyPrefixes.run}' || id from run
+    select '${jobKinds.scheduledStart}', ${scheduledStartPayloadSql('runId', 'id')}, due_at, '${scheduledKeyPrefixes.run}' || id from run
   )
   select * from run`;
 
@@ -129,7 +129,7 @@ const insertBatchStatement = `
     returning id, due_at, item_index
   ), jobs as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${jobKinds.scheduledStart}', jsonb_build_object('runId', runs.id), runs.due_at, '${scheduledKeyPrefixes.run}' || runs.id
+    select '${jobKinds.scheduledStart}', ${scheduledStartPayloadSql('runId', 'runs.id')}, runs.due_at, '${scheduledKeyPrefixes.run}' || runs.id
     from runs
     where $3::text = 'parallel' or runs.item_index = 0
   )

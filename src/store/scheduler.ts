@@ -9,7 +9,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { jobKinds, scheduledKeyPrefixes } from './job-kinds.ts';
+import { jobKinds, scheduledKeyPrefixes, scheduledStartPayloadSql } from './job-kinds.ts';
 import { toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
 
 export interface ScheduledFilter {
@@ -244,7 +244,7 @@ const runNowStatement = `
     returning id
   )
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${jobKinds.scheduledStart}', jsonb_build_object('runId', id), $2, '${scheduledKeyPrefixes.run}' || id from run
+  select '${jobKinds.scheduledStart}', ${scheduledStartPayloadSql('runId', 'id')}, $2, '${scheduledKeyPrefixes.run}' || id from run
   on conflict (dedupe_key) do update set run_at = excluded.run_at where nightshift.jobs.lease_owner is null
   returning id`;
 

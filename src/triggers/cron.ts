@@ -15,6 +15,8 @@ import { isEngineError, type Json } from '../shared/index.ts';
 import { cadenceOfRow, startExecution, type ServiceDeps } from '../service/index.ts';
 import {
   completeJobs,
+  cronTickFormat,
+  decodePayload,
   enqueueJobs,
   getExecution,
   getSchedule,
@@ -49,7 +51,7 @@ export function cronJobHandlers(deps: ServiceDeps, options: CronOptions = {}): R
 }
 
 async function runTick(deps: ServiceDeps, settings: Required<CronOptions>, job: ClaimedJob, workerId: string): Promise<void> {
-  const { scheduleId, queued = false } = job.payload as unknown as CronTickPayload;
+  const { scheduleId, queued = false } = decodePayload(cronTickFormat, job);
   const schedule = await getSchedule(deps.sql, scheduleId);
   if (!schedule || schedule.paused || !schedule.nextFireAt) {
     // Left over from a schedule changed since (a pause or delete removes the job in the same transaction).

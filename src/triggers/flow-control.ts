@@ -5,13 +5,13 @@
  * it: a crash in between only admits again.
  */
 import { admitWaitingStarts, type ServiceDeps } from '../service/index.ts';
-import { completeJobs, jobKinds, type FlowAdmitPayload, type JobHandler } from '../store/index.ts';
+import { completeJobs, decodePayload, flowAdmitFormat, jobKinds, type JobHandler } from '../store/index.ts';
 
 export function flowControlJobHandlers(deps: ServiceDeps): Record<string, JobHandler> {
   return {
     [jobKinds.flowAdmit]: async (job, workerId) => {
-      const { workflow } = job.payload as Partial<FlowAdmitPayload>;
-      if (typeof workflow === 'string') await admitWaitingStarts(deps, workflow);
+      const { workflow } = decodePayload(flowAdmitFormat, job);
+      await admitWaitingStarts(deps, workflow);
       await completeJobs(deps.sql, workerId, [job.id]);
     },
   };

@@ -9,6 +9,7 @@ import {
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
+  executionEndedFormat,
   insertBranches,
   insertTaskToken,
   retireTaskTokens,
@@ -20,8 +21,8 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
-import { failedChildResult } from '../../core/index.ts';
+import { newExecutionId, type Json } from '../../shared/index.ts';
+import { failedChildResult, stepJobFormat } from '../../core/index.ts';
 import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
 
 export class Effects {
@@ -38,7 +39,7 @@ export class Effects {
   ) {}
 
   private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
-    this.jobs.push(jobs.step(executionId, event, runAt, dedupeKey));
+    this.jobs.push(jobs.step(stepJobFormat, executionId, event, runAt, dedupeKey));
   }
 
   async apply(command: Command): Promise<void> {

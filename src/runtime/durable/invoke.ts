@@ -5,7 +5,7 @@
  * (the task timed out, the execution stopped) or the lease is lost, the call is aborted.
  */
 import { failureOf, idempotencyKeyOf, isPendingAnswer, type InvocationContext, type ResourceRegistry } from '../../resources/index.ts';
-import { completeJobs, extendLeases, type ClaimedJob, type InvokePayload } from '../../store/index.ts';
+import { completeJobs, decodePayload, extendLeases, invokeJobFormat, type ClaimedJob } from '../../store/index.ts';
 import type { Json, Logger } from '../../shared/index.ts';
 import type { StepEvent } from '../../core/index.ts';
 import { LeaseLost, type CommitContext, type Delivery, type DeliveryOutcome } from './commit.ts';
@@ -28,7 +28,7 @@ async function record(ctx: InvokeContext, executionId: string, event: StepEvent,
 
 /** Calls the job's resource and records its answer; `answered` is called once the call has settled. */
 export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered: () => void = () => {}): Promise<void> {
-  const payload = job.payload as unknown as InvokePayload;
+  const payload = decodePayload(invokeJobFormat, job);
   const executionId = job.executionId as string;
   const handler = ctx.registry.get(payload.resource);
   if (!handler) {
