@@ -32,6 +32,8 @@ export const errorCodes = {
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** The database was migrated by a newer Nightshift than this process: upgrade this process (docs/upgrading.md). */
+  SCHEMA_TOO_NEW: { http: 503, exit: 2 },
   /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },

@@ -2,7 +2,7 @@ export { connect, ping, PostgresError } from './connection.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
-export { migrate, readMigrationFiles } from './migrate.ts';
+export { migrate, readMigrationFiles, schemaProblem } from './migrate.ts';
 export type { MigrateOptions, MigrationFile } from './migrate.ts';
 export {
   claimDueJobs,
