@@ -143,3 +143,6 @@ export const workflowView = z.object({
 export const taskTokenAnswer = z.object({ executionId: z.string() }).register(components, { id: 'TaskTokenAnswer' });
 
 export const health = z.object({ status: z.literal('ok'), version: z.string().optional() }).register(components, { id: 'Health' });
+export const readiness = z
+  .object({ status: z.literal('ready'), checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })) })
+  .register(components, { id: 'Readiness' });

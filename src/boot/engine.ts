@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, listen } from '../api/index.ts';
+import { createApp, createOpsApp, listen } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
@@ -15,6 +15,7 @@ import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncD
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
+import { createReadiness } from './readiness.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -38,6 +39,8 @@ export interface Engine {
   deployWorkflows(dir?: string): Promise<DeployReport>;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
+  /** Serves only /healthz, /readyz and /metrics (a worker's listener); answers its URL. */
+  serveOps(options: { port: number; host?: string }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -72,14 +75,41 @@ async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promis
   return { url: embedded.url, embedded };
 }
 
+/**
+ * The statement pool (config.poolSize connections) and its LISTEN connection. Through a transaction-mode
+ * pooler nothing is prepared by name, and LISTEN goes to DATABASE_DIRECT_URL or, without one, nowhere.
+ */
+function openPool(config: Readonly<Config>, url: string, logger: Logger): Sql {
+  if (!config.databasePooled) return connect(url, { max: config.poolSize });
+  if (config.databaseDirectUrl === null) {
+    logger.warn({ pollMs: config.pollMs }, 'DATABASE_URL is pooled and DATABASE_DIRECT_URL is not set: nothing LISTENs, workers find new jobs by polling');
+  }
+  return connect(url, { max: config.poolSize, prepare: false, listenUrl: config.databaseDirectUrl });
+}
+
+/** Migrations over the direct connection when there is one (DDL and the lock need no pooler), else the pool. */
+async function migrateSchema(config: Readonly<Config>, sql: Sql, logger: Logger): Promise<void> {
+  const direct = config.databaseDirectUrl ? connect(config.databaseDirectUrl, { max: 1 }) : null;
+  try {
+    const { applied } = await migrate(direct ?? sql);
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  } finally {
+    await direct?.end({ timeout: 5 });
+  }
+}
+
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const addIntegrations = prepareIntegrations(config, options.secrets);
   const { url: databaseUrl, embedded } = await resolveDatabase(config, logger);
-  const sql = connect(databaseUrl, { max: Math.max(4, Math.min(20, config.concurrency + 2)) });
-  const { applied } = await migrate(sql);
-  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  const sql = openPool(config, databaseUrl, logger);
+  await migrateSchema(config, sql, logger).catch(async (error: unknown) => {
+    await sql.end({ timeout: 1 });
+    await embedded?.stop();
+    throw error;
+  });
+  const readiness = createReadiness(sql);
 
   const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry()));
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
@@ -137,8 +167,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
-      const app = createApp({ ...deps, logger, health: () => ping(sql), auth });
+      const app = createApp({ ...deps, logger, readiness: () => readiness.check(), auth });
       const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
+      servers.push(server);
+      return server.url;
+    },
+    async serveOps(opsOptions) {
+      const app = createOpsApp({ readiness: () => readiness.check(), logger });
+      const server = await listen(app, { port: opsOptions.port, host: opsOptions.host ?? config.host });
       servers.push(server);
       return server.url;
     },
@@ -146,6 +182,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (housekeeping) clearInterval(housekeeping);
       for (const server of servers.splice(0)) await server.close();
       await runtime.stop();
+      await readiness.stop();
       transient.close();
       await sql.end({ timeout: 5 });
       if (embedded) {

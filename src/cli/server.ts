@@ -80,7 +80,9 @@ export function registerServer(program: Command, context: CommandContext): void 
     .action(async (dir: string) => {
       const config = loadConfig({ projectDir: dir });
       const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
-      context.io.stdout('Nightshift worker running\n');
+      // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
+      const health = config.workerPort === null ? null : await engine.serveOps({ port: config.workerPort });
+      context.io.stdout(`Nightshift worker running${health ? ` (health and metrics at ${health})` : ''}\n`);
       await untilSignal(engine, context);
     });
 

@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { EngineError } from '../shared/index.ts';
 
 /**
  * How Postgres `bigint` (int8) values come back: a JS number when it is a safe integer (every job id,
@@ -34,6 +35,17 @@ export interface ConnectOptions {
   max?: number;
   /** Shown in `pg_stat_activity.application_name`. */
   applicationName?: string;
+  /**
+   * False through a transaction-mode pooler (PgBouncer, Supavisor): no statement is prepared by name,
+   * since the next transaction may land on another server connection. Overrides every per-statement
+   * `prepare: true`. Default true.
+   */
+  prepare?: boolean;
+  /**
+   * Where LISTEN goes: another URL (a direct connection past the pooler), or null for nowhere (listening
+   * is refused with UNAVAILABLE and callers poll). Default: the same URL, on a connection of its own.
+   */
+  listenUrl?: string | null;
 }
 
 /**
@@ -42,8 +54,37 @@ export interface ConnectOptions {
  * by the driver rather than silently turned into NULL.
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
+  const sql = open(url, options.max ?? 10, options);
+  if (options.listenUrl !== undefined) redirectListen(sql, options.listenUrl === null ? null : open(options.listenUrl, 1, options));
+  return sql;
+}
+
+/** Whether LISTEN works on this pool (false through a pooler without a direct URL: callers poll). */
+export function canListen(sql: Sql): boolean {
+  return !(sql as unknown as Record<symbol, boolean>)[noListen];
+}
+
+const noListen = Symbol('nightshift.noListen');
+
+/** Points `sql.listen` at `direct` (ended with `sql`), or makes it refuse when there is none. */
+function redirectListen(sql: Sql, direct: Sql | null): void {
+  const target = sql as unknown as Record<string | symbol, unknown>;
+  if (direct === null) {
+    target[noListen] = true;
+    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
+    return;
+  }
+  target.listen = direct.listen;
+  const end = sql.end;
+  target.end = async (options?: { timeout?: number }) => {
+    await Promise.all([end(options), direct.end(options)]);
+  };
+}
+
+function open(url: string, max: number, options: ConnectOptions): Sql {
   return withoutWritesAfterConnectionLoss(postgres(url, {
-    max: options.max ?? 10,
+    max,
+    prepare: options.prepare ?? true,
     onnotice: () => {},
     types: { bigint },
     transform: { undefined: undefined },

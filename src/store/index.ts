@@ -1,4 +1,4 @@
-export { connect, ping, PostgresError } from './connection.ts';
+export { canListen, connect, ping, PostgresError } from './connection.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
@@ -35,3 +35,5 @@ export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
+export { createListenerProbe, readinessChannel, withDeadline } from './readiness.ts';
+export type { ListenerProbe } from './readiness.ts';
