@@ -15,6 +15,7 @@ import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncD
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
+import { createEngineMetrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
@@ -117,11 +118,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
   const jobHandlers: Record<string, JobHandler> = {};
+  // The runtime is made next; its slots are only read at scrape time.
+  let slots = () => ({ busy: 0, total: 0 });
+  const { registry: metricsRegistry, metrics } = createEngineMetrics({ sql, logger, slots: () => slots() });
   const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock, jobHandlers,
+    sql, registry, logger, clock: systemClock, jobHandlers, metrics,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });
+  slots = () => runtime.slots();
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits };
   Object.assign(jobHandlers, cronJobHandlers(deps));
@@ -167,13 +172,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
-      const app = createApp({ ...deps, logger, readiness: () => readiness.check(), auth });
+      const app = createApp({ ...deps, logger, readiness: () => readiness.check(), metrics: metricsRegistry, auth });
       const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
       servers.push(server);
       return server.url;
     },
     async serveOps(opsOptions) {
-      const app = createOpsApp({ readiness: () => readiness.check(), logger });
+      const app = createOpsApp({ readiness: () => readiness.check(), metrics: metricsRegistry, logger });
       const server = await listen(app, { port: opsOptions.port, host: opsOptions.host ?? config.host });
       servers.push(server);
       return server.url;

@@ -4,3 +4,4 @@ export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
 export * from './ids.ts';
+export * from './metrics.ts';

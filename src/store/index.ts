@@ -37,3 +37,5 @@ export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
 export { createListenerProbe, readinessChannel, withDeadline } from './readiness.ts';
 export type { ListenerProbe } from './readiness.ts';
+export { readQueueGauges } from './gauges.ts';
+export type { QueueGauges } from './gauges.ts';

@@ -57,6 +57,7 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
     },
     identity: payload.identity,
   };
+  const started = performance.now();
   const settled = await call.run(() => handler(payload.input, context));
   answered();
   if (settled === 'aborted') return;
@@ -64,6 +65,8 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
     'output' in settled
       ? { type: 'taskSucceeded', invocationId: payload.invocationId, output: (settled.output === undefined ? null : settled.output) as Json }
       : { type: 'taskFailed', invocationId: payload.invocationId, ...failureOf(settled.thrown) };
+  const seconds = (performance.now() - started) / 1000;
+  ctx.metrics?.taskFinished(payload.workflowName, payload.stateName, payload.resource, event.type === 'taskFailed' ? 'failed' : 'succeeded', seconds);
   if (payload.taskToken && event.type === 'taskSucceeded') {
     // The execution waits for the token, not for this call: the job is done, the state goes on waiting.
     await completeJobs(ctx.sql, ctx.workerId, [job.id]);
