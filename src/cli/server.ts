@@ -34,7 +34,9 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
+      const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
+      const engine = await createEngine({ config, logger, workers: true });
       printDeploy(context, await engine.deployWorkflows());
       // The first dev run of a project makes an admin key and prints it; it is never shown again.
       const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);
@@ -61,7 +63,7 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true });
       if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
         await engine.stop();
         throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
@@ -79,7 +81,7 @@ export function registerServer(program: Command, context: CommandContext): void 
     .argument('[dir]', 'the project folder', '.')
     .action(async (dir: string) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true });
       // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
       const health = config.workerPort === null ? null : await engine.serveOps({ port: config.workerPort });
       context.io.stdout(`Nightshift worker running${health ? ` (health and metrics at ${health})` : ''}\n`);
