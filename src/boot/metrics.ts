@@ -85,8 +85,9 @@ function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
       name, help, labelNames: [label], registers,
       async collect() {
         const gauges = await read();
+        if (!gauges) return;
         this.reset();
-        if (gauges) for (const [value, n] of Object.entries(pick(gauges))) this.set({ [label]: value }, n);
+        for (const [value, n] of Object.entries(pick(gauges))) this.set({ [label]: value }, n);
       },
     });
   const single = (name: string, help: string, pick: (g: QueueGauges) => number) =>

@@ -5,7 +5,7 @@
  * Task with its execution id, state and error — and none of the input.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +105,16 @@ describe('metrics and logs of a known workload', () => {
     assert.deepEqual(failedTasks.map((l) => [l.fields.executionId, l.fields.state, l.fields.resource, l.fields.error]).sort(),
       bad.map((v) => [v.executionId, 'Work', 'ops:break', 'Ops.Broken']).sort());
     assert.doesNotMatch(JSON.stringify(lines), /hunter2/);
+  });
+
+  it('exports every metric the example Grafana dashboard and docs/observability.md name', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const exported = new Set([...text.matchAll(/^# HELP (\S+)/gm)].map((m) => m[1]));
+    for (const file of ['docs/grafana-dashboard.json', 'docs/observability.md']) {
+      const named = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(/nightshift_[a-z_]+/g);
+      const missing = [...new Set([...named].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')))].filter((name) => !exported.has(name));
+      assert.deepEqual(missing, [], file);
+    }
   });
 
   it('caps each label at maxLabelValues distinct values and counts the rest as "other"', async () => {
