@@ -33,6 +33,8 @@ export const startQuery = z.strictObject({
 export const startHeaders = z.object({
   'Idempotency-Key': z.string().min(1).max(255).optional()
     .describe('A second start with the same key returns the first execution (200) instead of starting another'),
+  traceparent: z.string().max(55).optional()
+    .describe('W3C trace context: with tracing on, the execution\'s spans join this trace (a malformed value is ignored)'),
 });
 
 /** A page size: its upper bound is a setting (limits.maxPageSize), checked by the service with its own code. */

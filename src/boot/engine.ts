@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, createOpsApp, listen } from '../api/index.ts';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
@@ -17,6 +18,7 @@ import { registerHandlersModule } from './handlers-module.ts';
 import { prepareIntegrations } from './integrations.ts';
 import { createEngineMetrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
+import { createTracing } from './tracing.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -28,6 +30,8 @@ export interface EngineOptions {
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
   secrets?: SecretSource;
+  /** Where spans go instead of OTLP/HTTP (turns tracing on): e.g. an in-memory exporter. */
+  spanExporter?: SpanExporter;
 }
 
 export interface Engine {
@@ -40,6 +44,8 @@ export interface Engine {
   deployWorkflows(dir?: string): Promise<DeployReport>;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
+  /** Sends the spans buffered so far (nothing when tracing is off). */
+  flushTraces(): Promise<void>;
   /** Serves only /healthz, /readyz and /metrics (a worker's listener); answers its URL. */
   serveOps(options: { port: number; host?: string }): Promise<string>;
   stop(): Promise<void>;
@@ -121,8 +127,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // The runtime is made next; its slots are only read at scrape time.
   let slots = () => ({ busy: 0, total: 0 });
   const { registry: metricsRegistry, metrics } = createEngineMetrics({ sql, logger, slots: () => slots() });
+  const tracing = await createTracing(config, options.spanExporter);
   const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock, jobHandlers, metrics,
+    sql, registry, logger, clock: systemClock, jobHandlers, metrics, tracer: tracing?.tracer,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });
@@ -177,6 +184,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       servers.push(server);
       return server.url;
     },
+    async flushTraces() {
+      await tracing?.flush();
+    },
     async serveOps(opsOptions) {
       const app = createOpsApp({ readiness: () => readiness.check(), metrics: metricsRegistry, logger });
       const server = await listen(app, { port: opsOptions.port, host: opsOptions.host ?? config.host });
@@ -188,6 +198,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       for (const server of servers.splice(0)) await server.close();
       await runtime.stop();
       await readiness.stop();
+      await tracing?.shutdown();
       transient.close();
       await sql.end({ timeout: 5 });
       if (embedded) {

@@ -27,6 +27,11 @@ export interface Config {
   databasePooled: boolean;
   /** NIGHTSHIFT_POOL_SIZE / `poolSize:`: statement connections this process opens at most (docs/configuration.md has the budget). */
   poolSize: number;
+  /**
+   * OpenTelemetry: `endpoint` is where spans go over OTLP/HTTP (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces); null: tracing off and the SDK never loaded.
+   */
+  tracing: { endpoint: string | null; serviceName: string };
   /** NIGHTSHIFT_WORKER_PORT / `workerPort:`: where `nightshift worker` answers /healthz, /readyz and /metrics; null: no listener. */
   workerPort: number | null;
   dataDir: string;
@@ -138,6 +143,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     ...database,
     poolSize,
     workerPort,
+    tracing: tracingSettings(env, problems),
     dataDir: resolve(projectDir, env.NIGHTSHIFT_DATA_DIR ?? '.nightshift'),
     host: env.NIGHTSHIFT_HOST ?? '127.0.0.1',
     port: envNumber('PORT', env.PORT, problems) ?? file.port ?? 3000,
@@ -168,6 +174,18 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
  */
 function defaultPoolSize(concurrency: number): number {
   return Math.max(4, Math.min(20, concurrency + 2));
+}
+
+function tracingSettings(env: NodeJS.ProcessEnv, problems: string[]): Config['tracing'] {
+  const serviceName = env.OTEL_SERVICE_NAME || 'nightshift';
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || null;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT || null;
+  const endpoint = traces ?? (base === null ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (endpoint !== null && !/^https?:\/\/\S+$/.test(endpoint)) {
+    problems.push(`${traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT'} must be an http(s) URL, got ${JSON.stringify(traces ?? base)}`);
+  }
+  if (env.OTEL_TRACES_EXPORTER === 'none') return { endpoint: null, serviceName };
+  return { endpoint, serviceName };
 }
 
 function databaseSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'databaseDirectUrl' | 'databasePooled'> {

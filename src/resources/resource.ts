@@ -20,6 +20,8 @@ export interface InvocationContext {
   heartbeat(): void;
   /** Who the execution acts as (API key role, JWT claims, trigger role); null when unknown. */
   identity: Json;
+  /** W3C traceparent of this attempt's span when tracing is on: pass it on to what the handler calls. */
+  traceparent?: string;
 }
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;

@@ -12,7 +12,7 @@ import {
   threadIds,
   type ExecutionRow,
 } from '../store/index.ts';
-import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isTraceparent, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
@@ -70,6 +70,8 @@ export interface StartRequest {
   notifyOnEnd?: boolean;
   /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
   chain?: ChainPosition;
+  /** The caller's W3C traceparent: the execution's trace joins the caller's (a malformed one is ignored). */
+  traceparent?: string;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -95,6 +97,7 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
     parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
+    traceparent: isTraceparent(request.traceparent) ? request.traceparent : null,
   };
   if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
   if (hasFlowControl(metadata.flow)) {

@@ -5,3 +5,4 @@ export * from './logger.ts';
 export * from './limits.ts';
 export * from './ids.ts';
 export * from './metrics.ts';
+export * from './tracing.ts';

@@ -375,7 +375,7 @@ describe('the HTTP API', () => {
     const documented = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
     assert.deepEqual(documented.sort(), [...registered].sort());
     const start = document.paths['/v1/workflows/{name}/executions'].post;
-    assert.deepEqual(start.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`), ['path:name', 'query:name', 'query:wait', 'header:Idempotency-Key']);
+    assert.deepEqual(start.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`), ['path:name', 'query:name', 'query:wait', 'header:Idempotency-Key', 'header:traceparent']);
     assert.ok(start.responses['202'] && start.responses['404'] && start.responses['413']);
     assert.ok(document.components.schemas.Error.properties.error.properties.code.enum.includes('ROUTE_NOT_FOUND'));
     assert.equal(document.components.schemas.ExecutionPage.properties.items.items.$ref, '#/components/schemas/Execution');

@@ -15,7 +15,7 @@ import {
   type Sql,
   type StepWrite,
 } from '../../store/index.ts';
-import type { Clock, EngineMetrics, Json, JsonObject } from '../../shared/index.ts';
+import type { Clock, EngineMetrics, EngineTracer, Json, JsonObject } from '../../shared/index.ts';
 import { beforeStep, type ObservedStep } from './observe.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { Effects } from './effects.ts';
@@ -39,6 +39,8 @@ export interface CommitContext {
   /** Called once steps have committed (metrics, failure logs). */
   observe?: (steps: readonly ObservedStep[]) => void;
   metrics?: EngineMetrics;
+  /** Spans of states and task attempts; absent when tracing is off. */
+  tracer?: EngineTracer;
 }
 
 /** The job's lease was lost (taken over, or the job was called off): the transaction rolled back. */

@@ -59,6 +59,8 @@ export interface InvokePayload {
   taskToken: string | null;
   workflowName: string;
   identity: Json | null;
+  /** The execution's traceparent, when it is traced: the attempt's span hangs under it. */
+  traceparent?: string;
 }
 
 export class Effects {
@@ -87,6 +89,7 @@ export class Effects {
         const payload: InvokePayload = {
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
         };
         this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
         if (command.taskToken) {

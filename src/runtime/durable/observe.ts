@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent, Snapshot } from '../../core/index.ts';
 import type { ExecutionRow } from '../../store/index.ts';
-import type { EngineMetrics, Logger } from '../../shared/index.ts';
+import type { EngineMetrics, EngineTracer, Logger } from '../../shared/index.ts';
 
 /** One row as a step found it, and what the step made of it. */
 export interface ObservedStep {
@@ -25,11 +25,11 @@ const endings: Record<string, string> = {
 /** Causes come from resources and callers: long ones are cut in logs (the whole cause is in the history). */
 const maxCauseInLog = 500;
 
-export function observeSteps(steps: readonly ObservedStep[], logger: Logger, metrics: EngineMetrics): void {
-  for (const step of steps) observeStep(step, logger, metrics);
+export function observeSteps(steps: readonly ObservedStep[], logger: Logger, metrics: EngineMetrics, tracer?: EngineTracer): void {
+  for (const step of steps) observeStep(step, logger, metrics, tracer);
 }
 
-function observeStep({ row, before, status, events, error, cause }: ObservedStep, logger: Logger, metrics: EngineMetrics): void {
+function observeStep({ row, before, status, events, error, cause }: ObservedStep, logger: Logger, metrics: EngineMetrics, tracer?: EngineTracer): void {
   const workflow = row.workflowName;
   // When each state was entered: the state the row was in, then every state entered in this step.
   const entered = new Map<string, number>(before.stateName ? [[before.stateName, before.enteredAt]] : []);
@@ -40,7 +40,10 @@ function observeStep({ row, before, status, events, error, cause }: ObservedStep
       lastState = event.stateName;
     } else if (event.stateName && event.type.endsWith('StateExited')) {
       const at = entered.get(event.stateName);
-      if (at !== undefined) metrics.stateFinished(workflow, event.stateName, Math.max(0, event.at - at) / 1000);
+      if (at !== undefined) {
+        metrics.stateFinished(workflow, event.stateName, Math.max(0, event.at - at) / 1000);
+        if (tracer && row.traceparent) stateSpan(tracer, row, event, at);
+      }
     } else if (event.type === 'TaskFailed' || event.type === 'TaskTimedOut') logTaskFailure(row, event, logger);
     else if (row.kind === 'execution' && event.type === 'ExecutionStarted') metrics.executionStarted(workflow);
     else if (row.kind === 'execution' && endings[event.type]) metrics.executionFinished(workflow, endings[event.type]);
@@ -51,6 +54,15 @@ function observeStep({ row, before, status, events, error, cause }: ObservedStep
       `execution ${status === 'FAILED' ? 'failed' : 'timed out'}`,
     );
   }
+}
+
+/** One span per state visit, under the execution's stored traceparent; failed when the step failed in it. */
+function stateSpan(tracer: EngineTracer, row: ExecutionRow, exited: HistoryEvent, enteredAt: number): void {
+  const type = exited.type.slice(0, -'StateExited'.length);
+  tracer.record(`state ${exited.stateName}`, row.traceparent as string, {
+    'nightshift.workflow': row.workflowName, 'nightshift.execution_id': row.ownerId ?? row.id, 'nightshift.state': exited.stateName as string,
+    'nightshift.state_type': type, ...(row.kind === 'branch' ? { 'nightshift.branch_id': row.id } : {}),
+  }, enteredAt, exited.at);
 }
 
 /** What `ObservedStep.before` holds, read from a row before it is stepped. */

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionContext, StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
-import { defaultLimits, silentLogger, silentMetrics, systemClock, type Clock, type EngineMetrics, type Logger } from '../../shared/index.ts';
+import { defaultLimits, silentLogger, silentMetrics, systemClock, type Clock, type EngineMetrics, type EngineTracer, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { Grouped } from './grouped.ts';
@@ -34,6 +34,8 @@ export interface DurableRuntimeOptions {
   jobHandlers?: Readonly<Record<string, JobHandler>>;
   /** Where executions, states, tasks, timers and group commits are counted (default: nowhere). */
   metrics?: EngineMetrics;
+  /** Spans per execution, state and task attempt (default: none). */
+  tracer?: EngineTracer;
 }
 
 export class DurableRuntime {
@@ -55,7 +57,8 @@ export class DurableRuntime {
       sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
       maxHistoryEvents: options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents,
       metrics,
-      observe: (steps) => observeSteps(steps, logger, metrics),
+      tracer: options.tracer,
+      observe: (steps) => observeSteps(steps, logger, metrics, options.tracer),
       onJobsDue: () => {
         this.worker?.wake();
         notify();
@@ -118,7 +121,7 @@ export class DurableRuntime {
    * wakes workers for due jobs).
    */
   async startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }> {
-    const inserted = await insertExecutions(tx, executions);
+    const inserted = await insertExecutions(tx, this.traced(executions));
     const { rows, dueNow, observed } = await stepStarts(this.ctx, tx, inserted);
     return {
       created: rows,
@@ -127,6 +130,23 @@ export class DurableRuntime {
         this.ctx.observe?.(observed);
       },
     };
+  }
+
+  /**
+   * With tracing on, each execution gets a root span (under the caller's traceparent when the start
+   * carried one), ended at once: the spans of its states and task attempts, made later by whichever
+   * process steps it, hang under the traceparent stored on its row.
+   */
+  private traced(executions: readonly NewExecution[]): readonly NewExecution[] {
+    const { tracer } = this.options;
+    if (!tracer) return executions;
+    return executions.map((e) => {
+      const span = tracer.open(`execution ${e.workflowName}`, e.traceparent ?? null, {
+        'nightshift.workflow': e.workflowName, 'nightshift.execution_id': e.id,
+      }, e.startedAt.getTime());
+      span.end();
+      return { ...e, traceparent: span.traceparent };
+    });
   }
 
   /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */
