@@ -38,6 +38,14 @@ function files(dir: string): string[] {
   });
 }
 
+function filesWith(dir: string, extension: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesWith(path, extension);
+    return name.endsWith(extension) && !name.includes('.test.') ? [path] : [];
+  });
+}
+
 function imports(text: string): string[] {
   const found: string[] = [];
   const pattern = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
@@ -70,7 +78,27 @@ for (const file of files(src)) {
   }
 }
 
+/** The dashboard talks to the engine over HTTP only: what it takes from src/ must be types, erased by its build. */
+const dashboardSrc = resolve(src, '..', 'dashboard', 'src');
+const dashboardViolations: string[] = [];
+for (const file of files(dashboardSrc).concat(filesWith(dashboardSrc, '.tsx'))) {
+  const text = readFileSync(file, 'utf8');
+  const statements = /(?:^|\n)\s*(import|export)(\s+type)?\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const match of text.matchAll(statements)) {
+    const spec = match[3] ?? match[4];
+    if (!spec.startsWith('.')) continue;
+    const target = resolve(dirname(file), spec);
+    if (relative(src, target).startsWith('..')) continue;
+    if (!match[2]) dashboardViolations.push(`${relative(resolve(src, '..'), file)}: imports ${spec} as code; the dashboard may only import types from src/`);
+  }
+}
+
 describe('architecture', () => {
+  it('the dashboard imports only types from src/', () => {
+    assert.ok(files(dashboardSrc).length > 0);
+    assert.deepEqual(dashboardViolations, []);
+  });
+
   it('every import follows the folder rules of STYLE.md', () => {
     assert.deepEqual(violations, []);
   });

@@ -2,6 +2,7 @@
  * ASL as data: the spec's types, the path and intrinsic parsers, reading workflow files (YAML or JSON)
  * with positions, and validation that reports every problem at once.
  */
+import type { JsonObject } from '../shared/index.ts';
 import type { Problem } from './problems.ts';
 import { parseSource } from './source.ts';
 import { readWorkflow, type WorkflowFile } from './workflow-file.ts';
@@ -25,6 +26,11 @@ export { validateStateMachine, resourceBaseName, type ValidateOptions } from './
 export interface LoadWorkflowOptions {
   /** Whether a Task Resource (without `.sync`, `.sync:2`, `.waitForTaskToken`) names a resource that exists. */
   isKnownResource?: (name: string) => boolean;
+  /** true: the file name need not be a deployable workflow name (a file `nightshift execute` runs). */
+  anyFileName?: boolean;
+  /** A plain ASL file's settings given elsewhere (nightshift.yaml `workflows.<name>`), and where, for problems. */
+  settings?: JsonObject;
+  settingsFrom?: string;
 }
 
 /**

@@ -15,7 +15,7 @@ import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, t
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
-import { prepareIntegrations } from './integrations.ts';
+import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 import { createEngineMetrics } from './metrics.ts';
 import { createReadiness } from './readiness.ts';
 import { createTracing } from './tracing.ts';
@@ -26,6 +26,11 @@ export interface EngineOptions {
   logger?: Logger;
   /** Run workers in this process (serve, worker, dev). */
   workers?: boolean;
+  /**
+   * `nightshift dev`: http:invoke may reach loopback and private networks unless nightshift.yaml's
+   * `http.allowPrivateNetworks` says otherwise. Default false (serve, worker, the library).
+   */
+  localDevelopment?: boolean;
   /** In-code handlers, by resource name (the embeddable library's way). */
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
@@ -118,7 +123,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   const readiness = createReadiness(sql);
 
-  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry()));
+  const http = httpOptionsOf(config, options.localDevelopment ?? false);
+  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
   if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
   for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
 
@@ -172,7 +178,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name) });
+      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings });
       await syncDeployedSchedules(deps, report, logger);
       await syncDeployedTableSubscriptions(deps, report, logger);
       return report;

@@ -1,6 +1,7 @@
 /**
- * The integrations nightshift.yaml declares, added to a registry that has the built-ins: secrets resolved in
- * http:invoke's headers, email:send when `smtp:` is set, and every named resource of `resources:`.
+ * The integrations nightshift.yaml declares, added to a registry that has the built-ins: the references a
+ * Task's author wrote resolved for http:invoke (both spellings) and email:send (when `smtp:` is set), and every
+ * named resource of `resources:`.
  * Called by both composition roots (engine.ts for durable processes, local.ts for `nightshift execute`).
  */
 import { createSecretSource, type Config } from '../config/index.ts';
@@ -9,7 +10,8 @@ import {
   createEmailResource,
   referenceProblems,
   registerNamedResources,
-  withHeaderSecrets,
+  withAuthoredSecrets,
+  type HttpResourceOptions,
   type ResourceHandler,
   type ResourcePreset,
   type ResourceRegistry,
@@ -34,15 +36,24 @@ export function prepareIntegrations(config: Readonly<Config>, secrets?: SecretSo
     // The plain handlers serve the presets, which resolve their own references.
     const http = registry.get('http:invoke');
     const aws = registry.get(awsHttp);
-    if (http) registry.register('http:invoke', withHeaderSecrets(http, source, 'headers'));
-    if (aws) registry.register(awsHttp, withHeaderSecrets(aws, source, 'Headers'));
-    if (email) registry.register('email:send', email);
+    if (http) registry.register('http:invoke', withAuthoredSecrets(http, source));
+    if (aws) registry.register(awsHttp, withAuthoredSecrets(aws, source));
+    if (email) registry.register('email:send', withAuthoredSecrets(email, source));
     return registerNamedResources(registry, presets, {
       secrets: source,
       handlerOf: (type) => (type === 'http' ? http : type === 'email' ? email : registry.get('sql:query')),
       transactionalOf: (type) => (type === 'sql' ? registry.getTransactional('sql:query') : undefined),
     });
   };
+}
+
+/**
+ * http:invoke's address policy from `http:` in nightshift.yaml; `localDevelopment` (dev, execute) is the
+ * default of allowPrivateNetworks when the file does not set it.
+ */
+export function httpOptionsOf(config: Readonly<Config>, localDevelopment: boolean): HttpResourceOptions {
+  const { allow, deny, allowPrivateNetworks } = config.http;
+  return { allow, deny, allowPrivateNetworks: allowPrivateNetworks ?? localDevelopment };
 }
 
 function emailResource(config: Readonly<Config>, secrets: SecretSource): ResourceHandler | undefined {

@@ -36,7 +36,7 @@ export function registerServer(program: Command, context: CommandContext): void 
       const config = loadConfig({ projectDir: dir });
       // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
       const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
-      const engine = await createEngine({ config, logger, workers: true });
+      const engine = await createEngine({ config, logger, workers: true, localDevelopment: true });
       printDeploy(context, await engine.deployWorkflows());
       // The first dev run of a project makes an admin key and prints it; it is never shown again.
       const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);

@@ -64,6 +64,17 @@ export interface Config {
   /** NIGHTSHIFT_JWT_ISSUER / NIGHTSHIFT_JWT_AUDIENCE: when set, a JWT's iss / aud must match. */
   jwtIssuer: string | null;
   jwtAudience: string | null;
+  /**
+   * `http:`: where http:invoke may connect (src/resources/address-policy.ts, docs/configuration.md).
+   * `allowPrivateNetworks` null: the command's default (dev and execute allow them; serve, worker and the
+   * library do not).
+   */
+  http: Readonly<HttpPolicyConfig>;
+  /**
+   * `workflows:`: settings of workflows written as plain ASL files (as copied from a post or exported from
+   * AWS), by workflow name: the wrapper's fields but name and definition (triggers, mode, auth, …).
+   */
+  workflowSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
 }
@@ -86,6 +97,21 @@ const limitsSchema = z
   .partial()
   .strict();
 
+/** `http:` in nightshift.yaml: hosts, addresses or CIDRs to allow or deny, and the private-network switch. */
+const httpSchema = z
+  .object({
+    allow: z.array(z.string().min(1)).optional(),
+    deny: z.array(z.string().min(1)).optional(),
+    allowPrivateNetworks: z.boolean().optional(),
+  })
+  .strict();
+
+export interface HttpPolicyConfig {
+  allow: readonly string[];
+  deny: readonly string[];
+  allowPrivateNetworks: boolean | null;
+}
+
 const fileSchema = z
   .object({
     handlers: z.string().optional(),
@@ -100,6 +126,8 @@ const fileSchema = z
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
+    http: httpSchema.optional(),
+    workflows: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
   .strict();
 
@@ -158,6 +186,8 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
+    http: Object.freeze({ allow: file.http?.allow ?? [], deny: file.http?.deny ?? [], allowPrivateNetworks: file.http?.allowPrivateNetworks ?? null }),
+    workflowSettings: file.workflows ?? {},
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);

@@ -2,7 +2,7 @@
  * The data the pure interpreter works on: snapshots in, snapshots out, with the events it was given,
  * the history events it records and the commands it asks the runtime to carry out. All of it is JSON.
  */
-import type { Json, JsonObject } from '../shared/index.ts';
+import type { AuthoredText, Json, JsonObject } from '../shared/index.ts';
 import type { HashAlgorithm } from './intrinsics/index.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -136,6 +136,8 @@ export type Command =
       timeoutSeconds: number | null;
       heartbeatSeconds: number | null;
       taskToken: string | null;
+      /** Where the author wrote references into the parameters (shared/authored.ts); null when nowhere. */
+      authored: AuthoredText;
     }
   | { type: 'cancelInvocation'; invocationId: string; reason: string }
   | { type: 'wakeAt'; timerId: string; at: number; purpose: TimerPurpose }

@@ -2,6 +2,8 @@
  * `email:send`: one message over SMTP per Task. The transport is injected (boot builds it with nodemailer from
  * the `smtp:` section of nightshift.yaml): host, port, TLS and credentials come from configuration, never from
  * the Task, and any `${secrets.NAME}` in them is resolved for each call and redacted from what the call answers.
+ * References the author wrote in the Task's own fields are resolved by the wrapper boot registers it with
+ * (withAuthoredSecrets in secrets.ts), never those that came from data.
  *
  * Input `{to, cc?, bcc?, subject?, text?, html?, template?, data?, from?, replyTo?, attachments?}`:
  * - to/cc/bcc: an address (`a@example.com` or `Name <a@example.com>`) or a list of them;

@@ -1,5 +1,6 @@
 /**
- * `http:invoke`: one HTTP request per Task, with the global fetch (undici in Node 20).
+ * `http:invoke`: one HTTP request per Task, over node:http (http-transport.ts), to addresses the address policy
+ * allows (address-policy.ts: the `http:` section of nightshift.yaml), checked on the address connected to.
  *
  * Input `{url, method?, headers?, query?, body?, timeoutSeconds?}`; result `{status, headers, body}` with
  * lower-case header names, the body parsed when the response says JSON (`application/json`, `*+json`), else
@@ -17,56 +18,35 @@
  * Unsafe methods (not GET, HEAD or OPTIONS) send `Idempotency-Key: <execution>:<state>:<attempt>` unless the
  * input sets that header, so a receiver can drop the duplicate a redelivered attempt makes.
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
-import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
+import type { Readable } from 'node:stream';
+import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import { AddressPolicy, type AddressPolicyOptions } from './address-policy.ts';
+import { headerName, parseAwsInput, parseNightshiftInput, type HttpCall } from './http-input.ts';
+import { HttpTransport, type Incoming, type Resolve } from './http-transport.ts';
 import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
-export interface ResolvedAddress {
-  address: string;
-  family: number;
-}
+export type { ResolvedAddress } from './http-transport.ts';
 
-export interface HttpResourceOptions {
+/** The address policy (address-policy.ts: allow, deny, allowPrivateNetworks) and the call's limits. */
+export interface HttpResourceOptions extends AddressPolicyOptions {
   /** Largest response body accepted (after decompression); more is Http.ResponseTooLarge. Default 10 MiB. */
   maxResponseBytes?: number;
   /** Redirects followed per call; one more is Http.TooManyRedirects. Default 5. */
   maxRedirects?: number;
   /** Used when the input has no timeoutSeconds. Default 60, as AWS's HTTP Task. */
   defaultTimeoutSeconds?: number;
-  /** CIDRs, addresses or host names (`*.example.com` for subdomains) always allowed; checked before deny. */
-  allow?: readonly string[];
-  /** Refused in addition to `deniedAddresses`. A host name allowed by name skips the address check. */
-  deny?: readonly string[];
   /** The header carrying the idempotency key; false sends none. Default `Idempotency-Key`. */
   idempotencyHeader?: string | false;
-  /** Host name resolution; `node:dns` lookup by default. */
-  lookup?: (hostname: string) => Promise<ResolvedAddress[]>;
+  /** Host name resolution, called by the socket as it connects; `node:dns` lookup by default. */
+  lookup?: Resolve;
 }
-
-/** Link-local ranges and cloud metadata endpoints: reachable from a server, rarely meant to be. */
-export const deniedAddresses: readonly string[] = [
-  '169.254.0.0/16',
-  '169.254.169.254',
-  'fe80::/10',
-  'fd00:ec2::254',
-  'metadata.google.internal',
-];
 
 interface Settings {
   maxResponseBytes: number;
   maxRedirects: number;
   defaultTimeoutMs: number;
   idempotencyHeader: string | false;
-  guard: AddressGuard;
-}
-
-interface HttpCall {
-  url: URL;
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-  timeoutMs: number;
+  transport: HttpTransport;
 }
 
 interface HttpReply {
@@ -82,7 +62,7 @@ interface Hop {
   method: string;
 }
 
-type Parse = (input: Json, settings: Settings) => HttpCall;
+type Parse = (input: Json, defaultTimeoutMs: number) => HttpCall;
 
 export function createHttpResource(options: HttpResourceOptions = {}): ResourceHandler {
   return createHandler(options, parseNightshiftInput, (reply) => ({
@@ -103,7 +83,7 @@ export function createAwsHttpResource(options: HttpResourceOptions = {}): Resour
 
 function createHandler(options: HttpResourceOptions, parse: Parse, present: (reply: HttpReply) => JsonObject): ResourceHandler {
   const settings = compileSettings(options);
-  return async (input, context) => present(await perform(parse(input, settings), context, settings));
+  return async (input, context) => present(await perform(parse(input, settings.defaultTimeoutMs), context, settings));
 }
 
 function compileSettings(options: HttpResourceOptions): Settings {
@@ -119,7 +99,7 @@ function compileSettings(options: HttpResourceOptions): Settings {
     maxRedirects: Math.floor(atLeast(0, options.maxRedirects, 5, 'maxRedirects')),
     defaultTimeoutMs: atLeast(0.001, options.defaultTimeoutSeconds, 60, 'defaultTimeoutSeconds') * 1000,
     idempotencyHeader: header,
-    guard: new AddressGuard(options),
+    transport: new HttpTransport(new AddressPolicy(options), options.lookup),
   };
 }
 
@@ -155,15 +135,14 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   }
 }
 
-/** Redirects are followed here rather than by fetch so that each hop passes the address guard and is counted. */
+/** Redirects are followed here so that each hop passes the address policy and is counted. */
 async function follow(call: HttpCall, hop: Hop, signal: AbortSignal, settings: Settings): Promise<HttpReply> {
   let body = call.body;
   for (let redirects = 0; ; redirects++) {
-    await settings.guard.check(hop, signal);
-    const response = await fetch(hop.url, { method: hop.method, headers: call.headers, body, redirect: 'manual', signal });
+    const response = await settings.transport.send({ url: hop.url, method: hop.method, headers: call.headers, body, signal }, label(hop));
     const next = redirectTarget(response, hop.url);
     if (next === null) return readReply(response, hop, settings);
-    await response.body?.cancel();
+    response.discard();
     if (redirects >= settings.maxRedirects) {
       throw new TaskFailure('Http.TooManyRedirects', `${label(hop)} redirected more than ${settings.maxRedirects} times`);
     }
@@ -179,7 +158,7 @@ async function follow(call: HttpCall, hop: Hop, signal: AbortSignal, settings: S
   }
 }
 
-function redirectTarget(response: Response, base: URL): URL | null {
+function redirectTarget(response: Incoming, base: URL): URL | null {
   if (![301, 302, 303, 307, 308].includes(response.status)) return null;
   const location = response.headers.get('location');
   if (location === null) return null;
@@ -193,7 +172,7 @@ function redirectTarget(response: Response, base: URL): URL | null {
 
 const errorBodyBytes = 1024;
 
-async function readReply(response: Response, hop: Hop, settings: Settings): Promise<HttpReply> {
+async function readReply(response: Incoming, hop: Hop, settings: Settings): Promise<HttpReply> {
   const { status, statusText, headers } = response;
   if (status < 200 || status > 299) {
     const { bytes, truncated } = await readCapped(response, errorBodyBytes);
@@ -204,7 +183,7 @@ async function readReply(response: Response, hop: Hop, settings: Settings): Prom
   }
   const tooLarge = () => new TaskFailure('Http.ResponseTooLarge', `${label(hop)} answered more than ${settings.maxResponseBytes} bytes`);
   if (Number(headers.get('content-length')) > settings.maxResponseBytes) {
-    await response.body?.cancel();
+    response.discard();
     throw tooLarge();
   }
   const { bytes, truncated } = await readCapped(response, settings.maxResponseBytes);
@@ -213,18 +192,14 @@ async function readReply(response: Response, hop: Hop, settings: Settings): Prom
 }
 
 /** Reads until more than `limit` bytes have come and stops the download there; `truncated` says there was more. */
-async function readCapped(response: Response, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  if (response.body === null) return { bytes: new Uint8Array(), truncated: false };
-  const reader = response.body.getReader();
+async function readCapped(response: Incoming, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
+  for await (const chunk of response.body as Readable & AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      response.discard();
       return { bytes: concat(chunks), truncated: true };
     }
   }
@@ -232,7 +207,7 @@ async function readCapped(response: Response, limit: number): Promise<{ bytes: U
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  return chunks.length === 1 ? chunks[0] : chunks.length === 0 ? new Uint8Array() : Buffer.concat(chunks);
 }
 
 /** The largest length <= max that does not cut a UTF-8 sequence (continuation bytes are 10xxxxxx). */
@@ -259,7 +234,7 @@ function socketFailure(hop: Hop, thrown: unknown): unknown {
   if (!(thrown instanceof Error)) return thrown;
   const cause = (thrown as Error & { cause?: { code?: unknown; message?: unknown } }).cause;
   const code = (thrown as Error & { code?: unknown }).code ?? cause?.code ?? cause?.message;
-  const fromNetwork = typeof code === 'string' || thrown.message === 'fetch failed' || thrown.message === 'terminated';
+  const fromNetwork = typeof code === 'string' || thrown.message === 'aborted' || thrown.message === 'socket hang up';
   if (!fromNetwork) return thrown;
   return new TaskFailure('States.Http.Socket', `${label(hop)} failed: ${typeof code === 'string' ? code : thrown.message}`);
 }
@@ -286,279 +261,4 @@ function urlWithoutQuery(url: URL): string {
 
 function label(hop: Hop): string {
   return `${hop.method} ${urlWithoutQuery(hop.url)}`;
-}
-
-// ------------------------------------------------------------------------------------- the address guard
-
-/**
- * Refuses link-local and metadata addresses before connecting, for every hop of a redirect chain. Limit: the
- * host name is resolved here and fetch resolves it again when it connects, so a DNS server that answers
- * differently the second time (DNS rebinding) gets past this check; closing that gap needs the checked
- * address pinned into the connection, which the global fetch cannot do without undici's own Agent. IP
- * literals are checked as written (the URL parser has already normalized forms such as `http://2852039166/`).
- */
-class AddressGuard {
-  private readonly allow: AddressRules;
-  private readonly deny: AddressRules;
-  private readonly lookup: (hostname: string) => Promise<ResolvedAddress[]>;
-
-  constructor(options: HttpResourceOptions) {
-    this.allow = new AddressRules(options.allow ?? [], 'allow');
-    this.deny = new AddressRules([...deniedAddresses, ...(options.deny ?? [])], 'deny');
-    this.lookup = options.lookup ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }));
-  }
-
-  async check(hop: Hop, signal: AbortSignal): Promise<void> {
-    const host = hop.url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-    if (this.allow.hasName(host)) return;
-    if (this.deny.hasName(host)) throw new TaskFailure('Http.AddressRefused', `${label(hop)} refused: host ${host} is denied`);
-    const addresses = isIP(host) ? [host] : (await abortable(this.lookup(host), signal)).map((entry) => entry.address);
-    for (const address of addresses) {
-      if (this.allow.hasAddress(address) || !this.deny.hasAddress(address)) continue;
-      const what = host === address ? `address ${host}` : `${host} resolves to ${address}, which`;
-      throw new TaskFailure('Http.AddressRefused', `${label(hop)} refused: ${what} is denied`);
-    }
-  }
-}
-
-class AddressRules {
-  private readonly names = new Set<string>();
-  private readonly suffixes: string[] = [];
-  private readonly blocks = new BlockList();
-
-  constructor(entries: readonly string[], option: string) {
-    for (const raw of entries) {
-      const entry = String(raw).trim().toLowerCase();
-      const [address, prefix, extra] = entry.split('/');
-      const family = isIP(address);
-      if (family !== 0) {
-        const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-        if (extra !== undefined || !/^\d+$/.test(prefix ?? '0') || bits > (family === 4 ? 32 : 128)) {
-          throw new EngineError('CONFIG_INVALID', `http: ${option} has an invalid CIDR '${raw}'`);
-        }
-        this.blocks.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
-      } else if (/^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(entry)) {
-        if (entry.startsWith('*.')) this.suffixes.push(entry.slice(1).replace(/\.$/, ''));
-        else this.names.add(entry.replace(/\.$/, ''));
-      } else {
-        throw new EngineError('CONFIG_INVALID', `http: ${option} has an entry that is neither a CIDR nor a host name: '${raw}'`);
-      }
-    }
-  }
-
-  hasName(host: string): boolean {
-    return this.names.has(host) || this.suffixes.some((suffix) => host.endsWith(suffix));
-  }
-
-  hasAddress(address: string): boolean {
-    const family = isIP(address);
-    return family !== 0 && this.blocks.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  }
-}
-
-/** DNS lookups cannot be cancelled; the call stops waiting for one when aborted. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------- the input
-
-interface CallFields {
-  url: Json | undefined;
-  method: Json | undefined;
-  headers: Json | undefined;
-  query: Json | undefined;
-  body: Json | undefined;
-  form: ArrayFormat | null;
-  timeoutSeconds: Json | undefined;
-}
-
-/** How each field is called in the input, for messages. */
-type FieldNames = Record<'url' | 'method' | 'headers' | 'query' | 'body' | 'timeoutSeconds', string>;
-
-const nightshiftNames: FieldNames = {
-  url: 'url',
-  method: 'method',
-  headers: 'headers',
-  query: 'query',
-  body: 'body',
-  timeoutSeconds: 'timeoutSeconds',
-};
-/** AWS has no per-call timeout field: the defaultTimeoutSeconds option applies, or the Task's TimeoutSeconds aborts first. */
-const awsNames: FieldNames = {
-  url: 'ApiEndpoint',
-  method: 'Method',
-  headers: 'Headers',
-  query: 'QueryParameters',
-  body: 'RequestBody',
-  timeoutSeconds: 'TimeoutSeconds',
-};
-const awsFields = ['ApiEndpoint', 'Method', 'Headers', 'QueryParameters', 'RequestBody', 'Transform', 'Authentication', 'InvocationConfig'];
-
-function parseNightshiftInput(input: Json, settings: Settings): HttpCall {
-  const { url, method, headers, query, body, timeoutSeconds } = objectInput(input, Object.values(nightshiftNames));
-  return buildCall({ url, method, headers, query, body, form: null, timeoutSeconds }, nightshiftNames, settings);
-}
-
-function parseAwsInput(input: Json, settings: Settings): HttpCall {
-  const fields = objectInput(input, awsFields);
-  if (fields.Method === undefined) throw invalid('Method is required');
-  const call: CallFields = {
-    url: fields.ApiEndpoint,
-    method: fields.Method,
-    headers: fields.Headers,
-    query: fields.QueryParameters,
-    body: fields.RequestBody,
-    form: awsBodyEncoding(fields.Transform),
-    timeoutSeconds: undefined,
-  };
-  return buildCall(call, awsNames, settings);
-}
-
-function objectInput(input: Json, known: string[]): JsonObject {
-  if (!isJsonObject(input)) throw invalid('the input must be an object');
-  const unknown = Object.keys(input).filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw invalid(`unknown field(s) ${unknown.join(', ')}; expected ${known.join(', ')}`);
-  return input;
-}
-
-const methods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-function buildCall(fields: CallFields, names: FieldNames, settings: Settings): HttpCall {
-  const url = parseUrl(fields.url, names.url);
-  appendQuery(url, fields.query, names.query);
-  const method = fields.method === undefined ? 'GET' : typeof fields.method === 'string' ? fields.method.toUpperCase() : '';
-  if (!methods.has(method)) throw invalid(`${names.method} must be one of ${[...methods].join(', ')}`);
-  const headers = parseHeaders(fields.headers, names.headers);
-  const body = encodeBody(fields.body, fields.form, headers, names.body);
-  if (body !== undefined && (method === 'GET' || method === 'HEAD')) throw invalid(`${names.body} cannot be sent with ${method}`);
-  const seconds = fields.timeoutSeconds;
-  if (seconds === undefined) return { url, method, headers, body, timeoutMs: settings.defaultTimeoutMs };
-  if (typeof seconds !== 'number' || !(seconds > 0)) throw invalid(`${names.timeoutSeconds} must be a positive number`);
-  return { url, method, headers, body, timeoutMs: seconds * 1000 };
-}
-
-function parseUrl(value: Json | undefined, name: string): URL {
-  if (typeof value !== 'string' || value === '') throw invalid(`${name} is required and must be a string`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(`${name} is not a valid absolute URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`${name} must use http or https, not ${url.protocol.slice(0, -1)}`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw invalid(`${name} must not hold credentials; send an Authorization header instead`);
-  }
-  url.hash = '';
-  return url;
-}
-
-function scalar(value: Json): string | undefined {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
-/** Arrays repeat their key (`tag=a&tag=b`); null is left out. */
-function appendQuery(url: URL, query: Json | undefined, name: string): void {
-  if (query === undefined || query === null) return;
-  if (!isJsonObject(query)) throw invalid(`${name} must be an object`);
-  for (const [key, value] of Object.entries(query)) {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (item === null) continue;
-      const text = scalar(item);
-      if (text === undefined) throw invalid(`${name}.${key} must be a string, number, boolean or an array of them`);
-      url.searchParams.append(key, text);
-    }
-  }
-}
-
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Set by the HTTP client from the request itself; letting a workflow set them breaks framing or routing. */
-const clientHeaders = new Set([
-  'connection',
-  'content-length',
-  'expect',
-  'host',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/** Messages name the header, never its value. */
-function parseHeaders(value: Json | undefined, name: string): Headers {
-  const headers = new Headers();
-  if (value === undefined || value === null) return headers;
-  if (!isJsonObject(value)) throw invalid(`${name} must be an object`);
-  for (const [key, raw] of Object.entries(value)) {
-    if (!headerName.test(key)) throw invalid(`${name} has an invalid header name ${JSON.stringify(key.slice(0, 64))}`);
-    if (clientHeaders.has(key.toLowerCase())) throw invalid(`${name}.${key} is set by the HTTP client and cannot be given`);
-    const text = raw === null ? undefined : scalar(raw);
-    if (text === undefined || /[\r\n\0]/.test(text)) throw invalid(`${name}.${key} must be a string without line breaks`);
-    try {
-      headers.set(key, text);
-    } catch {
-      throw invalid(`${name}.${key} is not a valid header value`);
-    }
-  }
-  return headers;
-}
-
-type ArrayFormat = 'INDICES' | 'REPEAT' | 'COMMAS' | 'BRACKETS';
-
-/** The key each array item is sent under (COMMAS sends one joined value instead). */
-const arrayKey: Record<ArrayFormat, (key: string, index: number) => string> = {
-  INDICES: (key, index) => `${key}[${index}]`,
-  BRACKETS: (key) => `${key}[]`,
-  REPEAT: (key) => key,
-  COMMAS: (key) => key,
-};
-
-/** AWS `Transform: {RequestBodyEncoding: NONE|URL_ENCODED, RequestEncodingOptions: {ArrayFormat}}`. */
-function awsBodyEncoding(transform: Json | undefined): ArrayFormat | null {
-  if (transform === undefined || transform === null) return null;
-  if (!isJsonObject(transform)) throw invalid('Transform must be an object');
-  const encoding = transform.RequestBodyEncoding ?? 'NONE';
-  if (encoding === 'NONE') return null;
-  if (encoding !== 'URL_ENCODED') throw invalid('Transform.RequestBodyEncoding must be NONE or URL_ENCODED');
-  const options = transform.RequestEncodingOptions;
-  const format = isJsonObject(options) ? (options.ArrayFormat ?? 'INDICES') : 'INDICES';
-  if (format !== 'INDICES' && format !== 'REPEAT' && format !== 'COMMAS' && format !== 'BRACKETS') {
-    throw invalid('Transform.RequestEncodingOptions.ArrayFormat must be INDICES, REPEAT, COMMAS or BRACKETS');
-  }
-  return format;
-}
-
-/** Strings go as they are; other values as JSON, or as a form when `form` says so. */
-function encodeBody(body: Json | undefined, form: ArrayFormat | null, headers: Headers, name: string): string | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return body;
-  if (form === null) {
-    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return JSON.stringify(body);
-  }
-  if (!isJsonObject(body)) throw invalid(`${name} must be an object to be URL-encoded`);
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(body)) {
-    const texts = (Array.isArray(value) ? value : [value]).map((item) => (item === null ? '' : scalar(item)));
-    if (texts.some((text) => text === undefined)) throw invalid(`${name}.${key} must be a scalar or an array of scalars to be URL-encoded`);
-    if (!Array.isArray(value)) params.append(key, texts[0] as string);
-    else if (form === 'COMMAS') params.append(key, texts.join(','));
-    else texts.forEach((text, index) => params.append(arrayKey[form](key, index), text as string));
-  }
-  if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded');
-  return params.toString();
-}
-
-function invalid(message: string): TaskFailure {
-  return new TaskFailure('Http.InvalidInput', message);
 }

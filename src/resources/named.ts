@@ -16,13 +16,14 @@
  *   in `template`, before those of `smtp.templates`).
  *
  * References (`${secrets.NAME}`, `${env.NAME}`, `${context.idempotencyKey}`, see secrets.ts) are resolved
- * anywhere in the preset, which is configuration; in the Task's parameters only in http header values, as
- * `http:invoke` does, because other parameters are often filled from execution input, which must not be able
- * to name a secret. The values resolved are redacted from the answer and from failure causes.
+ * anywhere in the preset, which is configuration; in the Task's parameters only in the strings its author
+ * wrote there (context.authored), as `http:invoke` and `email:send` do: a value that came from data is sent as
+ * it is. The values resolved are redacted from the answer and from failure causes.
  */
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import type { ResourceRegistry } from './registry.ts';
 import { TaskFailure, type InvocationContext, type ResourceHandler, type TransactionalHandler } from './resource.ts';
+import { mapPresetInput } from './preset-input.ts';
 import { referenceProblems, SecretScope, type SecretSource } from './secrets.ts';
 
 export type PresetType = 'http' | 'email' | 'sql';
@@ -38,7 +39,7 @@ export interface NamedResourceDeps {
   transactionalOf?(type: PresetType): TransactionalHandler | undefined;
 }
 
-type Merge = (name: string, preset: JsonObject, task: JsonObject, scope: SecretScope) => JsonObject;
+type Merge = (name: string, preset: JsonObject, task: JsonObject) => JsonObject;
 
 const mergers: Record<PresetType, Merge> = { http: mergeHttp, email: mergeEmail, sql: mergeSql };
 const errorPrefix: Record<PresetType, string> = { http: 'Http', email: 'Email', sql: 'Sql' };
@@ -52,9 +53,12 @@ function prepareCall(name: string, preset: ResourcePreset, deps: NamedResourceDe
   const { type, ...fields } = preset;
   const task = input === null || input === undefined ? {} : input;
   if (!isJsonObject(task)) throw new TaskFailure(`${errorPrefix[type]}.InvalidInput`, `${name}: the parameters must be an object`);
+  const { input: mapping, ...rest } = fields;
   const scope = new SecretScope(deps.secrets, context);
-  const fixed = scope.resolveJson(withoutUndefined(fields), name) as JsonObject;
-  return { scope, merged: mergers[type](name, fixed, task, scope) };
+  const fixed = scope.resolveJson(withoutUndefined(rest), name) as JsonObject;
+  const authored = scope.resolveAuthored(task, context.authored, name) as JsonObject;
+  const given = isJsonObject(mapping) ? mapPresetInput(mapping, authored) : authored;
+  return { scope, merged: mergers[type](name, fixed, given) };
 }
 
 function missing(name: string, type: PresetType): TaskFailure {
@@ -112,22 +116,35 @@ export function presetProblems(name: string, preset: ResourcePreset): string[] {
     else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}/${index}`));
     else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) visit(item, `${path}/${key}`);
   };
-  for (const [key, value] of Object.entries(preset)) visit(value, `${at}/${key}`);
+  for (const [key, value] of Object.entries(preset)) if (key !== 'input') visit(value, `${at}/${key}`);
+  problems.push(...inputProblems(at, preset));
   if (preset.type === 'http' && preset.url === undefined && JSON.stringify(preset).includes('${secrets.')) {
     problems.push(`${at}/url: an http preset that sends secrets must fix its url, or a Task could send them anywhere`);
   }
   return problems;
 }
 
+const ownedByPreset: Record<PresetType, string[]> = {
+  http: ['url', 'method', 'bodyEncoding'], email: ['from', 'replyTo', 'templates'], sql: ['sql'],
+};
+
+/** `input:` fills the fields a Task may set; where the call goes and with which credentials stays the preset's. */
+function inputProblems(at: string, preset: ResourcePreset): string[] {
+  if (preset.input === undefined) return [];
+  if (!isJsonObject(preset.input)) return [`${at}/input: must map the fields of ${delegateName[preset.type] ?? 'the type'} to the Task's parameters, e.g. to: "{{email}}"`];
+  const owned = ownedByPreset[preset.type] ?? [];
+  return Object.keys(preset.input).filter((key) => owned.includes(key))
+    .map((key) => `${at}/input/${key}: ${key} is the preset's own setting; input maps only what a Task may set`);
+}
+
 // -------------------------------------------------------------------------------------------- the merges
 
-function mergeHttp(name: string, preset: JsonObject, task: JsonObject, scope: SecretScope): JsonObject {
+function mergeHttp(name: string, preset: JsonObject, task: JsonObject): JsonObject {
   refuseFixed(name, 'Http', preset, task, ['url', 'method']);
   if ('bodyEncoding' in task) throw fixedField(name, 'Http', 'bodyEncoding');
   const { bodyEncoding, ...base } = preset;
   const merged: JsonObject = { ...base, ...task };
-  const taskHeaders = isJsonObject(task.headers) ? scope.resolveJson(task.headers, 'headers') : task.headers;
-  const headers = mergeKeys(name, 'Http', 'headers', objectField(preset.headers), taskHeaders, true);
+  const headers = mergeKeys(name, 'Http', 'headers', objectField(preset.headers), task.headers, true);
   if (headers) merged.headers = headers;
   const query = mergeKeys(name, 'Http', 'query', objectField(preset.query), task.query, false);
   if (query) merged.query = query;

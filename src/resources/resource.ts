@@ -2,7 +2,7 @@
  * What a Task state calls. A resource gets the state's effective parameters and an invocation context;
  * it answers a JSON value, or fails with TaskFailure(error, cause) — any other throw is States.TaskFailed.
  */
-import type { Json } from '../shared/index.ts';
+import type { AuthoredText, Json } from '../shared/index.ts';
 
 export interface InvocationContext {
   executionId: string;
@@ -20,6 +20,12 @@ export interface InvocationContext {
   heartbeat(): void;
   /** Who the execution acts as (API key role, JWT claims, trigger role); null when unknown. */
   identity: Json;
+  /**
+   * The references the workflow's author wrote into the Task's Parameters/Arguments, by place (see
+   * shared/authored.ts): the only text of the input in which `${secrets.…}`, `${env.…}` and `${context.…}` are
+   * resolved. Null when the author wrote none; the input is then data only.
+   */
+  authored: AuthoredText;
   /** W3C traceparent of this attempt's span when tracing is on: pass it on to what the handler calls. */
   traceparent?: string;
 }

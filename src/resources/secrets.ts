@@ -8,14 +8,25 @@
  *                               attempt); not secret
  *   `$${...}`                   the text `${...}` as it is
  *
+ * Who may write a reference: only the workflow's author. References are resolved in nightshift.yaml's settings
+ * (named resources, smtp) and in the literal strings of a Task's Parameters/Arguments — never in a value that
+ * came from data (the input, a previous state's output, a task result, an event, a JSONata expression or an
+ * intrinsic function such as States.Format, even one written by the author: what it builds is data). The rule
+ * is enforced by position, not by looking at the text: the core computes from the definition which places of
+ * the parameters hold an authored string (core/authored.ts), the invocation carries that map
+ * (`context.authored`), and `resolveAuthored` resolves a string only where the map has the same string at the
+ * same place. A resource that forgets the map resolves nothing, and a `${…}` that arrives through data is sent
+ * as it is, so no data can ever name a secret.
+ *
  * A reference is resolved where it is written and the value goes straight into the call: history, job payloads
  * and snapshots keep the reference. The values a call resolved are then redacted from everything that leaves
- * the resource, its result and its failure cause, in the forms they are usually echoed in (as is, JSON-escaped,
- * URL-encoded). A fallback written in the configuration is not a secret and is not redacted.
+ * the resource, its result and its failure cause, whole and in every form they are echoed in (redaction.ts).
+ * A fallback written in the configuration is not a secret and is not redacted.
  *
  * Any other `${...}` text is left alone, so bodies that contain shell or JavaScript templates pass through.
  */
-import { isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
+import { isJsonObject, type AuthoredText, type Json, type JsonObject } from '../shared/index.ts';
+import { formsOf, redactForms } from './redaction.ts';
 import { TaskFailure, type InvocationContext } from './resource.ts';
 
 export interface SecretSource {
@@ -58,6 +69,7 @@ export function referenceProblems(text: string): string[] {
  */
 export class SecretScope {
   private readonly values = new Set<string>();
+  private cachedForms: string[] | null = null;
 
   constructor(
     private readonly source: SecretSource,
@@ -83,7 +95,10 @@ export class SecretScope {
         const missing = namespace === 'secrets' ? `the secret ${name} is not set` : `the environment variable ${name} is not set`;
         throw new TaskFailure('Secrets.NotFound', `${where}: \${${namespace}.${name}} cannot be resolved: ${missing}`);
       }
-      if (value !== '') this.values.add(value);
+      if (value !== '' && !this.values.has(value)) {
+        this.values.add(value);
+        this.cachedForms = null;
+      }
       return value;
     });
   }
@@ -110,11 +125,28 @@ export class SecretScope {
     return value;
   }
 
+  /**
+   * Resolves the references of `value` only where `authored` has the same string at the same place: the text
+   * the author wrote. Anything else — a different string, a place the author filled from data — stays as it is.
+   */
+  resolveAuthored(value: Json, authored: AuthoredText, where: string): Json {
+    if (authored === null) return value;
+    if (typeof authored === 'string') return value === authored ? this.resolveText(value, where) : value;
+    if (Array.isArray(authored)) {
+      if (!Array.isArray(value)) return value;
+      return value.map((item, index) => (index < authored.length ? this.resolveAuthored(item, authored[index], `${where}[${index}]`) : item));
+    }
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = Object.hasOwn(authored, key) ? this.resolveAuthored(item, authored[key], where === '' ? key : `${where}.${key}`) : item;
+    }
+    return out;
+  }
+
   /** The text with every resolved value, in every form checked, replaced by `[redacted]`. */
   redactText(text: string): string {
-    let out = text;
-    for (const form of this.forms()) out = redactCutOff(out.split(form).join('[redacted]'), form);
-    return out;
+    return redactForms(text, this.forms());
   }
 
   redactJson(value: Json): Json {
@@ -137,17 +169,23 @@ export class SecretScope {
     }
     if (!(thrown instanceof Error)) return new Error(this.redactText(String(thrown)));
     // The same object, its texts redacted: callers tell errors apart by class and code (SQLSTATE).
-    const fields = thrown as unknown as Record<string, unknown>;
-    for (const key of Object.getOwnPropertyNames(thrown)) {
+    this.redactErrorFields(thrown, 0);
+    return thrown;
+  }
+
+  /** Own string fields (message, stack, detail, …), lists of strings, and nested errors (cause), a few deep. */
+  private redactErrorFields(error: Error, depth: number): void {
+    const fields = error as unknown as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(error)) {
       const value = fields[key];
-      if (typeof value !== 'string') continue;
       try {
-        fields[key] = this.redactText(value);
+        if (typeof value === 'string') fields[key] = this.redactText(value);
+        else if (Array.isArray(value)) fields[key] = value.map((item: unknown) => (typeof item === 'string' ? this.redactText(item) : item));
+        else if (value instanceof Error && depth < 3) this.redactErrorFields(value, depth + 1);
       } catch {
         // a read-only property: left as it is
       }
     }
-    return thrown;
   }
 
   /** Calls `work` and redacts what comes out of it, answer or failure. */
@@ -161,53 +199,26 @@ export class SecretScope {
 
   /** Longest first, so that a value containing another is replaced whole. */
   private forms(): string[] {
+    if (this.cachedForms) return this.cachedForms;
     const forms = new Set<string>();
-    for (const value of this.values) {
-      forms.add(value);
-      forms.add(JSON.stringify(value).slice(1, -1));
-      forms.add(encodeURIComponent(value));
-      forms.add(new URLSearchParams({ v: value }).toString().slice(2));
-    }
-    return [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length);
+    for (const value of this.values) for (const form of formsOf(value)) forms.add(form);
+    this.cachedForms = [...forms].sort((a, b) => b.length - a.length);
+    return this.cachedForms;
   }
 }
 
-/** Shorter runs are too likely to be ordinary text. */
-const cutOffMinimum = 6;
-
 /**
- * The start of a value cut off by a truncation (http:invoke keeps 1 KiB of an error body): a run of at least
- * six characters matching the value's beginning but not the whole value is redacted too.
+ * `handler` with the references its author wrote into the Task's parameters resolved (context.authored), and its
+ * answer and failures redacted. http:invoke (both spellings) and email:send are registered through it.
  */
-function redactCutOff(text: string, form: string): string {
-  if (form.length <= cutOffMinimum) return text;
-  const head = form.slice(0, cutOffMinimum);
-  let out = '';
-  let from = 0;
-  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
-    let length = cutOffMinimum;
-    while (length < form.length && at + length < text.length && text[at + length] === form[length]) length++;
-    out += `${text.slice(from, at)}[redacted]`;
-    from = at + length;
-  }
-  return out + text.slice(from);
-}
-
-/**
- * `handler` with the references in its input's header values resolved (the only Task parameters that are:
- * a body or URL filled from execution input must not be able to name a secret and have it sent somewhere),
- * and its answer and failures redacted. `headersField` is `headers`, or `Headers` for the AWS field names.
- */
-export function withHeaderSecrets(
+export function withAuthoredSecrets(
   handler: (input: Json, context: InvocationContext) => Json | Promise<Json>,
   source: SecretSource,
-  headersField: string,
 ): (input: Json, context: InvocationContext) => Promise<Json> {
   return async (input, context) => {
     const scope = new SecretScope(source, context);
-    const headers = isJsonObject(input) ? input[headersField] : undefined;
-    if (!isJsonObject(input) || !isJsonObject(headers)) return scope.guard(() => handler(input, context));
-    const resolved = { ...input, [headersField]: scope.resolveJson(headers, headersField) };
+    if (context.authored === null) return scope.guard(() => handler(input, context));
+    const resolved = scope.resolveAuthored(input, context.authored, '');
     return scope.guard(() => handler(resolved, context));
   };
 }

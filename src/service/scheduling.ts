@@ -44,7 +44,10 @@ export interface ScheduledRunView {
   scheduledRunId: string;
   workflow: string;
   status: string;
+  /** The time the run was scheduled for (Run now does not change it). */
   dueAt: string;
+  /** When Run now made it due ahead of dueAt; null if it waited for its time. startedAt says when it ran. */
+  runNowAt: string | null;
   input: Json;
   batchId: string | null;
   itemIndex: number | null;
@@ -61,7 +64,7 @@ export interface ScheduledRunView {
 
 export function scheduledRunView(r: ScheduledRunRow): ScheduledRunView {
   return {
-    scheduledRunId: r.id, workflow: r.workflowName, status: r.status, dueAt: r.dueAt.toISOString(), input: r.input, batchId: r.batchId,
+    scheduledRunId: r.id, workflow: r.workflowName, status: r.status, dueAt: r.dueAt.toISOString(), runNowAt: r.runNowAt?.toISOString() ?? null, input: r.input, batchId: r.batchId,
     itemIndex: r.itemIndex, executionId: r.executionId, endedStatus: r.endedStatus, error: r.error, parentId: r.parentId,
     createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, cancelledAt: r.cancelledAt?.toISOString() ?? null,
   };

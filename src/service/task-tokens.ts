@@ -7,7 +7,10 @@ import type { ServiceDeps } from './deps.ts';
 async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> {
   const row = await findTaskToken(deps.sql, token);
   if (!row) throw new EngineError('TASK_TOKEN_NOT_FOUND', 'This task token is not one Nightshift handed out');
-  if (row.usedAt) throw new EngineError('TASK_TOKEN_USED', 'This task token was already answered, or its task ended');
+  if (row.retiredAt) {
+    throw new EngineError('TASK_TOKEN_EXPIRED', 'This task token expired: its task ended without it (the state timed out, or the execution was stopped)');
+  }
+  if (row.usedAt) throw new EngineError('TASK_TOKEN_USED', 'This task token was already answered');
   throw new EngineError('TASK_TOKEN_EXPIRED', 'This task token expired with its state\'s timeout');
 }
 

@@ -6,3 +6,5 @@ export * from './limits.ts';
 export * from './ids.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
+export * from './authored.ts';
+export * from './exact-json.ts';

@@ -358,11 +358,12 @@ export async function listExecutions(sql: Queryable, f: ExecutionFilter): Promis
   return rows.map(toRow);
 }
 
-// executions_root_id_idx: every branch of an execution (for its whole history).
-export async function threadIds(sql: Queryable, rootId: string): Promise<string[]> {
+// executions_pkey for the execution, executions_owner_id_idx for every branch of it however nested.
+// Not by root_id: that is the chain's root, shared with every execution the chain started.
+export async function threadIds(sql: Queryable, executionId: string): Promise<string[]> {
   const rows = await sql.unsafe<Array<{ id: string }>>(
-    `select id from nightshift.executions where root_id = $1 and (id = $1 or kind = 'branch')`,
-    [rootId],
+    `select id from nightshift.executions where id = $1 or owner_id = $1`,
+    [executionId],
     { prepare: true },
   );
   return rows.map((r) => r.id);
@@ -374,10 +375,10 @@ export async function threadIds(sql: Queryable, rootId: string): Promise<string[
  * locks for long. Children started by workflow:start go by their own age: a parent's reference to a
  * removed child becomes null. History has no foreign key (0009_step_writes.sql), so its rows are
  * deleted here, in the same statement. executions_stopped_at_idx, executions_owner_id_idx,
- * history_events_pkey.
+ * history_events_pkey. Answers the chains they belonged to (their budgets may go: deleteEndedChains).
  */
-export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<number> {
-  const rows = await sql.unsafe(
+export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<{ removed: number; rootIds: string[] }> {
+  const rows = await sql.unsafe<Array<{ id: string; root_id: string }>>(
     `with picked as (
        select id from nightshift.executions
        where stopped_at < $1 and kind = 'execution'
@@ -391,10 +392,10 @@ export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: n
          select b.id from nightshift.executions b where b.owner_id in (select id from picked))
      )
      delete from nightshift.executions where id in (select id from picked)
-     returning id`,
+     returning id, root_id`,
     [cutoff, batch] as never,
   );
-  return rows.length;
+  return { removed: rows.length, rootIds: [...new Set(rows.map((r) => r.root_id))] };
 }
 
 /** A transient execution is written once, when it ends: it lives in memory until then. */

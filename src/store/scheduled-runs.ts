@@ -19,7 +19,10 @@ export interface ScheduledRunRow {
   id: string;
   workflowName: string;
   input: Json;
+  /** The time it was scheduled for; Run now leaves it as it was. */
   dueAt: Date;
+  /** When Run now made it due ahead of dueAt; null if it waited for its time. */
+  runNowAt: Date | null;
   status: ScheduledRunStatus;
   batchId: string | null;
   itemIndex: number | null;
@@ -41,11 +44,12 @@ type RunRecord = {
   id: string; workflow_name: string; input: Json; due_at: Date; status: ScheduledRunStatus; batch_id: string | null; item_index: number | null;
   execution_id: string | null; ended_status: string | null; error: string | null; idempotency_key: string | null; parent_id: string | null;
   root_id: string | null; depth: number; identity: Json | null; created_at: Date; started_at: Date | null; ended_at: Date | null; cancelled_at: Date | null;
+  run_now_at: Date | null;
 };
 
 export function toScheduledRun(r: RunRecord): ScheduledRunRow {
   return {
-    id: r.id, workflowName: r.workflow_name, input: r.input, dueAt: r.due_at, status: r.status, batchId: r.batch_id, itemIndex: r.item_index,
+    id: r.id, workflowName: r.workflow_name, input: r.input, dueAt: r.due_at, runNowAt: r.run_now_at ?? null, status: r.status, batchId: r.batch_id, itemIndex: r.item_index,
     executionId: r.execution_id, endedStatus: r.ended_status, error: r.error, idempotencyKey: r.idempotency_key, parentId: r.parent_id,
     rootId: r.root_id, depth: r.depth, identity: r.identity, createdAt: r.created_at, startedAt: r.started_at, endedAt: r.ended_at, cancelledAt: r.cancelled_at,
   };

@@ -99,22 +99,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-// Any fetch to somewhere other than 127.0.0.1 fails here, so a guard bug cannot send traffic anywhere.
-const realFetch = globalThis.fetch;
-const blockedTargets: string[] = [];
-before(() => {
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const target = new URL(input instanceof Request ? input.url : String(input));
-    if (target.hostname !== '127.0.0.1') {
-      blockedTargets.push(target.href);
-      throw new TypeError('fetch failed', { cause: { code: 'TEST_BLOCKED_DESTINATION' } });
-    }
-    return realFetch(input, init);
-  }) as typeof fetch;
-});
-after(() => {
-  globalThis.fetch = realFetch;
-});
+/** The policy of `dev` and `execute`: the test peers are on 127.0.0.1. */
+const local: HttpResourceOptions = { allowPrivateNetworks: true };
 
 function object(value: Json): JsonObject {
   assert.ok(value !== null && typeof value === 'object' && !Array.isArray(value));
@@ -124,7 +110,7 @@ function object(value: Json): JsonObject {
 resourceContract('http:invoke', async () => {
   const peer = await startPeer();
   return {
-    handler: createHttpResource(),
+    handler: createHttpResource(local),
     validInput: { url: `${peer.base}/echo`, query: { a: '1' } },
     failingInput: { url: `${peer.base}/missing` },
     expectedError: 'States.Http.StatusCode.404',
@@ -137,7 +123,7 @@ resourceContract('http:invoke', async () => {
 resourceContract('arn:aws:states:::http:invoke', async () => {
   const peer = await startPeer();
   return {
-    handler: createAwsHttpResource(),
+    handler: createAwsHttpResource(local),
     validInput: { ApiEndpoint: `${peer.base}/echo`, Method: 'GET' },
     failingInput: { ApiEndpoint: `${peer.base}/fail`, Method: 'POST', RequestBody: { a: 1 } },
     expectedError: 'States.Http.StatusCode.500',
@@ -149,7 +135,7 @@ resourceContract('arn:aws:states:::http:invoke', async () => {
 
 describe('http:invoke', () => {
   let peer: Peer;
-  const http = createHttpResource();
+  const http = createHttpResource(local);
   const call = (input: Json, handler: ResourceHandler = http) => handler(input, makeContext());
   before(async () => {
     peer = await startPeer();
@@ -197,7 +183,7 @@ describe('http:invoke', () => {
       assert.equal(peer.seen.at(-1)?.headers['idempotency-key'], undefined);
       await http({ url: `${peer.base}/echo`, method: 'POST', headers: { 'idempotency-key': 'mine' } }, context);
       assert.equal(peer.seen.at(-1)?.headers['idempotency-key'], 'mine');
-      await createHttpResource({ idempotencyHeader: false })({ url: `${peer.base}/echo`, method: 'POST' }, context);
+      await createHttpResource({ ...local, idempotencyHeader: false })({ url: `${peer.base}/echo`, method: 'POST' }, context);
       assert.equal(peer.seen.at(-1)?.headers['idempotency-key'], undefined);
     });
   });
@@ -254,7 +240,7 @@ describe('http:invoke', () => {
 
     it('fails with States.Http.Socket when the host name does not resolve', async () => {
       const notFound = Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
-      const handler = createHttpResource({ lookup: () => Promise.reject(notFound) });
+      const handler = createHttpResource({ ...local, lookup: () => Promise.reject(notFound) });
       const thrown = await taskFailure(call({ url: 'http://nowhere.test/' }, handler));
       assert.equal(thrown.error, 'States.Http.Socket');
       assert.match(thrown.causeText ?? '', /ENOTFOUND/);
@@ -308,7 +294,7 @@ describe('http:invoke', () => {
 
     it('fails with Http.TooManyRedirects past maxRedirects', async () => {
       assert.equal((await taskFailure(call({ url: `${peer.base}/redirect?n=6` }))).error, 'Http.TooManyRedirects');
-      const strict = createHttpResource({ maxRedirects: 0 });
+      const strict = createHttpResource({ ...local, maxRedirects: 0 });
       assert.equal((await taskFailure(call({ url: `${peer.base}/redirect?n=1` }, strict))).error, 'Http.TooManyRedirects');
     });
 
@@ -336,57 +322,130 @@ describe('http:invoke', () => {
     });
 
     it('fails with Http.ResponseTooLarge past maxResponseBytes, declared or streamed', async () => {
-      const capped = createHttpResource({ maxResponseBytes: 5000 });
+      const capped = createHttpResource({ ...local, maxResponseBytes: 5000 });
       assert.equal(object(await call({ url: `${peer.base}/big?bytes=5000` }, capped)).body, 'x'.repeat(5000));
       assert.equal((await taskFailure(call({ url: `${peer.base}/big?bytes=5001` }, capped))).error, 'Http.ResponseTooLarge');
       assert.equal((await taskFailure(call({ url: `${peer.base}/big-chunked?bytes=20000` }, capped))).error, 'Http.ResponseTooLarge');
     });
   });
 
-  describe('address guard', () => {
-    const refused = async (input: Json, handler: ResourceHandler = http) => {
-      const before = blockedTargets.length;
-      const thrown = await taskFailure(call(input, handler));
+  describe('address policy', () => {
+    const serve = createHttpResource();
+    /** `hops`: requests the peer gets before the refusal (a redirect's first hop). */
+    const refused = async (input: Json, handler: ResourceHandler = http, hops = 0) => {
+      const seen = peer.seen.length;
+      const thrown = await taskFailure(call({ timeoutSeconds: 2, ...(input as JsonObject) }, handler));
       assert.equal(thrown.error, 'Http.AddressRefused', thrown.message);
-      assert.equal(blockedTargets.length, before, 'the guard refused before any connection');
+      assert.equal(peer.seen.length, seen + hops, 'nothing more reached the peer');
+      return thrown;
     };
+    /** Every IPv6 form that embeds 169.254.169.254, and the IPv4 spellings the URL parser normalizes. */
+    const metadataForms = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0251.0376.0251.0376/',
+      'http://0xa9.0xfe.0xa9.0xfe/',
+      'http://0xa9fea9fe/',
+      'http://169.254.43518/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[::169.254.169.254]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[64:ff9b:1::a9fe:a9fe]/',
+      'http://[2002:a9fe:a9fe::1]/',
+      'http://[2001:0:a9fe:a9fe::1]/',
+      'http://[2001:0:4136:e378:8000:63bf:5601:5601]/',
+      'http://[fd00:ec2::254]/',
+      'http://[fe80::1]/',
+      'http://169.254.1.1/',
+      'http://METADATA.google.internal./computeMetadata/v1/',
+    ];
+    /** Loopback and private addresses, in every embedding: refused by serve, allowed (when reachable) by dev. */
+    const privateForms = [
+      'http://127.0.0.1:9/', 'http://2130706433:9/', 'http://0177.0.0.1:9/', 'http://0x7f.1:9/', 'http://127.1:9/',
+      'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://[fc00::1]/', 'http://[fd12:3456::1]/',
+      'http://[::1]:9/', 'http://[::ffff:127.0.0.1]:9/', 'http://[::127.0.0.1]:9/', 'http://[64:ff9b::7f00:1]/', 'http://[64:ff9b::a00:1]/',
+      'http://[2002:7f00:1::]/', 'http://[2002:c0a8:101::]/', 'http://[2001:0:7f00:1::]/',
+    ];
+    const alwaysDenied = ['http://0.0.0.0:9/', 'http://0/', 'http://[::]:9/', 'http://224.0.0.1/', 'http://[ff02::1]/', 'http://255.255.255.255/', 'http://240.0.0.1/'];
 
-    it('refuses the cloud metadata endpoints and link-local addresses before connecting', async () => {
-      await refused({ url: 'http://169.254.169.254/latest/meta-data/' });
-      await refused({ url: 'http://2852039166/latest/meta-data/' });
-      await refused({ url: 'http://[::ffff:169.254.169.254]/' });
-      await refused({ url: 'http://[fd00:ec2::254]/' });
-      await refused({ url: 'http://[fe80::1]/' });
-      await refused({ url: 'http://169.254.1.1/' });
-      await refused({ url: 'http://METADATA.google.internal./computeMetadata/v1/' });
+    it('refuses metadata and link-local addresses in every encoding and IPv6 embedding, in dev as in serve', async () => {
+      for (const url of metadataForms) {
+        await refused({ url }, http);
+        await refused({ url }, serve);
+      }
     });
 
-    it('refuses a host name that resolves to a denied address', async () => {
-      const handler = createHttpResource({ lookup: async () => [{ address: '169.254.169.254', family: 4 }] });
-      await refused({ url: 'http://innocent.test/' }, handler);
+    it('refuses 0.0.0.0/8, the unspecified address, multicast, broadcast and reserved ranges in dev as in serve', async () => {
+      for (const url of alwaysDenied) {
+        await refused({ url }, http);
+        await refused({ url }, serve);
+      }
     });
 
-    it('refuses a redirect to a denied address', async () => {
-      await refused({ url: `${peer.base}/to?location=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}` });
+    it('refuses loopback and private ranges, in every IPv6 embedding, by default (serve)', async () => {
+      for (const url of privateForms) await refused({ url }, serve);
+      await refused({ url: `${peer.base}/text` }, serve);
     });
 
-    it('allows loopback by default and honours deny and allow lists', async () => {
+    it('reaches loopback when private networks are allowed (dev, execute)', async () => {
       assert.equal(object(await call({ url: `${peer.base}/text` })).status, 200);
-      await refused({ url: `${peer.base}/text` }, createHttpResource({ deny: ['127.0.0.0/8'] }));
-      const byName = createHttpResource({ deny: ['*.internal.test'], lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
-      await refused({ url: 'http://api.internal.test/' }, byName);
-      const before = blockedTargets.length;
-      const opened = createHttpResource({ allow: ['169.254.169.254/32'] });
-      // Past the guard the test's fetch wrapper stops it, so nothing is sent.
-      assert.equal((await taskFailure(call({ url: 'http://169.254.169.254/' }, opened))).error, 'States.Http.Socket');
-      assert.equal(blockedTargets.length, before + 1);
+      const port = new URL(peer.base).port;
+      assert.equal(object(await call({ url: `http://2130706433:${port}/text` })).status, 200);
+      assert.equal(object(await call({ url: `http://localhost:${port}/text` }, createHttpResource({ ...local, lookup: async () => [{ address: '127.0.0.1', family: 4 }] }))).status, 200);
+    });
+
+    it('refuses a host name that resolves to a denied address, checked on the address the socket connects to', async () => {
+      await refused({ url: 'http://innocent.test/' }, createHttpResource({ lookup: async () => [{ address: '169.254.169.254', family: 4 }] }));
+      await refused({ url: 'http://innocent.test/' }, createHttpResource({ lookup: async () => [{ address: '::ffff:a9fe:a9fe', family: 6 }] }));
+      await refused({ url: 'http://innocent.test/' }, createHttpResource({ lookup: async () => [{ address: '64:ff9b::a9fe:a9fe', family: 6 }] }));
+      // One public address and one private one: the whole answer is refused, whichever the socket would pick.
+      await refused({ url: 'http://innocent.test/' }, createHttpResource({ lookup: async () => [{ address: '93.184.216.34', family: 4 }, { address: '127.0.0.1', family: 4 }] }));
+      const port = new URL(peer.base).port;
+      await refused({ url: `http://localhost:${port}/text` }, serve);
+    });
+
+    it('connects to the address it checked: a name that would resolve to loopback on a second lookup never reaches it', async () => {
+      let lookups = 0;
+      const rebinding = createHttpResource({
+        allow: ['127.0.0.2'],
+        lookup: async () => [{ address: lookups++ === 0 ? '127.0.0.2' : '127.0.0.1', family: 4 }],
+      });
+      const port = new URL(peer.base).port;
+      const seen = peer.seen.length;
+      // 127.0.0.2 is allowed and nothing listens there: a client that looked the name up again to connect
+      // (or asked the system resolver, which says 127.0.0.1 for localhost) would have reached the peer.
+      assert.equal((await taskFailure(call({ url: `http://localhost:${port}/text`, timeoutSeconds: 2 }, rebinding))).error, 'States.Http.Socket');
+      assert.equal(peer.seen.length, seen);
+      assert.equal(lookups, 1, 'one lookup, made by the socket itself');
+      await refused({ url: `http://localhost:${port}/text` }, rebinding);
+    });
+
+    it('refuses a redirect to a denied address, in every form', async () => {
+      for (const target of ['http://169.254.169.254/latest/meta-data/', 'http://[::169.254.169.254]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://0xa9fea9fe/']) {
+        await refused({ url: `${peer.base}/to?location=${encodeURIComponent(target)}` }, http, 1);
+      }
+      const opened = createHttpResource({ allow: ['127.0.0.1'] });
+      await refused({ url: `${peer.base}/to?location=${encodeURIComponent('http://[::1]:9/')}` }, opened, 1);
+    });
+
+    it('opens what the allowlist names, by address, CIDR or host name, and honours deny', async () => {
+      const port = new URL(peer.base).port;
+      assert.equal(object(await call({ url: `${peer.base}/text` }, createHttpResource({ allow: ['127.0.0.1'] }))).status, 200);
+      assert.equal(object(await call({ url: `${peer.base}/text` }, createHttpResource({ allow: ['127.0.0.0/8'] }))).status, 200);
+      const byName = createHttpResource({ allow: ['*.internal.test'], lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+      assert.equal(object(await call({ url: `http://api.internal.test:${port}/text` }, byName)).status, 200);
+      await refused({ url: `${peer.base}/text` }, createHttpResource({ ...local, deny: ['127.0.0.0/8'] }));
+      const deniedName = createHttpResource({ ...local, deny: ['*.internal.test'], lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+      await refused({ url: 'http://api.internal.test/' }, deniedName);
     });
 
     it('rejects invalid allow and deny entries when the resource is created', () => {
       const configInvalid = (error: unknown) => error instanceof EngineError && error.code === 'CONFIG_INVALID';
-      assert.throws(() => createHttpResource({ deny: ['10.0.0.0/99'] }), configInvalid);
-      assert.throws(() => createHttpResource({ allow: ['not a host'] }), EngineError);
-      assert.throws(() => createHttpResource({ maxResponseBytes: 0 }), EngineError);
+      assert.throws(() => createHttpResource({ ...local, deny: ['10.0.0.0/99'] }), configInvalid);
+      assert.throws(() => createHttpResource({ ...local, allow: ['not a host'] }), EngineError);
+      assert.throws(() => createHttpResource({ ...local, maxResponseBytes: 0 }), EngineError);
     });
   });
 
@@ -395,7 +454,7 @@ describe('http:invoke', () => {
 
     it('never puts a request header value in an error cause', async () => {
       const tight: HttpResourceOptions = { maxResponseBytes: 10, maxRedirects: 0 };
-      const handler = createHttpResource(tight);
+      const handler = createHttpResource({ ...local, ...tight });
       const headers = { Authorization: secret, 'X-Api-Key': secret };
       const inputs: Json[] = [
         { url: `${peer.base}/missing`, headers },
@@ -417,7 +476,7 @@ describe('http:invoke', () => {
 
 describe('arn:aws:states:::http:invoke', () => {
   let peer: Peer;
-  const aws = createAwsHttpResource();
+  const aws = createAwsHttpResource(local);
   before(async () => {
     peer = await startPeer();
   });

@@ -14,6 +14,7 @@ import { createSmtpTransport } from '../../src/boot/smtp.ts';
 import { main } from '../../src/cli/main.ts';
 import { createSecretSource, findProjectDir, loadConfig } from '../../src/config/index.ts';
 import {
+  assertPresets,
   createEmailResource,
   createHttpResource,
   createNamedResource,
@@ -57,7 +58,7 @@ describe('named http presets', () => {
     query: { region: '${env.REGION}' },
     body: { source: 'nightshift', nested: { a: 1, b: 2 }, list: [1, 2] },
   });
-  const http = () => createNamedResource('echo-api', preset(), depsWith({ http: createHttpResource() }));
+  const http = () => createNamedResource('echo-api', preset(), depsWith({ http: createHttpResource({ allowPrivateNetworks: true }) }));
 
   it('merges the Task into the preset: fixed url, method, headers and query keys; the Task adds and wins in the body', async () => {
     const context = makeContext({ executionId: 'exec-9', stateName: 'Call' });
@@ -91,41 +92,49 @@ describe('named http presets', () => {
     assert.equal(peer.seen.length, before);
   });
 
-  it('resolves references in Task header values, never in the other Task parameters', async () => {
-    await http()({ headers: { 'X-Forward': 'Bearer ${secrets.API_KEY}' }, body: { text: '${secrets.API_KEY} ${env.REGION}' } }, makeContext());
+  it('resolves references only in the Task strings its author wrote, never in a value from data', async () => {
+    const authored = { headers: { 'X-Forward': 'Bearer ${secrets.API_KEY}' }, body: { text: '${env.REGION}' } };
+    const input = { headers: { 'X-Forward': 'Bearer ${secrets.API_KEY}', 'X-Data': '${secrets.API_KEY}' }, body: { text: '${env.REGION}', data: '${secrets.API_KEY}' } };
+    await http()(input, makeContext({ authored }));
     const seen = peer.seen.at(-1)!;
     assert.equal(seen.headers['x-forward'], 'Bearer key-123-very-secret');
-    assert.equal(JSON.parse(seen.body).text, '${secrets.API_KEY} ${env.REGION}');
+    assert.equal(seen.headers['x-data'], '${secrets.API_KEY}');
+    assert.deepEqual(JSON.parse(seen.body), { source: 'nightshift', nested: { a: 1, b: 2 }, list: [1, 2], text: 'eu-west', data: '${secrets.API_KEY}' });
   });
 
   it('fails with Secrets.NotFound naming the secret, and uses an env fallback when the variable is unset', async () => {
-    const missing = createNamedResource('m', { type: 'http', url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.NOT_SET}' } }, depsWith({ http: createHttpResource() }));
+    const missing = createNamedResource('m', { type: 'http', url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.NOT_SET}' } }, depsWith({ http: createHttpResource({ allowPrivateNetworks: true }) }));
     const thrown = await taskFailure(missing({}, makeContext()));
     assert.equal(thrown.error, 'Secrets.NotFound');
     assert.match(thrown.causeText ?? '', /\$\{secrets\.NOT_SET\}/);
-    const fallback = createNamedResource('f', { type: 'http', url: '${env.NOT_SET:-' + peer.base + '}/echo' }, depsWith({ http: createHttpResource() }));
+    const fallback = createNamedResource('f', { type: 'http', url: '${env.NOT_SET:-' + peer.base + '}/echo' }, depsWith({ http: createHttpResource({ allowPrivateNetworks: true }) }));
     assert.equal(object(await fallback({}, makeContext())).status, 200);
   });
 
   it('form-encodes the body with nested keys in brackets when the preset says bodyEncoding: form', async () => {
-    const form = createNamedResource('form', { type: 'http', url: `${peer.base}/echo`, method: 'POST', bodyEncoding: 'form', body: { currency: 'usd' } }, depsWith({ http: createHttpResource() }));
+    const form = createNamedResource('form', { type: 'http', url: `${peer.base}/echo`, method: 'POST', bodyEncoding: 'form', body: { currency: 'usd' } }, depsWith({ http: createHttpResource({ allowPrivateNetworks: true }) }));
     await form({ body: { amount: 2000, metadata: { order: 'o-1' }, tags: ['a', 'b'], skip: null } }, makeContext());
     const seen = peer.seen.at(-1)!;
     assert.equal(seen.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.equal(decodeURIComponent(seen.body), 'currency=usd&amount=2000&metadata[order]=o-1&tags[0]=a&tags[1]=b');
   });
 
-  it('gives http:invoke the same header rule once the integrations are registered', async () => {
+  it('gives http:invoke the same rule once the integrations are registered', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'nightshift-named-'));
     const config = loadConfig({ projectDir: empty, env: {} });
     rmSync(empty, { recursive: true, force: true });
-    const registry = prepareIntegrations(config, secrets)(registerBuiltinResources(new ResourceRegistry()));
+    const registry = prepareIntegrations(config, secrets)(registerBuiltinResources(new ResourceRegistry(), { http: { allowPrivateNetworks: true } }));
     const invoke = registry.get('http:invoke')!;
-    await invoke({ url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.API_KEY}' }, body: '${secrets.API_KEY}', method: 'POST' }, makeContext());
+    const authored = { headers: { Authorization: 'Bearer ${secrets.API_KEY}' }, query: { region: '${env.REGION}' } };
+    const input = { url: `${peer.base}/echo`, headers: { Authorization: 'Bearer ${secrets.API_KEY}' }, query: { region: '${env.REGION}' }, body: '${secrets.API_KEY}', method: 'POST' };
+    await invoke(input, makeContext({ authored }));
     assert.equal(peer.seen.at(-1)!.headers.authorization, 'Bearer key-123-very-secret');
+    assert.equal(peer.seen.at(-1)!.url, '/echo?region=eu-west');
     assert.equal(peer.seen.at(-1)!.body, '${secrets.API_KEY}');
+    await invoke(input, makeContext());
+    assert.equal(peer.seen.at(-1)!.headers.authorization, 'Bearer ${secrets.API_KEY}', 'nothing is resolved without authored text');
     const aws = registry.get('arn:aws:states:::http:invoke')!;
-    await aws({ ApiEndpoint: `${peer.base}/echo`, Method: 'GET', Headers: { 'X-Api-Key': '${secrets.API_KEY}' } }, makeContext());
+    await aws({ ApiEndpoint: `${peer.base}/echo`, Method: 'GET', Headers: { 'X-Api-Key': '${secrets.API_KEY}' } }, makeContext({ authored: { Headers: { 'X-Api-Key': '${secrets.API_KEY}' } } }));
     assert.equal(peer.seen.at(-1)!.headers['x-api-key'], 'key-123-very-secret');
   });
 });
@@ -159,6 +168,25 @@ describe('named email presets', () => {
     await send({ to: 'ada@example.test', template: 'global' }, makeContext());
     assert.equal(smtp.received.at(-1)!.parsed.subject, 'global');
     assert.equal((await taskFailure(send({ to: 'ada@example.test', template: 'welcome', from: 'me@evil.test' }, makeContext()))).error, 'Email.InvalidInput');
+  });
+
+  it("maps its callers' parameters onto email:send's fields with input, and refuses to map what the preset owns", async () => {
+    const email = createEmailResource({
+      transport: createSmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: false, auth: null, from: null, timeoutSeconds: 5, templates: {} }),
+    });
+    const preset: ResourcePreset = {
+      type: 'email',
+      from: 'Acme <hello@acme.test>',
+      input: { to: '{{payload.name}} <{{payload.email}}>', template: '{{template_id}}', data: { who: '{{payload}}', extra: '{{...}}' } },
+      templates: { 'welcome-email': { subject: 'Hi {{who.name}} ({{extra.plan}})', text: '{{who.email}}' } },
+    };
+    const send = createNamedResource('send-templated-email', preset, depsWith({ email }));
+    await send({ api_key: 'ignored', template_id: 'welcome-email', plan: 'pro', payload: { name: 'Ada', email: 'ada@example.test' } }, makeContext());
+    const mail = smtp.received.at(-1)!;
+    assert.deepEqual(mail.envelope.to, ['ada@example.test']);
+    assert.equal(mail.parsed.subject, 'Hi Ada (pro)');
+    assert.equal(mail.parsed.text?.trim(), 'ada@example.test');
+    assert.throws(() => assertPresets({ bad: { type: 'email', input: { from: '{{sender}}' } } }), /\/resources\/bad\/input\/from/);
   });
 });
 
@@ -378,7 +406,7 @@ describe('the integration examples, through nightshift execute', () => {
     try {
       for (const name of ['slack-notify', 'send-templated-email', 'stripe-charge', 'email:send']) assert.ok(engine.registry.has(name), name);
     } finally {
-      engine.close();
+      await engine.close();
     }
   });
 });

@@ -81,6 +81,8 @@ describe('secrets never leave the resource', () => {
     project = mkdtempSync(join(tmpdir(), 'nightshift-secrets-'));
     mkdirSync(join(project, 'workflows'));
     writeFileSync(join(project, 'nightshift.yaml'), [
+      'http:',
+      '  allow: [127.0.0.1]',
       'resources:',
       '  partner-api:',
       '    type: http',

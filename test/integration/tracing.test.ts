@@ -51,6 +51,8 @@ before(async () => {
   project = mkdtempSync(join(tmpdir(), 'nightshift-tracing-'));
   mkdirSync(join(project, 'workflows'));
   writeFileSync(join(project, 'workflows', 'traced.yaml'), workflow(peer.base));
+  // The peer is on loopback, which http:invoke refuses outside local development unless allowed.
+  writeFileSync(join(project, 'nightshift.yaml'), 'http:\n  allowPrivateNetworks: true\n');
 });
 after(async () => {
   await peer?.close();

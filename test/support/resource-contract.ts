@@ -40,6 +40,7 @@ export function makeContext(overrides: Partial<InvocationContext> = {}): Invocat
     signal: new AbortController().signal,
     heartbeat: () => {},
     identity: null,
+    authored: null,
     ...overrides,
   };
 }

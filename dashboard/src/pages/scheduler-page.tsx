@@ -115,7 +115,12 @@ function ScheduledRow({ item, action, onChanged, onBatch }: { item: ScheduledIte
 function What({ item, onBatch }: { item: ScheduledItem; onBatch(id: string): void }) {
   if (item.kind === 'cron') return <Link to={href('/schedules', { workflow: item.workflow })}>next fire of schedule {item.key ?? shortId(item.id)}</Link>;
   if (item.kind === 'wait' || item.kind === 'task-token') {
-    return <span>{item.stateName ?? 'a state'} in <Link to={`/executions/${item.executionId}`} className="mono">{shortId(item.executionId ?? item.id)}</Link></span>;
+    return (
+      <span>
+        {item.stateName ?? 'a state'}{item.branch && <> in {item.branch.type === 'Map' ? 'item' : 'branch'} {item.branch.index} of {item.branch.stateName}</>}
+        {' '}in <Link to={`/executions/${item.executionId}`} className="mono">{shortId(item.executionId ?? item.id)}</Link>
+      </span>
+    );
   }
   if (item.batchId) {
     return <span>item {item.itemIndex ?? '?'} of <button type="button" className="link-button mono" onClick={() => onBatch(item.batchId!)}>batch {shortId(item.batchId)}</button></span>;

@@ -1,5 +1,6 @@
 import type { TaskState } from '../../asl/index.ts';
 import { exceedsJsonBytes, type Json } from '../../shared/index.ts';
+import { authoredTextOf } from '../authored.ts';
 import { applyInputPath, finishWithResult, numberFields } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { maxPayloadBytes } from '../limits.ts';
@@ -55,6 +56,7 @@ function schedule(turn: Turn, state: TaskState, name: string, call: Call, timeou
     timeoutSeconds,
     heartbeatSeconds,
     taskToken,
+    authored: authoredTextOf(state, turn.language(state)),
   });
   if (timeoutTimer) turn.command({ type: 'wakeAt', timerId: timeoutTimer, at: now + timeoutSeconds! * 1000, purpose: 'timeout' });
   if (heartbeatTimer) turn.command({ type: 'wakeAt', timerId: heartbeatTimer, at: now + heartbeatSeconds! * 1000, purpose: 'heartbeat' });

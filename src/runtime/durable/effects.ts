@@ -3,11 +3,9 @@
  * task tokens, branches. Commands of the core become these; `commit.ts` writes them all at once.
  */
 import type { Command, StepEvent } from '../../core/index.ts';
-import { idempotencyKeyOf, failureOf, TaskFailure, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
+import { idempotencyKeyOf, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
 import {
-  sqlStateOf,
   withIdentity,
-  type SqlIdentity,
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
@@ -19,28 +17,9 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import { newExecutionId, type Json } from '../../shared/index.ts';
+import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
 import { failedChildResult, type Snapshot } from '../../core/index.ts';
-
-/** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
-function sqlIdentityOf(identity: Json | null): SqlIdentity {
-  const value = identity as { role?: unknown; claims?: unknown } | null;
-  if (!value || typeof value.role !== 'string' || value.role === '') {
-    throw new TaskFailure(
-      'Sql.NoIdentity',
-      'This execution has no role to run SQL as: start it with an API key or a JWT, give its trigger a role, or mark the workflow ignorePrivacyRules: true',
-    );
-  }
-  return { role: value.role, claims: (value.claims ?? {}) as Json };
-}
-
-/** Postgres errors are `Sql.<SQLSTATE>`; a statement cut by TimeoutSeconds is States.Timeout. */
-function sqlFailure(thrown: unknown): { error: string; cause?: string } {
-  const state = sqlStateOf(thrown);
-  if (state === '57014') return { error: 'States.Timeout', cause: 'The SQL statement ran longer than the state\'s TimeoutSeconds' };
-  if (state) return { error: `Sql.${state}`, cause: (thrown as Error).message };
-  return failureOf(thrown);
-}
+import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
 
 export const jobKeys = {
   invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,
@@ -61,6 +40,8 @@ export interface InvokePayload {
   identity: Json | null;
   /** The execution's traceparent, when it is traced: the attempt's span hangs under it. */
   traceparent?: string;
+  /** The Task's authored references (shared/authored.ts); written only when there are some. */
+  authored?: AuthoredText;
 }
 
 export class Effects {
@@ -90,6 +71,7 @@ export class Effects {
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
           ...(row.traceparent ? { traceparent: row.traceparent } : {}),
+          ...(command.authored === null ? {} : { authored: command.authored }),
         };
         this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
         if (command.taskToken) {
@@ -147,7 +129,7 @@ export class Effects {
     const context: InvocationContext = {
       executionId: row.id, workflowName: row.workflowName, stateName: command.stateName, attempt: command.attempt,
       idempotencyKey: idempotencyKeyOf(row.id, command.stateName, command.entry, command.attempt), taskToken: null,
-      signal: new AbortController().signal, heartbeat: () => {}, identity: row.identity,
+      signal: new AbortController().signal, heartbeat: () => {}, identity: row.identity, authored: command.authored,
     };
     let event: StepEvent;
     try {

@@ -56,6 +56,8 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
       );
     },
     identity: payload.identity,
+    // A payload written before authored text existed has none: its input is then treated as data only.
+    authored: payload.authored ?? null,
   };
   const span = payload.traceparent && ctx.tracer ? ctx.tracer.open(`task ${payload.resource}`, payload.traceparent, {
     'nightshift.workflow': payload.workflowName, 'nightshift.execution_id': executionId, 'nightshift.state': payload.stateName,

@@ -6,7 +6,7 @@
  */
 import type { StepEvent } from '../../core/index.ts';
 import { failureOf, idempotencyKeyOf, isPendingAnswer, type InvocationContext, type ResourceHandler } from '../../resources/index.ts';
-import type { Json } from '../../shared/index.ts';
+import type { AuthoredText, Json } from '../../shared/index.ts';
 
 /** Where a call reports: `event` is its answer, or null when it was abandoned (aborted). */
 export interface CallOwner<T> {
@@ -23,6 +23,7 @@ export interface CallInfo {
   attempt: number;
   taskToken: string | null;
   identity: Json;
+  authored: AuthoredText;
 }
 
 /** `T` is what the owner calls for (the runner's thread). */
@@ -35,6 +36,7 @@ export class Call<T> implements InvocationContext {
   readonly idempotencyKey: string;
   readonly taskToken: string | null;
   readonly identity: Json;
+  readonly authored: AuthoredText;
   /** Made only if the handler looks at its signal: most never do (measured: ~4% of a short workflow's time). */
   private controller: AbortController | null = null;
   private done = false;
@@ -52,6 +54,7 @@ export class Call<T> implements InvocationContext {
     this.idempotencyKey = idempotencyKeyOf(info.executionId, info.stateName, info.entry, info.attempt);
     this.taskToken = info.taskToken;
     this.identity = info.identity;
+    this.authored = info.authored;
   }
 
   get signal(): AbortSignal {

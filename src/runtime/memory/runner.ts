@@ -239,6 +239,7 @@ export class MemoryRunner {
       attempt: command.attempt,
       taskToken,
       identity: execution.identity,
+      authored: command.authored,
     });
     thread.calls ??= new Map();
     thread.calls.set(invocationId, call);
