@@ -11,7 +11,11 @@ export interface QueueGauges {
   outbox: number;
   /** Scheduled runs not started nor cancelled. */
   scheduled: number;
-  /** Flow-controlled starts waiting for admission, by reason. */
+  /**
+   * Flow-controlled starts waiting for admission, by kind of reason: debounce, singleton, concurrency,
+   * rate_limit, other. The stored reason is a sentence with keys and times (service/flow-control.ts
+   * writes it); only its first words are read, so the label has five values whatever the keys.
+   */
   held: Record<string, number>;
 }
 
@@ -27,8 +31,10 @@ select
   (select count(*) from nightshift.outbox) as outbox,
   (select count(*) from nightshift.scheduled_runs where status = 'SCHEDULED') as scheduled,
   (select coalesce(jsonb_object_agg(reason, n), '{}')
-     from (select coalesce(reason, 'unknown') as reason, count(*) as n from nightshift.flow_waits
-            where started_at is null and admitted_at is null group by 1) h) as held`;
+     from (select case when reason like 'debounced%' then 'debounce' when reason like 'singleton%' then 'singleton'
+                       when reason like 'concurrency%' then 'concurrency' when reason like 'rate limit%' then 'rate_limit'
+                       else 'other' end as reason, count(*) as n
+             from nightshift.flow_waits where started_at is null and admitted_at is null group by 1) h) as held`;
 
 export async function readQueueGauges(sql: Sql, now: Date, timeoutMs: number): Promise<QueueGauges> {
   return sql.begin(async (tx) => {

@@ -25,6 +25,7 @@ const logger: Logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map
 
 const files: Record<string, string> = {
   'ok.yaml': ['name: ok', 'definition:', '  StartAt: Work', '  States:', '    Work: { Type: Task, Resource: "ops:echo", Next: Pause }', '    Pause: { Type: Wait, Seconds: 1, End: true }', ''].join('\n'),
+  'held.yaml': ['name: held', 'flow:', '  concurrency: { limit: 1, key: $.user }', 'definition:', '  StartAt: Sleep', '  States:', '    Sleep: { Type: Wait, Seconds: 60, End: true }', ''].join('\n'),
   'bad.yaml': ['name: bad', 'definition:', '  StartAt: Work', '  States:', '    Work: { Type: Task, Resource: "ops:break", End: true }', ''].join('\n'),
 };
 
@@ -71,6 +72,8 @@ describe('metrics and logs of a known workload', () => {
     const bad = await Promise.all([1, 2].map((n) => post('/v1/workflows/bad/executions?wait=20', { n, password: 'hunter2' })));
     assert.deepEqual(ok.map((v) => v.status), Array(5).fill('SUCCEEDED'));
     assert.deepEqual(bad.map((v) => v.status), ['FAILED', 'FAILED']);
+    // Per user one at a time: the second and third start of user 1 wait, with a reason full of keys.
+    for (const user of [1, 1, 1, 2]) await post('/v1/workflows/held/executions', { user });
     await post('/v1/workflows/ok/schedule', { items: [{ n: 1 }, { n: 2 }, { n: 3 }], startAt: new Date(Date.now() + 3_600_000).toISOString(), intervalSeconds: 60 });
 
     const text = await (await fetch(`${url}/metrics`)).text();
@@ -89,6 +92,7 @@ describe('metrics and logs of a known workload', () => {
       'nightshift_worker_slots_busy': 0,
       'nightshift_scheduled_runs_pending': 3,
       'nightshift_outbox_backlog': 0,
+      'nightshift_held_starts{reason="concurrency"}': 2,
     };
     const actual = Object.fromEntries(Object.keys(expected).map((name) => [name, series(text, name) ?? 0]));
     assert.deepEqual(actual, expected);
