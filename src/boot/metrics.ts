@@ -8,7 +8,7 @@
  * as "other", so a project that deploys thousands of workflows still has bounded series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { readQueueGauges, type QueueGauges, type Sql } from '../store/index.ts';
+import { poolStats, readQueueGauges, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
 import type { EngineMetrics, Logger } from '../shared/index.ts';
 
 export interface EngineMetricsOptions {
@@ -54,6 +54,11 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
   const slot = (name: string, help: string, pick: (s: { busy: number; total: number }) => number) =>
     new Gauge({ name, help, registers, collect() { this.set(pick(options.slots())); } });
   slot('nightshift_worker_slots_busy', 'Resource-call slots of this process in use', (s) => s.busy);
+  const pool = (name: string, help: string, pick: (s: PoolStats) => number) =>
+    new Gauge({ name, help, registers, collect() { this.set(pick(poolStats(options.sql))); } });
+  pool('nightshift_db_pool_size', 'Statement connections this process may open (NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
+  pool('nightshift_db_transactions_active', 'Transactions of this process holding a pool connection', (s) => s.transactionsActive);
+  pool('nightshift_db_transactions_waiting', 'Transactions of this process waiting for a pool connection', (s) => s.transactionsWaiting);
   slot('nightshift_worker_slots_total', 'Resource-call slots of this process (NIGHTSHIFT_CONCURRENCY; 0 without a worker)', (s) => s.total);
   const metrics: EngineMetrics = {
     executionStarted: (w) => started.inc({ workflow: workflow(w) }),

@@ -1,5 +1,5 @@
-export { canListen, connect, ping, PostgresError } from './connection.ts';
-export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { canListen, connect, ping, poolStats, PostgresError } from './connection.ts';
+export type { ConnectOptions, PoolStats, Queryable, Sql, TransactionSql } from './connection.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
 export { migrate, readMigrationFiles, schemaProblem } from './migrate.ts';

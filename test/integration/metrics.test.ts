@@ -14,7 +14,9 @@ import { createEngineMetrics } from '../../src/boot/metrics.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { TaskFailure } from '../../src/resources/index.ts';
 import type { Logger } from '../../src/shared/index.ts';
+import { connect, poolStats } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { until } from '../support/wait.ts';
 
 let db: TestDatabase;
 let engine: Engine;
@@ -76,6 +78,9 @@ describe('metrics and logs of a known workload', () => {
     for (const user of [1, 1, 1, 2]) await post('/v1/workflows/held/executions', { user });
     await post('/v1/workflows/ok/schedule', { items: [{ n: 1 }, { n: 2 }, { n: 3 }], startAt: new Date(Date.now() + 3_600_000).toISOString(), intervalSeconds: 60 });
 
+    // The first scrape's own queue statement is a transaction waiting for a connection while the pool
+    // gauges are read; the second, within a second, reuses its result and runs nothing.
+    await fetch(`${url}/metrics`);
     const text = await (await fetch(`${url}/metrics`)).text();
     const expected: Record<string, number> = {
       'nightshift_executions_started_total{workflow="ok"}': 5,
@@ -93,6 +98,9 @@ describe('metrics and logs of a known workload', () => {
       'nightshift_scheduled_runs_pending': 3,
       'nightshift_outbox_backlog': 0,
       'nightshift_held_starts{reason="concurrency"}': 2,
+      'nightshift_db_pool_size': 9,
+      'nightshift_db_transactions_active': 0,
+      'nightshift_db_transactions_waiting': 0,
     };
     const actual = Object.fromEntries(Object.keys(expected).map((name) => [name, series(text, name) ?? 0]));
     assert.deepEqual(actual, expected);
@@ -118,6 +126,29 @@ describe('metrics and logs of a known workload', () => {
       const named = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(/nightshift_[a-z_]+/g);
       const missing = [...new Set([...named].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')))].filter((name) => !exported.has(name));
       assert.deepEqual(missing, [], file);
+    }
+  });
+
+  it('counts a pool\'s transactions holding a connection and waiting for one', async () => {
+    const pool = connect(db.url, { max: 1 });
+    try {
+      let release = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      const holders = [1, 2, 3].map(() => pool.begin(async (tx) => {
+        await tx.unsafe('select 1');
+        await gate;
+      }));
+      await until('one transaction holding the only connection', async () => poolStats(pool), (s) => s.transactionsActive === 1, 5_000);
+      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 1, transactionsWaiting: 2 });
+      release();
+      await Promise.all(holders);
+      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 0, transactionsWaiting: 0 });
+      await assert.rejects(pool.begin(async () => {
+        throw new Error('rolled back');
+      }));
+      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 0, transactionsWaiting: 0 });
+    } finally {
+      await pool.end();
     }
   });
 
