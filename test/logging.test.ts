@@ -34,13 +34,13 @@ describe('logs', () => {
   it('writes one coloured line per record when pretty', async () => {
     const out = capture();
     const logger = await createLogger('debug', { pretty: true, stream: out.stream });
-    logger.warn({ executionId: 'e-1', state: 'Work' }, 'task failed');
+    logger.warn({ executionId: 'e-1', state: 'Work', error: 'Ops.Broken' }, 'task failed');
     logger.debug({ n: 1 }, 'second');
     await new Promise((r) => setTimeout(r, 20));
     const lines = out.text().split('\n').filter(Boolean);
     assert.equal(lines.length, 2, out.text());
     assert.match(lines[0], /\x1b\[\d+m/, 'coloured');
-    assert.match(lines[0], /WARN.*task failed.*executionId.*"e-1".*state.*"Work"/);
+    assert.match(lines[0], /WARN.*task failed.*executionId.*"e-1".*state.*"Work".*error.*"Ops.Broken"/);
     assert.doesNotMatch(lines[0], /^\{/);
   });
 

@@ -30,6 +30,8 @@ async function prettyStream(stream: NodeJS.WritableStream | undefined): Promise<
   const { default: pretty } = await import('pino-pretty');
   return pretty({
     colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true,
+    // Our `error` field is an ASL error name, not an Error object: pino-pretty would print it on lines of its own.
+    errorLikeObjectKeys: ['err'],
     destination: stream ?? 2,
   });
 }
