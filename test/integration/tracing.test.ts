@@ -10,7 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
@@ -19,6 +21,8 @@ import { TaskFailure } from '../../src/resources/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startHttpPeer, type HttpPeer } from '../support/http-peer.ts';
 
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '..', '..');
 let db: TestDatabase;
 let peer: HttpPeer;
 let project = '';
@@ -132,6 +136,22 @@ describe('traces', () => {
     assert.equal(parentOf(root), undefined);
     assert.equal(new Set(mine.map((s) => s.spanContext().traceId)).size, 1);
     assert.ok(mine.length >= 6);
+  });
+
+  it('imports no OpenTelemetry SDK module unless tracing is configured', async () => {
+    const imports = async (env: Record<string, string>): Promise<number> => {
+      const script = `
+        const { loadConfig } = await import('./src/config/index.ts');
+        const { createEngine } = await import('./src/boot/index.ts');
+        const engine = await createEngine({ config: loadConfig({ projectDir: ${JSON.stringify(project)} }), workers: true });
+        await engine.stop();`;
+      const { stderr } = await run(process.execPath, ['--import', 'tsx', '--import', './test/support/module-probe.mjs', '--input-type=module', '-e', script], {
+        cwd: root, env: { ...process.env, DATABASE_URL: db.url, NIGHTSHIFT_PROBE_MODULE: '@opentelemetry/sdk-trace', ...env },
+      });
+      return stderr.split('\n').filter((line) => line.startsWith('LOADED ')).length;
+    };
+    assert.equal(await imports({ OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' }), 0);
+    assert.ok(await imports({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' }) > 0, 'the probe sees the SDK when tracing is on');
   });
 
   it('sends spans over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT', async () => {
