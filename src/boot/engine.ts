@@ -5,15 +5,16 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, createOpsApp, listen } from '../api/index.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createApp, createOpsApp, listen, type ListeningServer } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
 import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
-import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
-import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
-import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
+import { connect, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
+import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
+import { silentLogger, systemClock, type EngineMetrics, type EngineTracer, type Logger } from '../shared/index.ts';
+import { migrateSchema, openPool } from './database.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 import { createEngineMetrics } from './metrics.ts';
@@ -35,6 +36,13 @@ export interface EngineOptions {
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
   secrets?: SecretSource;
+  /**
+   * Serve the HTTP API on this address, bound before any worker starts: a port already taken fails
+   * the start (PORT_IN_USE) with nothing left running. The URL is then `engine.url`.
+   */
+  listen?: { port?: number; host?: string };
+  /** Wait for an unreachable Postgres for `config.databaseWaitMs` (long-running commands); otherwise try once. */
+  waitForDatabase?: boolean;
   /** Where spans go instead of OTLP/HTTP (turns tracing on): e.g. an in-memory exporter. */
   spanExporter?: SpanExporter;
 }
@@ -47,13 +55,19 @@ export interface Engine {
   /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
   resource(name: string, handler: ResourceHandler): Engine;
   deployWorkflows(dir?: string): Promise<DeployReport>;
+  /** The URL of the API served through `EngineOptions.listen`, else null. */
+  readonly url: string | null;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
-  /** Sends the spans buffered so far (nothing when tracing is off). */
-  flushTraces(): Promise<void>;
   /** Serves only /healthz, /readyz and /metrics (a worker's listener); answers its URL. */
   serveOps(options: { port: number; host?: string }): Promise<string>;
-  stop(): Promise<void>;
+  /** Sends the spans buffered so far (nothing when tracing is off). */
+  flushTraces(): Promise<void>;
+  /**
+   * Stops serving and working: open requests and running tasks get `graceMs` (default config.shutdownGraceMs);
+   * `clean` is false when tasks still running then were handed back to other workers.
+   */
+  stop(options?: { graceMs?: number }): Promise<{ clean: boolean }>;
 }
 
 function urlFile(config: Readonly<Config>): string {
@@ -65,8 +79,11 @@ function urlFile(config: Readonly<Config>): string {
  * Nightshift process of this project already runs (its URL is in `.nightshift/postgres.url`), or a
  * new one started here.
  */
-async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+async function resolveDatabase(config: Readonly<Config>, logger: Logger, wait: boolean): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
+  if (config.databaseUrl) {
+    await waitForDatabase(config.databaseUrl, { waitMs: wait ? config.databaseWaitMs : 0, logger });
+    return { url: config.databaseUrl, embedded: null };
+  }
   const file = urlFile(config);
   if (existsSync(file)) {
     const url = readFileSync(file, 'utf8').trim();
@@ -87,98 +104,56 @@ async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promis
   return { url: embedded.url, embedded };
 }
 
-/**
- * The statement pool (config.poolSize connections) and its LISTEN connection. Through a transaction-mode
- * pooler nothing is prepared by name, and LISTEN goes to DATABASE_DIRECT_URL or, without one, nowhere.
- */
-function openPool(config: Readonly<Config>, url: string, logger: Logger): Sql {
-  if (!config.databasePooled) return connect(url, { max: config.poolSize });
-  if (config.databaseDirectUrl === null) {
-    logger.warn({ pollMs: config.pollMs }, 'DATABASE_URL is pooled and DATABASE_DIRECT_URL is not set: nothing LISTENs, workers find new jobs by polling');
-  }
-  return connect(url, { max: config.poolSize, prepare: false, listenUrl: config.databaseDirectUrl });
-}
-
-/** Migrations over the direct connection when there is one (DDL and the lock need no pooler), else the pool. */
-async function migrateSchema(config: Readonly<Config>, sql: Sql, logger: Logger): Promise<void> {
-  const direct = config.databaseDirectUrl ? connect(config.databaseDirectUrl, { max: 1 }) : null;
-  try {
-    const { applied } = await migrate(direct ?? sql);
-    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
-  } finally {
-    await direct?.end({ timeout: 5 });
-  }
-}
-
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const addIntegrations = prepareIntegrations(config, options.secrets);
-  const { url: databaseUrl, embedded } = await resolveDatabase(config, logger);
+  const { url: databaseUrl, embedded } = await resolveDatabase(config, logger, options.waitForDatabase === true);
   const sql = openPool(config, databaseUrl, logger);
-  await migrateSchema(config, sql, logger).catch(async (error: unknown) => {
-    await sql.end({ timeout: 1 });
-    await embedded?.stop();
-    throw error;
-  });
   const readiness = createReadiness(sql);
-
-  const http = httpOptionsOf(config, options.localDevelopment ?? false);
-  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
-  if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
-  for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
-
-  // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
-  const jobHandlers: Record<string, JobHandler> = {};
-  // The runtime is made next; its slots are only read at scrape time.
+  const tracing = await createTracing(config, options.spanExporter);
+  // The runtime is made in prepare(); its slots are only read at scrape time.
   let slots = () => ({ busy: 0, total: 0 });
   const { registry: metricsRegistry, metrics } = createEngineMetrics({ sql, logger, slots: () => slots() });
-  const tracing = await createTracing(config, options.spanExporter);
-  const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock, jobHandlers, metrics, tracer: tracing?.tracer,
-    concurrency: options.workers === false ? 0 : config.concurrency,
-    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
-  });
-  slots = () => runtime.slots();
-  const transient = new MemoryRunner({ registry, clock: systemClock });
-  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };
-  Object.assign(jobHandlers, cronJobHandlers(deps));
-  Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
-  Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
-  Object.assign(jobHandlers, flowControlJobHandlers(deps));
-  registerWorkflowResources(registry, deps);
-  await runtime.start();
-
-  // Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again.
-  let housekeeping: NodeJS.Timeout | null = null;
-  if (options.workers !== false) {
-    const days = config.retentionDays;
-    const sweep = async () => {
-      if (days !== null) {
-        const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
-        if (removed) logger.info({ removed, days }, 'removed old executions');
-      }
-      await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
-    };
-    void sweep();
-    housekeeping = setInterval(sweep, 3_600_000);
-    housekeeping.unref();
+  const closeDatabase = async () => {
+    await readiness.stop();
+    await tracing?.shutdown().catch(() => {});
+    await sql.end({ timeout: 2 }).catch(() => {});
+    if (embedded) {
+      rmSync(urlFile(config), { force: true });
+      await embedded.stop();
+    }
+  };
+  let parts: Parts;
+  try {
+    parts = await prepare(options, sql, logger, addIntegrations, { metrics, tracer: tracing?.tracer });
+  } catch (e) {
+    await closeDatabase();
+    throw e;
   }
+  const { registry, runtime, deps, transient } = parts;
+  slots = () => runtime.slots();
 
   // One JWT verifier (it caches the JWKS) for every server of this process.
   const auth = {
     disabled: config.auth === 'disabled',
     jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   };
-  const servers: Array<{ close(): Promise<void> }> = [];
+  const servers: ListeningServer[] = [];
+  let housekeeping: NodeJS.Timeout | null = null;
   const engine: Engine = {
-    sql, deps, registry, databaseUrl,
+    sql, deps, registry, databaseUrl, url: null,
     resource(name, handler) {
       registry.register(name, handler);
       return engine;
     },
     async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings });
+      const report = await deployDirectory(deps, dir, {
+        isKnownResource: (name) => registry.has(name),
+        workflowSettings: config.workflowSettings,
+        limits: config.limits,
+        checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
+      });
       await syncDeployedSchedules(deps, report, logger);
       await syncDeployedTableSubscriptions(deps, report, logger);
       return report;
@@ -190,28 +165,89 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       servers.push(server);
       return server.url;
     },
-    async flushTraces() {
-      await tracing?.flush();
-    },
     async serveOps(opsOptions) {
       const app = createOpsApp({ readiness: () => readiness.check(), metrics: metricsRegistry, logger });
       const server = await listen(app, { port: opsOptions.port, host: opsOptions.host ?? config.host });
       servers.push(server);
       return server.url;
     },
-    async stop() {
+    async flushTraces() {
+      await tracing?.flush();
+    },
+    async stop(stopOptions = {}) {
+      const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
       if (housekeeping) clearInterval(housekeeping);
-      for (const server of servers.splice(0)) await server.close();
-      await runtime.stop();
-      await readiness.stop();
-      await tracing?.shutdown();
+      // Open requests and running tasks drain side by side, each within the grace.
+      const [, stopped] = await Promise.all([
+        Promise.all(servers.splice(0).map((server) => server.close(graceMs).catch(() => {}))),
+        runtime.stop(graceMs),
+      ]);
       transient.close();
-      await sql.end({ timeout: 5 });
-      if (embedded) {
-        rmSync(urlFile(config), { force: true });
-        await embedded.stop();
-      }
+      await closeDatabase();
+      return stopped;
     },
   };
+  try {
+    // The port first: if it is taken, no worker has claimed anything yet.
+    if (options.listen) (engine as { url: string | null }).url = await engine.serve(options.listen);
+    await runtime.start();
+  } catch (e) {
+    await engine.stop({ graceMs: 0 });
+    throw e;
+  }
+  if (options.workers !== false) housekeeping = startHousekeeping(deps, config, logger);
   return engine;
+}
+
+interface Parts {
+  registry: ResourceRegistry;
+  runtime: DurableRuntime;
+  deps: ServiceDeps;
+  transient: MemoryRunner;
+}
+
+/** Migrations, resources (the handlers module included), the runtime (not started) and the service deps. */
+async function prepare(
+  options: EngineOptions, sql: Sql, logger: Logger, addIntegrations: (registry: ResourceRegistry) => ResourceRegistry,
+  telemetry: { metrics: EngineMetrics; tracer?: EngineTracer },
+): Promise<Parts> {
+  const { config } = options;
+  await migrateSchema(config, sql, logger);
+
+  const http = httpOptionsOf(config, options.localDevelopment ?? false);
+  const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
+  if (config.handlersModule) await registerHandlersModule(registry, config.handlersModule);
+  for (const [name, handler] of Object.entries(options.resources ?? {})) registry.register(name, handler);
+
+  // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
+  const jobHandlers: Record<string, JobHandler> = {};
+  const runtime = new DurableRuntime({
+    sql, registry, logger, clock: systemClock, jobHandlers, metrics: telemetry.metrics, tracer: telemetry.tracer,
+    concurrency: options.workers === false ? 0 : config.concurrency,
+    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
+  });
+  const transient = new MemoryRunner({ registry, clock: systemClock });
+  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };
+  Object.assign(jobHandlers, cronJobHandlers(deps));
+  Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
+  Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
+  Object.assign(jobHandlers, flowControlJobHandlers(deps));
+  registerWorkflowResources(registry, deps);
+  return { registry, runtime, deps, transient };
+}
+
+/** Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again. */
+function startHousekeeping(deps: ServiceDeps, config: Readonly<Config>, logger: Logger): NodeJS.Timeout {
+  const days = config.retentionDays;
+  const sweep = async () => {
+    if (days !== null) {
+      const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
+      if (removed) logger.info({ removed, days }, 'removed old executions');
+    }
+    await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
+  };
+  void sweep();
+  const timer = setInterval(() => void sweep(), 3_600_000);
+  timer.unref();
+  return timer;
 }

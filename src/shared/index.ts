@@ -7,5 +7,6 @@ export * from './roles.ts';
 export * from './ids.ts';
 export * from './metrics.ts';
 export * from './tracing.ts';
+export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';

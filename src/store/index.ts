@@ -1,5 +1,7 @@
 export { canListen, connect, ping, poolStats, PostgresError } from './connection.ts';
 export type { ConnectOptions, PoolStats, Queryable, Sql, TransactionSql } from './connection.ts';
+export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
+export type { WaitForDatabaseOptions } from './unreachable.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
 export { migrate, readMigrationFiles, schemaProblem } from './migrate.ts';
