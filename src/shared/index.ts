@@ -10,3 +10,4 @@ export * from './tracing.ts';
 export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';
+export * from './stored-format.ts';

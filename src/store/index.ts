@@ -41,3 +41,4 @@ export { createListenerProbe, readinessChannel, withDeadline } from './readiness
 export type { ListenerProbe } from './readiness.ts';
 export { readQueueGauges } from './gauges.ts';
 export type { QueueGauges } from './gauges.ts';
+export * from './job-payloads.ts';
