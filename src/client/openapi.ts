@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the server can reach its database */
+        /** Whether the process is alive (answers without asking the database: a liveness probe) */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -44,6 +44,23 @@ export interface paths {
         };
         /** This OpenAPI 3.1 document */
         get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the process can work: database reachable, schema migrated and not newer than this release, LISTEN connection hearing notifications */
+        get: operations["readiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -606,7 +623,7 @@ export interface components {
                  * @description Stable; match on this, never on message
                  * @enum {string}
                  */
-                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "RATE_LIMITED" | "INTERNAL" | "ROUTE_NOT_FOUND";
+                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
                 /** @description More about the error (for INPUT_INVALID: problems, each with path and message), or null */
                 details: unknown;
                 message: string;
@@ -679,6 +696,16 @@ export interface components {
         PublishedEvent: {
             /** @description One execution per subscribed workflow, in workflow name order; empty when nobody subscribes */
             executions: components["schemas"]["Execution"][];
+        };
+        Readiness: {
+            checks: {
+                [key: string]: {
+                    detail?: string;
+                    ok: boolean;
+                };
+            };
+            /** @constant */
+            status: "ready";
         };
         Schedule: {
             createdAt: string;
@@ -846,7 +873,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Alive */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -866,15 +893,6 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error: UNAVAILABLE */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -978,6 +996,53 @@ export interface operations {
             };
         };
     };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     pollActivity: {
         parameters: {
             query?: never;
@@ -1018,7 +1083,7 @@ export interface operations {
                     "application/json": string;
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1056,6 +1121,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1131,6 +1205,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     publishEvent: {
@@ -1139,6 +1222,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The event name, e.g. user.signed_up */
@@ -1162,7 +1247,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublishedEvent"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1209,6 +1294,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1276,6 +1370,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1351,6 +1454,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     executionHistory: {
@@ -1415,6 +1527,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1499,6 +1620,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     stopExecution: {
@@ -1532,7 +1662,7 @@ export interface operations {
                     "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1588,6 +1718,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1651,6 +1790,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listKeys: {
@@ -1707,6 +1855,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createKey: {
@@ -1743,7 +1900,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1781,6 +1938,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1849,6 +2015,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1936,6 +2111,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     describeScheduledRun: {
@@ -1997,6 +2181,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2074,6 +2267,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2164,6 +2366,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     cancelScheduledRuns: {
@@ -2207,7 +2418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2254,6 +2465,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2355,6 +2575,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createSchedule: {
@@ -2412,7 +2641,7 @@ export interface operations {
                     "application/json": components["schemas"]["Schedule"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,6 +2697,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2574,6 +2812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteSchedule: {
@@ -2651,6 +2898,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     pauseSchedule: {
@@ -2712,6 +2968,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2787,6 +3052,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listTableTriggers: {
@@ -2846,6 +3120,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     sendTaskFailure: {
@@ -2879,7 +3162,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskTokenAnswer"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,6 +3227,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3037,6 +3329,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     sendTaskSuccess: {
@@ -3068,7 +3369,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskTokenAnswer"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,6 +3441,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listWorkflows: {
@@ -3189,6 +3499,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3264,6 +3583,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     startExecution: {
@@ -3277,6 +3605,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The workflow name */
@@ -3318,7 +3648,7 @@ export interface operations {
                     "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,6 +3720,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     scheduleRuns: {
@@ -3398,6 +3737,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The workflow name */
@@ -3472,7 +3813,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: LIST_TOO_LONG, INPUT_INVALID */
+            /** @description Error: LIST_TOO_LONG, INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3544,6 +3885,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     describeWorkflowVersion: {
@@ -3607,6 +3957,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
