@@ -11,6 +11,9 @@ import type { HistoryEvent } from '../dashboard/src/api/types.ts';
 import { layoutDefinition, type GraphNode } from '../dashboard/src/graph/layout.ts';
 import { executionPath } from '../dashboard/src/graph/path.ts';
 import { routePoints } from '../dashboard/src/graph/routes.ts';
+import { shortId } from '../dashboard/src/format.ts';
+import { resolveTheme } from '../dashboard/src/theme.ts';
+import { v7 } from 'uuid';
 
 const orders = {
   StartAt: 'Prepare',
@@ -179,5 +182,31 @@ describe('the path of an execution', () => {
     assert.equal(stopped.takenEdges.has('state:Charge->end'), false, 'a failed task stops short of End');
     const waiting = executionPath([event('ExecutionStarted', null, {}), event('WaitStateEntered', 'Nap', { input: {} })], true);
     assert.equal(waiting.nodeStatus.get('state:Nap'), 'active');
+  });
+});
+
+describe('ids as the dashboard shows them', () => {
+  it('tells apart six UUIDv7 ids made within the same millisecond', () => {
+    const now = Date.now();
+    const ids = Array.from({ length: 6 }, () => v7({ msecs: now }));
+    assert.equal(new Set(ids.map((id) => id.slice(0, 13))).size, 1, 'the same timestamp');
+    const shown = ids.map(shortId);
+    assert.equal(new Set(shown).size, 6, shown.join(' '));
+    for (const [i, id] of ids.entries()) assert.ok(id.endsWith(shown[i].replace('…', '')), 'the tail of the id');
+  });
+
+  it('shows ids that are not UUIDs whole', () => {
+    assert.equal(shortId('weekly-digest'), 'weekly-digest');
+    assert.equal(shortId('a-long-batch-identifier-of-forty-characters'), 'a-long-batch-identifier-of-forty-characters');
+  });
+});
+
+describe('the theme', () => {
+  it('follows the system unless the toggle stored a choice', () => {
+    assert.equal(resolveTheme(null, true), 'dark');
+    assert.equal(resolveTheme(null, false), 'light');
+    assert.equal(resolveTheme('light', true), 'light');
+    assert.equal(resolveTheme('dark', false), 'dark');
+    assert.equal(resolveTheme('purple', true), 'dark', 'anything else stored is ignored');
   });
 });

@@ -1,6 +1,7 @@
 /** Executions as rows: name, workflow, status with progress, start time and duration. */
 import type { Execution } from '../api/types.ts';
-import { absoluteTime, duration, relativeTime, shortId } from '../format.ts';
+import { absoluteTime, duration, relativeTime } from '../format.ts';
+import { Id } from './id.tsx';
 import { Link } from '../router.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 import { StatusBadge } from './status-badge.tsx';
@@ -15,8 +16,9 @@ export function ExecutionTable({ items, showWorkflow = true }: { items: Executio
         {items.map((e) => (
           <tr key={e.executionId} data-execution={e.executionId}>
             <td>
-              <Link to={`/executions/${e.executionId}`} className="strong mono">{e.name === e.executionId ? shortId(e.executionId) : e.name}</Link>
-              {e.name !== e.executionId && <div className="muted small mono">{shortId(e.executionId)}</div>}
+              {e.name === e.executionId ? <Id id={e.executionId} to={`/executions/${e.executionId}`} className="strong" /> : (
+                <><Link to={`/executions/${e.executionId}`} className="strong">{e.name}</Link><div className="muted small"><Id id={e.executionId} /></div></>
+              )}
             </td>
             {showWorkflow && <td><Link to={`/workflows/${encodeURIComponent(e.workflow)}`}>{e.workflow}</Link></td>}
             <td>

@@ -4,6 +4,7 @@ import { ExecutionTable } from '../components/execution-table.tsx';
 import { ErrorNotice, Empty, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page.tsx';
 import { Pager, usePaging } from '../components/pager.tsx';
+import { Updated } from '../components/updated.tsx';
 import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { useApi, useResource } from '../data.tsx';
 import { useQueryFilters } from '../router.tsx';
@@ -23,7 +24,7 @@ export function ExecutionsPage() {
   return (
     <>
       <PageHeader title="Executions" subtitle="Runs of every workflow, newest first."
-        actions={<button type="button" className="button" onClick={page.reload}>Refresh</button>} />
+        actions={<><Updated at={page.updatedAt} live={paging.page === 1} /><button type="button" className="button" onClick={page.reload}>Refresh</button></>} />
       <Card>
         <div className="filters">
           <WorkflowFilter value={workflow} onChange={(name) => setFilter({ workflow: name })} />

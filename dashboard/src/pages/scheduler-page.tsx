@@ -7,12 +7,14 @@ import { ConfirmButton } from '../components/confirm-button.tsx';
 import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
 import { Card, PageHeader } from '../components/page.tsx';
 import { Pager, usePaging } from '../components/pager.tsx';
+import { Updated } from '../components/updated.tsx';
 import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { Tag } from '../components/status-badge.tsx';
 import { useAction, useApi, useResource, type Action } from '../data.tsx';
 import { absoluteTime, fromLocalInput, jsonPreview, relativeTime, shortId, toLocalInput } from '../format.ts';
 import { href, Link, useQueryFilters } from '../router.tsx';
 import { BatchCard } from './batch-card.tsx';
+import { Id } from '../components/id.tsx';
 
 const kindLabels: Record<string, { label: string; tone: string }> = {
   'scheduled-run': { label: 'scheduled run', tone: 'purple' },
@@ -32,13 +34,14 @@ export function SchedulerPage() {
   const page = useResource(
     () => api.scheduled({ ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), limit: 50, cursor: paging.cursor }),
     `scheduled:${JSON.stringify(query)}:${paging.cursor ?? ''}`,
+    { refreshMs: 5000, live: () => paging.page === 1 },
   );
   const cancelAll = (by: { workflow?: string; batchId?: string }, what: string) =>
     action.run(() => api.cancelScheduledBy(by), (r) => `${r.cancelled} scheduled run${r.cancelled === 1 ? '' : 's'} of ${what} cancelled.`, page.reload);
   return (
     <>
       <PageHeader title="Scheduler" subtitle="What will happen later, soonest first."
-        actions={<button type="button" className="button" onClick={page.reload}>Refresh</button>} />
+        actions={<><Updated at={page.updatedAt} live={paging.page === 1} /><button type="button" className="button" onClick={page.reload}>Refresh</button></>} />
       <ErrorNotice error={action.error} onClose={action.clear} />
       <DoneNotice message={action.done} onClose={action.clear} />
       {filter.batchId && <BatchCard id={filter.batchId} onCancel={() => cancelAll({ batchId: filter.batchId }, 'the batch')} busy={action.busy} />}
@@ -79,7 +82,7 @@ function Filters({ filter, setFilter, busy, onCancelWorkflow }: FiltersProps) {
       <label>Due before
         <input type="datetime-local" value={toLocalInput(filter.before)} onChange={(e) => setFilter({ before: fromLocalInput(e.target.value) })} aria-label="Due before" />
       </label>
-      {filter.batchId && <span className="chip">batch {shortId(filter.batchId)} <button type="button" className="link-button" onClick={() => setFilter({ batchId: '' })} aria-label="Clear batch">×</button></span>}
+      {filter.batchId && <span className="chip">batch <Id id={filter.batchId} /> <button type="button" className="link-button" onClick={() => setFilter({ batchId: '' })} aria-label="Clear batch">×</button></span>}
       <span className="spacer" />
       {filter.workflow && (
         <ConfirmButton label={`Cancel all runs of ${filter.workflow}`} confirmLabel="Confirm: cancel them all" disabled={busy} onConfirm={onCancelWorkflow} />
@@ -115,10 +118,10 @@ function ScheduledRow({ item, action, onChanged, onBatch }: { item: ScheduledIte
 function What({ item, onBatch }: { item: ScheduledItem; onBatch(id: string): void }) {
   if (item.kind === 'cron') return <Link to={href('/schedules', { workflow: item.workflow })}>next fire of schedule {item.key ?? shortId(item.id)}</Link>;
   if (item.kind === 'wait' || item.kind === 'task-token') {
-    return <span>{item.stateName ?? 'a state'} in <Link to={`/executions/${item.executionId}`} className="mono">{shortId(item.executionId ?? item.id)}</Link></span>;
+    return <span>{item.stateName ?? 'a state'} in <Id id={item.executionId ?? item.id} to={`/executions/${item.executionId ?? item.id}`} /></span>;
   }
   if (item.batchId) {
     return <span>item {item.itemIndex ?? '?'} of <button type="button" className="link-button mono" onClick={() => onBatch(item.batchId!)}>batch {shortId(item.batchId)}</button></span>;
   }
-  return <span className="mono muted">{shortId(item.id)}</span>;
+  return <Id id={item.id} className="muted" />;
 }

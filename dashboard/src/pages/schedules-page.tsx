@@ -7,6 +7,7 @@ import { Pager, usePaging } from '../components/pager.tsx';
 import { WorkflowFilter } from '../components/workflow-filter.tsx';
 import { StatusBadge, Tag } from '../components/status-badge.tsx';
 import { useAction, useApi, useResource } from '../data.tsx';
+import { Id } from '../components/id.tsx';
 import { absoluteTime, relativeTime, shortId } from '../format.ts';
 import { Link, useQueryFilters } from '../router.tsx';
 
@@ -60,7 +61,7 @@ function ScheduleRow({ schedule: s, run, busy, onChanged }: RowProps) {
   const name = s.key ?? shortId(s.scheduleId);
   return (
     <tr data-schedule={s.scheduleId}>
-      <td><Link to={`/workflows/${encodeURIComponent(s.workflow)}`} className="strong">{s.workflow}</Link><div className="muted small">{s.key ? `key ${s.key}` : shortId(s.scheduleId)}</div></td>
+      <td><Link to={`/workflows/${encodeURIComponent(s.workflow)}`} className="strong">{s.workflow}</Link><div className="muted small">{s.key ? `key ${s.key}` : <Id id={s.scheduleId} />}</div></td>
       <td><code>{s.cron ?? `every ${s.every}`}</code><div className="muted small">{s.timezone}</div></td>
       <td><StatusBadge status={s.paused ? 'PAUSED' : 'ACTIVE'} label={s.paused ? 'paused' : 'active'} />
         {s.lastError && <div className="small error-text" title={s.lastError}>last tick: {s.lastError}</div>}</td>
