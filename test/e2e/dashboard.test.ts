@@ -87,10 +87,32 @@ describe('the dashboard, in a real browser', { skip }, () => {
     const linked = await signedIn();
     await linked.getByRole('heading', { name: 'Workflows' }).waitFor();
     assert.ok(!linked.url().includes('key='), `the key left the address bar: ${linked.url()}`);
-    assert.equal(await linked.evaluate(() => sessionStorage.getItem('nightshift.apiKey')), adminKey);
-    await linked.reload();
-    await linked.getByTestId('identity').waitFor();
     await linked.close();
+  });
+
+  it('signs in once per browser: a session cookie scripts cannot read, good in a second tab, ended server-side by signing out', async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(signInLink);
+    await first.getByTestId('identity').waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'nightshift_session')!;
+    assert.ok(session, 'a session cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.ok(session.expires > Date.now() / 1000, 'it expires');
+    assert.equal(await first.evaluate(() => document.cookie.includes('nightshift_session')), false, 'scripts cannot read it');
+    assert.equal(await first.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })).then((t) => t.includes(adminKey)), false, 'the key is kept nowhere');
+    const second = await context.newPage();
+    await second.goto(`${base}/dashboard/scheduler`);
+    await second.getByRole('heading', { name: 'Scheduler' }).waitFor();
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByLabel('API key').waitFor();
+    const stale = await fetch(`${base}/v1/identity`, { headers: { cookie: `nightshift_session=${session.value}` } });
+    assert.equal(stale.status, 401, 'the session ended on the server');
+    await first.reload();
+    await first.getByLabel('API key').waitFor();
+    await context.close();
   });
 
   it('lists the workflows and draws one as a graph, a node per state and the Map holding its processor', async () => {

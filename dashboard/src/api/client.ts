@@ -1,6 +1,6 @@
 /**
  * The dashboard's only way to the engine: JSON over the HTTP API under /v1, on the origin that served
- * the page, with the signed-in key as `Authorization: Bearer`. Errors come back as ApiError with the
+ * the page, with the session cookie (same origin), or a key as `Authorization: Bearer` while signing in. Errors come back as ApiError with the
  * API's stable code.
  */
 
@@ -49,10 +49,10 @@ async function errorOf(response: Response): Promise<ApiError> {
 }
 
 /**
- * `key` null: no Authorization header (a server with NIGHTSHIFT_AUTH=disabled). `onUnauthorized` runs on
- * any 401, so a key revoked while the dashboard is open signs the user out.
+ * `key` absent: no Authorization header, the session cookie speaks. `onUnauthorized` runs on any 401, so
+ * a session that ends while the dashboard is open (expired, signed out, key revoked) signs the user out.
  */
-export function createClient(key: string | null, onUnauthorized: (error: ApiError) => void = () => {}): ApiClient {
+export function createClient(key: string | null = null, onUnauthorized: (error: ApiError) => void = () => {}): ApiClient {
   async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (key !== null) headers.Authorization = `Bearer ${key}`;

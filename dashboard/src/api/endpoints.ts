@@ -42,6 +42,8 @@ export interface ScheduleFilter {
 export function endpoints(api: ApiClient) {
   return {
     identity: () => api.get<Identity>('/v1/identity'),
+    createSession: () => api.post<{ expiresAt: string }>('/v1/sessions'),
+    endSession: () => api.delete<{ ended: boolean }>('/v1/sessions/current'),
 
     workflows: () => api.get<{ items: WorkflowSummary[] }>('/v1/workflows'),
     workflow: (name: string) => api.get<Workflow>(`/v1/workflows/${part(name)}`),
