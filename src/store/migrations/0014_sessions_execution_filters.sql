@@ -19,3 +19,10 @@ comment on column nightshift.sessions.key_id is
   'The key the session was exchanged for: its role and scopes are the session''s, and revoking it ends the session.';
 comment on column nightshift.sessions.expires_at is
   'After this the cookie is refused (401) and the row is deleted on the next sign-in.';
+
+-- Finding executions by a field of their input or output (GET /v1/executions?input.user.email=a@b.com,
+-- answered with `input @> '{"user":{"email":"a@b.com"}}'`). jsonb_path_ops: smaller than the default
+-- operator class and made for @>. Top-level executions only, as the list is: branches (Map items)
+-- add no index writes.
+create index executions_input_idx on nightshift.executions using gin (input jsonb_path_ops) where kind = 'execution';
+create index executions_output_idx on nightshift.executions using gin (output jsonb_path_ops) where kind = 'execution';
