@@ -14,6 +14,7 @@ import { routePoints } from '../dashboard/src/graph/routes.ts';
 import { shortId } from '../dashboard/src/format.ts';
 import { resolveTheme } from '../dashboard/src/theme.ts';
 import { v7 } from 'uuid';
+import { parseFieldFilter, searchQuery } from '../dashboard/src/execution/search.ts';
 
 const orders = {
   StartAt: 'Prepare',
@@ -208,5 +209,25 @@ describe('the theme', () => {
     assert.equal(resolveTheme('light', true), 'light');
     assert.equal(resolveTheme('dark', false), 'dark');
     assert.equal(resolveTheme('purple', true), 'dark', 'anything else stored is ignored');
+  });
+});
+
+describe('the executions search', () => {
+  it('reads a field filter as the query parameter of the input or the output', () => {
+    assert.deepEqual(parseFieldFilter('user.email = "a@b.com"'), { param: 'input.user.email', value: '"a@b.com"' });
+    assert.deepEqual(parseFieldFilter('output.total=42'), { param: 'output.total', value: '42' });
+    assert.deepEqual(parseFieldFilter('input.plan = pro'), { param: 'input.plan', value: 'pro' });
+  });
+
+  it('says what is wrong with a field filter it cannot read', () => {
+    assert.throws(() => parseFieldFilter('user.email'), /field = value/);
+    assert.throws(() => parseFieldFilter('user email = 1'), /not a field path/);
+    assert.throws(() => parseFieldFilter('user.email ='), /value is missing/);
+  });
+
+  it('turns the search kept in the address into the API query', () => {
+    const empty = { workflow: '', status: '', after: '', before: '', field: '', name: '', key: '' };
+    assert.deepEqual(searchQuery({ ...empty, workflow: 'orders', after: '2030-01-01T00:00:00.000Z', field: 'user.email = "a@b.com"', key: 'k-1' }),
+      { workflow: 'orders', startedAfter: '2030-01-01T00:00:00.000Z', 'input.user.email': '"a@b.com"', idempotencyKey: 'k-1' });
   });
 });

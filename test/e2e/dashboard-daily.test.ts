@@ -179,6 +179,51 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     await close(scheduler);
   });
 
+  it('finds an execution by a field of its input, and by start time, on a phone in the dark', async () => {
+    const page = await open('/dashboard/executions', phone, 'dark');
+    await page.getByLabel('Input or output field').fill('email = "u2@example.com"');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/field=/);
+    await page.locator(`tr[data-execution="${six[2]}"]`).waitFor();
+    assert.equal(await page.locator('tr[data-execution]').count(), 1);
+    await page.getByLabel('Input or output field').fill('');
+    await page.getByLabel('Started after').fill('2099-01-01T00:00');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('No execution matches.').waitFor();
+    await close(page);
+  });
+
+  it('stops chosen executions together, then redrives them on their version', async () => {
+    const started = await Promise.all([1, 2].map((n) => dev.api('POST', '/v1/workflows/reminder/executions', { user: `bulk-${n}` })));
+    const chosen = started.map((r) => r.body.executionId as string);
+    const page = await open('/dashboard/executions?workflow=reminder', desktop, 'light');
+    for (const id of chosen) await page.locator(`tr[data-execution="${id}"] input[type="checkbox"]`).check();
+    const bar = page.getByTestId('bulk-actions');
+    await bar.getByRole('button', { name: 'Stop 2 running' }).click();
+    await bar.getByRole('button', { name: 'Confirm: stop 2' }).click();
+    await page.getByText('2 stopped.').waitFor();
+    for (const id of chosen) assert.equal((await dev.api('GET', `/v1/executions/${id}`)).body.status, 'ABORTED');
+    for (const id of chosen) await page.locator(`tr[data-execution="${id}"] [data-status="ABORTED"]`).waitFor();
+    for (const id of chosen) await page.locator(`tr[data-execution="${id}"] input[type="checkbox"]`).check();
+    await page.getByTestId('bulk-actions').getByText('on the workflow version it started on').waitFor();
+    await page.getByRole('button', { name: 'Redrive 2 on their version' }).click();
+    await page.getByText('2 redriven.').waitFor();
+    for (const id of chosen) assert.equal((await dev.api('GET', `/v1/executions/${id}`)).body.redriveCount, 1);
+    await close(page);
+  });
+
+  it('cancels the chosen scheduled runs together', async () => {
+    const runs = await Promise.all([1, 2].map((n) => dev.api('POST', '/v1/workflows/welcome/schedule', { delaySeconds: 7200, input: { email: `later-${n}@example.com` } })));
+    const ids = runs.map((r) => r.body.scheduledRunId as string);
+    const page = await open('/dashboard/scheduler?workflow=welcome', phone, 'light');
+    for (const id of ids) await page.locator(`tr[data-scheduled="${id}"] input[type="checkbox"]`).check();
+    await page.getByRole('button', { name: 'Cancel 2 chosen' }).click();
+    await page.getByRole('button', { name: 'Confirm: cancel 2' }).click();
+    await page.getByText('2 scheduled runs cancelled.').waitFor();
+    for (const id of ids) assert.equal((await dev.api('GET', `/v1/scheduled/${id}`)).body.status, 'CANCELLED');
+    await close(page);
+  });
+
   it('has no serious or critical accessibility violations on any page, at both widths and in both themes, and saves their screenshots', async () => {
     const found: string[] = [];
     for (const [label, width] of Object.entries(widths)) {

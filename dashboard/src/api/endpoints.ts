@@ -23,6 +23,12 @@ export interface ExecutionFilter {
   status?: string;
   limit?: number;
   cursor?: string;
+  startedAfter?: string;
+  startedBefore?: string;
+  name?: string;
+  idempotencyKey?: string;
+  /** `input.<path>` / `output.<path>` filters. */
+  [field: string]: string | number | undefined;
 }
 
 export interface ScheduledFilter {

@@ -32,7 +32,7 @@ export function ExecutionPage({ id }: { id: string }) {
   const action = useAction();
   const e = execution.data;
   const stop = () => action.run(() => api.stopExecution(id), 'The execution was stopped.', execution.reload);
-  const redrive = () => action.run(() => api.redriveExecution(id), 'The execution was redriven: it runs again from the state where it ended.', execution.reload);
+  const redrive = () => action.run(() => api.redriveExecution(id), 'The execution was redriven: it runs again from the state where it ended, on the version it started on.', execution.reload);
   return (
     <>
       <PageHeader
@@ -43,7 +43,8 @@ export function ExecutionPage({ id }: { id: string }) {
           <>
             {e.status === 'RUNNING' && <ConfirmButton label="Stop" confirmLabel="Confirm stop" onConfirm={stop} disabled={action.busy} />}
             {['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status) && (
-              <button type="button" className="button button-primary" onClick={redrive} disabled={action.busy}>Redrive</button>
+              <button type="button" className="button button-primary" onClick={redrive} disabled={action.busy}
+                title="Runs it again from the state where it ended, on the workflow version it started on (not the current one); what it did before stays done.">Redrive on its version</button>
             )}
             <Updated at={execution.updatedAt} live={e.status === 'RUNNING'} />
             <button type="button" className="button" onClick={execution.reload}>Refresh</button>

@@ -2,6 +2,7 @@
  * The Scheduler: everything due later, in due order — scheduled runs, executions sleeping in a Wait,
  * task-token waits, the next cron fires — with run now and cancel, one at a time or a whole batch.
  */
+import { useState } from 'react';
 import { scheduledItemKinds, type ScheduledItem } from '../api/types.ts';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { DoneNotice, ErrorNotice, Empty, Loading } from '../components/notice.tsx';
@@ -36,6 +37,18 @@ export function SchedulerPage() {
     `scheduled:${JSON.stringify(query)}:${paging.cursor ?? ''}`,
     { refreshMs: 5000, live: () => paging.page === 1 },
   );
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const choose = (id: string, on: boolean) => setChosen((old) => {
+    const next = new Set(old);
+    if (on) next.add(id); else next.delete(id);
+    return next;
+  });
+  const cancelChosen = () => action.run(async () => {
+    const results = await Promise.allSettled([...chosen].map((id) => api.cancelScheduled(id)));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) throw new Error(`${results.length - failed.length} cancelled; ${failed.length} could not be: ${(failed[0].reason as Error).message}`);
+    return results.length;
+  }, (n) => `${n} scheduled run${n === 1 ? '' : 's'} cancelled.`, () => { setChosen(new Set()); page.reload(); });
   const cancelAll = (by: { workflow?: string; batchId?: string }, what: string) =>
     action.run(() => api.cancelScheduledBy(by), (r) => `${r.cancelled} scheduled run${r.cancelled === 1 ? '' : 's'} of ${what} cancelled.`, page.reload);
   return (
@@ -48,11 +61,17 @@ export function SchedulerPage() {
       <Card>
         <Filters filter={filter} setFilter={setFilter} busy={action.busy} onCancelWorkflow={() => cancelAll({ workflow: filter.workflow }, filter.workflow)} />
         <ErrorNotice error={page.error} />
+        {chosen.size > 0 && (
+          <div className="bulk-bar" data-testid="bulk-actions" role="region" aria-label="Actions on the chosen runs">
+            <strong>{chosen.size} chosen</strong>
+            <ConfirmButton small label={`Cancel ${chosen.size} chosen`} confirmLabel={`Confirm: cancel ${chosen.size}`} disabled={action.busy} onConfirm={cancelChosen} />
+          </div>
+        )}
         {!page.data ? <Loading /> : page.data.items.length === 0 ? <Empty>Nothing is scheduled.</Empty> : (
           <table className="table" data-testid="scheduled">
-            <thead><tr><th>Due</th><th>Kind</th><th>Workflow</th><th>What</th><th>Input</th><th /></tr></thead>
+            <thead><tr><th className="select-cell"><span className="visually-hidden">Choose</span></th><th>Due</th><th>Kind</th><th>Workflow</th><th>What</th><th>Input</th><th /></tr></thead>
             <tbody>
-              {page.data.items.map((item) => <ScheduledRow key={`${item.kind}:${item.id}`} item={item} action={action} onChanged={page.reload} onBatch={(batchId) => setFilter({ batchId })} />)}
+              {page.data.items.map((item) => <ScheduledRow key={`${item.kind}:${item.id}`} item={item} action={action} chosen={chosen.has(item.id)} onChoose={(on) => choose(item.id, on)} onChanged={page.reload} onBatch={(batchId) => setFilter({ batchId })} />)}
             </tbody>
           </table>
         )}
@@ -91,11 +110,21 @@ function Filters({ filter, setFilter, busy, onCancelWorkflow }: FiltersProps) {
   );
 }
 
-function ScheduledRow({ item, action, onChanged, onBatch }: { item: ScheduledItem; action: Action; onChanged(): void; onBatch(id: string): void }) {
+interface RowProps {
+  item: ScheduledItem;
+  action: Action;
+  chosen: boolean;
+  onChoose(on: boolean): void;
+  onChanged(): void;
+  onBatch(id: string): void;
+}
+
+function ScheduledRow({ item, action, chosen, onChoose, onChanged, onBatch }: RowProps) {
   const { api } = useApi();
   const kind = kindLabels[item.kind];
   return (
-    <tr data-scheduled={item.id} data-kind={item.kind}>
+    <tr data-scheduled={item.id} data-kind={item.kind} className={chosen ? 'chosen' : ''}>
+      <td className="select-cell">{item.kind === 'scheduled-run' && <input type="checkbox" checked={chosen} onChange={(e) => onChoose(e.target.checked)} aria-label={`Choose the run ${item.id}`} />}</td>
       <td title={item.dueAt ? absoluteTime(item.dueAt) : 'never expires'}>{item.dueAt ? relativeTime(item.dueAt) : 'no deadline'}</td>
       <td><Tag tone={kind.tone}>{kind.label}</Tag></td>
       <td><Link to={`/workflows/${encodeURIComponent(item.workflow)}`}>{item.workflow}</Link></td>
