@@ -224,6 +224,39 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     await close(page);
   });
 
+  it('creates a cron schedule and edits it, showing the next five fires in its timezone before saving', async () => {
+    const page = await open('/dashboard/schedules', desktop, 'dark');
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    const form = page.getByRole('form', { name: 'New schedule' });
+    await form.getByLabel('Workflow').selectOption('reminder');
+    await form.getByLabel('Key').fill('e2e-nightly');
+    await form.getByLabel('Cron expression').fill('30 2 * * *');
+    await form.getByLabel('Timezone').fill('America/New_York');
+    const fires = page.getByTestId('schedule-preview').locator('li');
+    await page.getByTestId('schedule-preview').getByText('(America/New_York)').waitFor();
+    assert.equal(await fires.count(), 5);
+    for (const text of await fires.allTextContents()) assert.match(text, /02:30$/);
+    await form.getByRole('button', { name: 'Create the schedule' }).click();
+    const row = page.locator('tr[data-schedule]').filter({ hasText: 'e2e-nightly' });
+    await row.waitFor();
+    const saved = (await dev.api('GET', '/v1/schedules?key=e2e-nightly')).body.items[0];
+    assert.deepEqual([saved.cron, saved.timezone], ['30 2 * * *', 'America/New_York']);
+
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit the schedule' });
+    await edit.getByLabel('Cron expression').fill('0 6 * * 1-5');
+    await page.getByTestId('schedule-preview').locator('li', { hasText: '06:00' }).first().waitFor();
+    for (const text of await fires.allTextContents()) assert.match(text, /^(Mon|Tue|Wed|Thu|Fri), .* 06:00$/);
+    await edit.getByLabel('Cron expression').fill('61 * * * *');
+    await page.getByTestId('schedule-preview').getByText('is invalid').waitFor();
+    await edit.getByLabel('Cron expression').fill('0 6 * * 1-5');
+    await page.getByTestId('schedule-preview').locator('li').first().waitFor();
+    await edit.getByRole('button', { name: 'Save the schedule' }).click();
+    await edit.waitFor({ state: 'detached' });
+    assert.equal((await dev.api('GET', `/v1/schedules/${saved.scheduleId}`)).body.cron, '0 6 * * 1-5');
+    await close(page);
+  });
+
   it('has no serious or critical accessibility violations on any page, at both widths and in both themes, and saves their screenshots', async () => {
     const found: string[] = [];
     for (const [label, width] of Object.entries(widths)) {

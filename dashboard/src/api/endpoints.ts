@@ -70,6 +70,8 @@ export function endpoints(api: ApiClient) {
     runNow: (id: string) => api.post<{ id: string; kind: string; woken: string[] }>(`/v1/scheduled/${part(id)}/run-now`),
 
     schedules: (filter: ScheduleFilter) => api.get<Page<Schedule>>('/v1/schedules', filter as Query),
+    previewSchedule: (request: Record<string, unknown>) => api.post<{ timezone: string; upcoming: string[] }>('/v1/schedules/preview', request),
+    createSchedule: (request: Record<string, unknown>) => api.post<Schedule>('/v1/schedules', request),
     pauseSchedule: (id: string) => api.post<Schedule>(`/v1/schedules/${part(id)}/pause`),
     resumeSchedule: (id: string) => api.post<Schedule>(`/v1/schedules/${part(id)}/resume`),
     deleteSchedule: (id: string) => api.delete<Schedule>(`/v1/schedules/${part(id)}`),
