@@ -15,6 +15,7 @@ import { shortId } from '../dashboard/src/format.ts';
 import { resolveTheme } from '../dashboard/src/theme.ts';
 import { v7 } from 'uuid';
 import { parseFieldFilter, searchQuery } from '../dashboard/src/execution/search.ts';
+import { formFields, inputOf, listInputs, valuesOf } from '../dashboard/src/execution/schema-form.ts';
 
 const orders = {
   StartAt: 'Prepare',
@@ -229,5 +230,34 @@ describe('the executions search', () => {
     const empty = { workflow: '', status: '', after: '', before: '', field: '', name: '', key: '' };
     assert.deepEqual(searchQuery({ ...empty, workflow: 'orders', after: '2030-01-01T00:00:00.000Z', field: 'user.email = "a@b.com"', key: 'k-1' }),
       { workflow: 'orders', startedAfter: '2030-01-01T00:00:00.000Z', 'input.user.email': '"a@b.com"', idempotencyKey: 'k-1' });
+  });
+});
+
+describe('the start form from the parameters', () => {
+  const parameters = {
+    type: 'object', required: ['email', 'plan'],
+    properties: { email: { type: 'string', format: 'email' }, plan: { enum: ['free', 'pro'] }, seats: { type: 'integer' }, newsletter: { type: 'boolean' }, extra: { type: 'object' } },
+  };
+  const fields = formFields(parameters)!;
+
+  it('has a field per property, typed by type, enum and format, required as the schema says', () => {
+    assert.deepEqual(fields.map((f) => [f.name, f.kind, f.required, f.inputType]), [
+      ['email', 'text', true, 'email'], ['plan', 'enum', true, 'text'], ['seats', 'integer', false, 'text'], ['newsletter', 'boolean', false, 'text'], ['extra', 'json', false, 'text'],
+    ]);
+    assert.deepEqual(fields[1].options, ['free', 'pro']);
+    assert.equal(formFields({ type: 'string' }), null, 'no properties: JSON only');
+  });
+
+  it('makes the input from the filled fields, and refuses a missing required one or a bad number', () => {
+    assert.deepEqual(inputOf(fields, { email: 'a@b.com', plan: 'pro', seats: '3', newsletter: 'true', extra: '{"a":1}' }), { email: 'a@b.com', plan: 'pro', seats: 3, newsletter: true, extra: { a: 1 } });
+    assert.throws(() => inputOf(fields, { plan: 'pro' }), /email is required/);
+    assert.throws(() => inputOf(fields, { email: 'a@b.com', plan: 'pro', seats: '2.5' }), /seats: "2.5" is not a whole number/);
+    assert.deepEqual(valuesOf(fields, { email: 'a@b.com', seats: 3 }), { email: 'a@b.com', seats: '3' });
+  });
+
+  it('reads a pasted list as a JSON array or as CSV typed by the fields', () => {
+    assert.deepEqual(listInputs('[{"a":1},{"a":2}]', null), [{ a: 1 }, { a: 2 }]);
+    assert.deepEqual(listInputs('email,plan,seats\na@b.com,pro,2\n"c,d@e.com",free,', fields), [{ email: 'a@b.com', plan: 'pro', seats: 2 }, { email: 'c,d@e.com', plan: 'free' }]);
+    assert.throws(() => listInputs('email,plan\na@b.com', fields), /CSV row 2 has 1 cells/);
   });
 });

@@ -228,8 +228,8 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     const page = await open('/dashboard/schedules', desktop, 'dark');
     await page.getByRole('button', { name: 'New schedule' }).click();
     const form = page.getByRole('form', { name: 'New schedule' });
-    await form.getByLabel('Workflow').selectOption('reminder');
-    await form.getByLabel('Key').fill('e2e-nightly');
+    await form.getByLabel('Workflow', { exact: true }).selectOption('reminder');
+    await form.getByLabel('Key', { exact: false }).first().fill('e2e-nightly');
     await form.getByLabel('Cron expression').fill('30 2 * * *');
     await form.getByLabel('Timezone').fill('America/New_York');
     const fires = page.getByTestId('schedule-preview').locator('li');
@@ -254,6 +254,55 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     await edit.getByRole('button', { name: 'Save the schedule' }).click();
     await edit.waitFor({ state: 'detached' });
     assert.equal((await dev.api('GET', `/v1/schedules/${saved.scheduleId}`)).body.cron, '0 6 * * 1-5');
+    await close(page);
+  });
+
+  it('starts an execution from a form made of the parameters, with an idempotency key and a wait, on a phone', async () => {
+    const page = await open('/dashboard/workflows/signup', phone, 'light');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    const fields = page.getByTestId('parameter-fields');
+    await fields.getByLabel('email').fill('ada@example.com');
+    await fields.getByLabel('plan').selectOption('pro');
+    await fields.getByLabel('seats').fill('2');
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    assert.deepEqual(JSON.parse(await page.getByLabel('Input (JSON)').inputValue()), { email: 'ada@example.com', plan: 'pro', seats: 2 });
+    await page.getByRole('tab', { name: 'Form' }).click();
+    assert.equal(await fields.getByLabel('seats').inputValue(), '2', 'back to the form, the values stay');
+    await page.getByLabel('Idempotency key').fill('signup-e2e');
+    await page.getByLabel('Wait for the end, seconds (0 to 60)').fill('5');
+    await page.getByRole('form', { name: 'Start an execution' }).getByRole('button', { name: 'Start execution' }).click();
+    await page.waitForURL(/\/dashboard\/executions\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+    const execution = (await dev.api('GET', `/v1/executions/${id}`)).body;
+    assert.deepEqual(execution.input, { email: 'ada@example.com', plan: 'pro', seats: 2 });
+    assert.deepEqual((await dev.api('GET', '/v1/executions?idempotencyKey=signup-e2e')).body.items.map((e: any) => e.executionId), [id]);
+    await close(page);
+  });
+
+  it('schedules a run after a delay from the same form, and a pasted CSV list whose batch it then shows', async () => {
+    const page = await open('/dashboard/workflows/signup', desktop, 'dark');
+    await page.getByRole('button', { name: 'Start execution' }).click();
+    await page.getByTestId('parameter-fields').getByLabel('email').fill('later@example.com');
+    await page.getByTestId('parameter-fields').getByLabel('plan').selectOption('free');
+    await page.getByLabel('After a delay').check();
+    await page.getByLabel('Start after, seconds').fill('3600');
+    await page.getByRole('button', { name: 'Schedule the run' }).click();
+    await page.waitForURL(/\/dashboard\/scheduler\?workflow=signup/);
+    await page.locator('tr[data-kind="scheduled-run"]').filter({ hasText: 'later@example.com' }).waitFor();
+
+    await page.goto(`${dev.base}/dashboard/workflows/signup`);
+    await page.getByRole('button', { name: 'Schedule a list' }).click();
+    await page.getByLabel('The list: a JSON array of inputs, or CSV with a header row').fill('email,plan,seats\nu1@example.com,free,1\nu2@example.com,pro,3\n"u3@example.com",team,');
+    await page.getByLabel('Seconds between runs').fill('600');
+    await page.getByRole('button', { name: 'Schedule the list' }).click();
+    await page.waitForURL(/batchId=/);
+    const batchId = new URL(page.url()).searchParams.get('batchId')!;
+    await page.getByText('Items').first().waitFor();
+    await page.getByTestId('updated').first().waitFor();
+    const batch = (await dev.api('GET', `/v1/batches/${batchId}`)).body;
+    assert.equal(batch.total, 3);
+    const runs = (await dev.api('GET', `/v1/scheduled?batchId=${batchId}`)).body.items.map((i: any) => i.input);
+    assert.deepEqual(runs.find((i: any) => i.email === 'u2@example.com'), { email: 'u2@example.com', plan: 'pro', seats: 3 });
     await close(page);
   });
 

@@ -21,11 +21,12 @@ export type Query = Record<string, string | number | undefined | null>;
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface ApiClient {
   get<T>(path: string, query?: Query): Promise<T>;
-  post<T>(path: string, body?: unknown): Promise<T>;
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
 
@@ -54,7 +55,7 @@ async function errorOf(response: Response): Promise<ApiError> {
  */
 export function createClient(key: string | null = null, onUnauthorized: (error: ApiError) => void = () => {}): ApiClient {
   async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (key !== null) headers.Authorization = `Bearer ${key}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
@@ -74,7 +75,7 @@ export function createClient(key: string | null = null, onUnauthorized: (error: 
   }
   return {
     get: (path, query) => request('GET', path, { query }),
-    post: (path, body) => request('POST', path, { body }),
+    post: (path, body, headers) => request('POST', path, { body, headers }),
     delete: (path) => request('DELETE', path),
   };
 }
