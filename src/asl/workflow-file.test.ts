@@ -40,6 +40,24 @@ describe('plain ASL files', () => {
   it('report a file name that is not a valid workflow name', () => {
     assert.deepEqual(codesAt(read(definition, 'my workflow'), ''), ['WORKFLOW_NAME_INVALID']);
   });
+
+  it('accept any file name when run once, not deployed (nightshift execute)', () => {
+    const { workflow, problems } = readWorkflow(parseSource(JSON.stringify(definition), 'order.v2.json'), 'order.v2', { anyFileName: true });
+    assert.deepEqual([workflow?.name, problems], ['order.v2', []]);
+  });
+
+  it('take their settings from elsewhere (nightshift.yaml workflows:), checked as the wrapper fields are', () => {
+    const triggers = [{ table: 'public.users', on: ['INSERT'] }];
+    const source = parseSource(JSON.stringify(definition), 'wf.json');
+    const { workflow } = readWorkflow(source, 'email-users', { settings: { triggers, ignorePrivacyRules: true } });
+    assert.deepEqual([workflow?.triggers, workflow?.ignorePrivacyRules], [triggers, true]);
+    const bad = readWorkflow(source, 'email-users', { settings: { mode: 'sometimes', name: 'other' }, settingsFrom: 'nightshift.yaml workflows.email-users' });
+    assert.equal(bad.workflow, null);
+    assert.deepEqual(bad.problems.map((p) => p.code), ['SETTING_INVALID', 'SETTING_INVALID']);
+    assert.ok(bad.problems.every((p) => p.message.startsWith('nightshift.yaml workflows.email-users: ')));
+    const wrapped = readWorkflow(parseSource(JSON.stringify({ name: 'w', definition }), 'w.json'), 'w', { settings: { triggers } });
+    assert.deepEqual(wrapped.problems.map((p) => p.code), ['SETTING_INVALID']);
+  });
 });
 
 describe('the wrapper form', () => {

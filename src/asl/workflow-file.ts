@@ -4,8 +4,9 @@
  * description and the ASL under `definition`. Reading it reports every problem of the wrapper and of the
  * definition at once, each located in the file.
  */
-import type { JsonObject } from '../shared/index.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
 import { checkFlowControl, type FlowControl } from './flow-control.ts';
+import { stateCountProblem } from './definition-size.ts';
 import type { Problem } from './problems.ts';
 import type { ParsedSource } from './source.ts';
 import type { StateMachine } from './types.ts';
@@ -37,6 +38,22 @@ export interface WorkflowFile {
 
 export interface ReadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
+  /** The most states a definition may have (limits.maxDefinitionStates); more is one problem and no validation. */
+  maxStates?: number;
+  /** Checks of the caller's on the file as read (its triggers), located like every other problem. */
+  extraChecks?: (workflow: WorkflowFile) => Problem[];
+  /**
+   * true: a file run once and never deployed (`nightshift execute`): without a name field, the file name
+   * (`order.v2.json` → `order.v2`) names the run as it is, whatever characters it has. A name field is
+   * still checked.
+   */
+  anyFileName?: boolean;
+  /**
+   * For a plain ASL file: the wrapper's fields (triggers, mode, auth, …) given elsewhere, by nightshift.yaml's
+   * `workflows.<name>`, so the file itself can stay as written. `settingsFrom` names that place in problems.
+   */
+  settings?: JsonObject;
+  settingsFrom?: string;
 }
 
 /**
@@ -99,11 +116,13 @@ export function readWorkflow(source: ParsedSource, fallbackName: string, options
   } else {
     workflow = readWrapper(document, fallbackName, options, problems);
   }
+  if (workflow && options.extraChecks) problems.push(...options.extraChecks(workflow));
   const located = problems.map((problem) => locateProblem(source, problem)).sort(byPosition);
   return { workflow: located.length === 0 ? workflow : null, problems: located };
 }
 
-function checkFallbackName(fallbackName: string, problems: Problem[]): void {
+function checkFallbackName(fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): void {
+  if (options.anyFileName) return;
   const nameProblem = nameFinding(fallbackName);
   if (nameProblem) {
     const message = `Without a name field the file name names the workflow, and ${nameProblem.message} Rename the file or write a name field in the wrapper form.`;
@@ -112,13 +131,36 @@ function checkFallbackName(fallbackName: string, problems: Problem[]): void {
 }
 
 function readPlain(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
-  checkFallbackName(fallbackName, problems);
-  problems.push(...validateStateMachine(document, { pointer: '', isKnownResource: options.isKnownResource }));
-  return { ...defaults(fallbackName), definition: document as unknown as StateMachine, definitionPointer: '' };
+  checkFallbackName(fallbackName, options, problems);
+  problems.push(...validateDefinition(document, '', options));
+  return { ...defaults(fallbackName), ...plainSettings(options, problems), definition: document as unknown as StateMachine, definitionPointer: '' };
+}
+
+/** The settings a plain file takes from elsewhere, checked as the wrapper's fields are; problems name where they were written. */
+function plainSettings(options: ReadWorkflowOptions, problems: Problem[]): Partial<WorkflowFile> {
+  const settings = options.settings ?? {};
+  const from = options.settingsFrom ?? 'the workflow settings';
+  const out: JsonObject = {};
+  for (const [field, value] of Object.entries(settings)) {
+    const check = field === 'name' || field === 'definition' ? undefined : wrapperChecks[field];
+    const located = (message: string) => problems.push({ code: 'SETTING_INVALID', message: `${from}: ${message}`, pointer: '' });
+    if (!check) {
+      located(`${quote(field)} is not a setting of a workflow (name and definition come from the file).${didYouMean(field, Object.keys(wrapperChecks))}`);
+      continue;
+    }
+    const found = check(value, join('', field));
+    if (Array.isArray(found) && found.length > 0) for (const problem of found) located(`${problem.pointer} ${problem.message}`);
+    else if (found && !Array.isArray(found)) located(`${field} ${found.message}`);
+    else out[field] = value as Json;
+  }
+  return out as Partial<WorkflowFile>;
 }
 
 function readWrapper(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
-  if (document.name === undefined) checkFallbackName(fallbackName, problems);
+  if (document.name === undefined) checkFallbackName(fallbackName, options, problems);
+  if (options.settings && Object.keys(options.settings).length > 0) {
+    problems.push({ code: 'SETTING_INVALID', message: `${options.settingsFrom ?? 'Workflow settings'} are for plain ASL files; this file is a wrapper: write them in it`, pointer: '' });
+  }
   for (const [field, value] of Object.entries(document)) {
     const pointer = join('', field);
     const check = wrapperChecks[field];
@@ -137,7 +179,7 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
       : `definition must be a state machine object, not ${typeOf(document.definition)}.`;
     problems.push({ code: document.definition === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE', message, pointer: '/definition' });
   } else {
-    problems.push(...validateStateMachine(document.definition, { pointer: '/definition', isKnownResource: options.isKnownResource }));
+    problems.push(...validateDefinition(document.definition, '/definition', options));
   }
   const base = defaults(typeof document.name === 'string' ? document.name : fallbackName);
   return {
@@ -152,6 +194,13 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
     definition: document.definition as unknown as StateMachine,
     definitionPointer: '/definition',
   };
+}
+
+/** The size first: validating 60 000 states would take seconds for nothing. */
+function validateDefinition(definition: unknown, pointer: string, options: ReadWorkflowOptions): Problem[] {
+  const tooLarge = stateCountProblem(definition, pointer, { maxStates: options.maxStates });
+  if (tooLarge) return [tooLarge];
+  return validateStateMachine(definition, { pointer, isKnownResource: options.isKnownResource });
 }
 
 function defaults(name: string): Omit<WorkflowFile, 'definition' | 'definitionPointer'> {

@@ -18,6 +18,8 @@ interface ExecuteOptions {
   handlers?: string;
   project?: string;
   fastForward?: boolean;
+  role?: string;
+  claims?: string;
 }
 
 async function readInput(options: ExecuteOptions): Promise<Json> {
@@ -35,6 +37,21 @@ async function readInput(options: ExecuteOptions): Promise<Json> {
   }
 }
 
+function identityOf(options: ExecuteOptions): Json | undefined {
+  if (options.role === undefined) {
+    if (options.claims !== undefined) throw new EngineError('INPUT_INVALID', '--claims goes with --role: the role sql:query runs as');
+    return undefined;
+  }
+  let claims: Json = {};
+  try {
+    claims = options.claims === undefined ? {} : (JSON.parse(options.claims) as Json);
+  } catch (e) {
+    throw new EngineError('INPUT_INVALID', `--claims is not valid JSON: ${(e as Error).message}`);
+  }
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new EngineError('INPUT_INVALID', '--claims must be a JSON object');
+  return { role: options.role, claims };
+}
+
 export function registerExecute(program: Command, { io, exit }: CommandContext): void {
   program
     .command('execute')
@@ -46,19 +63,24 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name')
     .option('--project <dir>', 'the project whose nightshift.yaml declares smtp, named resources and secrets (default: the nearest one above the file)')
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
+    .option('--role <role>', 'the Postgres role sql:query runs as (SET LOCAL ROLE, so row-level security applies), as an API key\'s role would')
+    .option('--claims <json>', 'the JWT claims sql:query sees in request.jwt.claims, with --role (default {})')
     .action(async (file: string, options: ExecuteOptions) => {
       const input = await readInput(options);
+      const identity = identityOf(options);
       const config = loadConfig({ projectDir: options.project ?? findProjectDir(file) });
       const engine = await createLocalEngine({ handlersModule: options.handlers, virtualTime: options.fastForward, config });
       try {
-        const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name) });
+        // A file run once is never deployed: its file name need not be a workflow name (order.v2.json).
+        const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name), anyFileName: true, workflowSettings: config.workflowSettings });
         if (!workflow) {
           io.stderr(`${formatProblems(problems)}\n`);
           printJson(io, { status: 'INVALID', problems });
           exit(2);
           return;
         }
-        const result = await executeOnce({ runner: engine.runner }, { workflow, input, name: options.name });
+        engine.useSqlRules(workflow);
+        const result = await executeOnce({ runner: engine.runner }, { workflow, input, name: options.name, identity });
         printJson(
           io,
           result.status === 'SUCCEEDED'
@@ -67,7 +89,7 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
         );
         exit(result.status === 'SUCCEEDED' ? 0 : 1);
       } finally {
-        engine.close();
+        await engine.close();
       }
     });
 }

@@ -62,9 +62,12 @@ function whereOf(pairs: string[]): JsonObject | undefined {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** ` (item 1 of Emails)`: which Map item or Parallel branch waits. */
+const branchText = (item: ScheduledItem) => (item.branch ? ` (${item.branch.type === 'Map' ? 'item' : 'branch'} ${item.branch.index} of ${item.branch.stateName})` : '');
+
 function line(item: ScheduledItem): string {
   const where = item.reason ? `held: ${item.reason}`
-    : item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
+    : item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}${branchText(item)}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
   const due = item.dueAt ?? (item.kind === 'held' ? 'when a slot frees' : 'never');
   return `${due.padEnd(25)} ${item.kind.padEnd(13)} ${item.workflow.padEnd(24)} ${item.id}  ${where}`;
 }

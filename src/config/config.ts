@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { defaultLimits, EngineError, type Limits } from '../shared/index.ts';
+import { defaultActingRoles, defaultLimits, EngineError, type Limits } from '../shared/index.ts';
 import { integrationProblems, resourcesSchema, smtpConfigOf, smtpSchema, type ResourcePresetConfig, type SmtpConfig } from './integrations.ts';
 
 export interface Config {
@@ -25,6 +25,10 @@ export interface Config {
   /** Stopped executions older than this are deleted; null keeps them. */
   retentionDays: number | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How long serve, worker and dev wait for an unreachable Postgres at start before they give up (retrying with backoff). */
+  databaseWaitMs: number;
+  /** On SIGTERM/SIGINT, how long running tasks get to finish before their leases are handed back and the process exits. */
+  shutdownGraceMs: number;
   /** A module exporting `resources` (in-code handlers), relative to the project. */
   handlersModule: string | null;
   /** `smtp:`: the server email:send uses; null when not configured (then there is no email:send). */
@@ -51,8 +55,15 @@ export interface Config {
    * library do not).
    */
   http: Readonly<HttpPolicyConfig>;
+  /**
+   * `workflows:`: settings of workflows written as plain ASL files (as copied from a post or exported from
+   * AWS), by workflow name: the wrapper's fields but name and definition (triggers, mode, auth, …).
+   */
+  workflowSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
+  /** `roles:`: the Postgres roles JWTs, API keys and triggers may act as (default anon, authenticated); superuser and BYPASSRLS roles are refused even when listed. */
+  roles: readonly string[];
 }
 
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -69,6 +80,8 @@ const limitsSchema = z
     maxRunsPerChain: count(1_000_000_000),
     keyStartsPerMinute: count(1_000_000).nullable(),
     maxHistoryEvents: count(100_000_000),
+    maxDefinitionBytes: count(1024 ** 3),
+    maxDefinitionStates: count(10_000_000),
   })
   .partial()
   .strict();
@@ -94,12 +107,16 @@ const fileSchema = z
     concurrency: z.number().int().min(0).max(1000).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
+    databaseWaitSeconds: z.number().min(0).max(86_400).optional(),
+    shutdownGraceSeconds: z.number().min(0).max(86_400).optional(),
     resources: resourcesSchema.optional(),
     smtp: smtpSchema.optional(),
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
+    roles: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'a Postgres role name')).min(1).optional(),
     http: httpSchema.optional(),
+    workflows: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
   .strict();
 
@@ -107,6 +124,13 @@ const envNumber = (name: string, value: string | undefined, problems: string[]):
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isFinite(n)) problems.push(`${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+/** A number of seconds from the environment: at least 0, at most a day. */
+const envSeconds = (name: string, env: NodeJS.ProcessEnv, problems: string[]): number | undefined => {
+  const n = envNumber(name, env[name], problems);
+  if (n !== undefined && Number.isFinite(n) && (n < 0 || n > 86_400)) problems.push(`${name} must be between 0 and 86400 seconds, got ${n}`);
   return n;
 };
 
@@ -140,13 +164,17 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
     logLevel: logLevel as Config['logLevel'],
+    databaseWaitMs: 1000 * (envSeconds('NIGHTSHIFT_DATABASE_WAIT_SECONDS', env, problems) ?? file.databaseWaitSeconds ?? 60),
+    shutdownGraceMs: 1000 * (envSeconds('NIGHTSHIFT_SHUTDOWN_GRACE_SECONDS', env, problems) ?? file.shutdownGraceSeconds ?? 10),
     handlersModule: file.handlers ? resolve(projectDir, file.handlers) : null,
     smtp: smtpConfigOf(file.smtp),
     resources: file.resources ?? {},
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
+    roles: Object.freeze([...(file.roles ?? defaultActingRoles)]),
     http: Object.freeze({ allow: file.http?.allow ?? [], deny: file.http?.deny ?? [], allowPrivateNetworks: file.http?.allowPrivateNetworks ?? null }),
+    workflowSettings: file.workflows ?? {},
     ...options.overrides,
   };
   for (const problem of integrationProblems(file, config.secretsFile)) problems.push(`${filePath}: ${problem}`);

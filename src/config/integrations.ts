@@ -35,6 +35,9 @@ export const smtpSchema = z
   })
   .strict();
 
+/** `input:`: the built-in's fields made from the Task's parameters (`to: "{{email}}"`; src/resources/preset-input.ts). */
+const presetInput = z.record(z.string(), z.json()).optional();
+
 const httpPreset = z
   .object({
     type: z.literal('http'),
@@ -45,6 +48,7 @@ const httpPreset = z
     body: z.json().optional(),
     bodyEncoding: z.enum(['json', 'form']).optional(),
     timeoutSeconds: z.number().positive().optional(),
+    input: presetInput,
   })
   .strict();
 
@@ -62,6 +66,7 @@ const emailPreset = z
     template: z.union([z.string(), template]).optional(),
     data: z.record(z.string(), z.json()).optional(),
     templates: templates.optional(),
+    input: presetInput,
   })
   .strict();
 
@@ -70,6 +75,7 @@ const sqlPreset = z
     type: z.literal('sql'),
     sql: z.string().min(1),
     params: z.array(z.json()).optional(),
+    input: presetInput,
   })
   .strict();
 

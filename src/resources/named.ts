@@ -23,6 +23,7 @@
 import { EngineError, isJsonObject, type Json, type JsonObject } from '../shared/index.ts';
 import type { ResourceRegistry } from './registry.ts';
 import { TaskFailure, type InvocationContext, type ResourceHandler, type TransactionalHandler } from './resource.ts';
+import { mapPresetInput } from './preset-input.ts';
 import { referenceProblems, SecretScope, type SecretSource } from './secrets.ts';
 
 export type PresetType = 'http' | 'email' | 'sql';
@@ -52,10 +53,12 @@ function prepareCall(name: string, preset: ResourcePreset, deps: NamedResourceDe
   const { type, ...fields } = preset;
   const task = input === null || input === undefined ? {} : input;
   if (!isJsonObject(task)) throw new TaskFailure(`${errorPrefix[type]}.InvalidInput`, `${name}: the parameters must be an object`);
+  const { input: mapping, ...rest } = fields;
   const scope = new SecretScope(deps.secrets, context);
-  const fixed = scope.resolveJson(withoutUndefined(fields), name) as JsonObject;
+  const fixed = scope.resolveJson(withoutUndefined(rest), name) as JsonObject;
   const authored = scope.resolveAuthored(task, context.authored, name) as JsonObject;
-  return { scope, merged: mergers[type](name, fixed, authored) };
+  const given = isJsonObject(mapping) ? mapPresetInput(mapping, authored) : authored;
+  return { scope, merged: mergers[type](name, fixed, given) };
 }
 
 function missing(name: string, type: PresetType): TaskFailure {
@@ -113,11 +116,25 @@ export function presetProblems(name: string, preset: ResourcePreset): string[] {
     else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}/${index}`));
     else if (isJsonObject(value)) for (const [key, item] of Object.entries(value)) visit(item, `${path}/${key}`);
   };
-  for (const [key, value] of Object.entries(preset)) visit(value, `${at}/${key}`);
+  for (const [key, value] of Object.entries(preset)) if (key !== 'input') visit(value, `${at}/${key}`);
+  problems.push(...inputProblems(at, preset));
   if (preset.type === 'http' && preset.url === undefined && JSON.stringify(preset).includes('${secrets.')) {
     problems.push(`${at}/url: an http preset that sends secrets must fix its url, or a Task could send them anywhere`);
   }
   return problems;
+}
+
+const ownedByPreset: Record<PresetType, string[]> = {
+  http: ['url', 'method', 'bodyEncoding'], email: ['from', 'replyTo', 'templates'], sql: ['sql'],
+};
+
+/** `input:` fills the fields a Task may set; where the call goes and with which credentials stays the preset's. */
+function inputProblems(at: string, preset: ResourcePreset): string[] {
+  if (preset.input === undefined) return [];
+  if (!isJsonObject(preset.input)) return [`${at}/input: must map the fields of ${delegateName[preset.type] ?? 'the type'} to the Task's parameters, e.g. to: "{{email}}"`];
+  const owned = ownedByPreset[preset.type] ?? [];
+  return Object.keys(preset.input).filter((key) => owned.includes(key))
+    .map((key) => `${at}/input/${key}: ${key} is the preset's own setting; input maps only what a Task may set`);
 }
 
 // -------------------------------------------------------------------------------------------- the merges

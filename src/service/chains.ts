@@ -4,7 +4,7 @@
  * past `maxRunsPerChain` executions in all, so a workflow that schedules itself by mistake in a
  * tight loop stops with CHAIN_LIMIT_EXCEEDED (the Task fails with Workflow.ChainLimitExceeded).
  */
-import { countChainExecutions, starterState, type Queryable } from '../store/index.ts';
+import { countChainRuns, returnChainRun, starterState, takeChainRun, type Queryable } from '../store/index.ts';
 import { EngineError, limitsOf } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 
@@ -14,8 +14,29 @@ export interface ChainPosition {
   depth: number;
 }
 
-/** Throws CHAIN_LIMIT_EXCEEDED when one more execution at `position` would pass a limit. */
+/** Throws CHAIN_LIMIT_EXCEEDED when one more execution at `position` would pass a limit (a check only: scheduling asks it early). */
 export async function checkChainLimits(deps: Pick<ServiceDeps, 'sql' | 'limits'>, position: ChainPosition): Promise<void> {
+  const limits = checkDepth(deps, position);
+  const runs = await countChainRuns(deps.sql, position.rootId, limits.maxRunsPerChain);
+  if (runs >= limits.maxRunsPerChain) throw budgetSpent(position, runs, limits.maxRunsPerChain);
+}
+
+/**
+ * Takes the place of one more execution in the chain's budget, in one statement that racing starts
+ * cannot both pass (store/chains.ts); throws CHAIN_LIMIT_EXCEEDED with the chain's count when full.
+ * A start that then does not happen gives its place back (returnChainPlace).
+ */
+export async function takeChainPlace(deps: Pick<ServiceDeps, 'sql' | 'limits'>, position: ChainPosition): Promise<void> {
+  const limits = checkDepth(deps, position);
+  const place = await takeChainRun(deps.sql, position.rootId, limits.maxRunsPerChain);
+  if (!place.taken) throw budgetSpent(position, place.runs, limits.maxRunsPerChain);
+}
+
+export async function returnChainPlace(deps: Pick<ServiceDeps, 'sql'>, position: ChainPosition): Promise<void> {
+  await returnChainRun(deps.sql, position.rootId);
+}
+
+function checkDepth(deps: Pick<ServiceDeps, 'limits'>, position: ChainPosition) {
   const limits = limitsOf(deps.limits);
   if (position.depth > limits.maxDepth) {
     throw new EngineError(
@@ -24,14 +45,15 @@ export async function checkChainLimits(deps: Pick<ServiceDeps, 'sql' | 'limits'>
       { details: { rootId: position.rootId, depth: position.depth, maxDepth: limits.maxDepth } },
     );
   }
-  const runs = await countChainExecutions(deps.sql, position.rootId, limits.maxRunsPerChain);
-  if (runs >= limits.maxRunsPerChain) {
-    throw new EngineError(
-      'CHAIN_LIMIT_EXCEEDED',
-      `The chain rooted at ${position.rootId} has run ${runs} executions, its budget of ${limits.maxRunsPerChain}`,
-      { details: { rootId: position.rootId, runs, maxRunsPerChain: limits.maxRunsPerChain } },
-    );
-  }
+  return limits;
+}
+
+function budgetSpent(position: ChainPosition, runs: number, maxRunsPerChain: number): EngineError {
+  return new EngineError(
+    'CHAIN_LIMIT_EXCEEDED',
+    `The chain rooted at ${position.rootId} has run ${runs} executions, its budget of ${maxRunsPerChain}`,
+    { details: { rootId: position.rootId, runs, maxRunsPerChain } },
+  );
 }
 
 /**

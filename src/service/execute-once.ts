@@ -17,10 +17,10 @@ export interface TransientRunner {
 
 export async function executeOnce(
   deps: { runner: TransientRunner },
-  request: { workflow: WorkflowFile; input: Json; name?: string },
+  request: { workflow: WorkflowFile; input: Json; name?: string; identity?: Json },
 ): Promise<RunResult> {
   const { workflow, input } = request;
   checkInputSize(input);
   checkInput(workflow.parameters, input, workflow.name);
-  return deps.runner.run(workflow.definition, input, { name: request.name, workflowName: workflow.name });
+  return deps.runner.run(workflow.definition, input, { name: request.name, workflowName: workflow.name, identity: request.identity });
 }

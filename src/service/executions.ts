@@ -10,13 +10,16 @@ import {
   getExecution,
   listHistory,
   threadIds,
+  deleteEndedChains,
   type ExecutionRow,
+  type WorkflowVersionHead,
 } from '../store/index.ts';
 import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
-import { checkChainLimits, checkStarter, type ChainPosition } from './chains.ts';
+import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
 import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
+import { keyReused } from './idempotency.ts';
 import { pageSize } from './paging.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
@@ -85,17 +88,30 @@ export async function startExecution(deps: ServiceDeps, request: StartRequest): 
   checkInput(metadata.parameters, request.input, request.workflow);
   const existing = await findExisting(deps, request);
   if (existing) return { ...viewOf(existing), created: false };
-  const id = newExecutionId();
   const parent = request.parentId ? await getExecution(deps.sql, request.parentId) : null;
   if (parent) await checkStarter(deps.sql, parent.id);
   const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
-  if (chain) await checkChainLimits(deps, chain);
-  const execution: NewExecution = {
-    id, workflowName: request.workflow, versionId: version.id, name: request.name ?? id, mode: 'persistent', input: request.input,
+  if (!chain) return startNew(deps, request, version, newExecution(deps, request, version.id, parent, null));
+  await takeChainPlace(deps, chain);
+  const started = await startNew(deps, request, version, newExecution(deps, request, version.id, parent, chain));
+  // A start that found its name or idempotency key taken made nothing: its place goes back. (A start
+  // that threw keeps it: the budget may end a little short, never over.)
+  if (!started.created) await returnChainPlace(deps, chain);
+  return started;
+}
+
+function newExecution(deps: ServiceDeps, request: StartRequest, versionId: string, parent: ExecutionRow | null, chain: ChainPosition | null): NewExecution {
+  const id = newExecutionId();
+  return {
+    id, workflowName: request.workflow, versionId, name: request.name ?? id, mode: 'persistent', input: request.input,
     parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
   };
+}
+
+async function startNew(deps: ServiceDeps, request: StartRequest, version: WorkflowVersionHead, execution: NewExecution): Promise<ExecutionView & { created: boolean }> {
+  const metadata = version.metadata as unknown as WorkflowMetadata;
   if ((request.mode ?? metadata.mode) === 'transient') return startTransient(deps, execution, version.definition as unknown as StateMachine);
   if (hasFlowControl(metadata.flow)) {
     const flowed = await startUnderFlowControl(deps, execution, metadata.flow);
@@ -139,11 +155,26 @@ function runningView(e: NewExecution): ExecutionView {
   };
 }
 
+/**
+ * The execution a repeated start answers: by idempotency key, only one the same caller started with the
+ * same input (another input is IDEMPOTENCY_KEY_REUSED); by name, only the same caller's (a name another
+ * caller took is CONFLICT). Neither refusal tells anything of the execution that holds the key or name.
+ */
 async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<ExecutionRow | null> {
-  if (request.idempotencyKey !== undefined) return findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey });
-  if (request.name !== undefined) return findExecutionByKey(deps.sql, request.workflow, { name: request.name });
-  return null;
+  const asking = { identity: request.identity ?? null, input: request.input };
+  if (request.idempotencyKey !== undefined) {
+    const found = await findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey }, asking);
+    if (found && !found.sameInput) throw keyReused('start');
+    return found;
+  }
+  if (request.name === undefined) return null;
+  const found = await findExecutionByKey(deps.sql, request.workflow, { name: request.name }, asking);
+  if (found && !found.sameCaller) {
+    throw new EngineError('CONFLICT', `The execution name ${JSON.stringify(request.name)} is taken: choose another name`);
+  }
+  return found;
 }
+
 
 async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionRow> {
   const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
@@ -219,7 +250,8 @@ export async function removeOldExecutions(deps: Pick<ServiceDeps, 'sql' | 'clock
   const cutoff = new Date(deps.clock.now() - days * 86_400_000);
   let total = 0;
   for (;;) {
-    const removed = await deleteStoppedBefore(deps.sql, cutoff, batch);
+    const { removed, rootIds } = await deleteStoppedBefore(deps.sql, cutoff, batch);
+    await deleteEndedChains(deps.sql, rootIds);
     total += removed;
     if (removed < batch) return total;
   }

@@ -9,6 +9,7 @@ import {
   listScheduledRuns,
   listSleepingThreads,
   listTokenWaits,
+  type BranchPosition,
   type ScheduledFilter,
   type SchedulerCursor,
 } from '../store/index.ts';
@@ -28,7 +29,10 @@ export interface ScheduledItem {
   workflow: string;
   /** When it happens: the run's due time, the Wait's wake time, the token's expiry (null: never), the cron's next fire, a debounce window's end (held; null: when a slot frees). */
   dueAt: string | null;
+  /** The input of what waits: a run's or execution's input; for a branch (wait, task-token), the branch's own (its Map item, its Parallel input). */
   input: Json;
+  /** wait and task-token in a Parallel branch or Map iteration: which fan-out and which index (the innermost when nested). */
+  branch?: ScheduledBranch;
   /** wait, task-token and held: the execution (a branch's is the execution it belongs to). */
   executionId?: string;
   /** wait and task-token: the state the execution is in. */
@@ -54,6 +58,23 @@ export interface ListScheduledRequest {
   cursor?: string;
 }
 
+export interface ScheduledBranch {
+  type: 'Map' | 'Parallel';
+  /** The Map or Parallel state. */
+  stateName: string;
+  /** The Map index of the item, or the Parallel branch's index. */
+  index: number;
+}
+
+/** A branch's position read from its machine's JSON pointer: `…/States/<name>/Branches/<i>` or `…/States/<name>/ItemProcessor|Iterator`. */
+export function scheduledBranchOf(position: BranchPosition | null): { branch?: ScheduledBranch } {
+  if (position === null) return {};
+  const parts = position.machineId.split('/').map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const parallel = parts.at(-2) === 'Branches';
+  const stateName = parallel ? parts.at(-3) : parts.at(-2);
+  return { branch: { type: parallel ? 'Parallel' : 'Map', stateName: stateName ?? '', index: position.childIndex } };
+}
+
 interface Sorted {
   at: Date;
   item: ScheduledItem;
@@ -70,12 +91,12 @@ const sources: Record<ScheduledItemKind, Source> = {
   wait: async (deps, f, after, limit) =>
     (await listSleepingThreads(deps.sql, f, after, limit)).map((t) => ({
       at: t.dueAt,
-      item: { kind: 'wait', id: t.threadId, workflow: t.workflowName, dueAt: t.dueAt.toISOString(), input: t.input, executionId: t.executionId, stateName: t.stateName },
+      item: { kind: 'wait', id: t.threadId, workflow: t.workflowName, dueAt: t.dueAt.toISOString(), input: t.input, ...scheduledBranchOf(t.branch), executionId: t.executionId, stateName: t.stateName },
     })),
   'task-token': async (deps, f, after, limit) =>
     (await listTokenWaits(deps.sql, f, after, limit)).map((t) => ({
       at: t.sortAt,
-      item: { kind: 'task-token', id: t.id, workflow: t.workflowName, dueAt: t.expiresAt?.toISOString() ?? null, input: t.input, executionId: t.executionId, stateName: t.stateName },
+      item: { kind: 'task-token', id: t.id, workflow: t.workflowName, dueAt: t.expiresAt?.toISOString() ?? null, input: t.input, ...scheduledBranchOf(t.branch), executionId: t.executionId, stateName: t.stateName },
     })),
   cron: async (deps, f, after, limit) =>
     (await listCronFires(deps.sql, f, after, limit)).map((c) => ({

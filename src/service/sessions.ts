@@ -8,8 +8,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { deleteSession, findSessionKey, insertSession, type ApiKeyRow } from '../store/index.ts';
 import { EngineError } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { refuseRole } from './roles.ts';
 
 type SessionDeps = Pick<ServiceDeps, 'sql' | 'clock'>;
+type VerifyDeps = Pick<ServiceDeps, 'sql' | 'clock' | 'roles'>;
 
 /** How long a session lasts from sign-in: a working day. */
 export const sessionHours = 12;
@@ -29,10 +31,13 @@ export async function createSession(deps: SessionDeps, keyId: string): Promise<{
 }
 
 /** The key a session token stands for; UNAUTHORIZED when it is unknown, expired, signed out or its key revoked. */
-export async function verifySession(deps: SessionDeps, token: string): Promise<ApiKeyRow> {
+export async function verifySession(deps: VerifyDeps, token: string): Promise<ApiKeyRow> {
   const row = tokenPattern.test(token) ? await findSessionKey(deps.sql, sha256(token), new Date(deps.clock.now())) : null;
   if (!row) throw new EngineError('UNAUTHORIZED', 'The session has expired or was signed out: sign in again');
-  return row;
+  // As for the key itself (keys.ts), at every use: the role may have changed since.
+  if (!(row.allowPrivilegedRole && row.scopes.includes('admin'))) refuseRole(deps, 'The API key', row.role, row.roleAttributes);
+  const { roleAttributes: _attributes, ...key } = row;
+  return key;
 }
 
 /** Ends a session (signing out); ending one that is gone is not an error. */

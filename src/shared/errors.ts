@@ -20,11 +20,17 @@ export const errorCodes = {
   REQUEST_TOO_LARGE: { http: 413, exit: 2 },
   /** A `limit` above limits.maxPageSize (limits.maxHistoryPageSize for a history). */
   PAGE_LIMIT_EXCEEDED: { http: 400, exit: 2 },
+  /** JSON (a request body, an input, a task-token answer) nesting arrays and objects deeper than maxJsonDepth (256). */
+  INPUT_TOO_DEEP: { http: 400, exit: 2 },
   /** A scheduled list with more items than limits.maxListItems. */
   LIST_TOO_LONG: { http: 400, exit: 2 },
   UNAUTHORIZED: { http: 401, exit: 4 },
   FORBIDDEN: { http: 403, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },
+  /** An Idempotency-Key the same caller used before with another input (Stripe's rule); the answer tells nothing of the first. */
+  IDEMPOTENCY_KEY_REUSED: { http: 409, exit: 5 },
+  /** A JWT or API key acting as a role not in `roles:` (nightshift.yaml), or as a superuser or BYPASSRLS role without an admin key's opt-in. */
+  ROLE_NOT_ALLOWED: { http: 403, exit: 4 },
   /** A workflow-started execution would pass its chain's depth limit or runs budget (limits.maxDepth, limits.maxRunsPerChain). */
   CHAIN_LIMIT_EXCEEDED: { http: 409, exit: 5 },
   EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },
@@ -32,6 +38,10 @@ export const errorCodes = {
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** Postgres cannot be reached (refused, restarting, connection lost): try again after Retry-After; the process reconnects by itself. */
+  DATABASE_UNAVAILABLE: { http: 503, exit: 7 },
+  /** The HTTP port is taken by another process: nothing was started. */
+  PORT_IN_USE: { http: 500, exit: 8 },
   /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
   INTERNAL: { http: 500, exit: 1 },

@@ -3,5 +3,8 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
+export * from './roles.ts';
 export * from './ids.ts';
+export * from './linear-regex.ts';
 export * from './authored.ts';
+export * from './exact-json.ts';

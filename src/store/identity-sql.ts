@@ -5,6 +5,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import { PostgresError, type Queryable, type TransactionSql } from './connection.ts';
+import { runUserQuery, type UserQueryResult } from './user-sql.ts';
 
 export interface SqlIdentity {
   role: string;
@@ -16,10 +17,7 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export interface UserQueryResult {
-  rows: Json[];
-  rowCount: number;
-}
+export type { UserQueryResult } from './user-sql.ts';
 
 /**
  * Runs `fn` in a savepoint, as `identity` (or as the engine's own role when null: ignorePrivacyRules),
@@ -42,10 +40,7 @@ export async function withIdentity<T>(
         identity.role,
       ]);
     }
-    const result = await fn(async (text, params) => {
-      const rows = await sp.unsafe(text, params as never[]);
-      return { rows: [...rows] as Json[], rowCount: rows.count ?? rows.length };
-    });
+    const result = await fn((text, params) => runUserQuery(sp as TransactionSql, text, params));
     await sp.unsafe('reset role');
     await sp.unsafe(`select set_config('request.jwt.claims', '', true), set_config('request.jwt.claim.role', '', true)`);
     if (timeoutMs !== null) await sp.unsafe('reset statement_timeout');

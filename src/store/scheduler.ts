@@ -62,15 +62,27 @@ export interface SleepingThread {
   workflowName: string;
   stateName: string | null;
   dueAt: Date;
+  /** The sleeping row's own input: a branch's is its Map item or Parallel input. */
   input: Json;
+  /** Branches: the JSON pointer of the machine they run (which fan-out) and their index in it. */
+  branch: BranchPosition | null;
 }
+
+export interface BranchPosition {
+  machineId: string;
+  childIndex: number;
+}
+
+const branchOf = (r: { child_index: number | null; machine_id: string }): BranchPosition | null =>
+  r.child_index === null ? null : { machineId: r.machine_id, childIndex: r.child_index };
 
 // jobs_timer_run_at_idx (its predicate is repeated verbatim) in due order, each timer joined to the
 // row it wakes (executions_pkey): only the timer of a Wait the row is in now counts (a Task's
-// timeout and a retry's back-off are timers too). A branch shows its execution and that input.
+// timeout and a retry's back-off are timers too). A branch shows its own input and position; the
+// input filter matches the branch's input or its execution's.
 const sleepingStatement = `
   select j.run_at as due_at, e.id as thread_id, coalesce(e.owner_id, e.id) as execution_id, e.workflow_name,
-         e.snapshot ->> 'stateName' as state_name, coalesce(o.input, e.input) as input
+         e.snapshot ->> 'stateName' as state_name, e.input, e.child_index, e.machine_id
   from nightshift.jobs j
   join nightshift.executions e on e.id = j.execution_id
   left join nightshift.executions o on o.id = e.owner_id
@@ -80,7 +92,7 @@ const sleepingStatement = `
     and ($2::text is null or e.workflow_name = $2)
     and ($3::timestamptz is null or j.run_at < $3)
     and ($4::timestamptz is null or j.run_at >= $4)
-    and ($5::jsonb is null or coalesce(o.input, e.input) @> $5)
+    and ($5::jsonb is null or e.input @> $5 or o.input @> $5)
     and ($6::timestamptz is null or (j.run_at >= $6 and (j.run_at > $6 or e.id::text collate "C" > $7)))
   order by j.run_at, e.id::text collate "C"
   limit $1`;
@@ -88,12 +100,14 @@ const sleepingStatement = `
 /** Executions (and branches) sleeping in a Wait state, by wake time. */
 export async function listSleepingThreads(sql: Queryable, f: ScheduledFilter, after: SchedulerCursor | null, limit: number): Promise<SleepingThread[]> {
   const [workflow, , before, from, input] = filterParams(sql, f);
-  const rows = await sql.unsafe<Array<{ due_at: Date; thread_id: string; execution_id: string; workflow_name: string; state_name: string | null; input: Json }>>(
+  const rows = await sql.unsafe<Array<{ due_at: Date; thread_id: string; execution_id: string; workflow_name: string; state_name: string | null; input: Json; child_index: number | null; machine_id: string }>>(
     sleepingStatement,
     [limit, workflow, before, from, input, after?.dueAt ?? null, after?.id ?? null] as never,
     { prepare: false },
   );
-  return rows.map((r) => ({ threadId: r.thread_id, executionId: r.execution_id, workflowName: r.workflow_name, stateName: r.state_name, dueAt: r.due_at, input: r.input }));
+  return rows.map((r) => ({
+    threadId: r.thread_id, executionId: r.execution_id, workflowName: r.workflow_name, stateName: r.state_name, dueAt: r.due_at, input: r.input, branch: branchOf(r),
+  }));
 }
 
 export interface TokenWait {
@@ -107,7 +121,9 @@ export interface TokenWait {
   expiresAt: Date | null;
   /** The sort key: expiresAt, or the far future for a token that never runs out. */
   sortAt: Date;
+  /** The waiting row's own input (a branch's, as for sleeping threads). */
   input: Json;
+  branch: BranchPosition | null;
 }
 
 /** The sort position of a token that never expires: after every real time. */
@@ -118,13 +134,13 @@ const tokenStatement = `
   select * from (
     select e.id::text || ':' || t.invocation_id as id, e.id as thread_id, coalesce(e.owner_id, e.id) as execution_id,
            e.workflow_name, t.state_name, t.expires_at, coalesce(t.expires_at, $8::timestamptz) as sort_at,
-           coalesce(o.input, e.input) as input
+           e.input, e.child_index, e.machine_id
     from nightshift.task_tokens t
     join nightshift.executions e on e.id = t.execution_id
     left join nightshift.executions o on o.id = e.owner_id
     where t.used_at is null and e.status = 'RUNNING'
       and ($2::text is null or e.workflow_name = $2)
-      and ($5::jsonb is null or coalesce(o.input, e.input) @> $5)
+      and ($5::jsonb is null or e.input @> $5 or o.input @> $5)
   ) waiting
   where ($3::timestamptz is null or sort_at < $3)
     and ($4::timestamptz is null or sort_at >= $4)
@@ -135,14 +151,14 @@ const tokenStatement = `
 /** Executions waiting for a task token (human approval, external workers), soonest expiry first. */
 export async function listTokenWaits(sql: Queryable, f: ScheduledFilter, after: SchedulerCursor | null, limit: number): Promise<TokenWait[]> {
   const [workflow, , before, from, input] = filterParams(sql, f);
-  const rows = await sql.unsafe<Array<{ id: string; thread_id: string; execution_id: string; workflow_name: string; state_name: string; expires_at: Date | null; sort_at: Date; input: Json }>>(
+  const rows = await sql.unsafe<Array<{ id: string; thread_id: string; execution_id: string; workflow_name: string; state_name: string; expires_at: Date | null; sort_at: Date; input: Json; child_index: number | null; machine_id: string }>>(
     tokenStatement,
     [limit, workflow, before, from, input, after?.dueAt ?? null, after?.id ?? null, neverDue] as never,
     { prepare: false },
   );
   return rows.map((r) => ({
     id: r.id, threadId: r.thread_id, executionId: r.execution_id, workflowName: r.workflow_name, stateName: r.state_name,
-    expiresAt: r.expires_at, sortAt: r.sort_at, input: r.input,
+    expiresAt: r.expires_at, sortAt: r.sort_at, input: r.input, branch: branchOf(r),
   }));
 }
 
@@ -222,7 +238,7 @@ export async function cancelScheduledRunsOf(sql: Queryable, parentIds: readonly 
 // that had none yet) becomes due now, unless a worker holds it already.
 const runNowStatement = `
   with run as (
-    update nightshift.scheduled_runs set due_at = least(due_at, $2)
+    update nightshift.scheduled_runs set run_now_at = case when due_at > $2 then $2 else run_now_at end
     where id = $1 and status = 'SCHEDULED'
     returning id
   )

@@ -3,7 +3,7 @@
  * service makes the token; this file stores, finds (with the key's row) and deletes sessions.
  */
 import type { Queryable } from './connection.ts';
-import type { ApiKeyRow } from './api-keys.ts';
+import type { ApiKeyRow, RoleAttributes } from './api-keys.ts';
 
 export interface NewSession {
   id: string;
@@ -14,9 +14,14 @@ export interface NewSession {
 }
 
 type Found = {
-  id: string; name: string | null; prefix: string; role: string; scopes: string[];
-  rate_limit_per_minute: number | null; created_at: Date; last_used_at: Date | null; revoked_at: Date | null;
+  id: string; name: string | null; prefix: string; role: string; scopes: string[]; rate_limit_per_minute: number | null;
+  allow_privileged_role: boolean; created_at: Date; last_used_at: Date | null; revoked_at: Date | null; privileged: boolean | null;
 };
+
+/** A session's key, with what its role is now (it is checked at every use, as the key is). */
+export interface SessionKey extends ApiKeyRow {
+  roleAttributes: RoleAttributes | null;
+}
 
 // sessions_pkey; and sessions_expires_at_idx for the expired ones, deleted on every sign-in.
 export async function insertSession(sql: Queryable, session: NewSession): Promise<void> {
@@ -27,12 +32,13 @@ export async function insertSession(sql: Queryable, session: NewSession): Promis
   );
 }
 
-// sessions_token_hash_key, then api_keys_pkey. Null when no session has that hash, it has expired
-// or its key was revoked.
-export async function findSessionKey(sql: Queryable, tokenHash: string, now: Date): Promise<ApiKeyRow | null> {
+// sessions_token_hash_key, then api_keys_pkey and pg_authid_rolname_index. Null when no session has
+// that hash, it has expired or its key was revoked.
+export async function findSessionKey(sql: Queryable, tokenHash: string, now: Date): Promise<SessionKey | null> {
   const [row] = await sql.unsafe<Found[]>(
-    `select k.id, k.name, k.prefix, k.role, k.scopes, k.rate_limit_per_minute, k.created_at, k.last_used_at, k.revoked_at
-     from nightshift.sessions s join nightshift.api_keys k on k.id = s.key_id
+    `select k.id, k.name, k.prefix, k.role, k.scopes, k.rate_limit_per_minute, k.allow_privileged_role, k.created_at, k.last_used_at, k.revoked_at,
+            r.rolsuper or r.rolbypassrls as privileged
+     from nightshift.sessions s join nightshift.api_keys k on k.id = s.key_id left join pg_roles r on r.rolname = k.role
      where s.token_hash = $1 and s.expires_at > $2 and k.revoked_at is null`,
     [tokenHash, now] as never,
     { prepare: true },
@@ -40,7 +46,8 @@ export async function findSessionKey(sql: Queryable, tokenHash: string, now: Dat
   if (!row) return null;
   return {
     id: row.id, name: row.name, prefix: row.prefix, role: row.role, scopes: row.scopes, rateLimitPerMinute: row.rate_limit_per_minute,
-    createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at,
+    allowPrivilegedRole: row.allow_privileged_role, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at,
+    roleAttributes: row.privileged === null ? null : { privileged: row.privileged },
   };
 }
 

@@ -13,6 +13,8 @@ export interface TaskTokenRow {
   attempt: number;
   expiresAt: Date | null;
   usedAt: Date | null;
+  /** Set when the task ended without an answer through this token (timeout, stop): it expired rather than was used. */
+  retiredAt: Date | null;
 }
 
 export async function insertTaskToken(
@@ -27,9 +29,10 @@ export async function insertTaskToken(
   );
 }
 
-type TokenRecord = { execution_id: string; state_name: string; invocation_id: string; attempt: number; expires_at: Date | null; used_at: Date | null };
+type TokenRecord = { execution_id: string; state_name: string; invocation_id: string; attempt: number; expires_at: Date | null; used_at: Date | null; retired_at: Date | null };
 const toToken = (r: TokenRecord): TaskTokenRow => ({
   executionId: r.execution_id, stateName: r.state_name, invocationId: r.invocation_id, attempt: r.attempt, expiresAt: r.expires_at, usedAt: r.used_at,
+  retiredAt: r.retired_at,
 });
 
 // task_tokens_pkey.
@@ -55,10 +58,11 @@ export async function consumeTaskTokenHash(sql: Queryable, tokenHash: string, no
   return row ? toToken(row) : null;
 }
 
-// task_tokens' execution foreign key index is not needed: tokens of a finished task are retired here.
+// task_tokens' execution foreign key index is not needed: tokens of a task that ended without their
+// answer (timeout, heartbeat timeout, stop) are retired here; an answer then gets TASK_TOKEN_EXPIRED.
 export async function retireTaskTokens(sql: Queryable, executionId: string, invocationId: string, now: Date): Promise<void> {
   await sql.unsafe(
-    `update nightshift.task_tokens set used_at = $3 where execution_id = $1 and invocation_id = $2 and used_at is null`,
+    `update nightshift.task_tokens set used_at = $3, retired_at = $3 where execution_id = $1 and invocation_id = $2 and used_at is null`,
     [executionId, invocationId, now] as never,
     { prepare: true },
   );

@@ -29,6 +29,7 @@ async function seed(): Promise<void> {
   ids.orders = (await start('orders', { items: [{ sku: 'pen', qty: 2 }, { sku: 'paper', qty: 500 }] })).body.executionId;
   ids.charge = (await start('charge', { amount: 42 })).body.executionId;
   ids.reminder = (await start('reminder', { user: 'ada' }, '')).body.executionId;
+  ids.daily = (await start('daily', { users: [{ email: 'ada@example.com' }, { email: 'bob@example.com' }] }, '')).body.executionId;
   ids.run = (await api('POST', '/v1/workflows/orders/schedule', { delaySeconds: 3600, input: { items: [], note: 'to cancel' } })).body.scheduledRunId;
   ids.batch = (await api('POST', '/v1/workflows/orders/schedule', { items: [{ items: [] }, { items: [] }], intervalSeconds: 600, startAt: new Date(Date.now() + 7_200_000).toISOString() })).body.batchId;
   const schedule = await api('POST', '/v1/schedules', { workflow: 'reminder', key: 'weekly-digest', cron: '0 9 * * MON', timezone: 'Europe/Paris' });
@@ -201,6 +202,17 @@ describe('the dashboard, in a real browser', { skip }, () => {
     await page.getByText('The scheduled run was cancelled.').waitFor();
     await row.waitFor({ state: 'detached' });
     assert.equal((await api('GET', `/v1/scheduled/${ids.run}`)).body.status, 'CANCELLED');
+    await page.close();
+  });
+
+  it("shows each Map item's Wait in the Scheduler with the item's own input and index", async () => {
+    const page = await signedIn('/dashboard/scheduler?workflow=daily');
+    for (const [index, email] of [[0, 'ada@example.com'], [1, 'bob@example.com']] as const) {
+      const row = page.locator('tr[data-kind="wait"]').filter({ hasText: `item ${index} of EmailUsers` });
+      await row.waitFor();
+      await row.getByText(email).waitFor();
+      assert.equal(await row.getByText('"users"').count(), 0, 'not the whole execution input');
+    }
     await page.close();
   });
 

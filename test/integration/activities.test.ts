@@ -115,7 +115,7 @@ describe('activities', () => {
     const end = await waitForExecution(engine.deps, executionId, 10_000);
     assert.deepEqual([end.status, end.error], ['FAILED', 'States.HeartbeatTimeout']);
     const late = await api(`/v1/task-tokens/${task.body.taskToken}/success`, { output: {} });
-    assert.deepEqual([late.status, late.body.error.code], [409, 'TASK_TOKEN_USED']);
+    assert.deepEqual([late.status, late.body.error.code], [410, 'TASK_TOKEN_EXPIRED']);
   });
 
   it('counts taking the task as the first heartbeat, however long it waited for a worker', async () => {

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeExecution, executionHistory, redriveExecution, sendTaskSuccess, startExecution, stopExecution, waitForExecution } from '../../src/service/index.ts';
+import { describeExecution, executionHistory, redriveExecution, sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess, startExecution, stopExecution, waitForExecution } from '../../src/service/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
 let engine: TestEngine;
@@ -48,10 +48,10 @@ describe('the durable engine', () => {
     assert.ok(history.some((e) => e.branchId !== undefined), 'branch events are part of the history');
   });
 
-  it('returns the first execution for a repeated idempotency key', async () => {
+  it('returns the first execution for a repeated idempotency key and input', async () => {
     await engine.deploy({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, 'once');
     const a = await startExecution(engine.deps, { workflow: 'once', input: { n: 1 }, idempotencyKey: 'k1' });
-    const b = await startExecution(engine.deps, { workflow: 'once', input: { n: 2 }, idempotencyKey: 'k1' });
+    const b = await startExecution(engine.deps, { workflow: 'once', input: { n: 1 }, idempotencyKey: 'k1' });
     assert.equal(a.created, true);
     assert.equal(b.created, false);
     assert.equal(b.executionId, a.executionId);
@@ -77,6 +77,30 @@ describe('the durable engine', () => {
     assert.deepEqual([end.status, end.output], ['SUCCEEDED', { approved: true }]);
     await assert.rejects(sendTaskSuccess(engine.deps, token, {}), { code: 'TASK_TOKEN_USED' });
     await assert.rejects(sendTaskSuccess(engine.deps, 'forged-token', {}), { code: 'TASK_TOKEN_NOT_FOUND' });
+  });
+
+  it('refuses an answer after the state timed out or the execution stopped with TASK_TOKEN_EXPIRED, not TASK_TOKEN_USED', async () => {
+    const tokens: string[] = [];
+    engine.registry.register('test:remember', (_input, context) => {
+      tokens.push(context.taskToken ?? '');
+      return null;
+    });
+    await engine.deploy(
+      { StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: 'test:remember.waitForTaskToken', TimeoutSeconds: 1, End: true } } },
+      'approval-timeout',
+    );
+    await engine.deploy({ StartAt: 'Approve', States: { Approve: { Type: 'Task', Resource: 'test:remember.waitForTaskToken', End: true } } }, 'approval-stopped');
+    const timedOut = await startExecution(engine.deps, { workflow: 'approval-timeout', input: {} });
+    const end = await waitForExecution(engine.deps, timedOut.executionId, 10_000);
+    assert.deepEqual([end.status, end.error], ['FAILED', 'States.Timeout']);
+    await assert.rejects(sendTaskSuccess(engine.deps, tokens[0], {}), { code: 'TASK_TOKEN_EXPIRED' });
+    await assert.rejects(sendTaskFailure(engine.deps, tokens[0], {}), { code: 'TASK_TOKEN_EXPIRED' });
+    await assert.rejects(sendTaskHeartbeat(engine.deps, tokens[0]), { code: 'TASK_TOKEN_EXPIRED' });
+    const stopped = await startExecution(engine.deps, { workflow: 'approval-stopped', input: {} });
+    for (let i = 0; i < 200 && tokens.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await stopExecution(engine.deps, stopped.executionId);
+    assert.equal((await waitForExecution(engine.deps, stopped.executionId, 10_000)).status, 'ABORTED');
+    await assert.rejects(sendTaskSuccess(engine.deps, tokens[1], {}), { code: 'TASK_TOKEN_EXPIRED' });
   });
 
   it('stops a waiting execution as ABORTED and redrives a failed one from the failed state', async () => {

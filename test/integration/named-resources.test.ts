@@ -14,6 +14,7 @@ import { createSmtpTransport } from '../../src/boot/smtp.ts';
 import { main } from '../../src/cli/main.ts';
 import { createSecretSource, findProjectDir, loadConfig } from '../../src/config/index.ts';
 import {
+  assertPresets,
   createEmailResource,
   createHttpResource,
   createNamedResource,
@@ -167,6 +168,25 @@ describe('named email presets', () => {
     await send({ to: 'ada@example.test', template: 'global' }, makeContext());
     assert.equal(smtp.received.at(-1)!.parsed.subject, 'global');
     assert.equal((await taskFailure(send({ to: 'ada@example.test', template: 'welcome', from: 'me@evil.test' }, makeContext()))).error, 'Email.InvalidInput');
+  });
+
+  it("maps its callers' parameters onto email:send's fields with input, and refuses to map what the preset owns", async () => {
+    const email = createEmailResource({
+      transport: createSmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, requireTLS: false, auth: null, from: null, timeoutSeconds: 5, templates: {} }),
+    });
+    const preset: ResourcePreset = {
+      type: 'email',
+      from: 'Acme <hello@acme.test>',
+      input: { to: '{{payload.name}} <{{payload.email}}>', template: '{{template_id}}', data: { who: '{{payload}}', extra: '{{...}}' } },
+      templates: { 'welcome-email': { subject: 'Hi {{who.name}} ({{extra.plan}})', text: '{{who.email}}' } },
+    };
+    const send = createNamedResource('send-templated-email', preset, depsWith({ email }));
+    await send({ api_key: 'ignored', template_id: 'welcome-email', plan: 'pro', payload: { name: 'Ada', email: 'ada@example.test' } }, makeContext());
+    const mail = smtp.received.at(-1)!;
+    assert.deepEqual(mail.envelope.to, ['ada@example.test']);
+    assert.equal(mail.parsed.subject, 'Hi Ada (pro)');
+    assert.equal(mail.parsed.text?.trim(), 'ada@example.test');
+    assert.throws(() => assertPresets({ bad: { type: 'email', input: { from: '{{sender}}' } } }), /\/resources\/bad\/input\/from/);
   });
 });
 
@@ -386,7 +406,7 @@ describe('the integration examples, through nightshift execute', () => {
     try {
       for (const name of ['slack-notify', 'send-templated-email', 'stripe-charge', 'email:send']) assert.ok(engine.registry.has(name), name);
     } finally {
-      engine.close();
+      await engine.close();
     }
   });
 });

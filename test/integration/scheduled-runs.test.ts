@@ -16,6 +16,7 @@ import {
   scheduleList,
   scheduleRun,
   startExecution,
+  stopExecution,
   waitForExecution,
   type ScheduledItem,
 } from '../../src/service/index.ts';
@@ -76,6 +77,10 @@ describe('scheduled runs', () => {
     }, 'the run-now run to end');
     assert.equal((await describeExecution(engine.deps, run.executionId ?? '')).output !== null, true);
     assert.equal(await count(`nightshift.executions where idempotency_key = $1`, `scheduled:${later.scheduledRunId}`), 1);
+    assert.equal(run.dueAt, later.dueAt, 'run now keeps the due time the run was scheduled for');
+    assert.ok(run.runNowAt !== null && Date.parse(run.runNowAt) < Date.parse(later.dueAt), 'and records when it was made due');
+    assert.ok(Date.parse(run.startedAt ?? '') >= Date.parse(run.runNowAt), 'beside when it ran');
+    assert.equal((await describeScheduledRun(engine.deps, soon.scheduledRunId)).runNowAt, null);
   });
 
   it('refuses a bad input, an unknown workflow and a request with both or neither time, and dedupes by idempotency key', async () => {
@@ -251,6 +256,50 @@ function pick(view: { scheduled: number; started: number; running: number; succe
 }
 
 describe('the Scheduler view', () => {
+  it("shows each branch's own input with its Map index or Parallel branch index", async () => {
+    await engine.deploy({
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Emails',
+              States: {
+                Emails: {
+                  Type: 'Map', ItemsPath: '$.users',
+                  ItemProcessor: { StartAt: 'WaitOneDay', States: { WaitOneDay: { Type: 'Wait', Seconds: 86_400, End: true } } },
+                  End: true,
+                },
+              },
+            },
+            { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 3 * 86_400, End: true } } },
+          ],
+          End: true,
+        },
+      },
+    }, 'users-daily');
+    const users = [{ email: 'ada@example.com' }, { email: 'bob@example.com' }];
+    const started = await startExecution(engine.deps, { workflow: 'users-daily', input: { users } });
+    try {
+      const items = await eventually(async () => {
+        const page = await listScheduled(engine.deps, { kinds: ['wait'], workflow: 'users-daily' });
+        return page.items.length === 3 && page.items;
+      }, 'three sleeping branches');
+      assert.ok(items.every((i) => i.executionId === started.executionId));
+      assert.deepEqual(items.map((i) => [i.stateName, i.input, i.branch]), [
+        ['WaitOneDay', users[0], { type: 'Map', stateName: 'Emails', index: 0 }],
+        ['WaitOneDay', users[1], { type: 'Map', stateName: 'Emails', index: 1 }],
+        ['Pause', { users }, { type: 'Parallel', stateName: 'Both', index: 1 }],
+      ]);
+      const bob = await listScheduled(engine.deps, { kinds: ['wait'], inputContains: { email: 'bob@example.com' } });
+      assert.deepEqual(bob.items.map((i) => i.branch?.index), [1], "a branch's own input is searchable");
+    } finally {
+      await stopExecution(engine.deps, started.executionId);
+      assert.equal((await waitForExecution(engine.deps, started.executionId, 10_000)).status, 'ABORTED');
+    }
+  });
+
   it('lists executions sleeping in a Wait with their wake time, Map iterations included, and task-token waits', async () => {
     await engine.deploy({ StartAt: 'Sleep', States: { Sleep: { Type: 'Wait', Seconds: 7200, End: true } } }, 'nap');
     await engine.deploy({

@@ -1,11 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
 import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
-import { EngineError, systemClock, type Json } from '../../src/shared/index.ts';
+import { EngineError, maxJsonDepth, systemClock, type Json } from '../../src/shared/index.ts';
 import { connect, type Sql } from '../../src/store/index.ts';
 import { drainOutbox, syncTableSubscriptions, tableChangeJobHandlers } from '../../src/triggers/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
@@ -27,7 +26,6 @@ interface Payload {
 
 let engine: TestEngine;
 let sql: Sql;
-const sent: Json[] = [];
 /** A role of the app's own, without any right on the nightshift schema (unique: roles are server-wide). */
 const appRole = `ns_test_app_${randomBytes(4).toString('hex')}`;
 
@@ -77,10 +75,6 @@ async function triggersOn(table: string): Promise<string[]> {
 before(async () => {
   engine = await createTestEngine({ jobHandlers: (deps) => tableChangeJobHandlers(deps, { idleMs: 20 }) });
   sql = engine.db.sql;
-  engine.registry.register('send-templated-email', (input) => {
-    sent.push(input);
-    return { messageId: `message-${sent.length}` };
-  });
   await sql.unsafe(`
     create table public.users (id serial primary key, email text, name text);
     create table public.shapes (id int primary key, label text, tags text[]);
@@ -186,7 +180,7 @@ describe('table-change triggers', () => {
   });
 
   it('changes nothing when the same file is deployed twice, and drops a trigger the file no longer has', async () => {
-    const wrapper = { name: 'watch-redeploys', triggers: [{ table: 'public.redeploys', on: ['INSERT'], role: 'postgres' }], definition: succeed };
+    const wrapper = { name: 'watch-redeploys', triggers: [{ table: 'public.redeploys', on: ['INSERT'], role: 'authenticated' }], definition: succeed };
     assert.deepEqual(await deploy(wrapper), { installed: 1, kept: 0, dropped: 0 });
     const installed = await triggersOn('public.redeploys');
     assert.deepEqual(await deploy(wrapper), { installed: 0, kept: 1, dropped: 0 });
@@ -197,9 +191,9 @@ describe('table-change triggers', () => {
     await sql`insert into public.redeploys values (1, 1)`;
     await delivered('watch-redeploys', 1);
     const [{ identity }] = await sql<{ identity: Json }[]>`select identity from nightshift.executions where workflow_name = 'watch-redeploys'`;
-    assert.deepEqual(identity, { role: 'postgres', claims: { role: 'postgres' } });
+    assert.deepEqual(identity, { role: 'authenticated', claims: { role: 'authenticated' } });
 
-    const changed = { ...wrapper, triggers: [{ table: 'public.redeploys', on: ['INSERT'], when: 'new.v > 1', role: 'postgres' }] };
+    const changed = { ...wrapper, triggers: [{ table: 'public.redeploys', on: ['INSERT'], when: 'new.v > 1', role: 'authenticated' }] };
     assert.deepEqual(await deploy(changed), { installed: 1, kept: 0, dropped: 1 });
     assert.equal((await triggersOn('public.redeploys')).length, 1);
     await sql`insert into public.redeploys values (2, 1)`;
@@ -226,7 +220,18 @@ describe('table-change triggers', () => {
     assert.equal(one.changes[0].record?.id, 7);
   });
 
-  it('refuses a bad when condition, an unknown table or role, naming the workflow and the entry', async () => {
+  /** Runs `work` with roles: listing `roles` too. */
+  async function withRoles(roles: string[], work: () => Promise<void>): Promise<void> {
+    const before = engine.deps.roles;
+    engine.deps.roles = ['anon', 'authenticated', ...roles];
+    try {
+      await work();
+    } finally {
+      engine.deps.roles = before;
+    }
+  }
+
+  it('refuses a bad when condition, an unknown table or role, a privileged or unlisted role, naming the workflow and the entry', async () => {
     const attempt = (triggers: unknown[]) => deploy({ name: 'badly-watched', triggers, definition: succeed });
     const refusal = async (triggers: unknown[], pointer: string, pattern: RegExp) => {
       const error = await attempt(triggers).then(() => assert.fail('the deploy was accepted'), (e: unknown) => e);
@@ -244,55 +249,13 @@ describe('table-change triggers', () => {
     await refusal([{ table: 'public.nope', on: ['INSERT'] }], '/triggers/0/table', /no table is named "public.nope"/);
     await refusal([{ table: 'public.users', on: ['TRUNCATE'] }], '/triggers/0/on', /TRUNCATE/);
     await refusal([{ table: 'public.users', role: 'no_such_role' }], '/triggers/0/role', /no_such_role/);
+    // Table-change executions always respect privacy rules: never as a superuser, nor a role outside roles:.
+    await refusal([{ table: 'public.users', role: 'postgres' }], '/triggers/0/role', /"postgres", which is not one callers may act as/);
+    await withRoles(['postgres'], () => refusal([{ table: 'public.users', role: 'postgres' }], '/triggers/0/role', /superuser or BYPASSRLS/));
     // A good entry beside a bad one is not installed either.
     await refusal([{ table: 'public.users', on: ['INSERT'] }, { table: 'public.users', on: ['UPDATE'], when: 'new.x' }], '/triggers/1/when', /x/);
     assert.equal((await sql`select id from nightshift.table_subscriptions where workflow_name = 'badly-watched'`).length, 0);
     assert.ok(await sql`select 1 from public.users limit 1`, 'the table is still there');
-  });
-
-  it('runs the Supabase example: two users inserted together get one execution that emails both after the wait; an update sends nothing', async () => {
-    const path = new URL('../../examples/supabase/workflows/email-new-users.yaml', import.meta.url);
-    const { workflow, problems } = loadWorkflow(await readFile(path, 'utf8'), 'examples/supabase/workflows/email-new-users.yaml', {
-      isKnownResource: (r) => engine.registry.has(r),
-    });
-    assert.ok(workflow, JSON.stringify(problems));
-    await deployWorkflow(engine.deps, workflow);
-    await syncTableSubscriptions(engine.deps, workflow.name, workflow.triggers);
-
-    await sql.begin(async (tx) => {
-      await tx`insert into public.users (email, name) values ('ada@example.com', 'Ada'), ('grace@example.com', 'Grace')`;
-    });
-    const [signups] = await delivered('email-new-users', 1);
-    assert.equal(signups.changes.length, 2);
-    const [{ id }] = await sql<{ id: string }[]>`select id from nightshift.executions where workflow_name = 'email-new-users' and kind = 'execution'`;
-    // Both iterations wait a day: move their timers to now (what `run now` does).
-    const timers = new Set<number>();
-    await waitFor('both iterations sleeping', async () => {
-      const moved = await sql<{ id: number }[]>`
-        update nightshift.jobs set run_at = now()
-        where kind = 'step' and payload->'event'->>'type' = 'timerFired'
-          and execution_id in (select e.id from nightshift.executions e where e.owner_id = ${id})
-        returning id`;
-      for (const job of moved) timers.add(job.id);
-      return timers.size >= 2;
-    });
-    await waitFor('the execution to succeed', async () => {
-      const [row] = await sql<{ status: string }[]>`select status from nightshift.executions where id = ${id}`;
-      return row.status === 'SUCCEEDED';
-    });
-    const emails = sent.map((input) => (input as { to: string; template: string }).to).sort();
-    assert.deepEqual(emails, ['ada@example.com', 'grace@example.com']);
-    assert.deepEqual((sent[0] as { template: string }).template, 'welcome');
-
-    await sql`update public.users set name = 'Ada Lovelace' where email = 'ada@example.com'`;
-    const types = (await delivered('email-new-users', 2)).map((p) => p.changes.map((c) => c.type).join());
-    assert.deepEqual(types.sort(), ['INSERT,INSERT', 'UPDATE']);
-    await waitFor('the update execution to succeed', async () => {
-      const rows = await sql<{ status: string }[]>`
-        select status from nightshift.executions where workflow_name = 'email-new-users' and kind = 'execution' and status <> 'SUCCEEDED'`;
-      return rows.length === 0;
-    });
-    assert.equal(sent.length, 2, 'the update sent nothing');
   });
 });
 
@@ -390,6 +353,7 @@ describe('draining the outbox by hand', () => {
       create table public.crashes (id serial primary key, v int);
       create table public.bulk (id serial primary key, body text);
       create table public.strict (id serial primary key, v int);
+      create table public.nested (id serial primary key, doc jsonb);
     `);
   });
 
@@ -453,5 +417,18 @@ describe('draining the outbox by hand', () => {
     assert.deepEqual(warnings.map((w) => [w.workflow, w.code]), [['watch-strict', 'INPUT_INVALID']]);
     const [{ left }] = await quiet.db.sql<{ left: number }[]>`select count(*)::int as left from nightshift.outbox`;
     assert.equal(left, 0);
+  });
+
+  it('drops, with a warning, a row nested deeper than the input limit, and delivers the next one', async () => {
+    await deployQuiet({ name: 'watch-nested', triggers: [{ table: 'public.nested', on: ['INSERT'] }], definition: succeed });
+    warnings.length = 0;
+    const deep = `${'['.repeat(maxJsonDepth + 5)}${']'.repeat(maxJsonDepth + 5)}`;
+    await quiet.db.sql.unsafe(`insert into public.nested (doc) values ('${deep}'::jsonb)`);
+    await quiet.db.sql`insert into public.nested (doc) values ('[[1]]'::jsonb)`;
+    const result = await drainOutbox(quiet.deps, { logger });
+    assert.deepEqual([result.transactions, result.executions], [2, 1]);
+    assert.deepEqual(warnings.map((w) => [w.workflow, w.code]), [['watch-nested', 'INPUT_TOO_DEEP']]);
+    const [{ left }] = await quiet.db.sql<{ left: number }[]>`select count(*)::int as left from nightshift.outbox`;
+    assert.equal(left, 0, 'the outbox is not blocked');
   });
 });

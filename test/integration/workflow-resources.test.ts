@@ -81,4 +81,27 @@ describe('workflow resources', () => {
     assert.deepEqual([end.status, end.output, end.mode], ['SUCCEEDED', { n: 10 }, 'transient']);
     assert.deepEqual(await executionHistory(engine.deps, started.executionId), [], 'no step of a transient execution is written');
   });
+  it('records the history of an execution started by workflow:start, with its branches', async () => {
+    await engine.deploy(
+      {
+        StartAt: 'Each',
+        States: { Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { StartAt: 'Item', States: { Item: { Type: 'Pass', End: true } } }, End: true } },
+      },
+      'child-map',
+    );
+    await engine.deploy(
+      { StartAt: 'Fire', States: { Fire: { Type: 'Task', Resource: 'workflow:start', Parameters: { workflow: 'child-map', input: { items: [1, 2] } }, End: true } } },
+      'starts-child-map',
+    );
+    const parent = await startExecution(engine.deps, { workflow: 'starts-child-map', input: {} });
+    const end = await waitForExecution(engine.deps, parent.executionId, 10_000);
+    const childId = (end.output as { executionId: string }).executionId;
+    assert.equal((await waitForExecution(engine.deps, childId, 10_000)).status, 'SUCCEEDED');
+    const history = await executionHistory(engine.deps, childId);
+    const own = history.filter((e) => e.branchId === undefined).map((e) => e.type);
+    assert.equal(own[0], 'ExecutionStarted');
+    assert.equal(own.at(-1), 'ExecutionSucceeded');
+    assert.equal(new Set(history.filter((e) => e.branchId !== undefined).map((e) => e.branchId)).size, 2, 'both Map iterations have their events');
+    assert.ok(history.every((e) => e.executionId === childId));
+  });
 });

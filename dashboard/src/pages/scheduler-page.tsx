@@ -147,7 +147,12 @@ function ScheduledRow({ item, action, chosen, onChoose, onChanged, onBatch }: Ro
 function What({ item, onBatch }: { item: ScheduledItem; onBatch(id: string): void }) {
   if (item.kind === 'cron') return <Link to={href('/schedules', { workflow: item.workflow })}>next fire of schedule {item.key ?? shortId(item.id)}</Link>;
   if (item.kind === 'wait' || item.kind === 'task-token') {
-    return <span>{item.stateName ?? 'a state'} in <Id id={item.executionId ?? item.id} to={`/executions/${item.executionId ?? item.id}`} /></span>;
+    return (
+      <span>
+        {item.stateName ?? 'a state'}{item.branch && <> in {item.branch.type === 'Map' ? 'item' : 'branch'} {item.branch.index} of {item.branch.stateName}</>}
+        {' '}in <Id id={item.executionId ?? item.id} to={`/executions/${item.executionId ?? item.id}`} />
+      </span>
+    );
   }
   if (item.batchId) {
     return <span>item {item.itemIndex ?? '?'} of <button type="button" className="link-button mono" onClick={() => onBatch(item.batchId!)}>batch {shortId(item.batchId)}</button></span>;

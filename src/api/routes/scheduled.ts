@@ -56,7 +56,10 @@ const batchCreated = z.object({
 }).register(components, { id: 'ScheduledBatchCreated' });
 
 const scheduledRun = z.object({
-  scheduledRunId: z.string(), workflow: z.string(), status: z.enum(['SCHEDULED', 'STARTED', 'CANCELLED']), dueAt: z.string(), input: z.unknown(),
+  scheduledRunId: z.string(), workflow: z.string(), status: z.enum(['SCHEDULED', 'STARTED', 'CANCELLED']),
+  dueAt: z.string().describe('The time the run was scheduled for; run-now leaves it as it was'),
+  runNowAt: z.string().nullable().describe('When run-now made the run due ahead of dueAt (null: it waited for its time); startedAt says when it ran'),
+  input: z.unknown(),
   batchId: z.string().nullable(), itemIndex: z.number().int().nullable(), executionId: z.string().nullable(),
   endedStatus: z.string().nullable().describe('How the started execution ended, once it has'),
   error: z.string().nullable().describe('Why the start was refused (the run is then CANCELLED)'),
@@ -69,7 +72,12 @@ const scheduledItem = z.object({
   id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has'),
   workflow: z.string(),
   dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never), next fire, or the end of a held start\'s debounce window (null: when a slot frees)'),
-  input: z.unknown(),
+  input: z.unknown().describe("What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item)"),
+  branch: z.object({
+    type: z.enum(['Map', 'Parallel']),
+    stateName: z.string().describe('The Map or Parallel state'),
+    index: z.number().int().describe('The Map index of the item, or the Parallel branch index'),
+  }).optional().describe('wait and task-token inside a Map iteration or Parallel branch (the innermost when nested)'),
   executionId: z.string().optional(),
   stateName: z.string().nullable().optional(),
   batchId: z.string().nullable().optional(),
@@ -162,7 +170,7 @@ const schedule = defineRoute({
     201: { description: 'Scheduled: the run (one) or the batch (a list)', schema: z.union([scheduledRunCreated, batchCreated]) },
     200: { description: 'A run or batch with this Idempotency-Key existed already', schema: z.union([scheduledRunCreated, batchCreated]) },
   },
-  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'LIST_TOO_LONG'],
+  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'LIST_TOO_LONG', 'IDEMPOTENCY_KEY_REUSED'],
   async handle({ context, deps, params, headers, body, identity }) {
     const common = { workflow: params.name, idempotencyKey: headers['Idempotency-Key'], ...(identity ? { identity: identityRecord(identity) } : {}) };
     if (body.items !== undefined) {

@@ -3,11 +3,9 @@
  * task tokens, branches. Commands of the core become these; `commit.ts` writes them all at once.
  */
 import type { Command, StepEvent } from '../../core/index.ts';
-import { idempotencyKeyOf, failureOf, TaskFailure, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
+import { idempotencyKeyOf, type InvocationContext, type ResourceRegistry, type TransactionalHandler } from '../../resources/index.ts';
 import {
-  sqlStateOf,
   withIdentity,
-  type SqlIdentity,
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
@@ -21,26 +19,7 @@ import {
 } from '../../store/index.ts';
 import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
 import { failedChildResult, type Snapshot } from '../../core/index.ts';
-
-/** The role and JWT claims SQL runs under; an execution without a role cannot read through privacy rules. */
-function sqlIdentityOf(identity: Json | null): SqlIdentity {
-  const value = identity as { role?: unknown; claims?: unknown } | null;
-  if (!value || typeof value.role !== 'string' || value.role === '') {
-    throw new TaskFailure(
-      'Sql.NoIdentity',
-      'This execution has no role to run SQL as: start it with an API key or a JWT, give its trigger a role, or mark the workflow ignorePrivacyRules: true',
-    );
-  }
-  return { role: value.role, claims: (value.claims ?? {}) as Json };
-}
-
-/** Postgres errors are `Sql.<SQLSTATE>`; a statement cut by TimeoutSeconds is States.Timeout. */
-function sqlFailure(thrown: unknown): { error: string; cause?: string } {
-  const state = sqlStateOf(thrown);
-  if (state === '57014') return { error: 'States.Timeout', cause: 'The SQL statement ran longer than the state\'s TimeoutSeconds' };
-  if (state) return { error: `Sql.${state}`, cause: (thrown as Error).message };
-  return failureOf(thrown);
-}
+import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
 
 export const jobKeys = {
   invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,

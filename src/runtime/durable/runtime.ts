@@ -75,8 +75,9 @@ export class DurableRuntime {
     await this.worker?.start();
   }
 
-  async stop(graceMs?: number): Promise<void> {
-    await this.worker?.stop(graceMs);
+  /** Stops the worker (see Worker.stop); `clean` is false when running jobs had to be handed back. */
+  async stop(graceMs?: number): Promise<{ clean: boolean }> {
+    return (await this.worker?.stop(graceMs)) ?? { clean: true };
   }
 
   /**

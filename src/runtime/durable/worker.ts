@@ -85,23 +85,26 @@ export class Worker {
   /**
    * Stops claiming; waits for in-flight jobs up to `graceMs`, then hands back the leases of what is
    * still running so another worker takes it at once (its results, if they come, are refused).
+   * Answers whether everything finished in time (false: jobs were handed back, or the loop was stuck).
    */
-  async stop(graceMs = 10_000): Promise<void> {
-    if (!this.running) return;
+  async stop(graceMs = 10_000): Promise<{ clean: boolean }> {
+    if (!this.running) return { clean: true };
     this.running = false;
     this.wake();
     // The grace period bounds the whole stop: a claim stuck on a dead connection must not hold it.
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise((r) => (timer = setTimeout(r, graceMs)));
-    await Promise.race([this.loopDone, deadline]);
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    const deadline = new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)));
+    const loopEnded = await Promise.race([this.loopDone!.then(() => true), deadline]);
+    const drained = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => true), deadline]);
     clearTimeout(timer);
+    const clean = loopEnded && drained && this.held.size === 0;
     if (this.held.size > 0) {
       const ids = [...this.held];
       this.options.logger.warn({ jobs: ids.length }, 'released jobs still running at shutdown');
       await releaseJobs(this.options.commit.sql, this.options.commit.workerId, ids).catch(() => {});
     }
     await this.unlisten?.().catch(() => {});
+    return { clean };
   }
 
   wake(): void {
