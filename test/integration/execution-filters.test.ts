@@ -35,7 +35,7 @@ before(async () => {
   engine = await createTestEngine();
   await engine.deploy({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }, 'echo');
   await engine.deploy({ StartAt: 'Done', States: { Done: { Type: 'Pass', Result: { shipped: true }, End: true } } }, 'ship');
-  key = (await createApiKey(engine.deps, { name: 'admin', role: 'postgres', scopes: ['admin'] })).key;
+  key = (await createApiKey(engine.deps, { name: 'admin', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   app = createApp({ ...engine.deps });
   const start = async (name: string, workflow: string, input: unknown, query = '', headers: Record<string, string> = {}) => {
     const reply = await call('POST', `/v1/workflows/${workflow}/executions?wait=10${query}`, input, headers);

@@ -22,7 +22,7 @@ async function preview(body: unknown) {
 before(async () => {
   engine = await createTestEngine();
   await engine.deploy({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }, 'digest');
-  key = (await createApiKey(engine.deps, { name: 'admin', role: 'postgres', scopes: ['admin'] })).key;
+  key = (await createApiKey(engine.deps, { name: 'admin', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   app = createApp({ ...engine.deps });
 });
 

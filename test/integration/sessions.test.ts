@@ -41,7 +41,8 @@ before(async () => {
   engine = await createTestEngine();
   await engine.deploy({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }, 'plain');
   for (const [name, scopes] of [['admin', ['admin']], ['other', ['admin']], ['read', ['read']]] as const) {
-    const { id, key } = await createApiKey(engine.deps, { name, role: 'postgres', scopes: [...scopes] });
+    const admin = scopes.includes('admin' as never);
+    const { id, key } = await createApiKey(engine.deps, { name, role: admin ? 'postgres' : 'authenticated', scopes: [...scopes], allowPrivilegedRole: admin });
     keys[name] = { id, key };
   }
   app = createApp({ ...engine.deps });
