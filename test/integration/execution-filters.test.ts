@@ -5,7 +5,11 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../../src/api/index.ts';
+import { main } from '../../src/cli/main.ts';
 import { createApiKey } from '../../src/service/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
@@ -94,6 +98,25 @@ describe('finding executions', () => {
     const names = document.paths['/v1/executions'].get.parameters.map((p: { name: string }) => p.name);
     for (const name of ['input.<path>', 'output.<path>', 'startedAfter', 'startedBefore', 'name', 'idempotencyKey']) assert.ok(names.includes(name), name);
   });
+  it('lists six executions started together in the CLI with their whole ids, which differ', async () => {
+    const six = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/v1/workflows/echo/executions', { six: true })));
+    const ids = six.map((r) => r.body.executionId as string);
+    assert.equal(new Set(ids.map((id) => id.slice(0, 8))).size, 1, 'their first 8 characters are the same');
+    const project = mkdtempSync(join(tmpdir(), 'nightshift-ls-'));
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = engine.db.url;
+    const out: string[] = [];
+    try {
+      assert.equal(await main(['executions', 'ls', '--workflow', 'echo', '--limit', '20', '--dir', project], { stdout: (t) => void out.push(t), stderr: () => {} }), 0);
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+      rmSync(project, { recursive: true, force: true });
+    }
+    const listed = out.join('').split('\n').map((l) => l.split(/\s+/)[0]);
+    for (const id of ids) assert.ok(listed.includes(id), `${id} is listed whole`);
+  });
+
   it('answers a filter on a field with the GIN index on the input, among 20000 executions', async () => {
     await engine.db.sql`
       insert into nightshift.executions (id, workflow_name, version_id, name, status, input, root_id, started_at, stopped_at, updated_at)
