@@ -307,6 +307,30 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     await close(page);
   });
 
+  it('has no serious or critical accessibility violations on the sign-in page and in the forms', async () => {
+    const found: string[] = [];
+    for (const theme of themes) {
+      const context = await dev.browser.newContext({ ...phone, colorScheme: theme });
+      const login = await context.newPage();
+      await login.goto(`${dev.base}/dashboard/`);
+      await login.getByLabel('API key').waitFor();
+      for (const v of await seriousViolations(login)) found.push(`sign-in ${theme}: ${v}`);
+      await context.close();
+      const page = await open('/dashboard/workflows/signup', desktop, theme);
+      await page.getByRole('button', { name: 'Start execution' }).click();
+      await page.getByTestId('parameter-fields').waitFor();
+      await page.getByRole('button', { name: 'Schedule a list' }).click();
+      await page.getByRole('form', { name: 'Schedule a list' }).waitFor();
+      for (const v of await seriousViolations(page)) found.push(`start forms ${theme}: ${v}`);
+      await page.goto(`${dev.base}/dashboard/schedules`);
+      await page.getByRole('button', { name: 'New schedule' }).click();
+      await page.getByRole('form', { name: 'New schedule' }).waitFor();
+      for (const v of await seriousViolations(page)) found.push(`schedule form ${theme}: ${v}`);
+      await close(page);
+    }
+    assert.deepEqual(found, []);
+  });
+
   it('has no serious or critical accessibility violations on any page, at both widths and in both themes, and saves their screenshots', async () => {
     const found: string[] = [];
     for (const [label, width] of Object.entries(widths)) {
