@@ -51,7 +51,9 @@ export async function createLocalEngine(options: LocalEngineOptions = {}): Promi
   const registry = builtins ? registerBuiltinResources(new ResourceRegistry(), { http }) : new ResourceRegistry();
   const databaseUrl = builtins ? (options.config?.databaseUrl ?? null) : null;
   // postgres.js connects at the first query: a run that never queries opens no connection.
-  const sql: Sql | null = databaseUrl ? connect(databaseUrl, { max: 2, applicationName: 'nightshift-execute' }) : null;
+  // Through a transaction-mode pooler nothing may be prepared by name; this process never listens.
+  const pooled = options.config?.databasePooled ?? false;
+  const sql: Sql | null = databaseUrl ? connect(databaseUrl, { max: 2, applicationName: 'nightshift-execute', prepare: !pooled }) : null;
   const useSqlRules = (workflow: { ignorePrivacyRules: boolean }) => {
     registry.register('sql:query', sql
       ? createSqlQueryInOwnTransaction(sql, sqlQuery, { ignorePrivacyRules: workflow.ignorePrivacyRules, noIdentityHint: noRoleHint })

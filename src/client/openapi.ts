@@ -8,7 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether the server can reach its database */
+        /** Whether the process is alive (answers without asking the database: a liveness probe) */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -44,6 +44,23 @@ export interface paths {
         };
         /** This OpenAPI 3.1 document */
         get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the process can work: database reachable, schema migrated and not newer than this release, LISTEN connection hearing notifications */
+        get: operations["readiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -379,6 +396,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a schedule as create would and answer its next five fire times, without saving it */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an admin key (in its header) for a session cookie, nightshift_session: HttpOnly, SameSite=Strict, for 12 hours */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: end the session of the cookie sent, server-side, and clear the cookie */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/table-triggers": {
         parameters: {
             query?: never;
@@ -606,7 +674,7 @@ export interface components {
                  * @description Stable; match on this, never on message
                  * @enum {string}
                  */
-                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "RATE_LIMITED" | "INTERNAL" | "ROUTE_NOT_FOUND";
+                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
                 /** @description More about the error (for INPUT_INVALID: problems, each with path and message), or null */
                 details: unknown;
                 message: string;
@@ -679,6 +747,16 @@ export interface components {
         PublishedEvent: {
             /** @description One execution per subscribed workflow, in workflow name order; empty when nobody subscribes */
             executions: components["schemas"]["Execution"][];
+        };
+        Readiness: {
+            checks: {
+                [key: string]: {
+                    detail?: string;
+                    ok: boolean;
+                };
+            };
+            /** @constant */
+            status: "ready";
         };
         Schedule: {
             createdAt: string;
@@ -771,6 +849,26 @@ export interface components {
             dueAt: string;
             scheduledRunId: string;
         };
+        SchedulePreview: {
+            /** @description The timezone the cron expression is read in */
+            timezone: string;
+            /** @description The next five fire times (RFC 3339, UTC) */
+            upcoming: string[];
+        };
+        Session: {
+            /** @description When the session ends unless signed out before */
+            expiresAt: string;
+            identity: {
+                keyId: string | null;
+                kind: string;
+                role: string;
+                scopes: string[];
+            };
+        };
+        SessionEnded: {
+            /** @description Whether a session was there to end */
+            ended: boolean;
+        };
         TableTrigger: {
             /** @description The request.jwt.claims those executions carry */
             claims: {
@@ -846,7 +944,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Healthy */
+            /** @description Alive */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -866,15 +964,6 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error: UNAVAILABLE */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -978,6 +1067,53 @@ export interface operations {
             };
         };
     };
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     pollActivity: {
         parameters: {
             query?: never;
@@ -1018,7 +1154,7 @@ export interface operations {
                     "application/json": string;
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1056,6 +1192,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1131,6 +1276,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     publishEvent: {
@@ -1139,6 +1293,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The event name, e.g. user.signed_up */
@@ -1162,7 +1318,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublishedEvent"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1216,6 +1372,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listExecutions: {
@@ -1225,8 +1390,26 @@ export interface operations {
                 cursor?: string;
                 /** @description true: only starts flow control holds (with waitingReason); false: only executions that run; absent: both */
                 held?: "true" | "false";
+                /** @description Only the execution started with this Idempotency-Key */
+                idempotencyKey?: string;
+                /**
+                 * @description Only executions whose input has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (input @> {...}).
+                 * @example input.user.email=a@b.com
+                 */
+                "input.<path>"?: string;
                 /** @description Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 50 */
                 limit?: number;
+                /** @description Only the execution of this name */
+                name?: string;
+                /**
+                 * @description Only executions whose output has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (output @> {...}).
+                 * @example output.status=shipped
+                 */
+                "output.<path>"?: string;
+                /** @description Only executions started at or after this RFC 3339 time */
+                startedAfter?: string;
+                /** @description Only executions started strictly before this RFC 3339 time */
+                startedBefore?: string;
                 /** @description Only executions in this status (starts flow control holds are RUNNING) */
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
                 /** @description Only executions of this workflow */
@@ -1276,6 +1459,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1351,6 +1543,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     executionHistory: {
@@ -1415,6 +1616,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1499,6 +1709,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     stopExecution: {
@@ -1532,7 +1751,7 @@ export interface operations {
                     "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1588,6 +1807,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1651,6 +1879,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listKeys: {
@@ -1707,6 +1944,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createKey: {
@@ -1743,7 +1989,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1781,6 +2027,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1849,6 +2104,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1936,6 +2200,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     describeScheduledRun: {
@@ -1997,6 +2270,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2074,6 +2356,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2164,6 +2455,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     cancelScheduledRuns: {
@@ -2207,7 +2507,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2254,6 +2554,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2355,6 +2664,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     createSchedule: {
@@ -2412,7 +2730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Schedule"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,6 +2786,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2574,6 +2901,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     deleteSchedule: {
@@ -2651,6 +2987,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     pauseSchedule: {
@@ -2712,6 +3057,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2787,6 +3141,256 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule as it would be created */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A 5-field or 6-field (seconds first) cron expression, e.g. "0 9 * * MON"; or give every */
+                    cron?: string;
+                    /** @description A fixed interval: 30s, 15m, 2h, 1d (or sums such as 1h30m); or give cron */
+                    every?: string;
+                    /** @description The input of every execution it starts (default {}) */
+                    input?: unknown;
+                    /** @description External key, unique per workflow (e.g. user:42): creating a schedule with a key that exists updates it */
+                    key?: string;
+                    /**
+                     * @description After downtime: skip the missed ticks, or run_once for the whole missed period (default skip)
+                     * @enum {string}
+                     */
+                    missed?: "skip" | "run_once";
+                    /**
+                     * @description While the previous execution runs: skip the tick, allow another, or queue it (default allow)
+                     * @enum {string}
+                     */
+                    overlap?: "skip" | "allow" | "queue";
+                    /** @description IANA timezone the cron expression is read in (default UTC) */
+                    timezone?: string;
+                    /** @description The workflow the schedule starts */
+                    workflow: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule is valid: its next fire times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: WORKFLOW_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: the answer sets the cookie */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnded"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ROLE_NOT_ALLOWED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listTableTriggers: {
@@ -2846,6 +3450,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     sendTaskFailure: {
@@ -2879,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskTokenAnswer"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,6 +3557,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3037,6 +3659,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     sendTaskSuccess: {
@@ -3068,7 +3699,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskTokenAnswer"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3140,6 +3771,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listWorkflows: {
@@ -3189,6 +3829,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3264,6 +3913,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     startExecution: {
@@ -3277,6 +3935,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The workflow name */
@@ -3318,7 +3978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Execution"];
                 };
             };
-            /** @description Error: INPUT_INVALID */
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3390,6 +4050,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     scheduleRuns: {
@@ -3398,6 +4067,8 @@ export interface operations {
             header?: {
                 /** @description Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller's equal key is independent */
                 "Idempotency-Key"?: string;
+                /** @description W3C trace context: with tracing on, the execution's spans join this trace (a malformed value is ignored) */
+                traceparent?: string;
             };
             path: {
                 /** @description The workflow name */
@@ -3472,7 +4143,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: LIST_TOO_LONG, INPUT_INVALID */
+            /** @description Error: LIST_TOO_LONG, INPUT_INVALID, INPUT_TOO_DEEP */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3544,6 +4215,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     describeWorkflowVersion: {
@@ -3607,6 +4287,15 @@ export interface operations {
             };
             /** @description Error: INTERNAL */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

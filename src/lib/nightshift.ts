@@ -9,7 +9,7 @@ import { createEngine, createLogger, type Engine } from '../boot/index.ts';
 import { loadConfig, type Config } from '../config/index.ts';
 import type { ResourceHandler } from '../resources/index.ts';
 import * as service from '../service/index.ts';
-import { EngineError, type Json, type Logger } from '../shared/index.ts';
+import { EngineError, silentLogger, type Json, type Logger } from '../shared/index.ts';
 import { toResourceHandler, type DefinedResource, type ResourceFunction } from './resource.ts';
 import type { NightshiftApi, WorkflowInputs, Nightshift, NightshiftOptions } from './types.ts';
 
@@ -40,8 +40,16 @@ const notStarted = () => new EngineError('UNAVAILABLE', 'Nightshift is not start
 
 export function createNightshift<W extends WorkflowInputs = Record<string, Json>>(options: NightshiftOptions = {}): Nightshift<W> {
   const config = configOf(options);
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const handlers = handlersOf(options.resources, logger);
+  // createLogger answers a promise (pino-pretty is imported only when asked for); a library logs JSON lines.
+  const loggerReady: Promise<Logger> = options.logger ? Promise.resolve(options.logger) : createLogger(config.logLevel);
+  let logger: Logger = silentLogger;
+  // Handlers are made now (a bad one fails here) and log through whichever logger start() settles on.
+  const handlers = handlersOf(options.resources, {
+    debug: (fields, message) => logger.debug(fields, message),
+    info: (fields, message) => logger.info(fields, message),
+    warn: (fields, message) => logger.warn(fields, message),
+    error: (fields, message) => logger.error(fields, message),
+  });
   let engine: Engine | null = null;
   let starting: Promise<void> | null = null;
   let fetchApi: ((request: Request) => Response | Promise<Response>) | null = null;
@@ -52,6 +60,7 @@ export function createNightshift<W extends WorkflowInputs = Record<string, Json>
   };
 
   async function open(): Promise<void> {
+    logger = await loggerReady;
     const opened = await createEngine({ config, logger, workers: config.concurrency > 0, resources: handlers });
     try {
       if (options.project !== undefined) {

@@ -112,6 +112,8 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   if (context.signal.aborted) throw new TaskFailure('Http.Aborted', `${label(hop)} was not sent: the task was aborted`);
   const key = settings.idempotencyHeader;
   if (key && !safeMethods.has(call.method) && !call.headers.has(key)) call.headers.set(key, context.idempotencyKey);
+  // With tracing on, the called service joins the attempt's trace (unless the Task set its own header).
+  if (context.traceparent && !call.headers.has('traceparent')) call.headers.set('traceparent', context.traceparent);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

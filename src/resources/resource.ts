@@ -26,6 +26,8 @@ export interface InvocationContext {
    * resolved. Null when the author wrote none; the input is then data only.
    */
   authored: AuthoredText;
+  /** W3C traceparent of this attempt's span when tracing is on: pass it on to what the handler calls. */
+  traceparent?: string;
 }
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;

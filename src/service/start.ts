@@ -17,7 +17,7 @@ import {
   deleteFlowWaits, findExecutionByKey, getCurrentVersionHead, getExecution, getFlowWait, insertEndedExecution, markFlowWaitStarted,
   type ExecutionRow, type FlowWaitRow, type NewExecution, type Queryable, type WorkflowVersionHead,
 } from '../store/index.ts';
-import { EngineError, Grouped, isEngineError, newExecutionId, silentLogger, type Json } from '../shared/index.ts';
+import { EngineError, Grouped, isEngineError, isTraceparent, newExecutionId, silentLogger, type Json } from '../shared/index.ts';
 import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
 import type { ExecutionRuntime, ServiceDeps } from './deps.ts';
 import { viewOf, type ExecutionView } from './executions.ts';
@@ -44,6 +44,8 @@ export interface StartRequest {
   notifyOnEnd?: boolean;
   /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
   chain?: ChainPosition;
+  /** The caller's W3C traceparent: the execution's trace joins the caller's (a malformed one is ignored). */
+  traceparent?: string;
   /** Set by flow admission only: a held start its limits now let through (checked and placed when it was held). */
   admitted?: FlowWaitRow;
 }
@@ -210,6 +212,7 @@ function newExecution(deps: ServiceDeps, request: StartRequest, versionId: strin
     parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
+    traceparent: isTraceparent(request.traceparent) ? request.traceparent : null,
   };
 }
 

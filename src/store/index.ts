@@ -1,10 +1,10 @@
-export { connect, ping, PostgresError } from './connection.ts';
-export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { canListen, connect, ping, poolStats, PostgresError } from './connection.ts';
+export type { ConnectOptions, PoolStats, Queryable, Sql, TransactionSql } from './connection.ts';
 export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
 export type { WaitForDatabaseOptions } from './unreachable.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
-export { migrate, readMigrationFiles } from './migrate.ts';
+export { migrate, readMigrationFiles, schemaProblem } from './migrate.ts';
 export type { MigrateOptions, MigrationFile } from './migrate.ts';
 export {
   claimDueJobs,
@@ -27,6 +27,7 @@ export * from './identity-sql.ts';
 export * from './schedules.ts';
 export * from './activities.ts';
 export * from './api-keys.ts';
+export * from './sessions.ts';
 export * from './table-triggers.ts';
 export * from './scheduled-runs.ts';
 export * from './scheduler.ts';
@@ -37,4 +38,8 @@ export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
+export { createListenerProbe, readinessChannel, withDeadline } from './readiness.ts';
+export type { ListenerProbe } from './readiness.ts';
+export { readQueueGauges } from './gauges.ts';
+export type { QueueGauges } from './gauges.ts';
 export * from './job-kinds.ts';

@@ -73,6 +73,8 @@ export interface InvokePayload {
   identity: Json | null;
   /** The Task's authored references (shared/authored.ts); written only when there are some. */
   authored?: AuthoredText;
+  /** Version 2: the execution's traceparent, when it is traced: the attempt's span hangs under it. */
+  traceparent?: string;
 }
 
 const authoredText: z.ZodType<AuthoredText> = z.lazy(() => z.union([z.string(), z.null(), z.array(authoredText), z.record(z.string(), authoredText)]));
@@ -82,7 +84,13 @@ const invokeV1 = z.strictObject({
   taskToken: z.string().nullable(), workflowName: z.string(), identity: jsonValue.nullable(), authored: authoredText.optional(),
 });
 
-export const invokeJobFormat = storedFormat<InvokePayload>('invoke job payload', [{ schema: invokeV1 }]);
+/** Version 2 adds the execution's traceparent (docs/observability.md, traces); a version 1 payload is one without it. */
+const invokeV2 = invokeV1.extend({ traceparent: z.string().optional() });
+
+export const invokeJobFormat = storedFormat<InvokePayload>('invoke job payload', [
+  { schema: invokeV1, upgrade: (value: z.infer<typeof invokeV1>) => value },
+  { schema: invokeV2 },
+]);
 
 /** `execution-ended`: an execution started with notifyOnEnd ended (batch counters, flow admission). */
 export interface ExecutionEndedPayload {
@@ -122,7 +130,7 @@ export const flowAdmitFormat = storedFormat<FlowAdmitPayload>('flow-admit job pa
 
 // The current invoke version must describe exactly InvokePayload: a change fails here until it becomes a new version.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const currentShape: Same<z.infer<typeof invokeV1>, InvokePayload> = true;
+const currentShape: Same<z.infer<typeof invokeV2>, InvokePayload> = true;
 void currentShape;
 
 /** Decodes a claimed job's payload through its kind's format; `where` names the job in a refusal. */

@@ -90,6 +90,7 @@ export class Effects {
     const payload: InvokePayload = {
       invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
       entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+      ...(row.traceparent ? { traceparent: row.traceparent } : {}),
       ...(command.authored === null ? {} : { authored: command.authored }),
     };
     this.jobs.push(jobs.invoke(row.id, payload, now));
