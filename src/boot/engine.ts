@@ -189,7 +189,7 @@ async function prepare(options: EngineOptions, sql: Sql, logger: Logger, addInte
   const runtime = new DurableRuntime({
     sql, registry, logger, clock: systemClock, jobHandlers,
     concurrency: options.workers === false ? 0 : config.concurrency,
-    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
+    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents, resources: config.serves,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };

@@ -70,7 +70,7 @@ export class Effects {
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
           ...(command.authored === null ? {} : { authored: command.authored }),
         };
-        this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
+        this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId), resource: command.resource });
         if (command.taskToken) {
           const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
           await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
