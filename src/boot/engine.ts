@@ -9,7 +9,17 @@ import { createApp, listen, type ListeningServer } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
+import {
+  createJwtVerifier,
+  deployDirectory,
+  removeIdleRateBuckets,
+  removeOldExecutions,
+  removeWorkflow,
+  workflowsGone,
+  type DeployReport,
+  type RemovedWorkflow,
+  type ServiceDeps,
+} from '../service/index.ts';
 import { connect, migrate, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
@@ -40,6 +50,8 @@ export interface EngineOptions {
   waitForDatabase?: boolean;
 }
 
+export type FolderDeploy = DeployReport & { removed: RemovedWorkflow[] };
+
 export interface Engine {
   readonly sql: Sql;
   readonly deps: ServiceDeps;
@@ -47,7 +59,12 @@ export interface Engine {
   readonly databaseUrl: string;
   /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
   resource(name: string, handler: ResourceHandler): Engine;
-  deployWorkflows(dir?: string): Promise<DeployReport>;
+  /**
+   * Deploys every workflow file of the folder (and syncs their schedules and table triggers). With
+   * `archiveRemoved` (dev's watcher), the workflows this engine deployed from a file that is now gone
+   * are removed (archived): `removed` lists them.
+   */
+  deployWorkflows(dir?: string, options?: { archiveRemoved?: boolean }): Promise<FolderDeploy>;
   /** The URL of the API served through `EngineOptions.listen`, else null. */
   readonly url: string | null;
   /** Serves the HTTP API; answers its URL. */
@@ -122,17 +139,22 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
   const servers: ListeningServer[] = [];
   let housekeeping: NodeJS.Timeout | null = null;
+  /** The last deploy of each folder: what a redeploy that archives removed files compares with. */
+  const lastDeploys = new Map<string, DeployReport>();
   const engine: Engine = {
     sql, deps, registry, databaseUrl, url: null,
     resource(name, handler) {
       registry.register(name, handler);
       return engine;
     },
-    async deployWorkflows(dir = config.workflowsDir) {
+    async deployWorkflows(dir = config.workflowsDir, deployOptions = {}) {
       const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings });
       await syncDeployedSchedules(deps, report, logger);
       await syncDeployedTableSubscriptions(deps, report, logger);
-      return report;
+      const previous = lastDeploys.get(dir);
+      lastDeploys.set(dir, report);
+      const gone = deployOptions.archiveRemoved && previous ? workflowsGone(previous, report) : [];
+      return { ...report, removed: await Promise.all(gone.map((name) => removeWorkflow(deps, name))) };
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');

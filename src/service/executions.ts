@@ -84,6 +84,9 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<ExecutionView & { created: boolean }> {
   const version = await getCurrentVersionHead(deps.sql, request.workflow, request.mode === 'transient');
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
+  if (version.archivedAt) {
+    throw new EngineError('WORKFLOW_ARCHIVED', `The workflow ${JSON.stringify(request.workflow)} was removed on ${version.archivedAt.toISOString()}: deploy it again to start it`);
+  }
   if (request.name !== undefined && !namePattern.test(request.name)) {
     throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
   }

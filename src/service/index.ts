@@ -30,3 +30,4 @@ export * from './run-now.ts';
 export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
 export * from './scheduled-starts.ts';
 export { databaseUnavailable, isDatabaseUnreachable } from '../store/index.ts';
+export * from './remove-workflow.ts';
