@@ -12,9 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/index.ts';
-import { listSchedules, startExecution, waitForExecution } from '../../src/service/index.ts';
+import { describeScheduledRun, listSchedules, publishEvent, scheduleRun, startExecution, waitForExecution } from '../../src/service/index.ts';
 import { silentLogger } from '../../src/shared/index.ts';
 import { apiClient, type Call } from '../support/api-client.ts';
+import { until } from '../support/wait.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let db: TestDatabase;
@@ -28,6 +29,7 @@ const writeWorkflow = (name: string, table: string) =>
     `name: ${name}`,
     'triggers:',
     '  - http: {}',
+    `  - event: ${name}-due`,
     '  - cron: "0 9 * * *"',
     `  - table: public.${table}`,
     '    on: [INSERT]',
@@ -98,6 +100,17 @@ describe('removing a workflow', () => {
     assert.equal((await api('POST', '/v1/workflows/welcome/executions', { input: { seconds: 0 } })).status, 201);
     assert.equal(await triggersOn('signups'), 1);
     assert.equal((await listSchedules(engine.deps, { workflow: 'welcome' })).items.length, 1);
+  });
+
+  it('starts nothing for its events and cancels its scheduled runs once archived, where a retry would block them forever', async () => {
+    const run = await scheduleRun(engine.deps, { workflow: 'welcome', input: { seconds: 0 }, delaySeconds: 1 });
+    assert.equal((await publishEvent(engine.deps, 'welcome-due', { seconds: 0 })).length, 1);
+    assert.equal((await api('DELETE', '/v1/workflows/welcome')).status, 200);
+    assert.deepEqual(await publishEvent(engine.deps, 'welcome-due', { seconds: 0 }), []);
+    const ended = await until('the run', () => describeScheduledRun(engine.deps, run.scheduledRunId), (r) => r.status !== 'SCHEDULED', 10_000);
+    assert.equal(ended.status, 'CANCELLED');
+    assert.match(ended.error ?? '', /WORKFLOW_ARCHIVED/);
+    await engine.deployWorkflows();
   });
 
   it('archives it with nightshift workflows remove, and exits 3 for a workflow that does not exist', async () => {
