@@ -3,12 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
 import { registerExecutions } from './executions.ts';
 import { registerKeys } from './keys.ts';
+import { registerProject } from './project.ts';
 import { registerSchedules } from './schedules.ts';
 import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
 import { registerWorkflows } from './workflows.ts';
+import { loadVerbs } from './verbs.ts';
 
 /** Runs one command line and resolves to its exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -18,7 +20,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Backend workflows on Postgres: Amazon States Language state machines, durable and inspectable')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // The engine loads only when a command runs, never for --help or a usage error.
+    .hook('preAction', loadVerbs);
   registerValidate(program, context);
   registerExecute(program, context);
   registerServer(program, context);
@@ -27,6 +31,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerSchedules(program, context);
   registerScheduling(program, context);
   registerWorkflows(program, context);
+  registerProject(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,6 +1,6 @@
 /** `nightshift workflows ls|remove`: the deployed workflows, and removing (archiving) one. */
 import type { Command } from 'commander';
-import { listWorkflows, removeWorkflow } from '../service/index.ts';
+import { listWorkflows, removeWorkflow } from './verbs.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { withEngine } from './engine.ts';
 

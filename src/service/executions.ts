@@ -1,5 +1,6 @@
 /** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
 import type { StateMachine } from '../asl/index.ts';
+import { historyDetailsFormat, snapshotFormat } from '../core/index.ts';
 import {
   deleteStoppedBefore,
   insertEndedExecution,
@@ -15,7 +16,7 @@ import {
   type ExecutionRow,
   type WorkflowVersionHead,
 } from '../store/index.ts';
-import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isTraceparent, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
 import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
@@ -51,11 +52,10 @@ export interface ExecutionView {
 }
 
 export function viewOf(row: ExecutionRow): ExecutionView {
-  const snapshot = row.snapshot as { redriveCount?: number } | null;
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: row.name, status: row.status, mode: row.mode,
     input: row.input, output: row.output, error: row.error, cause: row.cause, parentId: row.parentId, rootId: row.rootId,
-    progress: row.progress, redriveCount: snapshot?.redriveCount ?? 0,
+    progress: row.progress, redriveCount: row.snapshot === null ? 0 : snapshotFormat.decode(row.snapshot, `the snapshot of execution ${row.id}`).redriveCount,
     startedAt: row.startedAt.toISOString(), stoppedAt: row.stoppedAt?.toISOString() ?? null,
   };
 }
@@ -77,6 +77,8 @@ export interface StartRequest {
   notifyOnEnd?: boolean;
   /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
   chain?: ChainPosition;
+  /** The caller's W3C traceparent: the execution's trace joins the caller's (a malformed one is ignored). */
+  traceparent?: string;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -114,6 +116,7 @@ function newExecution(deps: ServiceDeps, request: StartRequest, versionId: strin
     parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
+    traceparent: isTraceparent(request.traceparent) ? request.traceparent : null,
   };
 }
 
@@ -230,7 +233,8 @@ export async function executionHistory(deps: Pick<ServiceDeps, 'sql' | 'limits'>
   const ids = await threadIds(deps.sql, row.id);
   const events = await listHistory(deps.sql, ids, { limit: pageSize(options.limit, 1000, limitsOf(deps.limits).maxHistoryPageSize) });
   return events.map((e) => ({
-    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, details: e.details, timestamp: e.createdAt.toISOString(),
+    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, timestamp: e.createdAt.toISOString(),
+    details: historyDetailsFormat.decode(e.details, `history event ${e.seq} of ${e.executionId}`),
     ...(e.executionId === row.id ? {} : { branchId: e.executionId }),
   }));
 }

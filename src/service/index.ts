@@ -31,3 +31,6 @@ export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission
 export * from './scheduled-starts.ts';
 export { databaseUnavailable, isDatabaseUnreachable } from '../store/index.ts';
 export * from './remove-workflow.ts';
+export * from './deploy-sources.ts';
+export * from './workflow-types.ts';
+export * from './scaffold.ts';

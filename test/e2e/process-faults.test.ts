@@ -20,7 +20,7 @@ import { unreachableEmbeddedBinaries } from '../support/embedded.ts';
 import { startNightshift, type NightshiftProcess } from '../support/nightshift-process.ts';
 import { startSystemPostgres, systemPostgresBin } from '../support/system-postgres.ts';
 
-/** Exit codes from the table in src/shared/errors.ts, and the shutdown's (docs/security-faults.md). */
+/** Exit codes from the table in src/shared/errors.ts, and the shutdown's (docs/security.md). */
 const exitCodes = { DATABASE_UNAVAILABLE: 7, PORT_IN_USE: 8, forcedShutdown: 75 };
 
 let project = '';

@@ -8,7 +8,7 @@
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
-import type { StepEvent } from '../../core/index.ts';
+import { stepJobFormat } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Logger } from '../../shared/index.ts';
@@ -71,7 +71,7 @@ export class Worker {
       logger: options.logger,
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
-        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(commit.clock.now()) }]);
+        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt: new Date(commit.clock.now()) }]);
         this.wake();
       },
     };
@@ -110,6 +110,10 @@ export class Worker {
     await this.unlisten?.().catch(() => {});
     await this.options.serving.stop();
     return { clean };
+  }
+
+  slots(): { busy: number; total: number } {
+    return { busy: this.busy, total: this.options.concurrency };
   }
 
   wake(): void {
@@ -224,6 +228,16 @@ export class Worker {
     });
   }
 
+  /** Timer lateness: how long after its due time each timer's step job was claimed. */
+  private timeTimers(batch: readonly ClaimedJob[]): void {
+    const metrics = this.options.commit.metrics;
+    if (!metrics) return;
+    const now = this.options.commit.clock.now();
+    for (const j of batch) {
+      if ((j.payload as { event?: { type?: string } }).event?.type === 'timerFired') metrics.timerClaimed(Math.max(0, now - j.runAt.getTime()) / 1000);
+    }
+  }
+
   /** Runs claimed jobs; `release` frees their slot early (an invoke job's call has answered). */
   private async run(batch: ClaimedJob[], release: () => void): Promise<void> {
     const { options } = this;
@@ -232,7 +246,8 @@ export class Worker {
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
       else if (job.kind === 'step') {
-        const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
+        this.timeTimers(batch);
+        const items = batch.map((j) => ({ event: stepJobFormat.decode(j.payload, `the payload of step job ${j.id}`).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
