@@ -11,6 +11,10 @@ import { DurableRuntime } from '../../src/runtime/index.ts';
 import { describeExecution, listScheduled, startExecution, waitForExecution, type ServiceDeps } from '../../src/service/index.ts';
 import { silentLogger, type Json } from '../../src/shared/index.ts';
 import { claimDueJobs, enqueueJobs, servedResources } from '../../src/store/index.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/index.ts';
 import { createStarter, type Starter } from '../support/starter.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -120,5 +124,20 @@ describe('resource routing', () => {
     const claimed = await claimDueJobs(deps.sql, { workerId: 'probe', now, limit: 10, leaseMs: 60_000, served });
     assert.deepEqual(claimed.map((j) => (j.payload as { resource: string | null }).resource).sort(), ['a%b:c', 'activity:resize', null].sort());
     await deps.sql.unsafe("delete from nightshift.jobs where kind = 'routing-probe'");
+  });
+
+  it('reads what a worker serves from NIGHTSHIFT_SERVES before nightshift.yaml, and refuses an empty name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nightshift-serves-'));
+    try {
+      assert.equal(loadConfig({ projectDir: dir, env: {} }).serves, null);
+      writeFileSync(join(dir, 'nightshift.yaml'), 'serves: [render, "activity:*"]\n');
+      assert.deepEqual(loadConfig({ projectDir: dir, env: {} }).serves, ['render', 'activity:*']);
+      assert.deepEqual(loadConfig({ projectDir: dir, env: { NIGHTSHIFT_SERVES: 'paint, render' } }).serves, ['paint', 'render']);
+      assert.throws(() => loadConfig({ projectDir: dir, env: { NIGHTSHIFT_SERVES: 'paint,,render' } }), { code: 'CONFIG_INVALID' });
+      writeFileSync(join(dir, 'nightshift.yaml'), 'serves: []\n');
+      assert.throws(() => loadConfig({ projectDir: dir, env: {} }), { code: 'CONFIG_INVALID' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
