@@ -1,0 +1,212 @@
+/**
+ * The examples of docs/reference/ and docs/coming-from/, run as written. A page marks what is run with an
+ * HTML comment on the line before a fenced block (docs/reference/README.md says how):
+ * - `<!-- test: file PATH -->`: the block is written to PATH in the page's project folder; a workflow file
+ *   (YAML or JSON, not nightshift.yaml, not under broken/) must also pass `nightshift validate`;
+ * - `<!-- test: sql -->`: the block runs on the page's database (the tables an example needs);
+ * - `<!-- test: run -->` (or `run exit=N`): every `$ nightshift …` line runs in-process with that folder as
+ *   the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
+ *   order in what it printed (`…` stands for anything);
+ * - `<!-- test: workers -->` (no block): from here on the page's engine runs workers on its database with
+ *   the folder's workflows deployed, as `nightshift serve` would.
+ * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080`
+ * (the text is replaced by its real address) and a real SMTP server (SMTP_HOST, SMTP_PORT in the env).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createEngine, type Engine } from '../../src/boot/index.ts';
+import { main } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startHttpPeer, type HttpPeer } from '../support/http-peer.ts';
+import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const pageDirs = ['docs/reference', 'docs/coming-from'];
+const standIn = 'http://127.0.0.1:8080';
+
+interface Example {
+  kind: 'file' | 'sql' | 'run' | 'workers';
+  arg: string;
+  body: string;
+  line: number;
+}
+
+/** The marked blocks of a page, in order. */
+export function examplesOf(text: string): Example[] {
+  const lines = text.split('\n');
+  const out: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const mark = /^<!-- test: (file|sql|run|workers)\s*(.*?)\s*-->$/.exec(lines[i].trim());
+    if (!mark) continue;
+    const kind = mark[1] as Example['kind'];
+    if (kind === 'workers') {
+      out.push({ kind, arg: '', body: '', line: i + 1 });
+      continue;
+    }
+    const open = lines[i + 1]?.match(/^(\s*)(```+)/);
+    assert.ok(open, `line ${i + 1}: a test mark must be followed by a fenced block`);
+    const end = lines.findIndex((l, n) => n > i + 1 && l.trim() === open[2]);
+    assert.ok(end > 0, `line ${i + 1}: the block is not closed`);
+    out.push({ kind, arg: mark[2], body: lines.slice(i + 2, end).map((l) => l.slice(open[1].length)).join('\n') + '\n', line: i + 2 });
+    i = end;
+  }
+  return out;
+}
+
+/** Words of one command line, with '…' and "…" quoting as a shell reads them (no expansion). */
+function words(line: string): string[] {
+  const out: string[] = [];
+  let word: string | null = null;
+  let quote: string | null = null;
+  for (const c of line) {
+    if (quote) {
+      if (c === quote) quote = null;
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) {
+      if (word !== null) out.push(word);
+      word = null;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== null) out.push(word);
+  return out;
+}
+
+/** `$ nightshift …` lines (a trailing `\` continues), each with the lines it must print. */
+function commandsOf(body: string): Array<{ argv: string[]; expected: string[] }> {
+  const out: Array<{ argv: string[]; expected: string[] }> = [];
+  const lines = body.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith('$ ')) {
+      if (lines[i].trim() !== '') out.at(-1)?.expected.push(lines[i].trimEnd());
+      continue;
+    }
+    let command = lines[i].slice(2);
+    while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i].trim();
+    const argv = words(command.replace(/\s+#\s.*$/, ''));
+    assert.equal(argv[0], 'nightshift', `only nightshift commands run here: ${command}`);
+    out.push({ argv: argv.slice(1), expected: [] });
+  }
+  return out;
+}
+
+function matcher(expected: string): RegExp {
+  const parts = expected.trim().split('…').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`);
+}
+
+/** Every expected line matches one printed line, in order. */
+function assertPrinted(printed: string, expected: string[], where: string): void {
+  const lines = printed.split('\n').map((l) => l.trim());
+  let at = 0;
+  for (const want of expected) {
+    const pattern = matcher(want);
+    const found = lines.findIndex((l, n) => n >= at && pattern.test(l));
+    assert.ok(found >= 0, `${where}: expected a line like\n  ${want}\nin what it printed:\n${printed}`);
+    at = found + 1;
+  }
+}
+
+let http: HttpPeer;
+let smtp: SmtpPeer;
+const saved = { ...process.env };
+const cwd = process.cwd();
+
+before(async () => {
+  http = await startHttpPeer();
+  smtp = await startSmtpPeer();
+});
+after(async () => {
+  process.chdir(cwd);
+  process.env = saved;
+  await http?.close();
+  await smtp?.close();
+});
+
+class Page {
+  readonly dir = mkdtempSync(join(tmpdir(), 'nightshift-doc-'));
+  engine: Engine | null = null;
+  constructor(readonly file: string, readonly db: TestDatabase) {}
+
+  async run(example: Example): Promise<void> {
+    const where = `${this.file}:${example.line}`;
+    const body = example.body.replaceAll(standIn, http.base);
+    if (example.kind === 'file') await this.write(example.arg, body, where);
+    else if (example.kind === 'sql') await this.db.sql.unsafe(body);
+    else if (example.kind === 'workers') await this.startWorkers(where);
+    else await this.commands(body, Number(/exit=(\d+)/.exec(example.arg)?.[1] ?? 0), where);
+  }
+
+  private async write(path: string, body: string, where: string): Promise<void> {
+    const target = join(this.dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, body);
+    if (/\.(ya?ml|json)$/.test(path) && !path.endsWith('nightshift.yaml') && !path.startsWith('broken/')) {
+      const { code, printed } = await this.nightshift(['validate', path]);
+      assert.equal(code, 0, `${where}: ${path} is not a valid workflow file:\n${printed}`);
+    }
+  }
+
+  private async startWorkers(where: string): Promise<void> {
+    this.engine = await createEngine({ config: loadConfig({ projectDir: this.dir }), workers: true });
+    const report = await this.engine.deployWorkflows();
+    assert.deepEqual(report.invalid, [], `${where}: a workflow does not deploy`);
+  }
+
+  private async commands(body: string, exit: number, where: string): Promise<void> {
+    for (const { argv, expected } of commandsOf(body)) {
+      const { code, printed } = await this.nightshift(argv);
+      assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
+      assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
+    }
+  }
+
+  async nightshift(argv: string[]): Promise<{ code: number; printed: string }> {
+    let printed = '';
+    const io = { stdout: (t: string) => void (printed += t), stderr: (t: string) => void (printed += t) };
+    process.chdir(this.dir);
+    try {
+      return { code: await main(argv, io), printed };
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.stop({ graceMs: 0 });
+    await this.db.drop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const pages = pageDirs.flatMap((dir) =>
+  readdirSync(join(root, dir)).filter((f) => f.endsWith('.md') && f !== 'README.md').sort().map((f) => `${dir}/${f}`),
+);
+
+describe('the examples of the reference pages', () => {
+  it('finds pages with examples in both folders', () => {
+    assert.ok(pages.some((p) => p.startsWith('docs/reference/')) && pages.some((p) => p.startsWith('docs/coming-from/')));
+  });
+
+  for (const file of pages) {
+    it(`runs every marked example of ${file} as written`, async () => {
+      const examples = examplesOf(readFileSync(join(root, file), 'utf8'));
+      assert.ok(examples.length > 0, `${file} has no tested example`);
+      const db = await createTestDatabase();
+      process.env = { ...saved, DATABASE_URL: db.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false' };
+      const page = new Page(file, db);
+      try {
+        for (const example of examples) await page.run(example);
+      } finally {
+        process.env = saved;
+        await page.close();
+      }
+    });
+  }
+});
