@@ -2,7 +2,7 @@
  * The examples of docs/reference/ and docs/coming-from/, run as written. A page marks what is run with an
  * HTML comment on the line before a fenced block (docs/reference/README.md says how):
  * - `<!-- test: file PATH -->`: the block is written to PATH in the page's project folder; a workflow file
- *   (YAML or JSON, not nightshift.yaml, not under broken/) must also pass `nightshift validate`;
+ *   (YAML or JSON under workflows/ or scripts/) must also pass `nightshift validate`;
  * - `<!-- test: sql -->`: the block runs on the page's database (the tables an example needs);
  * - `<!-- test: run -->` (or `run exit=N`): every `$ nightshift …` line runs in-process with that folder as
  *   the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
@@ -151,7 +151,7 @@ class Page {
     const target = join(this.dir, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, body);
-    if (/\.(ya?ml|json)$/.test(path) && !path.endsWith('nightshift.yaml') && !path.startsWith('broken/')) {
+    if (/^(workflows|scripts)\/.*\.(ya?ml|json)$/.test(path)) {
       const { code, printed } = await this.nightshift(['validate', path]);
       assert.equal(code, 0, `${where}: ${path} is not a valid workflow file:\n${printed}`);
     }
