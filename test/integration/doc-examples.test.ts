@@ -8,7 +8,7 @@
  *   the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
  *   order in what it printed (`…` stands for anything; the pieces between may come in any order);
  * - `<!-- test: workers -->` (no block): from here on the page's engine runs workers on its database with
- *   the folder's workflows deployed, as `nightshift serve` would.
+ *   the folder's workflows deployed, as `nightshift dev` would (again before each later run block).
  * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080`
  * (the text is replaced by its real address) and a real SMTP server (SMTP_HOST, SMTP_PORT in the env).
  */
@@ -164,6 +164,8 @@ class Page {
   }
 
   private async commands(body: string, exit: number, where: string): Promise<void> {
+    // Files written since the workers started are deployed, as `dev` does on a change.
+    if (this.engine) assert.deepEqual((await this.engine.deployWorkflows()).invalid, [], `${where}: a workflow does not deploy`);
     for (const { argv, expected } of commandsOf(body)) {
       const { code, printed } = await this.nightshift(argv);
       assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
