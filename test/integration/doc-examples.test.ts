@@ -4,13 +4,14 @@
  * - `<!-- test: file PATH -->`: the block is written to PATH in the page's project folder; a workflow file
  *   (YAML or JSON under workflows/ or scripts/) must also pass `nightshift validate`;
  * - `<!-- test: sql -->`: the block runs on the page's database (the tables an example needs);
- * - `<!-- test: run -->` (or `run exit=N`): every `$ nightshift …` line runs in-process with that folder as
- *   the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
+ * - `<!-- test: run -->` (or `run exit=N`, `run eventually`: tried again for 10 s): every `$ nightshift …`
+ *   line runs in-process with that folder as the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
  *   order in what it printed (`…` stands for anything; the pieces between may come in any order);
  * - `<!-- test: workers -->` (no block): from here on the page's engine runs workers on its database with
  *   the folder's workflows deployed, as `nightshift dev` would (again before each later run block).
- * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080`
- * (the text is replaced by its real address) and a real SMTP server (SMTP_HOST, SMTP_PORT in the env).
+ * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080` and
+ * `http://127.0.0.1:54321` (the text is replaced by its real address) and a real SMTP server (SMTP_HOST,
+ * SMTP_PORT in the env); NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY is set.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,12 +22,14 @@ import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startHttpPeer, type HttpPeer } from '../support/http-peer.ts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const pageDirs = ['docs/reference', 'docs/coming-from'];
-const standIn = 'http://127.0.0.1:8080';
+/** Addresses the pages use for a server of the reader's (8080) and Supabase's local Edge Functions (54321). */
+const standIns = ['http://127.0.0.1:8080', 'http://127.0.0.1:54321'];
 
 interface Example {
   kind: 'file' | 'sql' | 'run' | 'workers';
@@ -117,19 +120,35 @@ function assertPrinted(printed: string, expected: string[], where: string): void
   }
 }
 
-let http: HttpPeer;
+/** Answers every request with JSON of what it got (method, url, body), status 200; `/missing` is a 404. */
+async function startStandIn(): Promise<{ server: Server; base: string }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const missing = request.url?.startsWith('/missing') ?? false;
+      const body = missing ? 'not found' : JSON.stringify({ method: request.method, url: request.url, body: Buffer.concat(chunks).toString() });
+      response.writeHead(missing ? 404 : 200, { 'content-type': missing ? 'text/plain' : 'application/json' }).end(body);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+let http: { server: Server; base: string };
 let smtp: SmtpPeer;
 const saved = { ...process.env };
 const cwd = process.cwd();
 
 before(async () => {
-  http = await startHttpPeer();
+  http = await startStandIn();
   smtp = await startSmtpPeer();
 });
 after(async () => {
   process.chdir(cwd);
   process.env = saved;
-  await http?.close();
+  http?.server.closeAllConnections();
+  await new Promise((done) => (http ? http.server.close(done) : done(undefined)));
   await smtp?.close();
 });
 
@@ -140,11 +159,11 @@ class Page {
 
   async run(example: Example): Promise<void> {
     const where = `${this.file}:${example.line}`;
-    const body = example.body.replaceAll(standIn, http.base);
+    const body = standIns.reduce((text, address) => text.replaceAll(address, http.base), example.body);
     if (example.kind === 'file') await this.write(example.arg, body, where);
     else if (example.kind === 'sql') await this.db.sql.unsafe(body);
     else if (example.kind === 'workers') await this.startWorkers(where);
-    else await this.commands(body, Number(/exit=(\d+)/.exec(example.arg)?.[1] ?? 0), where);
+    else await this.commands(body, Number(/exit=(\d+)/.exec(example.arg)?.[1] ?? 0), where, example.arg.includes('eventually'));
   }
 
   private async write(path: string, body: string, where: string): Promise<void> {
@@ -163,13 +182,23 @@ class Page {
     assert.deepEqual(report.invalid, [], `${where}: a workflow does not deploy`);
   }
 
-  private async commands(body: string, exit: number, where: string): Promise<void> {
+  /** `eventually`: what workers do in the background (a table trigger's execution) may take a moment: tried for 10 s. */
+  private async commands(body: string, exit: number, where: string, eventually: boolean): Promise<void> {
     // Files written since the workers started are deployed, as `dev` does on a change.
     if (this.engine) assert.deepEqual((await this.engine.deployWorkflows()).invalid, [], `${where}: a workflow does not deploy`);
     for (const { argv, expected } of commandsOf(body)) {
-      const { code, printed } = await this.nightshift(argv);
-      assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
-      assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
+      const deadline = Date.now() + (eventually ? 10_000 : 0);
+      for (;;) {
+        const { code, printed } = await this.nightshift(argv);
+        try {
+          assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
+          assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
+          break;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+          await new Promise((done) => setTimeout(done, 200));
+        }
+      }
     }
   }
 
@@ -205,7 +234,7 @@ describe('the examples of the reference pages', () => {
       const examples = examplesOf(readFileSync(join(root, file), 'utf8'));
       assert.ok(examples.length > 0, `${file} has no tested example`);
       const db = await createTestDatabase();
-      process.env = { ...saved, DATABASE_URL: db.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false' };
+      process.env = { ...saved, DATABASE_URL: db.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY: 'anon-key-of-the-doc-test' };
       const page = new Page(file, db);
       try {
         for (const example of examples) await page.run(example);
