@@ -8,7 +8,9 @@
  *   line runs in-process with that folder as the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
  *   order in what it printed (`…` stands for anything; the pieces between may come in any order);
  * - `<!-- test: workers -->` (no block): from here on the page's engine runs workers on its database with
- *   the folder's workflows deployed, as `nightshift dev` would (again before each later run block).
+ *   the folder's workflows deployed, as `nightshift dev` would (again before each later run block), and
+ *   serves the API: `$ curl …` lines then run in a real shell with $URL (the API), $KEY (an admin key acting
+ *   as authenticated) and $JWT (a user's token: sub ada, role authenticated, signed with NIGHTSHIFT_JWT_SECRET).
  * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080` and
  * `http://127.0.0.1:54321` (the text is replaced by its real address) and a real SMTP server (SMTP_HOST,
  * SMTP_PORT in the env); NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY is set.
@@ -21,8 +23,12 @@ import { after, before, describe, it } from 'node:test';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { createApiKey } from '../../src/service/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
 import type { AddressInfo } from 'node:net';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
 
@@ -82,8 +88,8 @@ function words(line: string): string[] {
 }
 
 /** `$ nightshift …` lines (a trailing `\` continues), each with the lines it must print. */
-function commandsOf(body: string): Array<{ argv: string[]; expected: string[] }> {
-  const out: Array<{ argv: string[]; expected: string[] }> = [];
+function commandsOf(body: string): Array<{ argv: string[]; command: string; expected: string[] }> {
+  const out: Array<{ argv: string[]; command: string; expected: string[] }> = [];
   const lines = body.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].startsWith('$ ')) {
@@ -93,8 +99,8 @@ function commandsOf(body: string): Array<{ argv: string[]; expected: string[] }>
     let command = lines[i].slice(2);
     while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i].trim();
     const argv = words(command.replace(/\s+#\s.*$/, ''));
-    assert.equal(argv[0], 'nightshift', `only nightshift commands run here: ${command}`);
-    out.push({ argv: argv.slice(1), expected: [] });
+    assert.ok(['nightshift', 'curl'].includes(argv[0]), `only nightshift and curl commands run here: ${command}`);
+    out.push({ argv, command, expected: [] });
   }
   return out;
 }
@@ -136,6 +142,8 @@ async function startStandIn(): Promise<{ server: Server; base: string }> {
 }
 
 let http: { server: Server; base: string };
+const run = promisify(execFile);
+const jwtSecret = 'the-doc-test-jwt-secret-of-32-characters-or-more';
 let smtp: SmtpPeer;
 const saved = { ...process.env };
 const cwd = process.cwd();
@@ -155,6 +163,8 @@ after(async () => {
 class Page {
   readonly dir = mkdtempSync(join(tmpdir(), 'nightshift-doc-'));
   engine: Engine | null = null;
+  /** What `curl` lines see: the served API's URL, an admin key, a user's JWT (sub ada, role authenticated). */
+  shellEnv: Record<string, string> = {};
   constructor(readonly file: string, readonly db: TestDatabase) {}
 
   async run(example: Example): Promise<void> {
@@ -180,16 +190,21 @@ class Page {
     this.engine = await createEngine({ config: loadConfig({ projectDir: this.dir }), workers: true });
     const report = await this.engine.deployWorkflows();
     assert.deepEqual(report.invalid, [], `${where}: a workflow does not deploy`);
+    const url = await this.engine.serve({ port: 0, host: '127.0.0.1' });
+    const { key } = await createApiKey(this.engine.deps, { role: 'authenticated', scopes: ['admin'] });
+    const jwt = await new SignJWT({ sub: 'ada', role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m')
+      .sign(new TextEncoder().encode(jwtSecret));
+    this.shellEnv = { URL: url, KEY: key, JWT: jwt };
   }
 
   /** `eventually`: what workers do in the background (a table trigger's execution) may take a moment: tried for 10 s. */
   private async commands(body: string, exit: number, where: string, eventually: boolean): Promise<void> {
     // Files written since the workers started are deployed, as `dev` does on a change.
     if (this.engine) assert.deepEqual((await this.engine.deployWorkflows()).invalid, [], `${where}: a workflow does not deploy`);
-    for (const { argv, expected } of commandsOf(body)) {
+    for (const { argv, command, expected } of commandsOf(body)) {
       const deadline = Date.now() + (eventually ? 10_000 : 0);
       for (;;) {
-        const { code, printed } = await this.nightshift(argv);
+        const { code, printed } = argv[0] === 'curl' ? await this.shell(command) : await this.nightshift(argv.slice(1));
         try {
           assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
           assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
@@ -200,6 +215,13 @@ class Page {
         }
       }
     }
+  }
+
+  /** A curl line, run by a real shell and a real curl against the page's served API. */
+  async shell(command: string): Promise<{ code: number; printed: string }> {
+    assert.ok(this.shellEnv.URL, 'curl lines need <!-- test: workers --> before them');
+    const { stdout, stderr } = await run('sh', ['-c', command], { cwd: this.dir, env: { ...process.env, ...this.shellEnv } });
+    return { code: 0, printed: stdout + stderr };
   }
 
   async nightshift(argv: string[]): Promise<{ code: number; printed: string }> {
@@ -234,7 +256,7 @@ describe('the examples of the reference pages', () => {
       const examples = examplesOf(readFileSync(join(root, file), 'utf8'));
       assert.ok(examples.length > 0, `${file} has no tested example`);
       const db = await createTestDatabase();
-      process.env = { ...saved, DATABASE_URL: db.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY: 'anon-key-of-the-doc-test' };
+      process.env = { ...saved, DATABASE_URL: db.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_REQUIRE_TLS: 'false', NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY: 'anon-key-of-the-doc-test', NIGHTSHIFT_JWT_SECRET: jwtSecret };
       const page = new Page(file, db);
       try {
         for (const example of examples) await page.run(example);
