@@ -44,6 +44,8 @@ export const errorCodes = {
   PORT_IN_USE: { http: 500, exit: 8 },
   /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
+  /** A stored JSON document (snapshot, job payload, history event) of a format version or shape this release cannot read. */
+  STORED_FORMAT_UNKNOWN: { http: 500, exit: 1 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

@@ -8,3 +8,4 @@ export * from './ids.ts';
 export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';
+export * from './stored-format.ts';

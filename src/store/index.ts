@@ -37,3 +37,4 @@ export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
+export * from './job-payloads.ts';

@@ -8,7 +8,7 @@
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
-import type { StepEvent } from '../../core/index.ts';
+import { stepJobFormat } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Logger } from '../../shared/index.ts';
@@ -68,7 +68,7 @@ export class Worker {
       logger: options.logger,
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
-        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(commit.clock.now()) }]);
+        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt: new Date(commit.clock.now()) }]);
         this.wake();
       },
     };
@@ -227,7 +227,7 @@ export class Worker {
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
       else if (job.kind === 'step') {
-        const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
+        const items = batch.map((j) => ({ event: stepJobFormat.decode(j.payload, `the payload of step job ${j.id}`).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
