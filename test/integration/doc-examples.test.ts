@@ -4,6 +4,9 @@
  * - `<!-- test: file PATH -->`: the block is written to PATH in the page's project folder; a workflow file
  *   (YAML or JSON under workflows/ or scripts/) must also pass `nightshift validate`;
  * - `<!-- test: sql -->`: the block runs on the page's database (the tables an example needs);
+ * - `<!-- test: module PATH -->`: the block is written to PATH and imported (so run; it asserts what it
+ *   shows), with `nightshift` resolving to this package; `<!-- test: copy SRC DEST -->` (no block) copies a
+ *   file of this repository into the folder;
  * - `<!-- test: run -->` (or `run exit=N`, `run eventually`: tried again for 10 s): every `$ nightshift …`
  *   line runs in-process with that folder as the working directory and must exit 0 (or N); the lines after it, up to the next `$`, must appear in
  *   order in what it printed (`…` stands for anything; the pieces between may come in any order);
@@ -16,7 +19,8 @@
  * SMTP_PORT in the env); NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY is set.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -38,7 +42,7 @@ const pageDirs = ['docs/reference', 'docs/coming-from'];
 const standIns = ['http://127.0.0.1:8080', 'http://127.0.0.1:54321'];
 
 interface Example {
-  kind: 'file' | 'sql' | 'run' | 'workers';
+  kind: 'file' | 'sql' | 'run' | 'workers' | 'module' | 'copy';
   arg: string;
   body: string;
   line: number;
@@ -49,11 +53,11 @@ export function examplesOf(text: string): Example[] {
   const lines = text.split('\n');
   const out: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const mark = /^<!-- test: (file|sql|run|workers)\s*(.*?)\s*-->$/.exec(lines[i].trim());
+    const mark = /^<!-- test: (file|sql|run|workers|module|copy)\s*(.*?)\s*-->$/.exec(lines[i].trim());
     if (!mark) continue;
     const kind = mark[1] as Example['kind'];
-    if (kind === 'workers') {
-      out.push({ kind, arg: '', body: '', line: i + 1 });
+    if (kind === 'workers' || kind === 'copy') {
+      out.push({ kind, arg: mark[2], body: '', line: i + 1 });
       continue;
     }
     const open = lines[i + 1]?.match(/^(\s*)(```+)/);
@@ -173,6 +177,8 @@ class Page {
     if (example.kind === 'file') await this.write(example.arg, body, where);
     else if (example.kind === 'sql') await this.db.sql.unsafe(body);
     else if (example.kind === 'workers') await this.startWorkers(where);
+    else if (example.kind === 'copy') this.copy(example.arg);
+    else if (example.kind === 'module') await this.module(example.arg, body);
     else await this.commands(body, Number(/exit=(\d+)/.exec(example.arg)?.[1] ?? 0), where, example.arg.includes('eventually'));
   }
 
@@ -183,6 +189,31 @@ class Page {
     if (/^(workflows|scripts)\/.*\.(ya?ml|json)$/.test(path)) {
       const { code, printed } = await this.nightshift(['validate', path]);
       assert.equal(code, 0, `${where}: ${path} is not a valid workflow file:\n${printed}`);
+    }
+  }
+
+  /** `copy SRC DEST`: a file of this repository (an example's workflow) into the page's folder. */
+  private copy(arg: string): void {
+    const [source, target] = arg.split(/\s+/);
+    mkdirSync(dirname(join(this.dir, target)), { recursive: true });
+    copyFileSync(join(root, source), join(this.dir, target));
+  }
+
+  /** A TypeScript or JavaScript module, imported (so run) with the folder as working directory; `nightshift` is this package. */
+  private async module(path: string, body: string): Promise<void> {
+    const target = join(this.dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, body);
+    const link = join(this.dir, 'node_modules', 'nightshift');
+    if (!existsSync(link)) {
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(root, link, 'dir');
+    }
+    process.chdir(this.dir);
+    try {
+      await import(pathToFileURL(target).href);
+    } finally {
+      process.chdir(cwd);
     }
   }
 
