@@ -1,5 +1,5 @@
 /**
- * The examples of docs/reference/ and docs/coming-from/, run as written. A page marks what is run with an
+ * The examples of docs/reference/, docs/coming-from/, docs/embedding.md and docs/testing.md, run as written. A page marks what is run with an
  * HTML comment on the line before a fenced block (docs/reference/README.md says how):
  * - `<!-- test: file PATH -->`: the block is written to PATH in the page's project folder; a workflow file
  *   (YAML or JSON under workflows/ or scripts/) must also pass `nightshift validate`;
@@ -273,9 +273,12 @@ class Page {
   }
 }
 
-const pages = pageDirs.flatMap((dir) =>
-  readdirSync(join(root, dir)).filter((f) => f.endsWith('.md') && f !== 'README.md').sort().map((f) => `${dir}/${f}`),
-);
+/** The library's pages, which the reference points to rather than repeats. */
+const libraryPages = ['docs/embedding.md', 'docs/testing.md'];
+const pages = [
+  ...pageDirs.flatMap((dir) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.md') && f !== 'README.md').sort().map((f) => `${dir}/${f}`)),
+  ...libraryPages,
+];
 
 describe('the examples of the reference pages', () => {
   it('finds pages with examples in both folders', () => {
