@@ -31,15 +31,28 @@ import {
   type WorkOff,
 } from './durable-support.mts';
 
-export const nightshiftDatabase = 'bench_nightshift';
+/** Per process: another benchmark running at the same time on the same server keeps its own database. */
+export const nightshiftDatabase = `bench_nightshift_${process.pid}`;
 
-const workflowName = 'bench-noop';
+export const workflowName = 'bench-noop';
+/** Three Tasks in a row (`bench/start-one-by-one.mts`): every step but the last leaves the execution RUNNING. */
+export const threeStepWorkflowName = 'bench-three';
 
 /** One Task calling the no-op handler: the whole execution is start → invoke → record → SUCCEEDED. */
 const definition = {
   Comment: 'The durable benchmark: one Task whose handler answers its input.',
   StartAt: 'Noop',
   States: { Noop: { Type: 'Task', Resource: 'noop', End: true } },
+};
+
+const threeStepDefinition = {
+  Comment: 'Three Tasks calling the no-op handler one after the other.',
+  StartAt: 'One',
+  States: {
+    One: { Type: 'Task', Resource: 'noop', Next: 'Two' },
+    Two: { Type: 'Task', Resource: 'noop', Next: 'Three' },
+    Three: { Type: 'Task', Resource: 'noop', End: true },
+  },
 };
 
 /** What `src/boot/engine.ts` gives a worker process: concurrency + 2 connections, at least 4, at most 20. */
@@ -61,6 +74,11 @@ export class NightshiftBench {
   private sql: Sql | null = null;
   private url = '';
 
+  /** The database's URL, for another process (`bench/scale-out.mts`). */
+  get databaseUrl(): string {
+    return this.url;
+  }
+
   private constructor(private readonly options: NightshiftOptions) {
     this.registry = new ResourceRegistry().register('noop', (input: Json) => {
       this.counter.record();
@@ -74,9 +92,11 @@ export class NightshiftBench {
     bench.url = await createDatabase(nightshiftDatabase);
     bench.sql = connect(bench.url, { max: poolSizeFor(options.maxConcurrency), applicationName: 'nightshift-bench' });
     await migrate(bench.sql);
-    const { workflow, problems } = loadWorkflow(JSON.stringify(definition), `${workflowName}.json`, { isKnownResource: (r) => bench.registry.has(r) });
-    if (!workflow) throw new Error(`the benchmark workflow is invalid: ${JSON.stringify(problems)}`);
-    await deployWorkflow({ sql: bench.sql }, workflow);
+    for (const [name, source] of [[workflowName, definition], [threeStepWorkflowName, threeStepDefinition]] as const) {
+      const { workflow, problems } = loadWorkflow(JSON.stringify(source), `${name}.json`, { isKnownResource: (r) => bench.registry.has(r) });
+      if (!workflow) throw new Error(`the benchmark workflow ${name} is invalid: ${JSON.stringify(problems)}`);
+      await deployWorkflow({ sql: bench.sql }, workflow);
+    }
     return bench;
   }
 
