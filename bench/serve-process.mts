@@ -1,0 +1,99 @@
+/**
+ * Nightshift as users run it, in child processes: a scratch project (a one-Task workflow calling an
+ * in-code `noop` handler from `handlers.mjs`), `nightshift migrate`, an API key made with
+ * `nightshift keys create`, and `nightshift serve` / `nightshift worker` started from the compiled
+ * `dist/cli/run.js` (from `src/` through tsx when there is no build). Used by `http-starts.mts` and
+ * `scale-out.mts`.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectWorkflow = 'bench-noop';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const compiled = join(root, 'dist', 'cli', 'run.js');
+const command: string[] = existsSync(compiled) ? [compiled] : ['--import', 'tsx', join(root, 'src', 'cli', 'run.ts')];
+
+/** A project folder with the workflow, the handlers module and `nightshift.yaml`. */
+export function makeProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nightshift-bench-'));
+  mkdirSync(join(dir, 'workflows'));
+  writeFileSync(join(dir, 'nightshift.yaml'), 'handlers: ./handlers.mjs\n');
+  writeFileSync(join(dir, 'handlers.mjs'), 'export const resources = { noop: (input) => input };\n');
+  writeFileSync(
+    join(dir, 'workflows', `${projectWorkflow}.yaml`),
+    [`name: ${projectWorkflow}`, 'definition:', '  StartAt: Noop', '  States:', '    Noop:', '      Type: Task', '      Resource: noop', '      End: true', ''].join('\n'),
+  );
+  return dir;
+}
+
+export function removeProject(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function env(databaseUrl: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...extra };
+}
+
+/** Runs a nightshift command to its end; answers its stdout, throws with its stderr on failure. */
+export function nightshift(args: string[], databaseUrl: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...command, ...args], { cwd: root, env: env(databaseUrl, {}), timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`nightshift ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Migrates, deploys nothing yet, and makes a key allowed to start the workflow. Answers the key. */
+export async function prepareDatabase(project: string, databaseUrl: string): Promise<string> {
+  await nightshift(['migrate', project], databaseUrl);
+  const key = await nightshift(['keys', 'create', '--role', 'postgres', '--scopes', `start:${projectWorkflow}`, '--dir', project], databaseUrl);
+  return key.trim();
+}
+
+export interface Child {
+  process: ChildProcess;
+  /** The URL `serve` printed; empty for a worker. */
+  url: string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `nightshift serve` (answers once it prints its URL) or `nightshift worker` (once it says it
+ * runs). `concurrency` is NIGHTSHIFT_CONCURRENCY: 0 makes a process that runs no worker.
+ */
+export function startChild(kind: 'serve' | 'worker', project: string, databaseUrl: string, concurrency = 32): Promise<Child> {
+  const args = kind === 'serve' ? ['serve', project, '--port', '0'] : ['worker', project];
+  const child = spawn(process.execPath, [...command, ...args], {
+    cwd: root,
+    env: env(databaseUrl, { NIGHTSHIFT_CONCURRENCY: String(concurrency) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nightshift ${kind} did not start within 60 s: ${out}${err}`));
+    }, 60_000);
+    child.on('exit', (code) => reject(new Error(`nightshift ${kind} exited with ${code}: ${out}${err}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /serving at (http:\/\/\S+)/.exec(out)?.[1];
+      if (url || (kind === 'worker' && out.includes('worker running'))) {
+        clearTimeout(timer);
+        resolve({ process: child, url: url ?? '', stop });
+      }
+    });
+  });
+}
