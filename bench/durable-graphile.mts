@@ -38,6 +38,20 @@ export const graphileSettings = {
     completeJobBatchDelay: 0,
     failJobBatchDelay: 0,
   },
+  /**
+   * The batched configuration polling every 100 ms (`bench/timer-lateness.mts`): graphile-worker finds a
+   * job that becomes due by polling, so its poll interval bounds how late a timer starts.
+   */
+  timers: {
+    concurrentJobs: 24,
+    maxPoolSize: 25,
+    pollInterval: 100,
+    preparedStatements: true,
+    useNodeTime: true,
+    localQueue: { size: 500 },
+    completeJobBatchDelay: 0,
+    failJobBatchDelay: 0,
+  },
 } satisfies Record<string, WorkerSettings>;
 
 export type GraphileConfiguration = keyof typeof graphileSettings;

@@ -13,8 +13,10 @@ import {
   migrate,
   registerWorkflowResources,
   ResourceRegistry,
+  scheduledRunJobHandlers,
   startExecution,
   systemClock,
+  type JobHandler,
   type Json,
   type ServiceDeps,
   type Sql,
@@ -37,12 +39,23 @@ export const nightshiftDatabase = `bench_nightshift_${process.pid}`;
 export const workflowName = 'bench-noop';
 /** Three Tasks in a row (`bench/start-one-by-one.mts`): every step but the last leaves the execution RUNNING. */
 export const threeStepWorkflowName = 'bench-three';
+/** A Wait until `$.due`, then a Task whose handler records how late it was called (`bench/timer-lateness.mts`). */
+export const waitWorkflowName = 'bench-wait';
 
 /** One Task calling the no-op handler: the whole execution is start → invoke → record → SUCCEEDED. */
 const definition = {
   Comment: 'The durable benchmark: one Task whose handler answers its input.',
   StartAt: 'Noop',
   States: { Noop: { Type: 'Task', Resource: 'noop', End: true } },
+};
+
+const waitDefinition = {
+  Comment: 'Sleeps until $.due, then calls the lateness handler.',
+  StartAt: 'Sleep',
+  States: {
+    Sleep: { Type: 'Wait', TimestampPath: '$.due', Next: 'Woken' },
+    Woken: { Type: 'Task', Resource: 'lateness', End: true },
+  },
 };
 
 const threeStepDefinition = {
@@ -70,6 +83,8 @@ export interface NightshiftOptions {
 
 export class NightshiftBench {
   readonly counter = new CallCounter();
+  /** ms between `$.due` and the call, for every call of the `lateness` handler. */
+  readonly lateness: number[] = [];
   private readonly registry: ResourceRegistry;
   private sql: Sql | null = null;
   private url = '';
@@ -83,6 +98,9 @@ export class NightshiftBench {
     this.registry = new ResourceRegistry().register('noop', (input: Json) => {
       this.counter.record();
       return input;
+    }).register('lateness', (input: Json) => {
+      this.lateness.push(Date.now() - Date.parse((input as { due: string }).due));
+      return null;
     });
   }
 
@@ -92,7 +110,7 @@ export class NightshiftBench {
     bench.url = await createDatabase(nightshiftDatabase);
     bench.sql = connect(bench.url, { max: poolSizeFor(options.maxConcurrency), applicationName: 'nightshift-bench' });
     await migrate(bench.sql);
-    for (const [name, source] of [[workflowName, definition], [threeStepWorkflowName, threeStepDefinition]] as const) {
+    for (const [name, source] of [[workflowName, definition], [threeStepWorkflowName, threeStepDefinition], [waitWorkflowName, waitDefinition]] as const) {
       const { workflow, problems } = loadWorkflow(JSON.stringify(source), `${name}.json`, { isKnownResource: (r) => bench.registry.has(r) });
       if (!workflow) throw new Error(`the benchmark workflow ${name} is invalid: ${JSON.stringify(problems)}`);
       await deployWorkflow({ sql: bench.sql }, workflow);
@@ -110,10 +128,17 @@ export class NightshiftBench {
     return this.sql;
   }
 
-  /** A runtime on this pool; concurrency 0 runs no worker (a process that only starts executions). */
-  runtime(concurrency: number, sql: Sql = this.pool): { runtime: DurableRuntime; deps: ServiceDeps } {
-    const runtime = new DurableRuntime({ sql, registry: this.registry, concurrency, leaseMs: this.options.leaseMs ?? 30_000, pollMs: this.options.pollMs ?? 1_000 });
+  /**
+   * A runtime on this pool; concurrency 0 runs no worker (a process that only starts executions).
+   * `triggers`: the worker also runs scheduled runs' jobs, as boot wires it.
+   */
+  runtime(concurrency: number, sql: Sql = this.pool, triggers = false): { runtime: DurableRuntime; deps: ServiceDeps } {
+    const jobHandlers: Record<string, JobHandler> = {};
+    const runtime = new DurableRuntime({
+      sql, registry: this.registry, concurrency, leaseMs: this.options.leaseMs ?? 30_000, pollMs: this.options.pollMs ?? 1_000, jobHandlers,
+    });
     const deps: ServiceDeps = { sql, runtime, clock: systemClock };
+    if (triggers) Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
     // Wired as boot wires a process (the benchmark workflow itself calls only `noop`).
     registerWorkflowResources(this.registry, deps);
     return { runtime, deps };
