@@ -85,6 +85,8 @@ export class NightshiftBench {
   readonly counter = new CallCounter();
   /** ms between `$.due` and the call, for every call of the `lateness` handler. */
   readonly lateness: number[] = [];
+  /** Called when the `noop` handler sees `{ probe: n }` in its input (`bench/latency-under-load.mts`). */
+  readonly probes = new Map<number, () => void>();
   private readonly registry: ResourceRegistry;
   private sql: Sql | null = null;
   private url = '';
@@ -96,6 +98,8 @@ export class NightshiftBench {
 
   private constructor(private readonly options: NightshiftOptions) {
     this.registry = new ResourceRegistry().register('noop', (input: Json) => {
+      const probe = (input as { probe?: unknown } | null)?.probe;
+      if (typeof probe === 'number') this.probes.get(probe)?.();
       this.counter.record();
       return input;
     }).register('lateness', (input: Json) => {
