@@ -15,12 +15,12 @@
  */
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
-import { connect, startExecution, type Sql } from './durable-modules.mts';
+import { connect, startExecution } from './durable-modules.mts';
 import { NightshiftBench, workflowName } from './durable-nightshift.mts';
-import { createDatabase, dropDatabase, percentile, sleep, waitUntilNone } from './durable-support.mts';
+import { createDatabase, dropDatabase, percentile, sleep } from './durable-support.mts';
 import { durabilityReport } from './durable-report.mts';
 import { formatRate, markdownTable } from './report.mts';
-import { makeProject, prepareDatabase, projectWorkflow, removeProject, startChild } from './serve-process.mts';
+import { cannon, drain, makeProject, prepareDatabase, removeProject, startChild, type LoadResult } from './serve-process.mts';
 
 const { values } = parseArgs({
   strict: false,
@@ -32,55 +32,6 @@ const { values } = parseArgs({
 });
 const connections = Number(values.connections);
 const seconds = Math.max(2, Math.round(Number(values.seconds) * Number(values.scale)));
-
-export interface LoadResult {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  errors: number;
-}
-
-/** The fields of autocannon's result this benchmark reads (autocannon ships no types). */
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  duration: number;
-}
-
-/** autocannon against `url` with the start request; errors count non-2xx answers, timeouts and socket errors. */
-export async function cannon(url: string, key: string, conns: number, durationS: number): Promise<LoadResult> {
-  const { default: autocannon } = (await import('autocannon' as string)) as { default: (o: object) => Promise<AutocannonResult> };
-  const result = await autocannon({
-    url: `${url}/v1/workflows/${projectWorkflow}/executions`,
-    method: 'POST',
-    connections: conns,
-    duration: durationS,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ order: 42 }),
-  });
-  return {
-    perSecond: result['2xx'] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
-}
-
-/** Waits until no execution is RUNNING; answers how long that took. */
-export async function drain(sql: Sql): Promise<number> {
-  const t = performance.now();
-  await waitUntilNone(async () => {
-    const [row] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from nightshift.executions where status = 'RUNNING'`);
-    return row.n;
-  }, 600_000, 50);
-  return performance.now() - t;
-}
 
 async function overHttp(): Promise<LoadResult & { drainMs: number }> {
   const database = `bench_http_${process.pid}`;
