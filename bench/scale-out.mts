@@ -102,7 +102,18 @@ async function observe<T>(bench: NightshiftBench, children: Child[], work: () =>
   };
 }
 
-async function workers(bench: NightshiftBench, project: string, count: number): Promise<{ perSecond: number; observed: Observed }> {
+/** WAL position of the whole server (every database on it: other users' writes count too). */
+async function walLsn(bench: NightshiftBench): Promise<string> {
+  const [row] = await bench.pool.unsafe<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn');
+  return row.lsn;
+}
+
+async function walSince(bench: NightshiftBench, lsn: string): Promise<number> {
+  const [row] = await bench.pool.unsafe<{ bytes: string }[]>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text as bytes', [lsn]);
+  return Number(row.bytes);
+}
+
+async function workers(bench: NightshiftBench, project: string, count: number): Promise<{ perSecond: number; walPerItem: number; observed: Observed }> {
   const { deps } = bench.runtime(0);
   const since = new Date();
   await inParallel(items, 32, (i) => startExecution(deps, { workflow: workflowName, input: { i } }));
@@ -111,17 +122,19 @@ async function workers(bench: NightshiftBench, project: string, count: number): 
   const children = await Promise.all(Array.from({ length: count }, () => startChild('worker', project, bench.databaseUrl)));
   try {
     await sleep(1_000);
+    const lsn = await walLsn(bench);
     const { observed } = await observe(bench, children, async () => {
       await bench.pool.unsafe(`update nightshift.jobs set run_at = now()`);
       await bench.pool.unsafe(`select pg_notify('nightshift_jobs', '')`);
       await drain(bench.pool);
     });
+    const walPerItem = (await walSince(bench, lsn)) / items;
     const [row] = await bench.pool.unsafe<{ ms: number }[]>(
       `select extract(epoch from (percentile_disc(0.9) within group (order by stopped_at) - percentile_disc(0.1) within group (order by stopped_at))) * 1000 as ms
        from nightshift.executions where started_at >= $1`,
       [since],
     );
-    return { perSecond: (0.8 * items) / (Number(row.ms) / 1000), observed };
+    return { perSecond: (0.8 * items) / (Number(row.ms) / 1000), walPerItem, observed };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
@@ -170,10 +183,10 @@ try {
   let single = 0;
   for (const count of workerCounts) {
     log(`${count} worker process(es): ${items} executions`);
-    const { perSecond, observed } = await workers(bench, project, count);
+    const { perSecond, walPerItem, observed } = await workers(bench, project, count);
     if (count === workerCounts[0]) single = perSecond;
     log(`  ${Math.round(perSecond)}/s; lock waits ${pct(observed.lock)} of active samples; ${observed.topWaits}`);
-    workerRows.push([String(count), formatRate(perSecond), `${(perSecond / single).toFixed(2)}×`, ...observedCells(observed)]);
+    workerRows.push([String(count), formatRate(perSecond), `${(perSecond / single).toFixed(2)}×`, `${(walPerItem / 1024).toFixed(1)} KiB`, ...observedCells(observed)]);
   }
   let firstApi = 0;
   for (const count of apiCounts) {
@@ -193,7 +206,8 @@ const facts = await durabilityReport({ items, rounds: 1, loadAtStart, loadAtEnd:
 console.log(facts.filter((line) => !line.includes('medians over rounds')).join('\n'));
 console.log(`\n### Work-off of ${items.toLocaleString('en-US')} queued one-Task executions by N \`nightshift worker\` processes (concurrency 32 each)\n`);
 console.log('Lock / LWLock / IO / on CPU: shares of the samples of active backends; idle in tx: share of all samples.\n');
-console.log(markdownTable(['worker processes', 'executions / s (p10–p90)', 'vs first', ...observedHeaders], workerRows, [true, true, true, true, true, true, true, true, false, true, true]));
+console.log('WAL / execution: the server\'s WAL written during the work-off over the executions (other databases\' writes on a shared server count too).\n');
+console.log(markdownTable(['worker processes', 'executions / s (p10–p90)', 'vs first', 'WAL / execution', ...observedHeaders], workerRows, [true, true, true, true, true, true, true, true, true, false, true, true]));
 console.log(`\n### Starts over HTTP: N \`nightshift serve\` processes without workers, one \`nightshift worker\`, autocannon ${connections} connections in all, ${seconds} s\n`);
 console.log(markdownTable(['API processes', 'starts / s', 'vs first', 'p99 ms', 'errors', 'drained after', ...observedHeaders], apiRows, [true, true, true, true, true, true, true, true, true, true, true, false, true, true]));
 if (failed) process.exitCode = 1;
