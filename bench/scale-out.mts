@@ -178,6 +178,7 @@ const project = makeProject();
 const workerRows: string[][] = [];
 const apiRows: string[][] = [];
 let failed = false;
+let storedLine = '';
 try {
   const key = (await nightshift(['keys', 'create', '--role', 'postgres', '--scopes', `start:${workflowName}`, '--dir', project], bench.databaseUrl)).trim();
   let single = 0;
@@ -188,6 +189,12 @@ try {
     log(`  ${Math.round(perSecond)}/s; lock waits ${pct(observed.lock)} of active samples; ${observed.topWaits}`);
     workerRows.push([String(count), formatRate(perSecond), `${(perSecond / single).toFixed(2)}×`, `${(walPerItem / 1024).toFixed(1)} KiB`, ...observedCells(observed)]);
   }
+  const [size] = await bench.pool.unsafe<{ n: number; bytes: string }[]>(
+    `select (select count(*)::int from nightshift.executions) as n,
+            (pg_total_relation_size('nightshift.executions') + pg_total_relation_size('nightshift.history_events'))::text as bytes`,
+  );
+  storedLine = `stored: ${size.n.toLocaleString('en-US')} executions, executions + history_events ${(Number(size.bytes) / 2 ** 20).toFixed(1)} MiB with indexes, ` +
+    `${Math.round(Number(size.bytes) / size.n)} bytes per execution`;
   let firstApi = 0;
   for (const count of apiCounts) {
     log(`${count} API process(es) + 1 worker: autocannon ${connections} connections for ${seconds} s`);
@@ -208,6 +215,7 @@ console.log(`\n### Work-off of ${items.toLocaleString('en-US')} queued one-Task 
 console.log('Lock / LWLock / IO / on CPU: shares of the samples of active backends; idle in tx: share of all samples.\n');
 console.log('WAL / execution: the server\'s WAL written during the work-off over the executions (other databases\' writes on a shared server count too).\n');
 console.log(markdownTable(['worker processes', 'executions / s (p10–p90)', 'vs first', 'WAL / execution', ...observedHeaders], workerRows, [true, true, true, true, true, true, true, true, true, false, true, true]));
+console.log(`\n${storedLine}`);
 console.log(`\n### Starts over HTTP: N \`nightshift serve\` processes without workers, one \`nightshift worker\`, autocannon ${connections} connections in all, ${seconds} s\n`);
 console.log(markdownTable(['API processes', 'starts / s', 'vs first', 'p99 ms', 'errors', 'drained after', ...observedHeaders], apiRows, [true, true, true, true, true, true, true, true, true, true, true, false, true, true]));
 if (failed) process.exitCode = 1;
