@@ -31,7 +31,7 @@ export type Guard = (context: Context, access: Access | undefined) => Promise<Id
 
 export function createGuard(deps: ApiDeps): Guard {
   const auth = deps.auth ?? {};
-  const accessDeps = { sql: deps.sql, clock: deps.clock, limits: deps.limits, jwt: auth.jwt ?? null };
+  const accessDeps = { sql: deps.sql, clock: deps.clock, limits: deps.limits, roles: deps.roles, jwt: auth.jwt ?? null };
   return async (context, declared) => {
     const access = declared ?? defaultAccess;
     if (access === 'public') return null;
@@ -102,10 +102,10 @@ export function securityOf(declared: Access | undefined): Record<string, unknown
   return { security: keys([access]), 'x-nightshift-access': access };
 }
 
-/** The error codes the guard may answer with on a route. */
-export function accessErrors(declared: Access | undefined): Array<'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED'> {
+/** The error codes the guard may answer with on a route (ROLE_NOT_ALLOWED: a JWT or key acting as a refused role). */
+export function accessErrors(declared: Access | undefined): Array<'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'ROLE_NOT_ALLOWED'> {
   const access = declared ?? defaultAccess;
   if (access === 'public') return [];
-  if (access === 'authenticated') return ['UNAUTHORIZED'];
-  return typeof access === 'object' ? ['UNAUTHORIZED', 'FORBIDDEN', 'RATE_LIMITED'] : ['UNAUTHORIZED', 'FORBIDDEN'];
+  if (access === 'authenticated') return ['UNAUTHORIZED', 'ROLE_NOT_ALLOWED'];
+  return typeof access === 'object' ? ['UNAUTHORIZED', 'FORBIDDEN', 'RATE_LIMITED', 'ROLE_NOT_ALLOWED'] : ['UNAUTHORIZED', 'FORBIDDEN', 'ROLE_NOT_ALLOWED'];
 }

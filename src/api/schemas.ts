@@ -32,7 +32,7 @@ export const startQuery = z.strictObject({
 
 export const startHeaders = z.object({
   'Idempotency-Key': z.string().min(1).max(255).optional()
-    .describe('A second start with the same key returns the first execution (200) instead of starting another'),
+    .describe('Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller\'s equal key is independent'),
 });
 
 /** A page size: its upper bound is a setting (limits.maxPageSize), checked by the service with its own code. */

@@ -99,7 +99,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
-  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits };
+  const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };
   Object.assign(jobHandlers, cronJobHandlers(deps));
   Object.assign(jobHandlers, tableChangeJobHandlers(deps, { logger }));
   Object.assign(jobHandlers, scheduledRunJobHandlers(deps));

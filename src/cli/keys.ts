@@ -28,12 +28,15 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .requiredOption('--scopes <list>', 'comma-separated: admin, read, tasks, start:<workflow>, start:*')
     .option('--name <name>', 'a label for people')
     .option('--rate <n>', 'most executions the key may start a minute (across every process)', rate)
+    .option('--allow-privileged-role', 'admin keys only: may act as a superuser or BYPASSRLS role, or one not in roles: (its SQL bypasses row-level security)')
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; json?: boolean; dir: string }) => {
+    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir: string }) => {
       const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
       await withEngine(options.dir, async (engine) => {
-        const { key, view } = await createApiKey(engine.deps, { name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate });
+        const { key, view } = await createApiKey(engine.deps, {
+          name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false,
+        });
         if (options.json) return printJson(io, { ...view, key });
         io.stdout(`${key}\n`);
         io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);

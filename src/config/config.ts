@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { defaultLimits, EngineError, type Limits } from '../shared/index.ts';
+import { defaultActingRoles, defaultLimits, EngineError, type Limits } from '../shared/index.ts';
 import { integrationProblems, resourcesSchema, smtpConfigOf, smtpSchema, type ResourcePresetConfig, type SmtpConfig } from './integrations.ts';
 
 export interface Config {
@@ -58,6 +58,8 @@ export interface Config {
   workflowSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** `limits:`: request and page sizes, list length, chain depth and budget, key start rate (docs/limits.md); each defaulted. */
   limits: Readonly<Limits>;
+  /** `roles:`: the Postgres roles JWTs, API keys and triggers may act as (default anon, authenticated); superuser and BYPASSRLS roles are refused even when listed. */
+  roles: readonly string[];
 }
 
 const count = (max: number) => z.number().int().min(1).max(max);
@@ -104,6 +106,7 @@ const fileSchema = z
     secrets: z.string().min(1).optional(),
     defaults: z.record(z.string(), z.unknown()).optional(),
     limits: limitsSchema.optional(),
+    roles: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/, 'a Postgres role name')).min(1).optional(),
     http: httpSchema.optional(),
     workflows: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
@@ -152,6 +155,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     secretsFile: file.secrets ? resolve(projectDir, file.secrets) : null,
     ...auth,
     limits: Object.freeze({ ...defaultLimits, ...file.limits }),
+    roles: Object.freeze([...(file.roles ?? defaultActingRoles)]),
     http: Object.freeze({ allow: file.http?.allow ?? [], deny: file.http?.deny ?? [], allowPrivateNetworks: file.http?.allowPrivateNetworks ?? null }),
     workflowSettings: file.workflows ?? {},
     ...options.overrides,

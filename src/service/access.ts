@@ -12,6 +12,7 @@ import type { ServiceDeps } from './deps.ts';
 import type { JwtVerifier } from './jwt.ts';
 import { isApiKey, rolePattern, verifyApiKey } from './keys.ts';
 import { keyStartsPerMinute, takeKeyStart } from './rate-limit.ts';
+import { checkActingRole } from './roles.ts';
 
 export interface Identity {
   kind: 'key' | 'jwt' | 'public';
@@ -24,6 +25,8 @@ export interface Identity {
   scopes: string[];
   /** The key's starts-per-minute limit, for kind `key`. */
   rateLimitPerMinute?: number | null;
+  /** An admin key created with allowPrivilegedRole: only such a key may create another. */
+  allowPrivilegedRole?: boolean;
 }
 
 /** What a route needs: nothing, any valid credential, a scope, or the right to start the named workflow. */
@@ -36,7 +39,7 @@ export interface Credentials {
   apiKey?: string;
 }
 
-export interface AccessDeps extends Pick<ServiceDeps, 'sql' | 'clock' | 'limits'> {
+export interface AccessDeps extends Pick<ServiceDeps, 'sql' | 'clock' | 'limits' | 'roles'> {
   /** Null or absent: JWTs are refused. */
   jwt?: JwtVerifier | null;
 }
@@ -123,11 +126,16 @@ function credentialOf(request: Credentials): Credential | null {
 async function verify(deps: AccessDeps, credential: Credential): Promise<Identity> {
   if (credential.type === 'key') {
     const key = await verifyApiKey(deps, credential.value);
-    return { kind: 'key', keyId: key.id, role: key.role, claims: { role: key.role }, scopes: key.scopes, rateLimitPerMinute: key.rateLimitPerMinute };
+    return {
+      kind: 'key', keyId: key.id, role: key.role, claims: { role: key.role }, scopes: key.scopes, rateLimitPerMinute: key.rateLimitPerMinute,
+      allowPrivilegedRole: key.allowPrivilegedRole && key.scopes.includes('admin'),
+    };
   }
   if (!deps.jwt) throw new EngineError('UNAUTHORIZED', 'JWTs are not accepted here: no JWT secret or JWKS URL is configured');
   const claims = await deps.jwt.verify(credential.value, new Date(deps.clock.now()));
   const role = claims.role ?? defaultJwtRole;
   if (typeof role !== 'string' || !rolePattern.test(role)) throw new EngineError('UNAUTHORIZED', 'The JWT role claim is not a role name');
+  // Before anything is stored: a JWT never acts as an unlisted role nor one that bypasses row-level security.
+  await checkActingRole(deps, 'The JWT', role);
   return { kind: 'jwt', role, claims, scopes: [] };
 }

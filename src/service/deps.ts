@@ -25,4 +25,6 @@ export interface ServiceDeps {
   transientRuns?: Map<string, { view: ExecutionView; done: Promise<unknown> }>;
   /** nightshift.yaml `limits:` (page sizes, list length, chain depth and budget, key start rate); absent ones have their defaults (shared/limits.ts). */
   limits?: Partial<Limits>;
+  /** nightshift.yaml `roles:`: the Postgres roles JWTs, keys and triggers may act as; absent: anon and authenticated (service/roles.ts). */
+  roles?: readonly string[];
 }

@@ -2,7 +2,7 @@
 import { EngineError, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { startExecution, type ExecutionView } from './executions.ts';
-import { checkInput } from './input-schema.ts';
+import { checkInput, checkPayloadSize } from './input-schema.ts';
 import { listWorkflows, type WorkflowMetadata } from './workflows.ts';
 
 /** Event names appear in URLs: a letter or digit, then letters, digits, '_', '.', ':' or '-', at most 128 characters. */
@@ -27,6 +27,7 @@ export async function publishEvent(deps: ServiceDeps, name: string, payload: Jso
   if (!eventNamePattern.test(name)) {
     throw new EngineError('INPUT_INVALID', `${JSON.stringify(name)} is not an event name: a letter or digit, then letters, digits, '_', '.', ':' or '-', at most 128 characters`);
   }
+  checkPayloadSize(payload, '', 'The event payload');
   // A project has tens of workflows; listWorkflows reads their metadata in one statement.
   const subscribers = (await listWorkflows(deps)).filter((w) => subscribes(w.metadata, name));
   for (const workflow of subscribers) checkInput(workflow.metadata?.parameters ?? null, payload, workflow.name);

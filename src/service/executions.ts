@@ -19,6 +19,7 @@ import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } fr
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
 import { hasFlowControl, startUnderFlowControl, waitingStartView } from './flow-control.ts';
+import { keyReused } from './idempotency.ts';
 import { pageSize } from './paging.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
@@ -154,11 +155,26 @@ function runningView(e: NewExecution): ExecutionView {
   };
 }
 
+/**
+ * The execution a repeated start answers: by idempotency key, only one the same caller started with the
+ * same input (another input is IDEMPOTENCY_KEY_REUSED); by name, only the same caller's (a name another
+ * caller took is CONFLICT). Neither refusal tells anything of the execution that holds the key or name.
+ */
 async function findExisting(deps: ServiceDeps, request: StartRequest): Promise<ExecutionRow | null> {
-  if (request.idempotencyKey !== undefined) return findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey });
-  if (request.name !== undefined) return findExecutionByKey(deps.sql, request.workflow, { name: request.name });
-  return null;
+  const asking = { identity: request.identity ?? null, input: request.input };
+  if (request.idempotencyKey !== undefined) {
+    const found = await findExecutionByKey(deps.sql, request.workflow, { idempotencyKey: request.idempotencyKey }, asking);
+    if (found && !found.sameInput) throw keyReused('start');
+    return found;
+  }
+  if (request.name === undefined) return null;
+  const found = await findExecutionByKey(deps.sql, request.workflow, { name: request.name }, asking);
+  if (found && !found.sameCaller) {
+    throw new EngineError('CONFLICT', `The execution name ${JSON.stringify(request.name)} is taken: choose another name`);
+  }
+  return found;
 }
+
 
 async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Promise<ExecutionRow> {
   const row = isUuid(id) ? await getExecution(deps.sql, id) : null;

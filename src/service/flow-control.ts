@@ -39,6 +39,7 @@ import { isJsonObject, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
 import { heldStartView, type StoredStart } from './held-starts.ts';
+import { keyReused } from './idempotency.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export const flowAdmitJobKind = 'flow-admit';
@@ -78,7 +79,8 @@ const forKey = (key: string | undefined) => (key === undefined || key === '*' ? 
  */
 export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExecution, flow: FlowControl): Promise<{ executionId: string; created: boolean }> {
   if (execution.idempotencyKey !== null) {
-    const earlier = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey);
+    const earlier = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey, execution);
+    if (earlier && !earlier.sameInput) throw keyReused('start');
     if (earlier) return { executionId: earlier.id, created: false };
   }
   const now = new Date(deps.clock.now());
@@ -105,7 +107,7 @@ export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExe
   });
   if (!outcome) {
     // Its idempotency key was taken between the check and the insert.
-    const raced = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey ?? '');
+    const raced = await findFlowWaitByKey(deps.sql, execution.workflowName, execution.idempotencyKey ?? '', execution);
     return { executionId: raced?.id ?? execution.id, created: false };
   }
   await startAdmitted(deps, outcome.admitted);

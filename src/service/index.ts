@@ -18,6 +18,7 @@ export * from './events.ts';
 export * from './table-triggers.ts';
 export * from './keys.ts';
 export * from './access.ts';
+export * from './roles.ts';
 export * from './jwt.ts';
 export * from './rate-limit.ts';
 export * from './scheduling.ts';

@@ -3,11 +3,22 @@ import { compileParametersSchema } from '../asl/index.ts';
 import { maxPayloadBytes } from '../core/index.ts';
 import { EngineError, jsonByteSize, type Json, type JsonObject } from '../shared/index.ts';
 
-/** The 256 KiB limit on an execution's input, checked before anything is stored or run. */
-export function checkInputSize(input: Json): void {
-  if (jsonByteSize(input) > maxPayloadBytes) {
-    throw new EngineError('PAYLOAD_TOO_LARGE', `The input is larger than ${maxPayloadBytes} bytes (256 KiB)`);
-  }
+/**
+ * The 256 KiB payload limit on a value a caller hands over for later (an input, a scheduled run's or
+ * list item's input, an event payload, a task's answer), checked before anything is stored: the
+ * refusal names the value by its JSON pointer in the request (`/input`, `/items/3`, `/output`).
+ */
+export function checkPayloadSize(value: Json, pointer: string, what: string): void {
+  const bytes = jsonByteSize(value);
+  if (bytes <= maxPayloadBytes) return;
+  throw new EngineError('PAYLOAD_TOO_LARGE', `${what} is ${bytes} bytes, more than the ${maxPayloadBytes} bytes (256 KiB) a payload may hold`, {
+    details: { pointer, bytes, maxBytes: maxPayloadBytes, problems: [{ pointer, message: `${what} is larger than ${maxPayloadBytes} bytes` }] },
+  });
+}
+
+/** The 256 KiB limit on an execution's input (the whole request body of a start). */
+export function checkInputSize(input: Json, pointer = ''): void {
+  checkPayloadSize(input, pointer, 'The input');
 }
 
 export function checkInput(schema: JsonObject | null, input: Json, workflow: string): void {

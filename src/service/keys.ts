@@ -8,6 +8,7 @@ import { workflowNamePattern } from '../asl/index.ts';
 import {
   currentRole,
   findApiKeyByPrefix,
+  findRoleAttributes,
   hasActiveApiKey,
   insertApiKey,
   listApiKeys as listApiKeyRows,
@@ -17,8 +18,9 @@ import {
 } from '../store/index.ts';
 import { EngineError } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { refuseRole } from './roles.ts';
 
-type KeyDeps = Pick<ServiceDeps, 'sql' | 'clock'>;
+type KeyDeps = Pick<ServiceDeps, 'sql' | 'clock' | 'roles'>;
 
 export interface CreateApiKeyRequest {
   name?: string;
@@ -28,6 +30,11 @@ export interface CreateApiKeyRequest {
   scopes: string[];
   /** Most starts a minute, across every process; absent or null: limits.keyStartsPerMinute (none by default). */
   rateLimitPerMinute?: number | null;
+  /**
+   * An admin key only: it may act as its role although that role is a superuser or BYPASSRLS role, or
+   * is not in `roles:` (keys create --allow-privileged-role). Its executions' SQL is not held by row-level security.
+   */
+  allowPrivilegedRole?: boolean;
 }
 
 export interface ApiKeyView {
@@ -38,6 +45,7 @@ export interface ApiKeyView {
   role: string;
   scopes: string[];
   rateLimitPerMinute: number | null;
+  allowPrivilegedRole: boolean;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -75,7 +83,20 @@ function checkCreate(request: CreateApiKeyRequest): Array<{ path: string; messag
   if (request.name !== undefined && (request.name.length === 0 || request.name.length > 200 || request.name.includes('\0'))) {
     problems.push({ path: 'name', message: '1 to 200 characters' });
   }
+  if (request.allowPrivilegedRole && !request.scopes.includes('admin')) {
+    problems.push({ path: 'allowPrivilegedRole', message: 'only a key with the admin scope may act as a privileged or unlisted role' });
+  }
   return problems;
+}
+
+/** The role must exist; unless the key opts in, it must be listed in `roles:` and not bypass row-level security. */
+async function checkKeyRole(deps: KeyDeps, request: CreateApiKeyRequest): Promise<void> {
+  const attributes = await findRoleAttributes(deps.sql, request.role);
+  if (!attributes) {
+    const problems = [{ path: 'role', message: `no role ${JSON.stringify(request.role)} exists in the database: create it first (create role ${request.role} nologin) or choose another` }];
+    throw new EngineError('INPUT_INVALID', `The key cannot be created: ${problems[0].message}`, { details: { problems } });
+  }
+  if (!request.allowPrivilegedRole) refuseRole(deps, 'The API key', request.role, attributes);
 }
 
 /** Creates a key; the answer holds the only copy of it. */
@@ -84,11 +105,13 @@ export async function createApiKey(deps: KeyDeps, request: CreateApiKeyRequest):
   if (problems.length > 0) {
     throw new EngineError('INPUT_INVALID', `The key cannot be created: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { details: { problems } });
   }
+  await checkKeyRole(deps, request);
   const prefix = randomBytes(6).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const row = {
     id: randomUUID(), name: request.name ?? null, prefix, secretHash: sha256(secret), role: request.role,
-    scopes: [...new Set(request.scopes)], rateLimitPerMinute: request.rateLimitPerMinute ?? null, createdAt: new Date(deps.clock.now()),
+    scopes: [...new Set(request.scopes)], rateLimitPerMinute: request.rateLimitPerMinute ?? null,
+    allowPrivilegedRole: request.allowPrivilegedRole ?? false, createdAt: new Date(deps.clock.now()),
   };
   await insertApiKey(deps.sql, row);
   const view = viewOf({ ...row, lastUsedAt: null, revokedAt: null });
@@ -117,7 +140,8 @@ export async function hasApiKeys(deps: Pick<ServiceDeps, 'sql'>): Promise<boolea
 export async function ensureLocalAdminKey(deps: KeyDeps): Promise<{ key: string; role: string } | null> {
   if (await hasActiveApiKey(deps.sql)) return null;
   const role = await currentRole(deps.sql);
-  const { key } = await createApiKey(deps, { name: 'local admin (nightshift dev)', role, scopes: ['admin'] });
+  // The local database's owner is a superuser: the key says so explicitly.
+  const { key } = await createApiKey(deps, { name: 'local admin (nightshift dev)', role, scopes: ['admin'], allowPrivilegedRole: true });
   return { key, role };
 }
 
@@ -130,16 +154,18 @@ export async function verifyApiKey(deps: KeyDeps, key: string): Promise<Verified
     throw new EngineError('UNAUTHORIZED', 'The API key is not valid');
   }
   if (row.revokedAt) throw new EngineError('UNAUTHORIZED', 'The API key was revoked');
+  // Checked at every use: roles: or the role itself (ALTER ROLE ... BYPASSRLS) may have changed since.
+  if (!(row.allowPrivilegedRole && row.scopes.includes('admin'))) refuseRole(deps, 'The API key', row.role, row.roleAttributes);
   // last_used_at is kept to the minute: no write (nor round trip) on most requests.
   const now = deps.clock.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= 60_000) await markApiKeyUsed(deps.sql, row.id, new Date(now));
-  const { secretHash: _hash, ...shown } = row;
+  const { secretHash: _hash, roleAttributes: _attributes, ...shown } = row;
   return shown;
 }
 
 function viewOf(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id, name: row.name, prefix: row.prefix, role: row.role, scopes: row.scopes, rateLimitPerMinute: row.rateLimitPerMinute,
-    createdAt: row.createdAt.toISOString(), lastUsedAt: row.lastUsedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null,
+    allowPrivilegedRole: row.allowPrivilegedRole, createdAt: row.createdAt.toISOString(), lastUsedAt: row.lastUsedAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null,
   };
 }

@@ -3,8 +3,7 @@
  * from the API or a workflow file's trigger), checked field by field into what the store writes.
  */
 import type { MissedPolicy, OverlapPolicy, ScheduleFields, ScheduleRow, ScheduleSource } from '../store/index.ts';
-import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
-import { maxPayloadBytes } from '../core/index.ts';
+import { EngineError, type Json } from '../shared/index.ts';
 import { parseEvery, tryCadence, type Cadence } from './cadence.ts';
 
 export interface ScheduleRequest {
@@ -50,7 +49,6 @@ export function checkScheduleRequest(
   const missed = request.missed ?? 'skip';
   if (!missedPolicies.includes(missed)) problems.push({ path: 'missed', message: `missed must be one of ${missedPolicies.join(', ')}` });
   const input = request.input ?? {};
-  if (jsonByteSize(input) > maxPayloadBytes) problems.push({ path: 'input', message: `input must be at most ${maxPayloadBytes} bytes` });
   let cadence: Cadence | null = null;
   if (cron !== null || everySeconds !== null) {
     const result = tryCadence({ cron, everySeconds, timezone: typeof timezone === 'string' ? timezone : '' });

@@ -49,7 +49,7 @@ export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueR
     const byKey = new Map(started.created.map((row) => [row.idempotencyKey as string, row.id]));
     const missing = executions.filter((e) => !byKey.has(e.idempotencyKey as string));
     for (const name of new Set(missing.map((e) => e.workflowName))) {
-      const keys = missing.filter((e) => e.workflowName === name).map((e) => e.idempotencyKey as string);
+      const keys = missing.filter((e) => e.workflowName === name).map((e) => ({ key: e.idempotencyKey as string, identity: e.identity }));
       for (const [key, id] of await findExecutionsByKeys(tx, name, keys)) byKey.set(key, id);
     }
     const marks = starting.flatMap((d) => {

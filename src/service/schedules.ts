@@ -23,7 +23,7 @@ import {
 } from '../store/index.ts';
 import { EngineError, isUuid, limitsOf, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { checkInput } from './input-schema.ts';
+import { checkInput, checkPayloadSize } from './input-schema.ts';
 import { decodeCursor, encodeCursor, pageSize } from './paging.ts';
 import { cadenceOfRow, checkScheduleRequest, formatEvery, type ScheduleRequest } from './schedule-request.ts';
 import type { WorkflowMetadata } from './workflows.ts';
@@ -129,6 +129,8 @@ export async function checkSchedule(
   request: ScheduleRequest,
   source: ScheduleSource = 'api',
 ): Promise<ScheduleFields> {
+  // The size first (413, as every payload), so a huge input is refused before it is read further.
+  checkPayloadSize(request.input ?? {}, '/input', 'The schedule input');
   const { fields } = checkScheduleRequest(request, source, new Date(deps.clock.now()));
   const version = await getCurrentVersionHead(deps.sql, request.workflow);
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);

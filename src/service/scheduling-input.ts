@@ -47,7 +47,27 @@ export function dueTimeOf(request: { at?: string | Date; delaySeconds?: number }
 const maxReported = 20;
 
 /**
- * Every item against the workflow's parameters (the schema is compiled once) and the payload limit.
+ * Every item against the payload limit, before anything else is looked at: 413 PAYLOAD_TOO_LARGE naming
+ * each item too large by its pointer (`/items/3`), at most 20 of them.
+ */
+export function checkListItemSizes(items: readonly Json[]): void {
+  const problems: Array<{ pointer: string; message: string; bytes: number }> = [];
+  let large = 0;
+  for (let i = 0; i < items.length; i++) {
+    const bytes = items[i] === undefined ? 0 : jsonByteSize(items[i]);
+    if (bytes <= maxPayloadBytes) continue;
+    large++;
+    if (problems.length < maxReported) problems.push({ pointer: `/items/${i}`, message: `items[${i}] is ${bytes} bytes, more than ${maxPayloadBytes} (256 KiB)`, bytes });
+  }
+  if (large === 0) return;
+  const more = large > 1 ? ` (${large} items are too large; the first ${problems.length} are listed)` : '';
+  throw new EngineError('PAYLOAD_TOO_LARGE', `An item of the list is larger than ${maxPayloadBytes} bytes (256 KiB)${more}: ${problems.map((p) => p.message).join('; ')}`, {
+    details: { pointer: problems[0].pointer, maxBytes: maxPayloadBytes, problems, largeItems: large },
+  });
+}
+
+/**
+ * Every item against the workflow's parameters (the schema is compiled once; sizes: checkListItemSizes).
  * The error names each bad item by index: `items[3]/user_id must be integer`.
  */
 export function checkListItems(schema: JsonObject | null, items: readonly Json[], workflow: string): void {
@@ -59,11 +79,6 @@ export function checkListItems(schema: JsonObject | null, items: readonly Json[]
     if (item === undefined) {
       problems.push({ pointer: `/items/${i}`, message: `items[${i}] is missing` });
       bad++;
-      continue;
-    }
-    if (jsonByteSize(item) > maxPayloadBytes) {
-      bad++;
-      if (problems.length < maxReported) problems.push({ pointer: `/items/${i}`, message: `items[${i}] is larger than ${maxPayloadBytes} bytes (256 KiB)` });
       continue;
     }
     if (!validate || validate(item)) continue;

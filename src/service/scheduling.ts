@@ -23,8 +23,9 @@ import {
 import { EngineError, isJsonObject, limitsOf, type Json, type JsonObject } from '../shared/index.ts';
 import { checkChainLimits, checkStarter } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
-import { checkInput } from './input-schema.ts';
-import { checkListItems, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
+import { keyReused } from './idempotency.ts';
+import { checkInput, checkInputSize, checkPayloadSize } from './input-schema.ts';
+import { checkListItems, checkListItemSizes, dueTimeOf, isUuid, parseTime } from './scheduling-input.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
 export interface ScheduleRunRequest {
@@ -79,11 +80,14 @@ async function requireMetadata(deps: Pick<ServiceDeps, 'sql'>, workflow: string)
 /** Schedules one run; answers its id and due time (`created: false` for a repeated idempotency key). */
 export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest): Promise<{ scheduledRunId: string; dueAt: string; created: boolean }> {
   const now = deps.clock.now();
+  checkInputSize(request.input, '/input');
   const dueAt = dueTimeOf(request, now);
   const metadata = await requireMetadata(deps, request.workflow);
   checkInput(metadata.parameters, request.input, request.workflow);
+  const asking = { identity: request.identity ?? null, input: request.input };
   if (request.idempotencyKey !== undefined) {
-    const existing = await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey);
+    const existing = await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey, asking);
+    if (existing && !existing.sameInput) throw keyReused('schedule');
     if (existing) return { scheduledRunId: existing.id, dueAt: existing.dueAt.toISOString(), created: false };
   }
   const chain = request.parentId === undefined ? null : await chainOf(deps, request.parentId);
@@ -92,7 +96,9 @@ export async function scheduleRun(deps: ServiceDeps, request: ScheduleRunRequest
     chain, identity: request.identity ?? null, now: new Date(now),
   };
   const row = chain === null ? await insertScheduledRun(deps.sql, newRun) : await insertUnlessStopped(deps, chain.parentId, newRun);
-  const run = row ?? (await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey ?? ''));
+  const raced = row ? null : await findScheduledRunByKey(deps.sql, request.workflow, request.idempotencyKey ?? '', asking);
+  if (raced && !raced.sameInput) throw keyReused('schedule');
+  const run = row ?? raced;
   if (!run) throw new EngineError('CONFLICT', 'The run could not be scheduled: its idempotency key is taken');
   if (row) await notifyJobsAvailable(deps.sql);
   return { scheduledRunId: run.id, dueAt: run.dueAt.toISOString(), created: row !== null };
@@ -154,6 +160,8 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
     throw new EngineError('INPUT_INVALID', 'intervalSeconds must be a number of seconds, 0 or more', { details: { problems: [{ pointer: '/intervalSeconds', message: 'must be >= 0' }] } });
   }
   checkListLength(request.items.length, limitsOf(deps.limits).maxListItems);
+  checkListItemSizes(request.items);
+  if (request.onComplete?.input !== undefined) checkPayloadSize(request.onComplete.input, '/onComplete/input', 'onComplete.input');
   const ordering = request.ordering ?? 'parallel';
   if (ordering !== 'parallel' && ordering !== 'sequential') throw new EngineError('INPUT_INVALID', 'ordering must be parallel or sequential');
   const startAt = request.startAt === undefined ? new Date(now) : parseTime(request.startAt, 'startAt');
@@ -165,8 +173,10 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
       throw new EngineError('INPUT_INVALID', 'onComplete.input must be an object (a batch field with the counters is added to it)');
     }
   }
+  const asking = { identity: request.identity ?? null, items: request.items };
   if (request.idempotencyKey !== undefined) {
-    const existing = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey);
+    const existing = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey, asking);
+    if (existing && !existing.sameInput) throw keyReused('list');
     if (existing) return { ...listViewOf(existing), created: false };
   }
   const batchId = randomUUID();
@@ -176,7 +186,8 @@ export async function scheduleList(deps: ServiceDeps, request: ScheduleBatchRequ
     onComplete: request.onComplete ? { workflow: request.onComplete.workflow, input: request.onComplete.input ?? {} } : null,
   }, request.items);
   if (!inserted.created) {
-    const raced = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey ?? '');
+    const raced = await findScheduledBatchByKey(deps.sql, request.workflow, request.idempotencyKey ?? '', asking);
+    if (raced && !raced.sameInput) throw keyReused('list');
     if (raced) return { ...listViewOf(raced), created: false };
     throw new EngineError('CONFLICT', 'The list could not be scheduled: its idempotency key is taken');
   }

@@ -1,8 +1,8 @@
 /** Verbs: answer a task token (success, failure, heartbeat). A token answers once, before it expires. */
 import { consumeTaskToken, findTaskToken } from '../store/index.ts';
-import { EngineError, jsonByteSize, type Json } from '../shared/index.ts';
-import { maxPayloadBytes } from '../core/index.ts';
+import { EngineError, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { checkPayloadSize } from './input-schema.ts';
 
 async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> {
   const row = await findTaskToken(deps.sql, token);
@@ -15,7 +15,7 @@ async function explainRefusal(deps: ServiceDeps, token: string): Promise<never> 
 }
 
 export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: Json): Promise<{ executionId: string }> {
-  if (jsonByteSize(output) > maxPayloadBytes) throw new EngineError('PAYLOAD_TOO_LARGE', 'The output is larger than 256 KiB');
+  checkPayloadSize(output, '/output', 'The task output');
   const row = await consumeTaskToken(deps.sql, token, new Date(deps.clock.now()));
   if (!row) return explainRefusal(deps, token);
   await deps.runtime.enqueueEvent(row.executionId, { type: 'taskSucceeded', invocationId: row.invocationId, output });
@@ -23,6 +23,8 @@ export async function sendTaskSuccess(deps: ServiceDeps, token: string, output: 
 }
 
 export async function sendTaskFailure(deps: ServiceDeps, token: string, failure: { error?: string; cause?: string }): Promise<{ executionId: string }> {
+  checkPayloadSize(failure.error ?? null, '/error', 'The error');
+  checkPayloadSize(failure.cause ?? null, '/cause', 'The cause');
   const row = await consumeTaskToken(deps.sql, token, new Date(deps.clock.now()));
   if (!row) return explainRefusal(deps, token);
   await deps.runtime.enqueueEvent(row.executionId, { type: 'taskFailed', invocationId: row.invocationId, error: failure.error ?? 'States.TaskFailed', cause: failure.cause });

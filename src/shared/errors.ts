@@ -25,6 +25,10 @@ export const errorCodes = {
   UNAUTHORIZED: { http: 401, exit: 4 },
   FORBIDDEN: { http: 403, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },
+  /** An Idempotency-Key the same caller used before with another input (Stripe's rule); the answer tells nothing of the first. */
+  IDEMPOTENCY_KEY_REUSED: { http: 409, exit: 5 },
+  /** A JWT or API key acting as a role not in `roles:` (nightshift.yaml), or as a superuser or BYPASSRLS role without an admin key's opt-in. */
+  ROLE_NOT_ALLOWED: { http: 403, exit: 4 },
   /** A workflow-started execution would pass its chain's depth limit or runs budget (limits.maxDepth, limits.maxRunsPerChain). */
   CHAIN_LIMIT_EXCEEDED: { http: 409, exit: 5 },
   EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },

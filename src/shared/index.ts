@@ -3,6 +3,7 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './logger.ts';
 export * from './limits.ts';
+export * from './roles.ts';
 export * from './ids.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';

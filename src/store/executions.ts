@@ -86,7 +86,8 @@ export interface NewExecution {
 /**
  * Inserts many executions in one statement (a JSON parameter: no parameter limit) and answers the rows
  * inserted, which the inserting transaction holds. Those whose name or idempotency key is taken are
- * left out (executions_workflow_name_name_key, executions_workflow_name_idempotency_key_idx).
+ * left out (executions_workflow_name_name_key, executions_caller_idempotency_key_idx: keys are unique per
+ * caller scope, nightshift.caller_scope(identity)).
  */
 export async function insertExecutions(sql: Queryable, executions: readonly NewExecution[]): Promise<ExecutionRow[]> {
   if (executions.length === 0) return [];
@@ -99,9 +100,10 @@ export async function insertExecutions(sql: Queryable, executions: readonly NewE
   const records = await sql.unsafe<Record_[]>(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
-        callback_token_hash, depth, notify_on_end)
+        callback_token_hash, depth, notify_on_end, caller_scope)
      select n.id, 'execution', n.workflow_name, n.version_id, n.name, 'RUNNING', n.mode, coalesce(n.input, 'null'::jsonb), n.parent_id, n.root_id,
-            n.identity, n.idempotency_key, n.started_at, n.started_at, n.callback_token_hash, n.depth, n.notify_on_end
+            n.identity, n.idempotency_key, n.started_at, n.started_at, n.callback_token_hash, n.depth, n.notify_on_end,
+            nightshift.caller_scope(n.identity)
      from jsonb_to_recordset($1::jsonb) as n(id uuid, workflow_name text, version_id text, name text, mode text, input jsonb, parent_id uuid,
        root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int, notify_on_end boolean)
      on conflict do nothing
@@ -112,24 +114,45 @@ export async function insertExecutions(sql: Queryable, executions: readonly NewE
   return records.map(toRow);
 }
 
-// executions_workflow_name_idempotency_key_idx.
-export async function findExecutionsByKeys(sql: Queryable, workflowName: string, keys: readonly string[]): Promise<Map<string, string>> {
+// executions_caller_idempotency_key_idx: each key is looked up in the scope of the identity it was started with.
+export async function findExecutionsByKeys(
+  sql: Queryable, workflowName: string, keys: ReadonlyArray<{ key: string; identity: Json | null }>,
+): Promise<Map<string, string>> {
   const rows = await sql.unsafe<Array<{ id: string; idempotency_key: string }>>(
-    `select id, idempotency_key from nightshift.executions where workflow_name = $1 and idempotency_key = any($2::text[]) and kind = 'execution'`,
-    [workflowName, keys as string[]] as never, { prepare: true });
+    `select e.id, e.idempotency_key
+     from jsonb_to_recordset($2::jsonb) as k(key text, identity jsonb)
+     join nightshift.executions e
+       on e.workflow_name = $1 and e.caller_scope = nightshift.caller_scope(k.identity) and e.idempotency_key = k.key and e.kind = 'execution'`,
+    [workflowName, sql.json(keys as never)] as never, { prepare: true });
   return new Map(rows.map((r) => [r.idempotency_key, r.id]));
 }
 
-// executions_workflow_name_name_key or executions_workflow_name_idempotency_key_idx.
-export async function findExecutionByKey(sql: Queryable, workflowName: string, key: { name?: string; idempotencyKey?: string }): Promise<ExecutionRow | null> {
+/** An execution found by its idempotency key or name, with how it compares to the start asking for it. */
+export type ExecutionMatch = ExecutionRow & {
+  /** Started by the same caller scope as the asking identity. */
+  sameCaller: boolean;
+  /** Started with an input equal (as jsonb: key order and spacing do not count) to the asked one. */
+  sameInput: boolean;
+};
+
+/**
+ * By idempotency key: only in the caller scope of `identity` (executions_caller_idempotency_key_idx).
+ * By name: names are unique per workflow (executions_workflow_name_name_key); `sameCaller` says whose it is.
+ */
+export async function findExecutionByKey(
+  sql: Queryable, workflowName: string, key: { name?: string; idempotencyKey?: string }, asking: { identity: Json | null; input: Json },
+): Promise<ExecutionMatch | null> {
+  const compared = `select *, caller_scope = nightshift.caller_scope($3::jsonb) as same_caller, input = $4::jsonb as same_input
+     from nightshift.executions where workflow_name = $1 and kind = 'execution'`;
+  const identity = asking.identity === null ? null : sql.json(asking.identity as never);
   const [row] = key.idempotencyKey !== undefined
-    ? await sql.unsafe<Record_[]>(
-        `select * from nightshift.executions where workflow_name = $1 and idempotency_key = $2 and kind = 'execution'`,
-        [workflowName, key.idempotencyKey], { prepare: true })
-    : await sql.unsafe<Record_[]>(
-        `select * from nightshift.executions where workflow_name = $1 and name = $2 and kind = 'execution'`,
-        [workflowName, key.name ?? ''], { prepare: true });
-  return row ? toRow(row) : null;
+    ? await sql.unsafe<Array<Record_ & { same_caller: boolean; same_input: boolean }>>(
+        `${compared} and caller_scope = nightshift.caller_scope($3::jsonb) and idempotency_key = $2`,
+        [workflowName, key.idempotencyKey, identity, sql.json(asking.input as never)] as never, { prepare: true })
+    : await sql.unsafe<Array<Record_ & { same_caller: boolean; same_input: boolean }>>(
+        `${compared} and name = $2`,
+        [workflowName, key.name ?? '', identity, sql.json(asking.input as never)] as never, { prepare: true });
+  return row ? { ...toRow(row), sameCaller: row.same_caller, sameInput: row.same_input } : null;
 }
 
 
@@ -402,8 +425,8 @@ export async function insertEndedExecution(
   await sql.unsafe(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, output, error, cause, parent_id, root_id, identity,
-        idempotency_key, started_at, stopped_at, updated_at)
-     values ($1, 'execution', $2, $3, $4, $5, 'transient', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+        idempotency_key, started_at, stopped_at, updated_at, caller_scope)
+     values ($1, 'execution', $2, $3, $4, $5, 'transient', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, nightshift.caller_scope($12::jsonb))
      on conflict do nothing`,
     [e.id, e.workflowName, e.versionId, e.name, e.status, sql.json(e.input as never), e.output === null ? null : sql.json(e.output as never),
       e.error, e.cause, e.parentId, e.rootId, e.identity === null ? null : sql.json(e.identity as never), e.idempotencyKey, e.startedAt, e.stoppedAt] as never,

@@ -52,12 +52,13 @@ export async function lockFlow(tx: Queryable, workflowName: string): Promise<voi
   await tx.unsafe(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`nightshift.flow:${workflowName}`], { prepare: true });
 }
 
-// flow_waits_pkey or flow_waits_idempotency_key_idx: a taken id or key writes nothing.
+// flow_waits_pkey or flow_waits_caller_idempotency_key_idx: a taken id or key (in the caller scope of
+// the start's identity) writes nothing.
 export async function insertFlowWait(sql: Queryable, w: NewFlowWait): Promise<boolean> {
   const rows = await sql.unsafe(
     `insert into nightshift.flow_waits
-       (id, workflow_name, version_id, flow_keys, input, start, idempotency_key, priority, reason, due_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       (id, workflow_name, version_id, flow_keys, input, start, idempotency_key, priority, reason, due_at, created_at, caller_scope)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nightshift.caller_scope(nullif($6::jsonb -> 'identity', 'null'::jsonb)))
      on conflict do nothing
      returning id`,
     [w.id, w.workflowName, w.versionId, sql.json(w.flowKeys as never), sql.json(w.input as never), sql.json(w.start as never),
@@ -73,11 +74,17 @@ export async function getFlowWait(sql: Queryable, id: string): Promise<FlowWaitR
   return row ? toFlowWait(row) : null;
 }
 
-// flow_waits_idempotency_key_idx.
-export async function findFlowWaitByKey(sql: Queryable, workflowName: string, idempotencyKey: string): Promise<FlowWaitRow | null> {
-  const [row] = await sql.unsafe<FlowWaitRecord[]>(
-    `select * from nightshift.flow_waits where workflow_name = $1 and idempotency_key = $2`, [workflowName, idempotencyKey], { prepare: true });
-  return row ? toFlowWait(row) : null;
+// flow_waits_caller_idempotency_key_idx: the key in the caller scope of `identity`; `sameInput` compares
+// the input as jsonb.
+export async function findFlowWaitByKey(
+  sql: Queryable, workflowName: string, idempotencyKey: string, asking: { identity: Json | null; input: Json },
+): Promise<(FlowWaitRow & { sameInput: boolean }) | null> {
+  const [row] = await sql.unsafe<Array<FlowWaitRecord & { same_input: boolean }>>(
+    `select *, input = $4::jsonb as same_input from nightshift.flow_waits
+     where workflow_name = $1 and caller_scope = nightshift.caller_scope($3::jsonb) and idempotency_key = $2`,
+    [workflowName, idempotencyKey, asking.identity === null ? null : sql.json(asking.identity as never), sql.json(asking.input as never)] as never,
+    { prepare: true });
+  return row ? { ...toFlowWait(row), sameInput: row.same_input } : null;
 }
 
 // flow_waits_workflow_idx, then a filter: the waiting start of a debounce key (at most one per key).

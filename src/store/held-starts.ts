@@ -90,10 +90,10 @@ const abortStatement = `
   ), aborted as (
     insert into nightshift.executions
       (id, kind, workflow_name, version_id, name, status, mode, input, error, cause, parent_id, root_id, identity, idempotency_key,
-       depth, started_at, stopped_at, updated_at)
+       caller_scope, depth, started_at, stopped_at, updated_at)
     select id, 'execution', workflow_name, version_id, coalesce(start ->> 'name', id::text), 'ABORTED', 'persistent', input, $2, $3,
            (start ->> 'parentId')::uuid, coalesce((start ->> 'rootId')::uuid, id), nullif(start -> 'identity', 'null'::jsonb), idempotency_key,
-           coalesce((start ->> 'depth')::int, 0), created_at, $4, $4
+           caller_scope, coalesce((start ->> 'depth')::int, 0), created_at, $4, $4
     from held
     on conflict do nothing
     returning id

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { scheduledStartJobKind, type BatchOrdering } from './scheduled-runs.ts';
+import { itemsHash, scheduledStartJobKind, type BatchOrdering } from './scheduled-runs.ts';
 
 export interface ScheduledBatchRow {
   id: string;
@@ -68,14 +68,18 @@ export async function getScheduledBatch(sql: Queryable, id: string): Promise<Sch
   return row ? toBatch(row) : null;
 }
 
-// scheduled_batches_workflow_name_idempotency_key_idx.
-export async function findScheduledBatchByKey(sql: Queryable, workflowName: string, idempotencyKey: string): Promise<ScheduledBatchRow | null> {
-  const [row] = await sql.unsafe<BatchRecord[]>(
-    'select * from nightshift.scheduled_batches where workflow_name = $1 and idempotency_key = $2',
-    [workflowName, idempotencyKey],
+// scheduled_batches_caller_idempotency_key_idx: the key in the caller scope of `identity`; `sameInput`
+// compares the items' hash (a batch from before the hash was kept matches any items).
+export async function findScheduledBatchByKey(
+  sql: Queryable, workflowName: string, idempotencyKey: string, asking: { identity: Json | null; items: readonly Json[] },
+): Promise<(ScheduledBatchRow & { sameInput: boolean }) | null> {
+  const [row] = await sql.unsafe<Array<BatchRecord & { same_input: boolean }>>(
+    `select *, coalesce(input_hash = ${itemsHash('$4')}, true) as same_input from nightshift.scheduled_batches
+     where workflow_name = $1 and caller_scope = nightshift.caller_scope($3::jsonb) and idempotency_key = $2`,
+    [workflowName, idempotencyKey, asking.identity === null ? null : sql.json(asking.identity as never), sql.json(asking.items as never)] as never,
     { prepare: true },
   );
-  return row ? toBatch(row) : null;
+  return row ? { ...toBatch(row), sameInput: row.same_input } : null;
 }
 
 /**

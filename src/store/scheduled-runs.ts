@@ -68,13 +68,13 @@ export interface NewScheduledRun {
 }
 
 // The run and its job in one statement. ON CONFLICT relies on
-// scheduled_runs_workflow_name_idempotency_key_idx: a repeated key inserts nothing (and no job).
+// scheduled_runs_caller_idempotency_key_idx: a key repeated by the same caller scope inserts nothing (and no job).
 const insertRunStatement = `
   with run as (
     insert into nightshift.scheduled_runs
-      (id, workflow_name, input, due_at, idempotency_key, parent_id, root_id, depth, identity, created_at)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-    on conflict (workflow_name, idempotency_key) where idempotency_key is not null do nothing
+      (id, workflow_name, input, due_at, idempotency_key, parent_id, root_id, depth, identity, created_at, caller_scope)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nightshift.caller_scope($9::jsonb))
+    on conflict (workflow_name, caller_scope, idempotency_key) where idempotency_key is not null do nothing
     returning *
   ), job as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
@@ -93,6 +93,9 @@ export async function insertScheduledRun(sql: Queryable, run: NewScheduledRun): 
   return row ? toScheduledRun(row) : null;
 }
 
+/** SHA-256 (hex) of a list of items as jsonb text: jsonb is canonical, so key order and spacing do not count. */
+export const itemsHash = (parameter: string): string => `encode(sha256(convert_to(${parameter}::jsonb::text, 'UTF8')), 'hex')`;
+
 export interface NewScheduledBatch {
   id: string;
   workflowName: string;
@@ -109,14 +112,15 @@ export interface NewScheduledBatch {
 // 65 535-parameter limit), the batch, its runs and their jobs together. Item i is due at
 // start + i * interval; its id is the batch id's first 96 bits and i (uuids order as their text, so
 // ties in due order list in item order). A sequential batch gets a job for item 0 only. Runs are
-// inserted only if the batch was (its idempotency key, scheduled_batches_workflow_name_idempotency_key_idx,
-// was free).
+// inserted only if the batch was (its idempotency key, scheduled_batches_caller_idempotency_key_idx,
+// was free in the caller scope of the identity $11).
 const insertBatchStatement = `
   with batch as (
     insert into nightshift.scheduled_batches
-      (id, workflow_name, ordering, interval_seconds, start_at, total, idempotency_key, on_complete_workflow, on_complete_input, created_at)
-    values ($1, $2, $3, $4, $5, jsonb_array_length($6::jsonb), $7, $8, $9, $10)
-    on conflict (workflow_name, idempotency_key) where idempotency_key is not null do nothing
+      (id, workflow_name, ordering, interval_seconds, start_at, total, idempotency_key, on_complete_workflow, on_complete_input, created_at,
+       caller_scope, input_hash)
+    values ($1, $2, $3, $4, $5, jsonb_array_length($6::jsonb), $7, $8, $9, $10, nightshift.caller_scope($11::jsonb), ${itemsHash('$6')})
+    on conflict (workflow_name, caller_scope, idempotency_key) where idempotency_key is not null do nothing
     returning id
   ), runs as (
     insert into nightshift.scheduled_runs (id, workflow_name, input, due_at, batch_id, item_index, identity, created_at)
@@ -165,14 +169,17 @@ export async function getScheduledRuns(sql: Queryable, ids: readonly string[]): 
   return rows.map(toScheduledRun);
 }
 
-// scheduled_runs_workflow_name_idempotency_key_idx.
-export async function findScheduledRunByKey(sql: Queryable, workflowName: string, idempotencyKey: string): Promise<ScheduledRunRow | null> {
-  const [row] = await sql.unsafe<RunRecord[]>(
-    'select * from nightshift.scheduled_runs where workflow_name = $1 and idempotency_key = $2',
-    [workflowName, idempotencyKey],
+// scheduled_runs_caller_idempotency_key_idx: the key in the caller scope of `identity`; `sameInput` compares as jsonb.
+export async function findScheduledRunByKey(
+  sql: Queryable, workflowName: string, idempotencyKey: string, asking: { identity: Json | null; input: Json },
+): Promise<(ScheduledRunRow & { sameInput: boolean }) | null> {
+  const [row] = await sql.unsafe<Array<RunRecord & { same_input: boolean }>>(
+    `select *, input = $4::jsonb as same_input from nightshift.scheduled_runs
+     where workflow_name = $1 and caller_scope = nightshift.caller_scope($3::jsonb) and idempotency_key = $2`,
+    [workflowName, idempotencyKey, asking.identity === null ? null : sql.json(asking.identity as never), sql.json(asking.input as never)] as never,
     { prepare: true },
   );
-  return row ? toScheduledRun(row) : null;
+  return row ? { ...toScheduledRun(row), sameInput: row.same_input } : null;
 }
 
 // scheduled_runs_pkey. The start was refused for good (the input no longer matches, a chain limit).

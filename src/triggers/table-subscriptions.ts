@@ -4,8 +4,9 @@
  * (a bad entry leaves the previous triggers in place and reports every problem, naming the workflow).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { describeWorkflow, type ServiceDeps } from '../service/index.ts';
+import { describeWorkflow, refuseRole, type ServiceDeps } from '../service/index.ts';
 import {
+  findRoleAttributes,
   createTableTrigger,
   deleteDrainedSubscriptions,
   dropTableSubscription,
@@ -22,7 +23,7 @@ import {
   type TableSubscriptionRow,
   type TransactionSql,
 } from '../store/index.ts';
-import { EngineError, isJsonObject, type Json, type JsonObject, type Logger } from '../shared/index.ts';
+import { EngineError, isEngineError, isJsonObject, type Json, type JsonObject, type Logger } from '../shared/index.ts';
 
 /** The job that drains the outbox; its dedupe key keeps exactly one pending. */
 export const outboxDrainJob = { kind: 'outbox-drain', dedupeKey: 'outbox-drain' } as const;
@@ -92,6 +93,22 @@ function invalid(workflowName: string, problems: TriggerProblem[]): EngineError 
   });
 }
 
+/**
+ * A trigger's role is held to the rules of callers' roles (service/roles.ts): listed in roles:, and not
+ * a superuser or BYPASSRLS role, since table-change executions always respect privacy rules.
+ */
+async function roleAllowed(tx: Queryable, deps: Pick<ServiceDeps, 'roles'>, trigger: TableTrigger, problems: TriggerProblem[]): Promise<boolean> {
+  if (trigger.role === null) return true;
+  try {
+    refuseRole(deps, 'The table trigger', trigger.role, await findRoleAttributes(tx, trigger.role));
+    return true;
+  } catch (error) {
+    if (!isEngineError(error)) throw error;
+    problems.push({ pointer: `/triggers/${trigger.index}/role`, message: error.message });
+    return false;
+  }
+}
+
 export interface SyncReport {
   installed: number;
   kept: number;
@@ -104,7 +121,7 @@ export interface SyncReport {
  * Each trigger is created in a savepoint so that every bad entry is reported; any problem rolls the
  * whole sync back. Also makes sure the outbox drain job exists while any subscription lives.
  */
-export async function syncTableSubscriptions(deps: Pick<ServiceDeps, 'sql' | 'clock'>, workflowName: string, triggers: readonly JsonObject[]): Promise<SyncReport> {
+export async function syncTableSubscriptions(deps: Pick<ServiceDeps, 'sql' | 'clock' | 'roles'>, workflowName: string, triggers: readonly JsonObject[]): Promise<SyncReport> {
   const read = readTableTriggers(triggers);
   if (read.problems.length > 0) throw invalid(workflowName, read.problems);
   return deps.sql.begin(async (tx) => {
@@ -114,6 +131,7 @@ export async function syncTableSubscriptions(deps: Pick<ServiceDeps, 'sql' | 'cl
     const report: SyncReport = { installed: 0, kept: 0, dropped: 0 };
     const matched = new Set<number>();
     for (const trigger of read.triggers) {
+      if (!(await roleAllowed(tx, deps, trigger, problems))) continue;
       const wanted = await subscriptionOf(tx, workflowName, trigger, problems);
       if (!wanted) continue;
       const same = existing.find((s) => !matched.has(s.id) && sameSubscription(s, wanted));

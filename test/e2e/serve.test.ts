@@ -49,7 +49,7 @@ describe('nightshift serve', () => {
     const refused = await run(['serve', project, '--port', '0']);
     assert.equal(refused.code, 2, refused.stdout);
     assert.match(refused.stderr, /No API key exists.*\[CONFIG_INVALID\]/);
-    const created = await run(['keys', 'create', '--role', 'postgres', '--scopes', 'start:greet', '--dir', project]);
+    const created = await run(['keys', 'create', '--role', 'authenticated', '--scopes', 'start:greet', '--dir', project]);
     assert.equal(created.code, 0, created.stderr);
     const key = created.stdout.trim();
     server = spawn(process.execPath, [bin, 'serve', project, '--port', '0'], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });

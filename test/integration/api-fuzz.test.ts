@@ -129,8 +129,8 @@ before(async () => {
   await engine.deploy({ name: 'quick', auth: 'public', definition: pass }, 'quick');
   await engine.deploy({ name: 'keyed', definition: pass }, 'keyed');
   await engine.deploy({ name: 'members', auth: 'jwt', parameters: { type: 'object', required: ['id'] }, definition: pass }, 'members');
-  credentials.push((await createApiKey(engine.deps, { role: 'postgres', scopes: ['admin'] })).key);
-  credentials.push((await createApiKey(engine.deps, { role: 'reader', scopes: ['read', 'start:quick'] })).key);
+  credentials.push((await createApiKey(engine.deps, { role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key);
+  credentials.push((await createApiKey(engine.deps, { role: 'authenticated', scopes: ['read', 'start:quick'] })).key);
   credentials.push(await new SignJWT({ sub: 'fuzz' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(secret)));
   app = createApp({ ...engine.deps, auth: { jwt: createJwtVerifier({ secret, jwksUrl: null, issuer: null, audience: null }) } });
 });

@@ -60,7 +60,7 @@ async function nextToken(count: number): Promise<string> {
 
 before(async () => {
   engine = await createTestEngine();
-  adminKey = (await createApiKey(engine.deps, { name: 'api test', role: 'postgres', scopes: ['admin'] })).key;
+  adminKey = (await createApiKey(engine.deps, { name: 'api test', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   engine.registry.register('test:context', (_input, context) => {
     if (context.taskToken) tokens.push(context.taskToken);
     return null;
@@ -157,13 +157,14 @@ describe('the HTTP API', () => {
     assert.equal((await api('POST', `/v1/executions/${started.body.executionId}/stop`)).status, 200);
   });
 
-  it('returns the same execution for a repeated Idempotency-Key: 201, then 200', async () => {
+  it('returns the same execution for a repeated Idempotency-Key and input: 201, then 200; another input is 409', async () => {
     const headers = { 'Idempotency-Key': 'order-42' };
     const first = await api('POST', '/v1/workflows/quick/executions', { json: { who: 'a' }, headers });
-    const second = await api('POST', '/v1/workflows/quick/executions', { json: { who: 'b' }, headers });
+    const second = await api('POST', '/v1/workflows/quick/executions', { json: { who: 'a' }, headers });
     assert.deepEqual([first.status, second.status], [201, 200]);
     assert.equal(second.body.executionId, first.body.executionId);
-    assert.deepEqual(second.body.input, { who: 'a' });
+    const other = await api('POST', '/v1/workflows/quick/executions', { json: { who: 'b' }, headers });
+    assert.deepEqual([other.status, other.body.error.code], [409, 'IDEMPOTENCY_KEY_REUSED']);
   });
 
   it('returns the same execution for a repeated execution name: 201, then 200', async () => {

@@ -25,7 +25,7 @@ import {
   waitForExecution,
 } from '../../src/service/index.ts';
 import { systemClock } from '../../src/shared/index.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, ensureRoles } from '../support/database.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
 type Access = string | { start: string };
@@ -35,6 +35,7 @@ interface Reply {
   body: any;
 }
 
+const testRoles = ['reader', 'worker', 'billing', 'ops', 'bursty', 'gone', 'auditor', 'member', 'temp'].map((r) => `ns_test_${r}`);
 const hsSecret = 'a-test-secret-of-at-least-thirty-two-characters';
 const issuer = 'https://issuer.test';
 const audience = 'nightshift-test';
@@ -135,17 +136,20 @@ before(async () => {
   const address = jwks.address() as { port: number };
   jwksUrl = `http://127.0.0.1:${address.port}/.well-known/jwks.json`;
 
+  // The roles these keys and JWTs act as, listed as nightshift.yaml roles: would list them.
+  await ensureRoles(testRoles);
+  engine.deps.roles = ['anon', 'authenticated', ...testRoles];
   const make = async (name: string, role: string, scopes: string[], rateLimitPerMinute?: number) => {
-    const { id, key } = await createApiKey(engine.deps, { name, role, scopes, rateLimitPerMinute });
+    const { id, key } = await createApiKey(engine.deps, { name, role, scopes, rateLimitPerMinute, allowPrivilegedRole: role === 'postgres' });
     keys[name] = { id, key };
   };
   await make('admin', 'postgres', ['admin']);
-  await make('read', 'reader', ['read']);
-  await make('tasks', 'worker', ['tasks']);
-  await make('startKeyed', 'billing', ['start:keyed']);
-  await make('startAll', 'ops', ['start:*']);
-  await make('limited', 'bursty', ['start:keyed'], 2);
-  await make('revoked', 'gone', ['admin']);
+  await make('read', 'ns_test_reader', ['read']);
+  await make('tasks', 'ns_test_worker', ['tasks']);
+  await make('startKeyed', 'ns_test_billing', ['start:keyed']);
+  await make('startAll', 'ns_test_ops', ['start:*']);
+  await make('limited', 'ns_test_bursty', ['start:keyed'], 2);
+  await make('revoked', 'ns_test_gone', ['admin']);
   await revokeApiKey(engine.deps, keys.revoked.id);
 
   const jwt = createJwtVerifier({ secret: hsSecret, jwksUrl, issuer, audience });
@@ -204,7 +208,7 @@ describe('every route of the route table', () => {
 
 describe('API keys', () => {
   it('are stored as a SHA-256 of their secret: the secret appears nowhere in the database', async () => {
-    const { key, id } = await createApiKey(engine.deps, { role: 'auditor', scopes: ['read'] });
+    const { key, id } = await createApiKey(engine.deps, { role: 'ns_test_auditor', scopes: ['read'] });
     const [, prefix, secret] = /^ns_([0-9a-f]{12})_(.+)$/.exec(key) ?? [];
     assert.ok(secret && secret.length >= 43, 'a 256-bit secret');
     const tables = await engine.db.sql<Array<{ name: string }>>`select table_name as name from information_schema.tables where table_schema = 'nightshift'`;
@@ -229,13 +233,13 @@ describe('API keys', () => {
   });
 
   it('are created, listed without secrets and revoked through the API by an admin; a revoked key is 401 at once', async () => {
-    const created = await call('POST', '/v1/keys', { headers: as('admin'), json: { name: 'temp', role: 'temp_role', scopes: ['read'] } });
+    const created = await call('POST', '/v1/keys', { headers: as('admin'), json: { name: 'temp', role: 'ns_test_temp', scopes: ['read'] } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.match(created.body.key, /^ns_[0-9a-f]{12}_/);
     assert.equal((await call('GET', '/v1/workflows', { headers: bearer(created.body.key) })).status, 200);
     const listed = await call('GET', '/v1/keys', { headers: as('admin') });
     const mine = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
-    assert.deepEqual([mine.name, mine.role, mine.scopes, mine.revokedAt], ['temp', 'temp_role', ['read'], null]);
+    assert.deepEqual([mine.name, mine.role, mine.scopes, mine.revokedAt], ['temp', 'ns_test_temp', ['read'], null]);
     // The secret is everything after ns_<12 hex>_ (it may hold '_' itself).
     assert.ok(!JSON.stringify(listed.body).includes(created.body.key.slice('ns_'.length + 13)), 'no secret in the list');
     const revoked = await call('DELETE', `/v1/keys/${created.body.id}`, { headers: as('admin') });
@@ -256,7 +260,7 @@ describe('API keys', () => {
   it('tell their holder who they are at GET /v1/identity (the dashboard checks for admin there)', async () => {
     const reply = await call('GET', '/v1/identity', { headers: as('startKeyed') });
     assert.equal(reply.status, 200);
-    assert.deepEqual(reply.body, { kind: 'key', keyId: keys.startKeyed.id, role: 'billing', claims: { role: 'billing' }, scopes: ['start:keyed'] });
+    assert.deepEqual(reply.body, { kind: 'key', keyId: keys.startKeyed.id, role: 'ns_test_billing', claims: { role: 'ns_test_billing' }, scopes: ['start:keyed'] });
   });
 
   it('record when they were last used', async () => {
@@ -275,7 +279,7 @@ describe('per-workflow auth', () => {
   });
 
   it('key: a key with start:<workflow>, start:* or admin may start it; the execution acts as the key role', async () => {
-    for (const [name, role] of [['startKeyed', 'billing'], ['startAll', 'ops'], ['admin', 'postgres']]) {
+    for (const [name, role] of [['startKeyed', 'ns_test_billing'], ['startAll', 'ns_test_ops'], ['admin', 'postgres']]) {
       const reply = await call('POST', '/v1/workflows/keyed/executions', { json: {}, headers: as(name) });
       assert.equal(reply.status, 201, name);
       assert.deepEqual(await executionIdentity(reply.body.executionId), { kind: 'key', role, claims: { role }, keyId: keys[name].id });
@@ -296,12 +300,12 @@ describe('per-workflow auth', () => {
   });
 
   it('jwt: a valid JWT may start it; its claims and role claim become the execution identity', async () => {
-    const token = await hsJwt({ sub: 'user-42', email: 'ada@example.com', role: 'member' });
+    const token = await hsJwt({ sub: 'user-42', email: 'ada@example.com', role: 'ns_test_member' });
     const reply = await call('POST', '/v1/workflows/members/executions?wait=5', { json: {}, headers: bearer(token) });
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     const identity = await executionIdentity(reply.body.executionId);
     assert.equal(identity.kind, 'jwt');
-    assert.equal(identity.role, 'member');
+    assert.equal(identity.role, 'ns_test_member');
     assert.deepEqual([identity.claims.sub, identity.claims.email, identity.claims.aud], ['user-42', 'ada@example.com', audience]);
     const noRole = await call('POST', '/v1/workflows/members/executions', { json: {}, headers: bearer(await hsJwt({ sub: 'user-7' })) });
     assert.equal((await executionIdentity(noRole.body.executionId)).role, 'authenticated', 'Supabase default role');
@@ -334,7 +338,7 @@ describe('JWT verification', () => {
   });
 
   it('RS256 from a JWKS on 127.0.0.1: accepts a valid token; refuses expired, wrong audience and unknown signer with 401', async () => {
-    const ok = await start(await rsJwt({ sub: 'rs-user', role: 'member' }));
+    const ok = await start(await rsJwt({ sub: 'rs-user', role: 'ns_test_member' }));
     assert.equal(ok.status, 201, JSON.stringify(ok.body));
     assert.deepEqual((await executionIdentity(ok.body.executionId)).claims.sub, 'rs-user');
     const expired = await start(await rsJwt({ sub: 'a' }, { expires: Math.floor(Date.now() / 1000) - 60 }));
@@ -433,7 +437,7 @@ describe('bootstrapping and the CLI', () => {
     const out: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: () => {} };
     try {
-      assert.equal(await main(['keys', 'create', '--role', 'cli_role', '--scopes', 'read,start:keyed', '--name', 'from cli', '--rate', '30', '--json', '--dir', project], io), 0);
+      assert.equal(await main(['keys', 'create', '--role', 'authenticated', '--scopes', 'read,start:keyed', '--name', 'from cli', '--rate', '30', '--json', '--dir', project], io), 0);
       const created = JSON.parse(out.pop() ?? '{}');
       assert.match(created.key, /^ns_/);
       assert.deepEqual([created.scopes, created.rateLimitPerMinute], [['read', 'start:keyed'], 30]);

@@ -48,10 +48,10 @@ describe('the durable engine', () => {
     assert.ok(history.some((e) => e.branchId !== undefined), 'branch events are part of the history');
   });
 
-  it('returns the first execution for a repeated idempotency key', async () => {
+  it('returns the first execution for a repeated idempotency key and input', async () => {
     await engine.deploy({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, 'once');
     const a = await startExecution(engine.deps, { workflow: 'once', input: { n: 1 }, idempotencyKey: 'k1' });
-    const b = await startExecution(engine.deps, { workflow: 'once', input: { n: 2 }, idempotencyKey: 'k1' });
+    const b = await startExecution(engine.deps, { workflow: 'once', input: { n: 1 }, idempotencyKey: 'k1' });
     assert.equal(a.created, true);
     assert.equal(b.created, false);
     assert.equal(b.executionId, a.executionId);

@@ -42,7 +42,7 @@ before(async () => {
   // A workflow that used to subscribe and no longer does: only its current version counts.
   await deploy({ name: 'former', triggers: [{ event: 'user.signed_up' }], definition: echo });
   await deploy({ name: 'former', triggers: [], definition: echo });
-  adminKey = (await createApiKey(engine.deps, { name: 'events test', role: 'postgres', scopes: ['admin'] })).key;
+  adminKey = (await createApiKey(engine.deps, { name: 'events test', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true })).key;
   server = await listen(createApp({ ...engine.deps }), { port: 0 });
 });
 

@@ -49,7 +49,7 @@ before(async () => {
     resources: { big: () => 'x'.repeat(300 * 1024) },
   });
   await engine.deployWorkflows();
-  const admin = await createApiKey(engine.deps, { name: 'limits', role: 'postgres', scopes: ['admin'], rateLimitPerMinute: 1000 });
+  const admin = await createApiKey(engine.deps, { name: 'limits', role: 'postgres', scopes: ['admin'], rateLimitPerMinute: 1000, allowPrivilegedRole: true });
   baseUrl = await engine.serve({ port: 0 });
   api = apiClient(baseUrl, admin.key);
 });
@@ -145,7 +145,7 @@ describe('chain depth', () => {
 
 describe('the start rate of a key', () => {
   it('gives keys without a rate of their own limits.keyStartsPerMinute: 429 RATE_LIMITED past it, with Retry-After', async () => {
-    const { key } = await createApiKey(engine.deps, { name: 'default rate', role: 'postgres', scopes: ['start:quick'] });
+    const { key } = await createApiKey(engine.deps, { name: 'default rate', role: 'authenticated', scopes: ['start:quick'] });
     const asKey = apiClient(baseUrl, key);
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push(await asKey('POST', '/v1/workflows/quick/executions', {}));

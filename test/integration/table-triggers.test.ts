@@ -180,7 +180,7 @@ describe('table-change triggers', () => {
   });
 
   it('changes nothing when the same file is deployed twice, and drops a trigger the file no longer has', async () => {
-    const wrapper = { name: 'watch-redeploys', triggers: [{ table: 'public.redeploys', on: ['INSERT'], role: 'postgres' }], definition: succeed };
+    const wrapper = { name: 'watch-redeploys', triggers: [{ table: 'public.redeploys', on: ['INSERT'], role: 'authenticated' }], definition: succeed };
     assert.deepEqual(await deploy(wrapper), { installed: 1, kept: 0, dropped: 0 });
     const installed = await triggersOn('public.redeploys');
     assert.deepEqual(await deploy(wrapper), { installed: 0, kept: 1, dropped: 0 });
@@ -191,9 +191,9 @@ describe('table-change triggers', () => {
     await sql`insert into public.redeploys values (1, 1)`;
     await delivered('watch-redeploys', 1);
     const [{ identity }] = await sql<{ identity: Json }[]>`select identity from nightshift.executions where workflow_name = 'watch-redeploys'`;
-    assert.deepEqual(identity, { role: 'postgres', claims: { role: 'postgres' } });
+    assert.deepEqual(identity, { role: 'authenticated', claims: { role: 'authenticated' } });
 
-    const changed = { ...wrapper, triggers: [{ table: 'public.redeploys', on: ['INSERT'], when: 'new.v > 1', role: 'postgres' }] };
+    const changed = { ...wrapper, triggers: [{ table: 'public.redeploys', on: ['INSERT'], when: 'new.v > 1', role: 'authenticated' }] };
     assert.deepEqual(await deploy(changed), { installed: 1, kept: 0, dropped: 1 });
     assert.equal((await triggersOn('public.redeploys')).length, 1);
     await sql`insert into public.redeploys values (2, 1)`;
@@ -220,7 +220,18 @@ describe('table-change triggers', () => {
     assert.equal(one.changes[0].record?.id, 7);
   });
 
-  it('refuses a bad when condition, an unknown table or role, naming the workflow and the entry', async () => {
+  /** Runs `work` with roles: listing `roles` too. */
+  async function withRoles(roles: string[], work: () => Promise<void>): Promise<void> {
+    const before = engine.deps.roles;
+    engine.deps.roles = ['anon', 'authenticated', ...roles];
+    try {
+      await work();
+    } finally {
+      engine.deps.roles = before;
+    }
+  }
+
+  it('refuses a bad when condition, an unknown table or role, a privileged or unlisted role, naming the workflow and the entry', async () => {
     const attempt = (triggers: unknown[]) => deploy({ name: 'badly-watched', triggers, definition: succeed });
     const refusal = async (triggers: unknown[], pointer: string, pattern: RegExp) => {
       const error = await attempt(triggers).then(() => assert.fail('the deploy was accepted'), (e: unknown) => e);
@@ -238,6 +249,9 @@ describe('table-change triggers', () => {
     await refusal([{ table: 'public.nope', on: ['INSERT'] }], '/triggers/0/table', /no table is named "public.nope"/);
     await refusal([{ table: 'public.users', on: ['TRUNCATE'] }], '/triggers/0/on', /TRUNCATE/);
     await refusal([{ table: 'public.users', role: 'no_such_role' }], '/triggers/0/role', /no_such_role/);
+    // Table-change executions always respect privacy rules: never as a superuser, nor a role outside roles:.
+    await refusal([{ table: 'public.users', role: 'postgres' }], '/triggers/0/role', /"postgres", which is not one callers may act as/);
+    await withRoles(['postgres'], () => refusal([{ table: 'public.users', role: 'postgres' }], '/triggers/0/role', /superuser or BYPASSRLS/));
     // A good entry beside a bad one is not installed either.
     await refusal([{ table: 'public.users', on: ['INSERT'] }, { table: 'public.users', on: ['UPDATE'], when: 'new.x' }], '/triggers/1/when', /x/);
     assert.equal((await sql`select id from nightshift.table_subscriptions where workflow_name = 'badly-watched'`).length, 0);

@@ -34,7 +34,7 @@ export const forgedCursor = (text: string) => Buffer.from(text).toString('base64
 
 /** Serves the API of `deps` on a free loopback port and answers a client holding a new admin key. */
 export async function serveAdminApi(deps: ApiDeps): Promise<{ call: Call; close(): Promise<void> }> {
-  const { key } = await createApiKey(deps, { name: 'test admin', role: 'postgres', scopes: ['admin'] });
+  const { key } = await createApiKey(deps, { name: 'test admin', role: 'postgres', scopes: ['admin'], allowPrivilegedRole: true });
   const server = await listen(createApp(deps), { port: 0, host: '127.0.0.1' });
   return { call: apiClient(server.url, key), close: () => server.close() };
 }

@@ -16,9 +16,24 @@ export interface TestDatabase {
 }
 
 let templateName: Promise<string> | undefined;
+let rolesMade: Promise<void> | undefined;
+
+/**
+ * Creates Postgres roles (cluster-wide, kept: other test processes may use them) unless they exist,
+ * safely when several test processes do it at once. Every test database gets Supabase's pair, `anon`
+ * and `authenticated`, the roles JWTs and keys may act as by default.
+ */
+export async function ensureRoles(names: readonly string[]): Promise<void> {
+  await withAdmin(async (admin) => {
+    for (const name of names) {
+      await admin.unsafe(`do $$ begin create role ${name} nologin; exception when duplicate_object or unique_violation then null; end $$`);
+    }
+  });
+}
 
 /** `migrated: false` gives an empty database (for testing migrations themselves). */
 export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  await (rolesMade ??= ensureRoles(['anon', 'authenticated']));
   const template = options.migrated === false ? 'template0' : await (templateName ??= ensureTemplate());
   const name = `nightshift_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin((admin) => admin.unsafe(`create database ${name} template ${template}`));

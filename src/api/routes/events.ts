@@ -25,7 +25,7 @@ export const eventRoutes: Route[] = [
     headers: startHeaders,
     body: { schema: eventPayload, required: false, description: 'The event payload (any JSON; an empty body is {})' },
     responses: { 202: { description: 'The executions started (with an Idempotency-Key already used: the ones it started)', schema: publishedEvent } },
-    errors: ['CONFLICT'],
+    errors: ['CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
     async handle({ context, deps, params, headers, body, identity }) {
       const started = await publishEvent(deps, params.name, body as Json, {
         idempotencyKey: headers['Idempotency-Key'], identity: identity ? identityRecord(identity) : undefined,

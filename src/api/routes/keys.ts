@@ -18,6 +18,8 @@ const createBody = z.strictObject({
     .describe('admin (everything), read (GET routes), tasks (answer task tokens, poll activities), start:<workflow> or start:*'),
   rateLimitPerMinute: z.number().int().min(1).max(1_000_000).nullable().optional()
     .describe('Most executions the key may start a minute, counted across every Nightshift process; absent: limits.keyStartsPerMinute (none by default)'),
+  allowPrivilegedRole: z.boolean().optional()
+    .describe('Admin keys only, and only asked by a key that has it itself: act as the role although it is a superuser or BYPASSRLS role, or not in roles:'),
 });
 
 const apiKey = z.object({
@@ -27,6 +29,7 @@ const apiKey = z.object({
   role: z.string(),
   scopes: z.array(z.string()),
   rateLimitPerMinute: z.number().int().nullable(),
+  allowPrivilegedRole: z.boolean().describe('The key may act as a privileged or unlisted role (an admin key\'s explicit setting)'),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable().describe('Updated at most once a minute'),
   revokedAt: z.string().nullable(),
@@ -71,8 +74,12 @@ export const keyRoutes: Route[] = [
     summary: 'Create an API key; the answer holds the key, shown this once',
     body: { schema: createBody, required: true, description: 'The key\'s role, scopes, and optional name and rate limit' },
     responses: { 201: { description: 'Created', schema: createdKey } },
-    errors: [],
-    async handle({ context, deps, body }) {
+    errors: ['ROLE_NOT_ALLOWED'],
+    async handle({ context, deps, body, identity: caller }) {
+      // Otherwise any admin key could mint a key above row-level security.
+      if (body.allowPrivilegedRole && !caller?.allowPrivilegedRole) {
+        throw new EngineError('FORBIDDEN', 'Only a key that may itself act as a privileged role can create one that may (nightshift keys create --allow-privileged-role)');
+      }
       const { key, view } = await createApiKey(deps, body);
       return context.json({ ...view, key }, 201);
     },

@@ -170,7 +170,7 @@ const schedule = defineRoute({
     201: { description: 'Scheduled: the run (one) or the batch (a list)', schema: z.union([scheduledRunCreated, batchCreated]) },
     200: { description: 'A run or batch with this Idempotency-Key existed already', schema: z.union([scheduledRunCreated, batchCreated]) },
   },
-  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'LIST_TOO_LONG'],
+  errors: ['WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'LIST_TOO_LONG', 'IDEMPOTENCY_KEY_REUSED'],
   async handle({ context, deps, params, headers, body, identity }) {
     const common = { workflow: params.name, idempotencyKey: headers['Idempotency-Key'], ...(identity ? { identity: identityRecord(identity) } : {}) };
     if (body.items !== undefined) {
