@@ -34,6 +34,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     scale: { type: 'string', default: '1' },
     'lead-ms': { type: 'string', default: '3000' },
+    only: { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -99,11 +100,14 @@ function nightshiftWaits(bench: NightshiftBench): Contestant {
         await until(() => bench.lateness.length >= warm, 'warm-up Waits');
         bench.lateness.length = 0;
         const first = Date.now() + leadMs + Math.ceil(msPerStart * n * 1.5);
+        const startedAt = performance.now();
         await startWaits(deps, n, (i) => new Date(first + (i * 1000) / n));
+        const startMs = performance.now() - startedAt;
         const overran = Date.now() > first ? `the starts ran ${Date.now() - first} ms past the first due time; ` : '';
         await until(() => bench.lateness.length >= n, 'Waits');
         await until(async () => (await bench.running()) === 0, 'Wait executions ending');
-        return { late: [...bench.lateness], note: `${overran}${Math.round(msPerStart * n)} ms to start them` };
+        if (process.env.BENCH_TRACE) console.error(`    lateness in call order: ${bench.lateness.filter((_, k) => k % Math.ceil(n / 20) === 0).map(Math.round).join(' ')}`);
+        return { late: [...bench.lateness], note: `${overran}started in ${Math.round(startMs)} ms` };
       } finally {
         await runtime.stop(5_000);
         bench.lateness.length = 0;
@@ -177,7 +181,8 @@ const loadAtStart = loadavg();
 const nightshift = await NightshiftBench.open({ maxConcurrency: 32 });
 const graphile = await GraphileBench.open();
 const pgboss = await PgBossBench.open();
-const contestants = [nightshiftScheduled(nightshift), nightshiftWaits(nightshift), graphileTimers(graphile), pgbossTimers(pgboss)];
+const contestants = [nightshiftScheduled(nightshift), nightshiftWaits(nightshift), graphileTimers(graphile), pgbossTimers(pgboss)]
+  .filter((c) => values.only === undefined || c.label.includes(String(values.only)));
 const results = new Map<string, { late: number[]; notes: string[] }[]>();
 
 try {
