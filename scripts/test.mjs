@@ -79,7 +79,7 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const needsDatabase = files.some((f) => /^test[\\/](integration|e2e)[\\/]/.test(f));
+const needsDatabase = files.some((f) => /^test[\\/](integration|e2e|replay)[\\/]|conformance-durable/.test(f));
 const embedded = needsDatabase && (process.env.NIGHTSHIFT_TEST_EMBEDDED === '1'
   || (!process.env.NIGHTSHIFT_TEST_DATABASE_URL && !(await answers('127.0.0.1', 5432))))
   ? await startEmbedded()

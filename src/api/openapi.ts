@@ -76,8 +76,10 @@ function responseOf(response: RouteResponse): JsonSchema {
 function errorStatuses(route: Route): Map<number, string[]> {
   // Every route refuses unknown query parameters, so every route may answer INPUT_INVALID.
   const codes: ErrorCode[] = [...accessErrors(route.auth), ...route.errors, 'INPUT_INVALID'];
-  // A body may be over the request cap, or carry an input or output over the 256 KiB payload limit.
-  if (route.body) codes.push('REQUEST_TOO_LARGE', 'PAYLOAD_TOO_LARGE');
+  // A body may be over the request cap, nest too deep, or carry an input or output over the 256 KiB payload limit.
+  if (route.body) codes.push('REQUEST_TOO_LARGE', 'PAYLOAD_TOO_LARGE', 'INPUT_TOO_DEEP');
+  // Every route but the system ones reads the database, which may be out of reach (503, Retry-After).
+  if (route.tag !== 'system') codes.push('DATABASE_UNAVAILABLE');
   codes.push('INTERNAL');
   const byStatus = new Map<number, string[]>();
   for (const code of new Set(codes)) {

@@ -5,7 +5,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Access, Identity } from '../service/index.ts';
-import { EngineError, type ErrorCode } from '../shared/index.ts';
+import { EngineError, exceedsJsonTextDepth, maxJsonDepth, type ErrorCode } from '../shared/index.ts';
 import type { Guard } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { findUnstorable } from './storable.ts';
@@ -129,6 +129,12 @@ async function readJson(context: Context, required: boolean): Promise<unknown> {
   if (text.trim() === '') {
     if (required) throw new EngineError('INPUT_INVALID', 'This request needs a JSON body', { details: { problems: [{ path: 'body', message: 'a JSON body is required' }] } });
     return {};
+  }
+  // Before parsing: a body nested 100 000 deep parses, then overflows the stack of every walk after.
+  if (exceedsJsonTextDepth(text)) {
+    throw new EngineError('INPUT_TOO_DEEP', `The request body nests arrays and objects deeper than ${maxJsonDepth} levels`, {
+      details: { maxDepth: maxJsonDepth, problems: [{ path: 'body', message: `nests deeper than ${maxJsonDepth} levels` }] },
+    });
   }
   try {
     return JSON.parse(text);

@@ -6,6 +6,7 @@
  */
 import type { Json, JsonObject } from '../shared/index.ts';
 import { checkFlowControl, type FlowControl } from './flow-control.ts';
+import { stateCountProblem } from './definition-size.ts';
 import type { Problem } from './problems.ts';
 import type { ParsedSource } from './source.ts';
 import type { StateMachine } from './types.ts';
@@ -37,6 +38,10 @@ export interface WorkflowFile {
 
 export interface ReadWorkflowOptions {
   isKnownResource?: (name: string) => boolean;
+  /** The most states a definition may have (limits.maxDefinitionStates); more is one problem and no validation. */
+  maxStates?: number;
+  /** Checks of the caller's on the file as read (its triggers), located like every other problem. */
+  extraChecks?: (workflow: WorkflowFile) => Problem[];
   /**
    * true: a file run once and never deployed (`nightshift execute`): without a name field, the file name
    * (`order.v2.json` → `order.v2`) names the run as it is, whatever characters it has. A name field is
@@ -111,6 +116,7 @@ export function readWorkflow(source: ParsedSource, fallbackName: string, options
   } else {
     workflow = readWrapper(document, fallbackName, options, problems);
   }
+  if (workflow && options.extraChecks) problems.push(...options.extraChecks(workflow));
   const located = problems.map((problem) => locateProblem(source, problem)).sort(byPosition);
   return { workflow: located.length === 0 ? workflow : null, problems: located };
 }
@@ -126,7 +132,7 @@ function checkFallbackName(fallbackName: string, options: ReadWorkflowOptions, p
 
 function readPlain(document: JsonObject, fallbackName: string, options: ReadWorkflowOptions, problems: Problem[]): WorkflowFile {
   checkFallbackName(fallbackName, options, problems);
-  problems.push(...validateStateMachine(document, { pointer: '', isKnownResource: options.isKnownResource }));
+  problems.push(...validateDefinition(document, '', options));
   return { ...defaults(fallbackName), ...plainSettings(options, problems), definition: document as unknown as StateMachine, definitionPointer: '' };
 }
 
@@ -173,7 +179,7 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
       : `definition must be a state machine object, not ${typeOf(document.definition)}.`;
     problems.push({ code: document.definition === undefined ? 'FIELD_REQUIRED' : 'FIELD_TYPE', message, pointer: '/definition' });
   } else {
-    problems.push(...validateStateMachine(document.definition, { pointer: '/definition', isKnownResource: options.isKnownResource }));
+    problems.push(...validateDefinition(document.definition, '/definition', options));
   }
   const base = defaults(typeof document.name === 'string' ? document.name : fallbackName);
   return {
@@ -188,6 +194,13 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
     definition: document.definition as unknown as StateMachine,
     definitionPointer: '/definition',
   };
+}
+
+/** The size first: validating 60 000 states would take seconds for nothing. */
+function validateDefinition(definition: unknown, pointer: string, options: ReadWorkflowOptions): Problem[] {
+  const tooLarge = stateCountProblem(definition, pointer, { maxStates: options.maxStates });
+  if (tooLarge) return [tooLarge];
+  return validateStateMachine(definition, { pointer, isKnownResource: options.isKnownResource });
 }
 
 function defaults(name: string): Omit<WorkflowFile, 'definition' | 'definitionPointer'> {

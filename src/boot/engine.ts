@@ -5,13 +5,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, listen } from '../api/index.ts';
+import { createApp, listen, type ListeningServer } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
 import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
-import { connect, migrate, ping, startEmbeddedPostgres, type EmbeddedPostgres, type Sql } from '../store/index.ts';
-import { cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
+import { connect, migrate, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
+import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
@@ -31,6 +31,13 @@ export interface EngineOptions {
   resources?: Record<string, ResourceHandler>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
   secrets?: SecretSource;
+  /**
+   * Serve the HTTP API on this address, bound before any worker starts: a port already taken fails
+   * the start (PORT_IN_USE) with nothing left running. The URL is then `engine.url`.
+   */
+  listen?: { port?: number; host?: string };
+  /** Wait for an unreachable Postgres for `config.databaseWaitMs` (long-running commands); otherwise try once. */
+  waitForDatabase?: boolean;
 }
 
 export interface Engine {
@@ -41,9 +48,15 @@ export interface Engine {
   /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
   resource(name: string, handler: ResourceHandler): Engine;
   deployWorkflows(dir?: string): Promise<DeployReport>;
+  /** The URL of the API served through `EngineOptions.listen`, else null. */
+  readonly url: string | null;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
-  stop(): Promise<void>;
+  /**
+   * Stops serving and working: open requests and running tasks get `graceMs` (default config.shutdownGraceMs);
+   * `clean` is false when tasks still running then were handed back to other workers.
+   */
+  stop(options?: { graceMs?: number }): Promise<{ clean: boolean }>;
 }
 
 function urlFile(config: Readonly<Config>): string {
@@ -55,8 +68,11 @@ function urlFile(config: Readonly<Config>): string {
  * Nightshift process of this project already runs (its URL is in `.nightshift/postgres.url`), or a
  * new one started here.
  */
-async function resolveDatabase(config: Readonly<Config>, logger: Logger): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+async function resolveDatabase(config: Readonly<Config>, logger: Logger, wait: boolean): Promise<{ url: string; embedded: EmbeddedPostgres | null }> {
+  if (config.databaseUrl) {
+    await waitForDatabase(config.databaseUrl, { waitMs: wait ? config.databaseWaitMs : 0, logger });
+    return { url: config.databaseUrl, embedded: null };
+  }
   const file = urlFile(config);
   if (existsSync(file)) {
     const url = readFileSync(file, 'utf8').trim();
@@ -81,8 +97,90 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
   const addIntegrations = prepareIntegrations(config, options.secrets);
-  const { url: databaseUrl, embedded } = await resolveDatabase(config, logger);
+  const { url: databaseUrl, embedded } = await resolveDatabase(config, logger, options.waitForDatabase === true);
   const sql = connect(databaseUrl, { max: Math.max(4, Math.min(20, config.concurrency + 2)) });
+  const closeDatabase = async () => {
+    await sql.end({ timeout: 2 }).catch(() => {});
+    if (embedded) {
+      rmSync(urlFile(config), { force: true });
+      await embedded.stop();
+    }
+  };
+  let parts: Parts;
+  try {
+    parts = await prepare(options, sql, logger, addIntegrations);
+  } catch (e) {
+    await closeDatabase();
+    throw e;
+  }
+  const { registry, runtime, deps, transient } = parts;
+
+  // One JWT verifier (it caches the JWKS) for every server of this process.
+  const auth = {
+    disabled: config.auth === 'disabled',
+    jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+  };
+  const servers: ListeningServer[] = [];
+  let housekeeping: NodeJS.Timeout | null = null;
+  const engine: Engine = {
+    sql, deps, registry, databaseUrl, url: null,
+    resource(name, handler) {
+      registry.register(name, handler);
+      return engine;
+    },
+    async deployWorkflows(dir = config.workflowsDir) {
+      const report = await deployDirectory(deps, dir, {
+        isKnownResource: (name) => registry.has(name),
+        workflowSettings: config.workflowSettings,
+        limits: config.limits,
+        checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
+      });
+      await syncDeployedSchedules(deps, report, logger);
+      await syncDeployedTableSubscriptions(deps, report, logger);
+      return report;
+    },
+    async serve(serveOptions = {}) {
+      if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
+      const app = createApp({ ...deps, logger, health: () => ping(sql), auth });
+      const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
+      servers.push(server);
+      return server.url;
+    },
+    async stop(stopOptions = {}) {
+      const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
+      if (housekeeping) clearInterval(housekeeping);
+      // Open requests and running tasks drain side by side, each within the grace.
+      const [, stopped] = await Promise.all([
+        Promise.all(servers.splice(0).map((server) => server.close(graceMs).catch(() => {}))),
+        runtime.stop(graceMs),
+      ]);
+      transient.close();
+      await closeDatabase();
+      return stopped;
+    },
+  };
+  try {
+    // The port first: if it is taken, no worker has claimed anything yet.
+    if (options.listen) (engine as { url: string | null }).url = await engine.serve(options.listen);
+    await runtime.start();
+  } catch (e) {
+    await engine.stop({ graceMs: 0 });
+    throw e;
+  }
+  if (options.workers !== false) housekeeping = startHousekeeping(deps, config, logger);
+  return engine;
+}
+
+interface Parts {
+  registry: ResourceRegistry;
+  runtime: DurableRuntime;
+  deps: ServiceDeps;
+  transient: MemoryRunner;
+}
+
+/** Migrations, resources (the handlers module included), the runtime (not started) and the service deps. */
+async function prepare(options: EngineOptions, sql: Sql, logger: Logger, addIntegrations: (registry: ResourceRegistry) => ResourceRegistry): Promise<Parts> {
+  const { config } = options;
   const { applied } = await migrate(sql);
   if (applied.length > 0) logger.info({ applied }, 'applied migrations');
 
@@ -105,60 +203,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
   Object.assign(jobHandlers, flowControlJobHandlers(deps));
   registerWorkflowResources(registry, deps);
-  await runtime.start();
+  return { registry, runtime, deps, transient };
+}
 
-  // Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again.
-  let housekeeping: NodeJS.Timeout | null = null;
-  if (options.workers !== false) {
-    const days = config.retentionDays;
-    const sweep = async () => {
-      if (days !== null) {
-        const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
-        if (removed) logger.info({ removed, days }, 'removed old executions');
-      }
-      await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
-    };
-    void sweep();
-    housekeeping = setInterval(sweep, 3_600_000);
-    housekeeping.unref();
-  }
-
-  // One JWT verifier (it caches the JWKS) for every server of this process.
-  const auth = {
-    disabled: config.auth === 'disabled',
-    jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+/** Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again. */
+function startHousekeeping(deps: ServiceDeps, config: Readonly<Config>, logger: Logger): NodeJS.Timeout {
+  const days = config.retentionDays;
+  const sweep = async () => {
+    if (days !== null) {
+      const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
+      if (removed) logger.info({ removed, days }, 'removed old executions');
+    }
+    await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
   };
-  const servers: Array<{ close(): Promise<void> }> = [];
-  const engine: Engine = {
-    sql, deps, registry, databaseUrl,
-    resource(name, handler) {
-      registry.register(name, handler);
-      return engine;
-    },
-    async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, { isKnownResource: (name) => registry.has(name), workflowSettings: config.workflowSettings });
-      await syncDeployedSchedules(deps, report, logger);
-      await syncDeployedTableSubscriptions(deps, report, logger);
-      return report;
-    },
-    async serve(serveOptions = {}) {
-      if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
-      const app = createApp({ ...deps, logger, health: () => ping(sql), auth });
-      const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
-      servers.push(server);
-      return server.url;
-    },
-    async stop() {
-      if (housekeeping) clearInterval(housekeeping);
-      for (const server of servers.splice(0)) await server.close();
-      await runtime.stop();
-      transient.close();
-      await sql.end({ timeout: 5 });
-      if (embedded) {
-        rmSync(urlFile(config), { force: true });
-        await embedded.stop();
-      }
-    },
-  };
-  return engine;
+  void sweep();
+  const timer = setInterval(() => void sweep(), 3_600_000);
+  timer.unref();
+  return timer;
 }

@@ -1,4 +1,5 @@
 /** Where commands write and how they end: injected, so tests can run the CLI in-process. */
+import { databaseUnavailable } from '../service/index.ts';
 import { errorCodes, isEngineError } from '../shared/index.ts';
 
 export interface CliIo {
@@ -21,8 +22,9 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value)}\n`);
 }
 
-/** Engine errors print their code and message; anything else is a bug and says so, without a stack. */
-export function reportError(io: CliIo, error: unknown): number {
+/** Engine errors (a lost database connection among them) print their code and message; anything else is a bug and says so, without a stack. */
+export function reportError(io: CliIo, thrown: unknown): number {
+  const error = databaseUnavailable(thrown) ?? thrown;
   if (isEngineError(error)) {
     io.stderr(`nightshift: ${error.message} [${error.code}]\n`);
     return errorCodes[error.code].exit;

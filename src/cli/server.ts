@@ -5,25 +5,56 @@ import { createEngine, createLogger, type Engine } from '../boot/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { ensureLocalAdminKey, formatProblems, hasApiKeys, type DeployReport } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import type { CommandContext } from './output.ts';
+import { reportError, type CommandContext } from './output.ts';
 
 function printDeploy(context: CommandContext, report: DeployReport): void {
   for (const d of report.deployed) context.io.stdout(`${d.changed ? 'deployed' : 'unchanged'} ${d.name} (${d.file})\n`);
   for (const i of report.invalid) context.io.stderr(`not deployed: ${i.file}\n${formatProblems(i.problems)}\n`);
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down gracefully (in-flight work finishes or is released). */
-function untilSignal(engine: Engine, context: CommandContext): Promise<void> {
+/** The exit code after a shutdown that had to hand running tasks back, or was cut short by a second signal (EX_TEMPFAIL). */
+export const forcedShutdownExitCode = 75;
+
+/**
+ * Runs until SIGINT/SIGTERM, then shuts down: open requests and running tasks get the grace
+ * (config.shutdownGraceMs), what still runs then is handed back to other workers. Exit code 0 after a
+ * clean drain, `forcedShutdownExitCode` otherwise. A second signal exits at once. (run.ts then ends the
+ * process even if something a handler module opened would keep it alive.)
+ */
+function untilSignal(engine: Engine, context: CommandContext, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const shutdown = () => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
-      context.io.stderr('nightshift: shutting down…\n');
-      void engine.stop().then(resolve, resolve);
+    let stopping = false;
+    const exitNow = (why: string) => {
+      context.io.stderr(`nightshift: ${why}; exiting now (tasks still running are taken over by another worker once their leases run out)\n`);
+      process.exit(forcedShutdownExitCode);
+    };
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (stopping) return exitNow(`${signal} again during the shutdown`);
+      stopping = true;
+      context.io.stderr(`nightshift: shutting down… (running tasks get ${graceMs / 1000} s; ${signal} again to exit at once)\n`);
+      // The stop itself is bounded by the grace; this only guards against a stop that hangs anyway.
+      setTimeout(() => exitNow(`the shutdown took longer than the grace and 10 s more`), graceMs + 10_000).unref();
+      void engine.stop({ graceMs }).then(
+        ({ clean }) => {
+          if (!clean) context.io.stderr('nightshift: the grace ran out; tasks still running were handed back to other workers\n');
+          context.exit(clean ? 0 : forcedShutdownExitCode);
+        },
+        () => context.exit(forcedShutdownExitCode),
+      ).finally(resolve);
     };
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
   });
+}
+
+/** Runs `work` with the engine; if it fails, stops the engine (nothing stays running) before the error is reported. */
+async function orStop<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    await engine.stop({ graceMs: 0 });
+    throw e;
+  }
 }
 
 export function registerServer(program: Command, context: CommandContext): void {
@@ -34,11 +65,13 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, localDevelopment: true });
-      printDeploy(context, await engine.deployWorkflows());
-      // The first dev run of a project makes an admin key and prints it; it is never shown again.
-      const local = config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);
-      const url = await engine.serve({ port: options.port });
+      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
+      const url = engine.url as string;
+      const local = await orStop(engine, async () => {
+        printDeploy(context, await engine.deployWorkflows());
+        // The first dev run of a project makes an admin key and prints it; it is never shown again.
+        return config.auth === 'disabled' ? null : await ensureLocalAdminKey(engine.deps);
+      });
       if (local) {
         // The key rides in the fragment, which browsers never send: it reaches no server log.
         context.io.stdout(`Admin API key for local use (acts as role ${local.role}), shown only now:\n  ${local.key}\n`);
@@ -48,9 +81,10 @@ export function registerServer(program: Command, context: CommandContext): void 
       let timer: NodeJS.Timeout | null = null;
       const watcher = watch(config.workflowsDir, () => {
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void engine.deployWorkflows().then((r) => printDeploy(context, r)), 150);
+        // A failed redeploy (the database out of reach) is said; the next change tries again.
+        timer = setTimeout(() => void engine.deployWorkflows().then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
       });
-      await untilSignal(engine, context);
+      await untilSignal(engine, context, config.shutdownGraceMs);
       watcher.close();
     });
 
@@ -61,16 +95,18 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
-      if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
-        await engine.stop();
-        throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
-          + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
-      }
-      printDeploy(context, await engine.deployWorkflows());
-      const url = await engine.serve({ port: options.port });
+      // The port is bound before any worker starts: a port in use stops the start with nothing running.
+      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
+      await orStop(engine, async () => {
+        if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
+          throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
+            + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
+        }
+        printDeploy(context, await engine.deployWorkflows());
+      });
+      const url = engine.url as string;
       context.io.stdout(`Nightshift is serving at ${url}  (dashboard at ${url}/dashboard/, sign in with an admin key)\n`);
-      await untilSignal(engine, context);
+      await untilSignal(engine, context, config.shutdownGraceMs);
     });
 
   program
@@ -79,9 +115,9 @@ export function registerServer(program: Command, context: CommandContext): void 
     .argument('[dir]', 'the project folder', '.')
     .action(async (dir: string) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true });
+      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, waitForDatabase: true });
       context.io.stdout('Nightshift worker running\n');
-      await untilSignal(engine, context);
+      await untilSignal(engine, context, config.shutdownGraceMs);
     });
 
   program

@@ -25,6 +25,10 @@ export interface Config {
   /** Stopped executions older than this are deleted; null keeps them. */
   retentionDays: number | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** How long serve, worker and dev wait for an unreachable Postgres at start before they give up (retrying with backoff). */
+  databaseWaitMs: number;
+  /** On SIGTERM/SIGINT, how long running tasks get to finish before their leases are handed back and the process exits. */
+  shutdownGraceMs: number;
   /** A module exporting `resources` (in-code handlers), relative to the project. */
   handlersModule: string | null;
   /** `smtp:`: the server email:send uses; null when not configured (then there is no email:send). */
@@ -76,6 +80,8 @@ const limitsSchema = z
     maxRunsPerChain: count(1_000_000_000),
     keyStartsPerMinute: count(1_000_000).nullable(),
     maxHistoryEvents: count(100_000_000),
+    maxDefinitionBytes: count(1024 ** 3),
+    maxDefinitionStates: count(10_000_000),
   })
   .partial()
   .strict();
@@ -101,6 +107,8 @@ const fileSchema = z
     concurrency: z.number().int().min(0).max(1000).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
+    databaseWaitSeconds: z.number().min(0).max(86_400).optional(),
+    shutdownGraceSeconds: z.number().min(0).max(86_400).optional(),
     resources: resourcesSchema.optional(),
     smtp: smtpSchema.optional(),
     secrets: z.string().min(1).optional(),
@@ -116,6 +124,13 @@ const envNumber = (name: string, value: string | undefined, problems: string[]):
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isFinite(n)) problems.push(`${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+/** A number of seconds from the environment: at least 0, at most a day. */
+const envSeconds = (name: string, env: NodeJS.ProcessEnv, problems: string[]): number | undefined => {
+  const n = envNumber(name, env[name], problems);
+  if (n !== undefined && Number.isFinite(n) && (n < 0 || n > 86_400)) problems.push(`${name} must be between 0 and 86400 seconds, got ${n}`);
   return n;
 };
 
@@ -149,6 +164,8 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
     logLevel: logLevel as Config['logLevel'],
+    databaseWaitMs: 1000 * (envSeconds('NIGHTSHIFT_DATABASE_WAIT_SECONDS', env, problems) ?? file.databaseWaitSeconds ?? 60),
+    shutdownGraceMs: 1000 * (envSeconds('NIGHTSHIFT_SHUTDOWN_GRACE_SECONDS', env, problems) ?? file.shutdownGraceSeconds ?? 10),
     handlersModule: file.handlers ? resolve(projectDir, file.handlers) : null,
     smtp: smtpConfigOf(file.smtp),
     resources: file.resources ?? {},

@@ -23,8 +23,10 @@ export function handleFailure(turn: Turn, state: State, failure: Failure): Maybe
     const used = turn.snap.retryCounts[index] ?? 0;
     const delay = retryDelayMs(retriers![index], used, turn.env.random);
     if (delay !== null) {
-      turn.snap.retryCounts = turn.snap.retryCounts.slice();
-      turn.snap.retryCounts[index] = used + 1;
+      // Every Retrier before this one counts 0, not a hole: a hole is stored as null (JSON has no holes).
+      const counts = Array.from({ length: Math.max(turn.snap.retryCounts.length, index + 1) }, (_, i) => turn.snap.retryCounts[i] ?? 0);
+      counts[index] = used + 1;
+      turn.snap.retryCounts = counts;
       const timerId = turn.nextId('t');
       turn.snap.pending = { kind: 'retry', timerId };
       turn.command({ type: 'wakeAt', timerId, at: turn.env.now + delay, purpose: 'retry' });

@@ -38,7 +38,7 @@ const comparisons: Record<string, Compare> = {
   StringGreaterThan: strings((a, b) => compareStrings(a, b) > 0),
   StringLessThanEquals: strings((a, b) => compareStrings(a, b) <= 0),
   StringGreaterThanEquals: strings((a, b) => compareStrings(a, b) >= 0),
-  StringMatches: strings((a, pattern) => wildcard(pattern).test(a)),
+  StringMatches: strings((a, pattern) => matchesWildcard(a, pattern)),
   NumericEquals: numbers((a, b) => a === b),
   NumericLessThan: numbers((a, b) => a < b),
   NumericGreaterThan: numbers((a, b) => a > b),
@@ -61,27 +61,46 @@ const typeTests: Record<string, (value: Json) => boolean> = {
   IsTimestamp: (v) => parseTimestamp(v) !== null,
 };
 
-const patterns = new Map<string, RegExp>();
+/** A StringMatches pattern split at its unescaped stars: the literal runs between them. */
+const patterns = new Map<string, string[]>();
 
 /** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
-function wildcard(pattern: string): RegExp {
-  let regex = patterns.get(pattern);
-  if (!regex) {
-    let source = '';
+function literalRuns(pattern: string): string[] {
+  let runs = patterns.get(pattern);
+  if (!runs) {
+    runs = [''];
     for (let i = 0; i < pattern.length; i++) {
       const ch = pattern[i];
-      if (ch === '\\' && i + 1 < pattern.length) source += escapeRegex(pattern[++i]);
-      else if (ch === '*') source += '[\\s\\S]*';
-      else source += escapeRegex(ch);
+      if (ch === '\\' && i + 1 < pattern.length) runs[runs.length - 1] += pattern[++i];
+      else if (ch === '*') runs.push('');
+      else runs[runs.length - 1] += ch;
     }
-    regex = new RegExp(`^${source}$`);
-    patterns.set(pattern, regex);
+    if (patterns.size >= 1000) patterns.delete(patterns.keys().next().value as string);
+    patterns.set(pattern, runs);
   }
-  return regex;
+  return runs;
 }
 
-function escapeRegex(ch: string): string {
-  return ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Glob matching without backtracking: the first run must start the text, the last must end it, and each
+ * run between takes its leftmost place after the previous one (leftmost is always safe for a `*`). Time
+ * is linear in the text for a given pattern, unlike a regex with several `[\s\S]*`, which can take
+ * polynomial time over a long input.
+ */
+export function matchesWildcard(text: string, pattern: string): boolean {
+  const runs = literalRuns(pattern);
+  if (runs.length === 1) return text === runs[0];
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (let r = 1; r < runs.length - 1; r++) {
+    const found = text.indexOf(runs[r], at);
+    if (found < 0 || found + runs[r].length > end) return false;
+    at = found + runs[r].length;
+  }
+  return true;
 }
 
 type Test = (roots: PathRoots) => boolean;

@@ -5,3 +5,4 @@ export type * from './model.ts';
 export { maxPayloadBytes } from './limits.ts';
 export type { HashAlgorithm } from './intrinsics/index.ts';
 export { failedChildResult } from './states/children.ts';
+export { historyDetailsFormat, snapshotFormat, stepJobFormat, type StepJobPayload } from './stored.ts';

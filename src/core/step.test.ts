@@ -251,6 +251,17 @@ describe('snapshots', () => {
     return root!;
   }
 
+  it('count retries of every Retrier before the one used as 0, so stored counters are all numbers', async () => {
+    const m = machine({
+      StartAt: 'T',
+      States: { T: { Type: 'Task', Resource: 'r', Retry: [{ ErrorEquals: ['Other'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 2 }], End: true } },
+    });
+    const first = await step(m, null, { type: 'start', input: {} }, env());
+    const [invoke] = only(first, 'invoke');
+    const failed = await step(m, first.snapshot, { type: 'taskFailed', invocationId: invoke.invocationId, error: 'Boom' }, env());
+    assert.deepEqual(JSON.parse(JSON.stringify(failed.snapshot.retryCounts)), [0, 1]);
+  });
+
   it('survive a JSON round trip between every step, as a durable runtime stores them', async () => {
     const definition = {
       StartAt: 'Prepare',

@@ -4,16 +4,15 @@
  * the runtime writes when an execution with notifyOnEnd ends (triggers/scheduled-runs.ts reads it).
  * Writing them in the transaction that decided them means a crash can lose neither.
  */
-import type { StepEvent } from '../core/index.ts';
-import type { NewJob } from '../store/index.ts';
-import type { Json } from '../shared/index.ts';
+import { stepJobFormat, type StepEvent } from '../core/index.ts';
+import { executionEndedFormat, type NewJob } from '../store/index.ts';
 
 /** An event delivered to an execution by a worker, as the runtime's own step jobs carry it. */
 export function stepEventJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): NewJob {
-  return { kind: 'step', executionId, payload: { event } as unknown as Json, runAt, dedupeKey };
+  return { kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt, dedupeKey };
 }
 
 /** What the runtime enqueues when an execution started with notifyOnEnd ends (batches, flow admission). */
 export function executionEndedJob(executionId: string, workflow: string, status: string, runAt: Date): NewJob {
-  return { kind: 'execution-ended', executionId, payload: { executionId, workflow, status }, runAt, dedupeKey: `ended:${executionId}:stopped` };
+  return { kind: 'execution-ended', executionId, payload: executionEndedFormat.encode({ executionId, workflow, status }), runAt, dedupeKey: `ended:${executionId}:stopped` };
 }

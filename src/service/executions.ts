@@ -1,5 +1,6 @@
 /** Verbs on executions: start, describe, history, redrive, wait (list: list-executions.ts, stop: stop-execution.ts). */
 import type { StateMachine } from '../asl/index.ts';
+import { historyDetailsFormat, snapshotFormat } from '../core/index.ts';
 import {
   deleteStoppedBefore,
   insertEndedExecution,
@@ -47,11 +48,10 @@ export interface ExecutionView {
 }
 
 export function viewOf(row: ExecutionRow): ExecutionView {
-  const snapshot = row.snapshot as { redriveCount?: number } | null;
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: row.name, status: row.status, mode: row.mode,
     input: row.input, output: row.output, error: row.error, cause: row.cause, parentId: row.parentId, rootId: row.rootId,
-    progress: row.progress, redriveCount: snapshot?.redriveCount ?? 0,
+    progress: row.progress, redriveCount: row.snapshot === null ? 0 : snapshotFormat.decode(row.snapshot, `the snapshot of execution ${row.id}`).redriveCount,
     startedAt: row.startedAt.toISOString(), stoppedAt: row.stoppedAt?.toISOString() ?? null,
   };
 }
@@ -210,7 +210,8 @@ export async function executionHistory(deps: Pick<ServiceDeps, 'sql' | 'limits'>
   const ids = await threadIds(deps.sql, row.id);
   const events = await listHistory(deps.sql, ids, { limit: pageSize(options.limit, 1000, limitsOf(deps.limits).maxHistoryPageSize) });
   return events.map((e) => ({
-    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, details: e.details, timestamp: e.createdAt.toISOString(),
+    executionId: row.id, seq: e.seq, type: e.type, stateName: e.stateName, timestamp: e.createdAt.toISOString(),
+    details: historyDetailsFormat.decode(e.details, `history event ${e.seq} of ${e.executionId}`),
     ...(e.executionId === row.id ? {} : { branchId: e.executionId }),
   }));
 }

@@ -13,6 +13,7 @@
 import type { FlowControl } from '../asl/index.ts';
 import { parsePath } from '../asl/index.ts';
 import {
+  flowAdmitFormat,
   admitFlowWaits,
   deleteFlowWaits,
   deleteSettledFlowWaits,
@@ -38,7 +39,7 @@ import {
 import { isJsonObject, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import type { ExecutionView } from './executions.ts';
-import { heldStartView, type StoredStart } from './held-starts.ts';
+import { heldStartView, storedStartFormat, storedStartOf } from './held-starts.ts';
 import { keyReused } from './idempotency.ts';
 import type { WorkflowMetadata } from './workflows.ts';
 
@@ -85,21 +86,21 @@ export async function startUnderFlowControl(deps: ServiceDeps, execution: NewExe
   }
   const now = new Date(deps.clock.now());
   const keys = keysOf(flow, execution.input);
-  const start: StoredStart = {
+  const start = storedStartFormat.encode({
     name: execution.name, identity: execution.identity, parentId: execution.parentId, rootId: execution.rootId, depth: execution.depth ?? 0,
     idempotencyKey: execution.idempotencyKey, callbackToken: execution.callbackToken ?? null,
-  };
+  });
   const dueAt = new Date(now.getTime() + (flow.debounce ? flow.debounce.seconds * 1000 : 0));
   const reason = flow.debounce ? `debounced until ${dueAt.toISOString()}${forKey(keys.debounce)}` : null;
   const outcome = await deps.sql.begin(async (tx) => {
     await lockFlow(tx, execution.workflowName);
     const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
     if (joined) {
-      await replaceDebouncedWait(tx, joined.id, { input: execution.input, start: start as unknown as Json, dueAt, reason: reason! });
+      await replaceDebouncedWait(tx, joined.id, { input: execution.input, start, dueAt, reason: reason! });
     } else {
       const inserted = await insertFlowWait(tx, {
         id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
-        start: start as unknown as Json, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
+        start, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
       });
       if (!inserted) return null;
     }
@@ -131,7 +132,7 @@ export async function admitWaitingStarts(deps: ServiceDeps, workflowName: string
 /** After an execution of `workflowName` ended: admission runs soon when anything waits. */
 export async function wakeFlowAdmission(deps: Pick<ServiceDeps, 'sql' | 'clock'>, workflowName: string): Promise<void> {
   if (!(await hasFlowWaits(deps.sql, workflowName))) return;
-  await enqueueJobs(deps.sql, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt: new Date(deps.clock.now()) }]);
+  await enqueueJobs(deps.sql, [{ kind: flowAdmitJobKind, payload: flowAdmitFormat.encode({ workflow: workflowName }), runAt: new Date(deps.clock.now()) }]);
   await notifyJobsAvailable(deps.sql);
 }
 
@@ -203,7 +204,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
   await setFlowWaitReasons(tx, reasons);
   if (nextLook !== Infinity) {
     const runAt = new Date(nextLook);
-    await enqueueJobs(tx, [{ kind: flowAdmitJobKind, payload: { workflow: workflowName }, runAt, dedupeKey: `flow-admit:${workflowName}:${nextLook}` }]);
+    await enqueueJobs(tx, [{ kind: flowAdmitJobKind, payload: flowAdmitFormat.encode({ workflow: workflowName }), runAt, dedupeKey: `flow-admit:${workflowName}:${nextLook}` }]);
   }
   return toStart;
 }
@@ -211,7 +212,7 @@ async function admit(tx: Queryable, workflowName: string, flow: FlowControl, now
 /** Creates the executions of admitted starts; one whose name or idempotency key is taken is dropped. */
 async function startAdmitted(deps: ServiceDeps, rows: FlowWaitRow[]): Promise<void> {
   for (const row of rows) {
-    const start = row.start as unknown as StoredStart;
+    const start = storedStartOf(row);
     const execution: NewExecution = {
       id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
       parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,

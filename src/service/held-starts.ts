@@ -19,7 +19,8 @@ import {
   type ScheduledFilter,
   type SchedulerCursor,
 } from '../store/index.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import { z } from 'zod';
+import { EngineError, jsonValue, storedFormat, type Json } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { executionEndedJob, stepEventJob } from './event-jobs.ts';
 import type { ExecutionView } from './executions.ts';
@@ -35,9 +36,25 @@ export interface StoredStart {
   callbackToken: string | null;
 }
 
+const storedStartV1 = z.strictObject({
+  name: z.string(), identity: jsonValue.nullable(), parentId: z.string().nullable(), rootId: z.string(), depth: z.number(),
+  idempotencyKey: z.string().nullable(), callbackToken: z.string().nullable(),
+});
+
+/** `flow_waits.start`, a versioned stored format (docs/stored-formats.md). */
+export const storedStartFormat = storedFormat<StoredStart>('held start', [{ schema: storedStartV1 }]);
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const currentShape: Same<z.infer<typeof storedStartV1>, StoredStart> = true;
+void currentShape;
+
+export function storedStartOf(row: FlowWaitRow): StoredStart {
+  return storedStartFormat.decode(row.start, `the held start ${row.id}`);
+}
+
 /** A held start as an execution: RUNNING, with why it waits and since when. */
 export function heldStartView(row: FlowWaitRow): ExecutionView {
-  const start = row.start as unknown as StoredStart;
+  const start = storedStartOf(row);
   return {
     executionId: row.id, workflow: row.workflowName, versionId: row.versionId, name: start.name, status: 'RUNNING', mode: 'persistent',
     input: row.input, output: null, error: null, cause: null, parentId: start.parentId, rootId: start.rootId, progress: null, redriveCount: 0,

@@ -29,3 +29,4 @@ export * from './cancel-scheduled.ts';
 export * from './run-now.ts';
 export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
 export * from './scheduled-starts.ts';
+export { databaseUnavailable, isDatabaseUnreachable } from '../store/index.ts';

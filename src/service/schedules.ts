@@ -4,6 +4,7 @@
  * commit in one transaction, under the schedule's row lock (the tick handler takes it too).
  */
 import {
+  cronTickFormat,
   deleteJobsByKey,
   deleteSchedule as deleteScheduleRow,
   enqueueJobs,
@@ -33,20 +34,13 @@ export type { ScheduleRequest } from './schedule-request.ts';
 /** The job kind of a schedule's pending tick. */
 export const cronTickKind = 'cron-tick';
 
-/** The payload of a cron-tick job. `queued`: the tick waits for the previous execution to end. */
-export interface CronTickPayload {
-  scheduleId: string;
-  queued?: boolean;
-}
-
 /** One pending job per schedule: the dedupe key makes a second one impossible. */
 export function tickJobKey(scheduleId: string): string {
   return `cron:${scheduleId}`;
 }
 
 export function tickJob(scheduleId: string, runAt: Date, queued = false): NewJob {
-  const payload: CronTickPayload = queued ? { scheduleId, queued } : { scheduleId };
-  return { kind: cronTickKind, runAt, payload: payload as unknown as Json, dedupeKey: tickJobKey(scheduleId) };
+  return { kind: cronTickKind, runAt, payload: cronTickFormat.encode(queued ? { scheduleId, queued } : { scheduleId }), dedupeKey: tickJobKey(scheduleId) };
 }
 
 export interface ScheduleView {

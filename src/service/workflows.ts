@@ -5,7 +5,7 @@ import type { FlowControl, Problem, WorkflowFile } from '../asl/index.ts';
 import { getCurrentVersion, listWorkflows as listWorkflowRows, saveWorkflowVersion } from '../store/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
-import { validateFile, type ValidateOptions } from './validate-files.ts';
+import { validateFiles, type ValidateOptions } from './validate-files.ts';
 
 export interface WorkflowMetadata {
   mode: 'persistent' | 'transient';
@@ -63,11 +63,23 @@ export interface DeployReport {
   invalid: Array<{ file: string; problems: Problem[] }>;
 }
 
-/** Deploys every workflow file (.yaml, .yml, .json) of a folder; invalid files are reported, not deployed. */
+export interface DeployOptions extends ValidateOptions {
+  /**
+   * The checks of a workflow's triggers that need the database (the watched table exists, the `when`
+   * condition compiles), made before its version is saved; boot passes the table triggers' dry run.
+   */
+  checkTriggers?: (workflow: WorkflowFile) => Promise<Array<{ pointer: string; message: string }>>;
+}
+
+/**
+ * Deploys every workflow file (.yaml, .yml, .json) of a folder. A file with a problem — its own, a name
+ * another file already uses, a trigger the database refuses — is reported and not deployed, so no
+ * workflow is saved with triggers that cannot be installed.
+ */
 export async function deployDirectory(
   deps: Pick<ServiceDeps, 'sql'>,
   dir: string,
-  options: ValidateOptions = {},
+  options: DeployOptions = {},
 ): Promise<DeployReport> {
   const report: DeployReport = { deployed: [], invalid: [] };
   let names: string[];
@@ -76,11 +88,11 @@ export async function deployDirectory(
   } catch {
     return report;
   }
-  for (const name of names) {
-    const file = join(dir, name);
-    const { workflow, problems } = await validateFile(file, options);
-    if (!workflow) {
-      report.invalid.push({ file, problems });
+  for (const { file, workflow, problems, locate } of await validateFiles(names.map((name) => join(dir, name)), options)) {
+    const found = workflow && options.checkTriggers ? await options.checkTriggers(workflow) : [];
+    if (!workflow || found.length > 0) {
+      const located = found.map((p) => ({ code: 'TRIGGER_INVALID', ...p, file })).map((p) => (locate ? locate(p) : p));
+      report.invalid.push({ file, problems: [...problems, ...located] });
       continue;
     }
     const saved = await deployWorkflow(deps, workflow);

@@ -20,6 +20,8 @@ export const errorCodes = {
   REQUEST_TOO_LARGE: { http: 413, exit: 2 },
   /** A `limit` above limits.maxPageSize (limits.maxHistoryPageSize for a history). */
   PAGE_LIMIT_EXCEEDED: { http: 400, exit: 2 },
+  /** JSON (a request body, an input, a task-token answer) nesting arrays and objects deeper than maxJsonDepth (256). */
+  INPUT_TOO_DEEP: { http: 400, exit: 2 },
   /** A scheduled list with more items than limits.maxListItems. */
   LIST_TOO_LONG: { http: 400, exit: 2 },
   UNAUTHORIZED: { http: 401, exit: 4 },
@@ -36,8 +38,14 @@ export const errorCodes = {
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** Postgres cannot be reached (refused, restarting, connection lost): try again after Retry-After; the process reconnects by itself. */
+  DATABASE_UNAVAILABLE: { http: 503, exit: 7 },
+  /** The HTTP port is taken by another process: nothing was started. */
+  PORT_IN_USE: { http: 500, exit: 8 },
   /** Too many starts in a minute for the API key (its rate_limit_per_minute or limits.keyStartsPerMinute), counted across every process; try again after Retry-After. */
   RATE_LIMITED: { http: 429, exit: 6 },
+  /** A stored JSON document (snapshot, job payload, history event) of a format version or shape this release cannot read. */
+  STORED_FORMAT_UNKNOWN: { http: 500, exit: 1 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

@@ -5,5 +5,7 @@ export * from './logger.ts';
 export * from './limits.ts';
 export * from './roles.ts';
 export * from './ids.ts';
+export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';
+export * from './stored-format.ts';

@@ -59,3 +59,44 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export function isUuid(value: string): boolean {
   return uuidPattern.test(value);
 }
+
+/**
+ * The deepest nesting of arrays and objects a value may have anywhere it comes from (a request body, an
+ * input, a task result, a task-token answer). Walks of values are recursive in places (JSONPath,
+ * templates, JSONata, JSON.stringify itself), and 5 000 levels overflow the stack; 256 is far above
+ * what real data nests (docs/limits.md, "Nesting depth").
+ */
+export const maxJsonDepth = 256;
+
+/** Whether a value nests arrays and objects deeper than `max`, found without recursion. */
+export function exceedsJsonDepth(value: unknown, max = maxJsonDepth): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > max) return true;
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The same question about JSON text, before it is parsed: brackets outside strings, in one pass. */
+export function exceedsJsonTextDepth(text: string, max = maxJsonDepth): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}

@@ -22,6 +22,10 @@ export interface Limits {
   keyStartsPerMinute: number | null;
   /** History events one execution (or branch) row may reach; a step past it fails the row with States.Runtime. */
   maxHistoryEvents: number;
+  /** Bytes of one workflow file; above: the problem DEFINITION_TOO_LARGE, checked before the file is parsed. */
+  maxDefinitionBytes: number;
+  /** States of one definition, every nesting level counted; above: DEFINITION_TOO_LARGE, checked before validation. */
+  maxDefinitionStates: number;
 }
 
 export const defaultLimits: Readonly<Limits> = Object.freeze({
@@ -37,6 +41,9 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   keyStartsPerMinute: null,
   // Step Functions' limit: an execution whose history would pass 25 000 events fails.
   maxHistoryEvents: 25_000,
+  // Step Functions' limit on a definition is 1 MiB too. 10 000 states validate in ~0.15 s (docs/limits.md).
+  maxDefinitionBytes: 1024 * 1024,
+  maxDefinitionStates: 10_000,
 });
 
 /** The limits in force: the defaults, with what was configured over them. */

@@ -42,7 +42,7 @@ export interface ConnectOptions {
  * by the driver rather than silently turned into NULL.
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
-  return withoutWritesAfterConnectionLoss(postgres(url, {
+  return withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     types: { bigint },
@@ -51,7 +51,27 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     // Reconnect quickly after an outage: the driver's default backoff grows to 10–20 s and is shared by
     // the pool (measured after a 2.5 s Postgres restart: work resumed 15.8 s later; 1.4 s with this).
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
-  }));
+  })));
+}
+
+/**
+ * postgres.js 3.4.9 reads the server's array types on every new connection, from a promise nobody
+ * handles: a connection lost during that query (a Postgres restart) rejects it unhandled
+ * ("write CONNECTION_CLOSED host:port"), which ends a Node process, and leaves the query that opened
+ * the connection waiting. The types are shared by the pool's connections and the same for the life of
+ * the server (built-in OIDs), so once one connection has read them, later ones skip the read: the hook
+ * is the driver's own table of array types, filled by that read.
+ */
+function fetchingTypesOnce(sql: Sql): Sql {
+  const options = (sql as unknown as { options: { fetch_types: boolean; shared: { typeArrayMap: Record<number, number> } } }).options;
+  options.shared.typeArrayMap = new Proxy(options.shared.typeArrayMap, {
+    set(target, key, value) {
+      (target as Record<string | symbol, unknown>)[key] = value;
+      options.fetch_types = false;
+      return true;
+    },
+  });
+  return sql;
 }
 
 /**

@@ -1,5 +1,7 @@
 export { connect, ping, PostgresError } from './connection.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
+export type { WaitForDatabaseOptions } from './unreachable.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
 export { migrate, readMigrationFiles } from './migrate.ts';
@@ -35,3 +37,4 @@ export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
+export * from './job-payloads.ts';

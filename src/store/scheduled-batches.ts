@@ -5,6 +5,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import { scheduledStartPayloadSql } from './job-payloads.ts';
 import { itemsHash, scheduledStartJobKind, type BatchOrdering } from './scheduled-runs.ts';
 
 export interface ScheduledBatchRow {
@@ -94,7 +95,7 @@ export async function findScheduledBatchByKey(
 export function nextItemJobsSql(batches: string, now: string, excluded = 'array[]::uuid[]'): string {
   return `
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${scheduledStartJobKind}', jsonb_build_object('runId', next.id), greatest(next.due_at, ${now}), 'scheduled:' || next.id
+  select '${scheduledStartJobKind}', ${scheduledStartPayloadSql('runId', 'next.id')}, greatest(next.due_at, ${now}), 'scheduled:' || next.id
   from ${batches}
   cross join lateral (
     select r.id, r.due_at from nightshift.scheduled_runs r
@@ -114,7 +115,7 @@ export function nextItemJobsSql(batches: string, now: string, excluded = 'array[
 export function completionJobsSql(batches: string, now: string): string {
   return `
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${scheduledStartJobKind}', jsonb_build_object('batchId', b.id), ${now}, 'scheduled-batch:' || b.id
+  select '${scheduledStartJobKind}', ${scheduledStartPayloadSql('batchId', 'b.id')}, ${now}, 'scheduled-batch:' || b.id
   from ${batches}
   where b.on_complete_workflow is not null and b.on_complete_started_at is null
     and b.started > 0 and b.succeeded + b.failed + b.cancelled = b.total

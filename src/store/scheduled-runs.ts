@@ -8,6 +8,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import { scheduledStartPayloadSql } from './job-payloads.ts';
 
 export type ScheduledRunStatus = 'SCHEDULED' | 'STARTED' | 'CANCELLED';
 export type BatchOrdering = 'parallel' | 'sequential';
@@ -78,7 +79,7 @@ const insertRunStatement = `
     returning *
   ), job as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${scheduledStartJobKind}', jsonb_build_object('runId', id), due_at, 'scheduled:' || id from run
+    select '${scheduledStartJobKind}', ${scheduledStartPayloadSql('runId', 'id')}, due_at, 'scheduled:' || id from run
   )
   select * from run`;
 
@@ -130,7 +131,7 @@ const insertBatchStatement = `
     returning id, due_at, item_index
   ), jobs as (
     insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-    select '${scheduledStartJobKind}', jsonb_build_object('runId', runs.id), runs.due_at, 'scheduled:' || runs.id
+    select '${scheduledStartJobKind}', ${scheduledStartPayloadSql('runId', 'runs.id')}, runs.due_at, 'scheduled:' || runs.id
     from runs
     where $3::text = 'parallel' or runs.item_index = 0
   )

@@ -9,6 +9,7 @@
  */
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
+import { scheduledStartPayloadSql } from './job-payloads.ts';
 import { scheduledStartJobKind, toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
 
 export interface ScheduledFilter {
@@ -243,7 +244,7 @@ const runNowStatement = `
     returning id
   )
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
-  select '${scheduledStartJobKind}', jsonb_build_object('runId', id), $2, 'scheduled:' || id from run
+  select '${scheduledStartJobKind}', ${scheduledStartPayloadSql('runId', 'id')}, $2, 'scheduled:' || id from run
   on conflict (dedupe_key) do update set run_at = excluded.run_at where nightshift.jobs.lease_owner is null
   returning id`;
 

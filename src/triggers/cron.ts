@@ -17,11 +17,11 @@ import {
   cronTickKind,
   startExecution,
   tickJob,
-  type CronTickPayload,
   type ServiceDeps,
 } from '../service/index.ts';
 import {
   completeJobs,
+  cronTickFormat,
   enqueueJobs,
   getExecution,
   getSchedule,
@@ -55,7 +55,7 @@ export function cronJobHandlers(deps: ServiceDeps, options: CronOptions = {}): R
 }
 
 async function runTick(deps: ServiceDeps, settings: Required<CronOptions>, job: ClaimedJob, workerId: string): Promise<void> {
-  const { scheduleId, queued = false } = job.payload as unknown as CronTickPayload;
+  const { scheduleId, queued = false } = cronTickFormat.decode(job.payload, `the payload of cron-tick job ${job.id}`);
   const schedule = await getSchedule(deps.sql, scheduleId);
   if (!schedule || schedule.paused || !schedule.nextFireAt) {
     // Left over from a schedule changed since (a pause or delete removes the job in the same transaction).

@@ -5,13 +5,13 @@
  * it: a crash in between only admits again.
  */
 import { admitWaitingStarts, flowAdmitJobKind, type ServiceDeps } from '../service/index.ts';
-import { completeJobs, type ClaimedJob } from '../store/index.ts';
+import { completeJobs, flowAdmitFormat, type ClaimedJob } from '../store/index.ts';
 
 export function flowControlJobHandlers(deps: ServiceDeps): Record<string, (job: ClaimedJob, workerId: string) => Promise<void>> {
   return {
     [flowAdmitJobKind]: async (job, workerId) => {
-      const { workflow } = job.payload as { workflow?: unknown };
-      if (typeof workflow === 'string') await admitWaitingStarts(deps, workflow);
+      const { workflow } = flowAdmitFormat.decode(job.payload, `the payload of flow-admit job ${job.id}`);
+      await admitWaitingStarts(deps, workflow);
       await completeJobs(deps.sql, workerId, [job.id]);
     },
   };

@@ -25,6 +25,7 @@ import {
 import {
   changeBatchCounters,
   completeJobs,
+  executionEndedFormat,
   finishExecutionsEnded,
   finishScheduledStart,
   getScheduledBatch,
@@ -32,9 +33,11 @@ import {
   getScheduledRuns,
   markBatchCompletion,
   markRunRefused,
+  scheduledStartFormat,
   scheduledStartJobKind,
   type ClaimedJob,
   type EndedExecution,
+  type ExecutionEndedPayload,
   type Queryable,
   type ScheduledRunRow,
 } from '../store/index.ts';
@@ -51,8 +54,8 @@ const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAY
 /** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
 export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, ScheduledRunJobHandler> {
   const startOne = (job: ClaimedJob, workerId: string): Promise<void> => {
-    const payload = job.payload as { runId?: string; batchId?: string };
-    return payload.batchId !== undefined ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId ?? '');
+    const payload = scheduledStartFormat.decode(job.payload, `the payload of scheduled-start job ${job.id}`);
+    return 'batchId' in payload ? startBatchCompletion(deps, job, workerId, payload.batchId) : startScheduledRun(deps, job, workerId, payload.runId);
   };
   return {
     [scheduledStartJobKind]: Object.assign(startOne, { batch: (jobs: ClaimedJob[], workerId: string) => startMany(deps, jobs, workerId, startOne) }),
@@ -69,8 +72,9 @@ export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, Sched
 async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string, startOne: ScheduledRunJobHandler): Promise<void> {
   const runIds = new Map<number, string>();
   for (const job of jobs) {
-    const { runId } = job.payload as { runId?: string };
-    if (typeof runId === 'string' && isUuid(runId)) runIds.set(job.id, runId);
+    // A payload that does not decode takes the one-by-one path, where it fails alone.
+    const runId = (job.payload as { runId?: unknown }).runId;
+    if (typeof runId === 'string' && isUuid(runId) && decodes(job)) runIds.set(job.id, runId);
   }
   const runs = new Map((await getScheduledRuns(deps.sql, [...runIds.values()])).map((run) => [run.id, run]));
   const due: DueRun[] = jobs.flatMap((job) => {
@@ -87,6 +91,15 @@ async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string
   // As if claimed alone: concurrently, and a failure hands back only the jobs still held (the worker's release).
   const failed = (await Promise.allSettled(rest.map((job) => startOne(job, workerId)))).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+function decodes(job: ClaimedJob): boolean {
+  try {
+    scheduledStartFormat.decode(job.payload, `the payload of scheduled-start job ${job.id}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `work` in a transaction that first completes the job; nothing is written when the job is no longer held. */
@@ -141,15 +154,23 @@ async function startScheduledRun(deps: ServiceDeps, job: ClaimedJob, workerId: s
 /**
  * execution-ended jobs claimed together: flow control is woken once per workflow, and the ends are
  * counted in one statement, one execution's end at a time (a redriven execution may end twice: its
- * second end waits for the next statement). Malformed jobs are completed and nothing else happens.
+ * second end waits for the next statement). A job whose payload this release cannot read is handed back (the others are recorded).
  */
 async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJob[], workerId: string): Promise<void> {
   const workflows = new Set<string>();
   const ended: EndedExecution[] = [];
+  let undecoded: unknown = null;
   for (const job of jobs) {
-    const { executionId, status, workflow } = job.payload as { executionId?: unknown; status?: unknown; workflow?: unknown };
-    if (typeof workflow === 'string') workflows.add(workflow);
-    if (typeof executionId !== 'string' || typeof status !== 'string' || !isUuid(executionId)) await withJob(deps, job, workerId, async () => {});
+    let payload: ExecutionEndedPayload;
+    try {
+      payload = executionEndedFormat.decode(job.payload, `the payload of execution-ended job ${job.id}`);
+    } catch (e) {
+      undecoded ??= e;
+      continue;
+    }
+    const { executionId, status, workflow } = payload;
+    workflows.add(workflow);
+    if (!isUuid(executionId)) await withJob(deps, job, workerId, async () => {});
     else ended.push({ jobId: job.id, executionId, status });
   }
   // Flow control: the ended executions may have freed slots that waiting starts need.
@@ -157,6 +178,8 @@ async function recordExecutionsEnded(deps: ServiceDeps, jobs: readonly ClaimedJo
   for (const round of distinctRounds(ended, (e) => e.executionId)) {
     await finishExecutionsEnded(deps.sql, { ended: round, workerId, now: new Date(deps.clock.now()) });
   }
+  // The worker hands back the jobs still held: those whose payload this release cannot read.
+  if (undecoded) throw undecoded;
 }
 
 /** The items in rounds in which no key repeats, each item in the first round its key is free. */

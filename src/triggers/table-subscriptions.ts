@@ -155,6 +155,34 @@ export async function syncTableSubscriptions(deps: Pick<ServiceDeps, 'sql' | 'cl
   });
 }
 
+/** Thrown to roll the dry run's transaction back. */
+const dryRunDone = Symbol('dry run done');
+
+/**
+ * Before a workflow is deployed: whether its table triggers can be installed — each table resolved,
+ * each role found, each trigger (its `when` condition compiled by Postgres) created in a transaction
+ * that is then rolled back, so nothing is left and every bad entry is listed.
+ */
+export async function checkTableTriggers(deps: Pick<ServiceDeps, 'sql'>, workflowName: string, triggers: readonly JsonObject[]): Promise<TriggerProblem[]> {
+  const read = readTableTriggers(triggers);
+  if (read.problems.length > 0 || read.triggers.length === 0) return read.problems;
+  const problems: TriggerProblem[] = [];
+  try {
+    await deps.sql.begin(async (tx) => {
+      for (const trigger of read.triggers) {
+        const wanted = await subscriptionOf(tx, workflowName, trigger, problems);
+        // No subscription row (the workflow may not exist yet): the trigger is made under a name of its own and rolled back.
+        const row = wanted && { ...wanted, id: 0, triggerName: `nightshift_check_${trigger.index}`, installed: false };
+        if (row) await installTrigger(tx, row, trigger, problems);
+      }
+      throw dryRunDone;
+    });
+  } catch (e) {
+    if (e !== dryRunDone) throw e;
+  }
+  return problems;
+}
+
 /**
  * After a folder deploy (boot calls it): syncs the table triggers of every deployed workflow from its
  * current version. A workflow whose table triggers cannot be installed keeps its previous ones, and

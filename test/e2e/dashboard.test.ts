@@ -125,7 +125,7 @@ describe('the dashboard, in a real browser', { skip }, () => {
     await page.getByLabel('API key').fill(`ns_000000000000_${'A'.repeat(43)}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'This key was refused' }).waitFor();
-    const reader = await api('POST', '/v1/keys', { name: 'reader', role: 'reader', scopes: ['read'] });
+    const reader = await api('POST', '/v1/keys', { name: 'reader', role: 'authenticated', scopes: ['read'] });
     await page.getByLabel('API key').fill(reader.body.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'is not an admin key (its scopes: read)' }).waitFor();
@@ -282,7 +282,7 @@ describe('the dashboard, in a real browser', { skip }, () => {
     const page = await signedIn('/dashboard/keys');
     await page.getByRole('button', { name: 'New key' }).click();
     await page.getByLabel('Name').fill('e2e-billing');
-    await page.getByLabel('Role').fill('billing');
+    await page.getByLabel('Role').fill('authenticated');
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('created-key-value').textContent()) ?? '';
     assert.match(secret, /^ns_[0-9a-f]{12}_/);

@@ -4,7 +4,7 @@ import { createApp, listen, type ApiDeps } from '../../src/api/index.ts';
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { createApiKey, deployWorkflow, waitForExecution } from '../../src/service/index.ts';
 import type { Logger } from '../../src/shared/index.ts';
-import { connect } from '../../src/store/index.ts';
+import { connect, type Sql } from '../../src/store/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
 interface Reply {
@@ -22,8 +22,11 @@ interface Server {
 let engine: TestEngine;
 let server: Server;
 let broken: Server;
+let failing: Server;
 const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
 const brokenPool = { message: '' };
+const failingPool = { message: '' };
+let wrongDatabase: Sql | undefined;
 const tokens: string[] = [];
 /** An admin key: every call below presents it (test/integration/auth.test.ts covers calls without one). */
 let adminKey = '';
@@ -89,11 +92,20 @@ before(async () => {
   await closed`select 1`.catch((error: Error) => (brokenPool.message = error.message));
   const brokenDeps: ApiDeps = { ...engine.deps, sql: closed, logger: recordingLogger(), health: async () => void (await closed`select 1`) };
   broken = await listen(createApp(brokenDeps), { port: 0 });
+
+  // A pool to a database that does not exist: the server answers, and refuses (3D000), which is no outage.
+  const missing = new URL(engine.db.url);
+  missing.pathname = '/nightshift_no_such_database';
+  wrongDatabase = connect(missing.toString(), { max: 1 });
+  await wrongDatabase`select 1`.catch((error: Error) => (failingPool.message = error.message));
+  failing = await listen(createApp({ ...engine.deps, sql: wrongDatabase, logger: recordingLogger() }), { port: 0 });
 });
 
 after(async () => {
   await server?.close();
   await broken?.close();
+  await failing?.close();
+  await wrongDatabase?.end({ timeout: 1 });
   await engine?.close();
 });
 
@@ -378,15 +390,27 @@ describe('the HTTP API', () => {
   });
 
   it('answers an unexpected error with 500 INTERNAL, never the raw error text, and logs the error', async () => {
-    assert.ok(brokenPool.message.length > 0, 'the closed pool fails with a message of its own');
+    assert.ok(failingPool.message.length > 0, 'the pool fails with a message of its own');
     const before = logged.length;
-    const reply = await call(broken, 'GET', '/v1/workflows');
+    const reply = await call(failing, 'GET', '/v1/workflows');
     assert.equal(reply.status, 500);
     assert.equal(reply.body.error.code, 'INTERNAL');
-    assert.ok(!reply.text.includes(brokenPool.message), 'the driver message stays on the server');
-    assert.doesNotMatch(reply.text, /CONNECTION|at .*\.ts:\d+/);
+    assert.ok(!reply.text.includes(failingPool.message), 'the driver message stays on the server');
+    assert.doesNotMatch(reply.text, /nightshift_no_such_database|at .*\.ts:\d+/);
     const entry = logged.slice(before).find((l) => l.fields.err instanceof Error);
     assert.ok(entry, 'the error was logged');
-    assert.equal((entry.fields.err as Error).message, brokenPool.message);
+    assert.equal((entry.fields.err as Error).message, failingPool.message);
+  });
+
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After when the database cannot be reached, naming no host', async () => {
+    assert.ok(brokenPool.message.length > 0, 'the closed pool fails with a message of its own');
+    for (const [method, path] of [['GET', '/v1/workflows'], ['POST', '/v1/workflows/greet/executions'], ['GET', '/v1/executions']] as const) {
+      const reply = await call(broken, method, path, method === 'POST' ? { json: {} } : {});
+      assert.equal(reply.status, 503, `${method} ${path}: ${reply.text}`);
+      assert.equal(reply.body.error.code, 'DATABASE_UNAVAILABLE');
+      assert.equal(reply.headers.get('retry-after'), '2');
+      assert.ok(!reply.text.includes(brokenPool.message), 'the driver message stays on the server');
+      assert.doesNotMatch(reply.text, /127\.0\.0\.1|CONNECTION_/);
+    }
   });
 });

@@ -434,9 +434,11 @@ describe('schedules declared in workflow files', () => {
       await assert.rejects(createSchedule(engine.deps, { workflow: 'digest', key: 'hourly', every: '2h' }), { code: 'CONFLICT' });
 
       write('  - cron: "0 10 * * MON"\n    timezone: Europe/Nowhere');
-      await engine.deployWorkflows();
+      const refused = await engine.deployWorkflows();
       assert.equal((await fileSchedules()).length, 2, 'an invalid trigger changes nothing');
-      assert.deepEqual(warnings.filter((w) => w.includes('schedules')), ['the schedules of a workflow were not synced']);
+      // The file is refused before its version is saved: nothing to sync, nothing to warn about.
+      assert.deepEqual(refused.invalid.flatMap((i) => i.problems.map((p) => [p.code, p.pointer])), [['TRIGGER_INVALID', '/triggers/1/timezone']]);
+      assert.deepEqual(warnings.filter((w) => w.includes('schedules')), []);
 
       write('');
       await engine.deployWorkflows();

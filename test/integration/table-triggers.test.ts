@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
 import { deployWorkflow, type ServiceDeps } from '../../src/service/index.ts';
-import { EngineError, systemClock, type Json } from '../../src/shared/index.ts';
+import { EngineError, maxJsonDepth, systemClock, type Json } from '../../src/shared/index.ts';
 import { connect, type Sql } from '../../src/store/index.ts';
 import { drainOutbox, syncTableSubscriptions, tableChangeJobHandlers } from '../../src/triggers/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
@@ -353,6 +353,7 @@ describe('draining the outbox by hand', () => {
       create table public.crashes (id serial primary key, v int);
       create table public.bulk (id serial primary key, body text);
       create table public.strict (id serial primary key, v int);
+      create table public.nested (id serial primary key, doc jsonb);
     `);
   });
 
@@ -416,5 +417,18 @@ describe('draining the outbox by hand', () => {
     assert.deepEqual(warnings.map((w) => [w.workflow, w.code]), [['watch-strict', 'INPUT_INVALID']]);
     const [{ left }] = await quiet.db.sql<{ left: number }[]>`select count(*)::int as left from nightshift.outbox`;
     assert.equal(left, 0);
+  });
+
+  it('drops, with a warning, a row nested deeper than the input limit, and delivers the next one', async () => {
+    await deployQuiet({ name: 'watch-nested', triggers: [{ table: 'public.nested', on: ['INSERT'] }], definition: succeed });
+    warnings.length = 0;
+    const deep = `${'['.repeat(maxJsonDepth + 5)}${']'.repeat(maxJsonDepth + 5)}`;
+    await quiet.db.sql.unsafe(`insert into public.nested (doc) values ('${deep}'::jsonb)`);
+    await quiet.db.sql`insert into public.nested (doc) values ('[[1]]'::jsonb)`;
+    const result = await drainOutbox(quiet.deps, { logger });
+    assert.deepEqual([result.transactions, result.executions], [2, 1]);
+    assert.deepEqual(warnings.map((w) => [w.workflow, w.code]), [['watch-nested', 'INPUT_TOO_DEEP']]);
+    const [{ left }] = await quiet.db.sql<{ left: number }[]>`select count(*)::int as left from nightshift.outbox`;
+    assert.equal(left, 0, 'the outbox is not blocked');
   });
 });

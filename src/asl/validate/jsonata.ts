@@ -7,6 +7,7 @@ import jsonata from 'jsonata';
 import type { StateType } from '../types.ts';
 import { join, quote, reportState, show, type StateScope } from './context.ts';
 import { isExpression, type Finding } from './values.ts';
+import { unsupportedPattern } from '../../shared/index.ts';
 
 interface JsonataError {
   message: string;
@@ -33,12 +34,35 @@ function parse(text: string): Parsed {
   const body = text.slice(2, -2);
   if (body.trim() === '') return { finding: { code: 'JSONATA_INVALID', message: `${show(text)} is an empty JSONata expression.` } };
   try {
-    return { ast: jsonata(body).ast() };
+    const ast = jsonata(body).ast();
+    const unsupported = unsupportedRegex(ast);
+    return unsupported ? { finding: unsupported } : { ast };
   } catch (error) {
     const { message, position } = error as JsonataError;
     const where = typeof position === 'number' ? ` (at character ${position + 2} of the string)` : '';
     return { finding: { code: 'JSONATA_INVALID', message: `${show(text)} does not compile as JSONata: ${message}${where}.` } };
   }
+}
+
+/** The first regex literal that the linear-time engine the core runs them on (shared/linear-regex.ts) cannot run. */
+function unsupportedRegex(ast: unknown): Finding | undefined {
+  const stack = [ast];
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (node instanceof RegExp) {
+      const reason = unsupportedPattern(node.source, node.flags);
+      if (reason) {
+        const message = `the regex /${node.source}/ cannot run in linear time (${reason}); backreferences and lookaround are not supported, so that no input can stall the engine.`;
+        return { code: 'PATTERN_UNSUPPORTED', message };
+      }
+    } else if (typeof node === 'object' && node !== null) {
+      stack.push(...Object.values(node));
+    }
+  }
+  return undefined;
 }
 
 /** Compiles the expression inside `{% ... %}`; the position is counted from the start of the whole string. */

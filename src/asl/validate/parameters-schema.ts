@@ -4,6 +4,10 @@
  * 2019-09 are recognised, anything else is read as draft-07, Ajv's default). Ajv's strict mode is on, so a
  * misspelt keyword such as "requird" is reported rather than silently ignored (OpenAPI's "example" is
  * accepted as an annotation); `format` is not enforced because no format plugin is installed.
+ *
+ * Patterns (`pattern`, the keys of `patternProperties`) run on callers' input, so they run on a
+ * linear-time engine (shared/linear-regex.ts); a pattern it cannot run (backreference, lookaround) is a
+ * problem at its own pointer.
  */
 import { Ajv } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
@@ -12,10 +16,44 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../problems.ts';
 import { join } from './context.ts';
 import { pointerTokens } from '../source.ts';
+import { linearRegExpEngine, unsupportedPattern } from '../../shared/index.ts';
+
+/** Keywords whose values are data, not schemas: a `pattern` field in them is not a pattern. */
+const dataKeywords = new Set(['enum', 'const', 'default', 'examples', 'example']);
+
+/** Every `pattern` and `patternProperties` key that the linear-time engine cannot run, walked without recursion. */
+function patternProblems(schema: unknown, pointer: string): Problem[] {
+  const problems: Problem[] = [];
+  const say = (pattern: string, at: string, reason: string) => problems.push({
+    code: 'PATTERN_UNSUPPORTED',
+    message: `The pattern ${JSON.stringify(pattern)} cannot run in linear time (${reason}); backreferences and lookaround are not supported, so that no input can stall the engine.`,
+    pointer: at,
+  });
+  const stack: Array<{ node: unknown; at: string }> = [{ node: schema, at: pointer }];
+  while (stack.length > 0) {
+    const { node, at } = stack.pop() as { node: unknown; at: string };
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (!Array.isArray(node) && dataKeywords.has(key)) continue;
+      const inner = join(at, key);
+      if (!Array.isArray(node) && key === 'pattern' && typeof value === 'string') {
+        const reason = unsupportedPattern(value, 'u');
+        if (reason) say(value, inner, reason);
+      } else if (!Array.isArray(node) && key === 'patternProperties' && typeof value === 'object' && value !== null) {
+        for (const name of Object.keys(value)) {
+          const reason = unsupportedPattern(name, 'u');
+          if (reason) say(name, join(inner, name), reason);
+        }
+      }
+      stack.push({ node: value, at: inner });
+    }
+  }
+  return problems;
+}
 
 function createAjv(schema: Record<string, unknown>): Ajv {
   const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
-  const options = { allErrors: true, logger: false as const, validateFormats: false };
+  const options = { allErrors: true, logger: false as const, validateFormats: false, code: { regExp: linearRegExpEngine } };
   const ajv = declared.includes('2020-12') ? new Ajv2020(options) : declared.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
   // OpenAPI's singular "example" is common in schemas copied from API docs; it is an annotation, not a typo.
   ajv.addKeyword('example');
@@ -45,6 +83,8 @@ export function checkParametersSchema(schema: unknown, pointer: string): Problem
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return [{ code: 'FIELD_TYPE', message: 'parameters must be a JSON Schema object (or null for no schema).', pointer }];
   }
+  const patterns = patternProblems(schema, pointer);
+  if (patterns.length > 0) return patterns;
   const ajv = createAjv(schema as Record<string, unknown>);
   try {
     if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? [], pointer);

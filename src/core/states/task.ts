@@ -1,5 +1,5 @@
 import type { TaskState } from '../../asl/index.ts';
-import { exceedsJsonBytes, type Json } from '../../shared/index.ts';
+import { exceedsJsonBytes, exceedsJsonDepth, maxJsonDepth, type Json } from '../../shared/index.ts';
 import { authoredTextOf } from '../authored.ts';
 import { applyInputPath, finishWithResult, numberFields } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
@@ -97,6 +97,12 @@ export const task: StateHandler<TaskState> = {
     if (event.type === 'taskSucceeded' && event.invocationId === pending.invocationId) {
       clearTimers(turn);
       turn.snap.pending = null;
+      // Depth first: the size check and everything after walk the result recursively.
+      if (exceedsJsonDepth(event.output)) {
+        const cause = `The state/task '${name}' returned a result nesting arrays and objects deeper than ${maxJsonDepth} levels.`;
+        turn.record('TaskFailed', name, { resource: state.Resource, error: 'States.DataLimitExceeded', cause });
+        return { kind: 'failed', failure: { error: 'States.DataLimitExceeded', cause } };
+      }
       if (exceedsJsonBytes(event.output, maxPayloadBytes)) {
         const cause = `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
         turn.record('TaskFailed', name, { resource: state.Resource, error: 'States.DataLimitExceeded', cause });

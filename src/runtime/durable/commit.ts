@@ -4,7 +4,7 @@
  * that carried the event is deleted in the same transaction, and only while this worker still holds
  * its lease: a worker that lost its lease rolls back, so no state's success is recorded twice.
  */
-import { step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
+import { historyDetailsFormat, snapshotFormat, step, type Snapshot, type StepEnv, type StepEvent, type HistoryEvent } from '../../core/index.ts';
 import {
   deleteJobsByKey,
   lockExecutionsAndCompleteJobs,
@@ -132,7 +132,7 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken, context };
   const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];
-  let snapshot = row.snapshot as Snapshot | null;
+  let snapshot = row.snapshot === null ? null : snapshotFormat.decode(row.snapshot, `the snapshot of ${row.kind} ${row.id}`);
   const queue: StepEvent[] = historyFull(ctx, row) ?? events.map((e) => (e.type === 'start' && row.kind === 'branch' ? branchStart(row) : e));
   while (queue.length > 0) {
     const result = await step(version.machine, snapshot, queue.shift() as StepEvent, env);
@@ -145,7 +145,7 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   const status = final.status;
   const update = {
     status,
-    snapshot: final as unknown as Json,
+    snapshot: snapshotFormat.encode(final),
     output: status === 'SUCCEEDED' ? (final.output ?? null) : null,
     error: final.error ?? null,
     cause: final.cause ?? null,
@@ -155,7 +155,8 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   };
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
   const jobs = version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority }));
-  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: history }, jobs, cancelKeys: effects.cancelKeys };
+  const recorded = history.map((e) => ({ ...e, details: historyDetailsFormat.encode(e.details) as JsonObject }));
+  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: recorded }, jobs, cancelKeys: effects.cancelKeys };
 }
 
 /**

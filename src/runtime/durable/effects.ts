@@ -9,6 +9,7 @@ import {
   abortBranches,
   branchResults,
   consumeTaskTokenHash,
+  executionEndedFormat,
   insertBranches,
   insertTaskToken,
   retireTaskTokens,
@@ -17,30 +18,16 @@ import {
   type NewJob,
   type Queryable,
 } from '../../store/index.ts';
-import { newExecutionId, type AuthoredText, type Json } from '../../shared/index.ts';
-import { failedChildResult, type Snapshot } from '../../core/index.ts';
+import { newExecutionId, type Json } from '../../shared/index.ts';
+import { failedChildResult, stepJobFormat, type Snapshot } from '../../core/index.ts';
 import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
+import { invokeJobFormat } from './job-formats.ts';
 
 export const jobKeys = {
   invoke: (threadId: string, invocationId: string) => `invoke:${threadId}:${invocationId}`,
   timer: (threadId: string, timerId: string) => `timer:${threadId}:${timerId}`,
   childEnded: (childId: string) => `child:${childId}`,
 };
-
-/** The payload of an `invoke` job: what the worker needs to call the resource. */
-export interface InvokePayload {
-  invocationId: string;
-  resource: string;
-  input: Json;
-  stateName: string;
-  entry: number;
-  attempt: number;
-  taskToken: string | null;
-  workflowName: string;
-  identity: Json | null;
-  /** The Task's authored references (shared/authored.ts); written only when there are some. */
-  authored?: AuthoredText;
-}
 
 export class Effects {
   readonly jobs: NewJob[] = [];
@@ -56,7 +43,7 @@ export class Effects {
   ) {}
 
   private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
-    this.jobs.push({ kind: 'step', executionId, payload: { event } as unknown as Json, runAt, dedupeKey });
+    this.jobs.push({ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt, dedupeKey });
   }
 
   async apply(command: Command, snapshot: Snapshot): Promise<void> {
@@ -65,12 +52,12 @@ export class Effects {
       case 'invoke': {
         const transactional = this.options.registry?.getTransactional(command.resource);
         if (transactional && !command.taskToken) return this.runInStep(transactional, command);
-        const payload: InvokePayload = {
+        const payload = invokeJobFormat.encode({
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
           ...(command.authored === null ? {} : { authored: command.authored }),
-        };
-        this.jobs.push({ kind: 'invoke', executionId: row.id, payload: payload as unknown as Json, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
+        });
+        this.jobs.push({ kind: 'invoke', executionId: row.id, payload, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
         if (command.taskToken) {
           const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
           await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
@@ -155,7 +142,7 @@ export class Effects {
     }
     if (row.notifyOnEnd) {
       const status = command.type === 'complete' ? 'SUCCEEDED' : command.status;
-      this.jobs.push({ kind: 'execution-ended', executionId: row.id, payload: { executionId: row.id, workflow: row.workflowName, status }, runAt: now, dedupeKey: `ended:${row.id}:${row.eventCount}` });
+      this.jobs.push({ kind: 'execution-ended', executionId: row.id, payload: executionEndedFormat.encode({ executionId: row.id, workflow: row.workflowName, status }), runAt: now, dedupeKey: `ended:${row.id}:${row.eventCount}` });
     }
     if (row.kind !== 'branch' || row.parentId === null || row.groupId === null || row.childIndex === null) return;
     const event: StepEvent =

@@ -9,7 +9,7 @@ import { completeJobs, extendLeases, type ClaimedJob } from '../../store/index.t
 import type { Json, Logger } from '../../shared/index.ts';
 import type { StepEvent } from '../../core/index.ts';
 import { LeaseLost, type CommitContext, type Delivery, type DeliveryOutcome } from './commit.ts';
-import type { InvokePayload } from './effects.ts';
+import { invokeJobFormat } from './job-formats.ts';
 
 export interface InvokeContext extends CommitContext {
   registry: ResourceRegistry;
@@ -29,7 +29,7 @@ async function record(ctx: InvokeContext, executionId: string, event: StepEvent,
 
 /** Calls the job's resource and records its answer; `answered` is called once the call has settled. */
 export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered: () => void = () => {}): Promise<void> {
-  const payload = job.payload as unknown as InvokePayload;
+  const payload = invokeJobFormat.decode(job.payload, `the payload of invoke job ${job.id}`);
   const executionId = job.executionId as string;
   const handler = ctx.registry.get(payload.resource);
   if (!handler) {

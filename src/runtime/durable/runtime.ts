@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { ExecutionContext, StepEvent } from '../../core/index.ts';
+import { stepJobFormat, type StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
@@ -75,8 +75,9 @@ export class DurableRuntime {
     await this.worker?.start();
   }
 
-  async stop(graceMs?: number): Promise<void> {
-    await this.worker?.stop(graceMs);
+  /** Stops the worker (see Worker.stop); `clean` is false when running jobs had to be handed back. */
+  async stop(graceMs?: number): Promise<{ clean: boolean }> {
+    return (await this.worker?.stop(graceMs)) ?? { clean: true };
   }
 
   /**
@@ -119,7 +120,7 @@ export class DurableRuntime {
 
   /** Queues an event for an execution (task token answers, heartbeats): a worker steps it. */
   async enqueueEvent(executionId: string, event: StepEvent): Promise<void> {
-    await enqueueJobs(this.options.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(this.ctx.clock.now()) }]);
+    await enqueueJobs(this.options.sql, [{ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt: new Date(this.ctx.clock.now()) }]);
     this.ctx.onJobsDue?.();
   }
 }

@@ -8,7 +8,7 @@
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
-import type { StepEvent } from '../../core/index.ts';
+import { stepJobFormat } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { claimDueJobs, enqueueJobs, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type Sql } from '../../store/index.ts';
 import type { Logger } from '../../shared/index.ts';
@@ -68,7 +68,7 @@ export class Worker {
       logger: options.logger,
       deliver: (executionId, items) => this.commits.deliver(executionId, items),
       enqueueEvent: async (executionId, event) => {
-        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: { event } as never, runAt: new Date(commit.clock.now()) }]);
+        await enqueueJobs(commit.sql, [{ kind: 'step', executionId, payload: stepJobFormat.encode({ event }), runAt: new Date(commit.clock.now()) }]);
         this.wake();
       },
     };
@@ -85,23 +85,26 @@ export class Worker {
   /**
    * Stops claiming; waits for in-flight jobs up to `graceMs`, then hands back the leases of what is
    * still running so another worker takes it at once (its results, if they come, are refused).
+   * Answers whether everything finished in time (false: jobs were handed back, or the loop was stuck).
    */
-  async stop(graceMs = 10_000): Promise<void> {
-    if (!this.running) return;
+  async stop(graceMs = 10_000): Promise<{ clean: boolean }> {
+    if (!this.running) return { clean: true };
     this.running = false;
     this.wake();
     // The grace period bounds the whole stop: a claim stuck on a dead connection must not hold it.
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise((r) => (timer = setTimeout(r, graceMs)));
-    await Promise.race([this.loopDone, deadline]);
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    const deadline = new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)));
+    const loopEnded = await Promise.race([this.loopDone!.then(() => true), deadline]);
+    const drained = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => true), deadline]);
     clearTimeout(timer);
+    const clean = loopEnded && drained && this.held.size === 0;
     if (this.held.size > 0) {
       const ids = [...this.held];
       this.options.logger.warn({ jobs: ids.length }, 'released jobs still running at shutdown');
       await releaseJobs(this.options.commit.sql, this.options.commit.workerId, ids).catch(() => {});
     }
     await this.unlisten?.().catch(() => {});
+    return { clean };
   }
 
   wake(): void {
@@ -224,7 +227,7 @@ export class Worker {
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
       else if (job.kind === 'step') {
-        const items = batch.map((j) => ({ event: (j.payload as unknown as { event: StepEvent }).event, jobId: j.id }));
+        const items = batch.map((j) => ({ event: stepJobFormat.decode(j.payload, `the payload of step job ${j.id}`).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
