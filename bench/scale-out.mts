@@ -26,7 +26,7 @@ import { NightshiftBench, workflowName } from './durable-nightshift.mts';
 import { inParallel, sleep } from './durable-support.mts';
 import { durabilityReport } from './durable-report.mts';
 import { formatRate, markdownTable } from './report.mts';
-import { cannon, drain, makeProject, nightshift, removeProject, startChild, type Child, type LoadResult } from './serve-process.mts';
+import { cannon, createKey, drain, makeProject, removeProject, startChild, type Child, type LoadResult } from './serve-process.mts';
 import { startExecution } from './durable-modules.mts';
 
 const { values } = parseArgs({
@@ -180,7 +180,7 @@ const apiRows: string[][] = [];
 let failed = false;
 let storedLine = '';
 try {
-  const key = (await nightshift(['keys', 'create', '--role', 'postgres', '--scopes', `start:${workflowName}`, '--dir', project], bench.databaseUrl)).trim();
+  const key = await createKey(project, bench.databaseUrl);
   let single = 0;
   for (const count of workerCounts) {
     log(`${count} worker process(es): ${items} executions`);

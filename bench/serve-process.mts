@@ -10,10 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sql } from './durable-modules.mts';
+import { connect, type Sql } from './durable-modules.mts';
 import { waitUntilNone } from './durable-support.mts';
 
 export const projectWorkflow = 'bench-noop';
+/** The role the benchmark's API key acts as: an ordinary role (keys may not act as a superuser), listed in `roles:`. */
+export const benchRole = 'nightshift_bench';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const compiled = join(root, 'dist', 'cli', 'run.js');
@@ -23,7 +25,7 @@ const command: string[] = existsSync(compiled) ? [compiled] : ['--import', 'tsx'
 export function makeProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'nightshift-bench-'));
   mkdirSync(join(dir, 'workflows'));
-  writeFileSync(join(dir, 'nightshift.yaml'), 'handlers: ./handlers.mjs\n');
+  writeFileSync(join(dir, 'nightshift.yaml'), `handlers: ./handlers.mjs\nroles: [${benchRole}]\n`);
   writeFileSync(join(dir, 'handlers.mjs'), 'export const resources = { noop: (input) => input };\n');
   writeFileSync(
     join(dir, 'workflows', `${projectWorkflow}.yaml`),
@@ -53,7 +55,18 @@ export function nightshift(args: string[], databaseUrl: string): Promise<string>
 /** Migrates, deploys nothing yet, and makes a key allowed to start the workflow. Answers the key. */
 export async function prepareDatabase(project: string, databaseUrl: string): Promise<string> {
   await nightshift(['migrate', project], databaseUrl);
-  const key = await nightshift(['keys', 'create', '--role', 'postgres', '--scopes', `start:${projectWorkflow}`, '--dir', project], databaseUrl);
+  return createKey(project, databaseUrl);
+}
+
+/** A key with scope `start:bench-noop` acting as `benchRole` (made on the server when missing). */
+export async function createKey(project: string, databaseUrl: string): Promise<string> {
+  const sql = connect(databaseUrl, { max: 1 });
+  try {
+    await sql.unsafe(`do $$ begin if not exists (select from pg_roles where rolname = '${benchRole}') then create role ${benchRole} nologin; end if; end $$`);
+  } finally {
+    await sql.end();
+  }
+  const key = await nightshift(['keys', 'create', '--role', benchRole, '--scopes', `start:${projectWorkflow}`, '--dir', project], databaseUrl);
   return key.trim();
 }
 
