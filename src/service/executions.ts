@@ -4,6 +4,7 @@ import {
   deleteStoppedBefore,
   saveProgress,
   getExecution,
+  unservedResourcesOf,
   listHistory,
   threadIds,
   deleteEndedChains,
@@ -31,7 +32,10 @@ export interface ExecutionView {
   redriveCount: number;
   startedAt: string;
   stoppedAt: string | null;
-  /** Flow control: why a start waits to be admitted (it has no execution yet; status RUNNING). */
+  /**
+   * Why it waits: a start flow control holds (it has no execution yet; status RUNNING), or a Task whose
+   * resource no running worker serves (`waiting for a worker that serves 'render'`).
+   */
   waitingReason?: string;
   /** Flow control: when the waiting start was asked. */
   waitingSince?: string;
@@ -52,9 +56,9 @@ async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Pro
   return row;
 }
 
-export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string): Promise<ExecutionView> {
+export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns' | 'clock'>, id: string): Promise<ExecutionView> {
   const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
-  if (row) return viewOf(row);
+  if (row) return row.status === 'RUNNING' ? withUnservedReason(deps, viewOf(row)) : viewOf(row);
   // A transient execution still running in this process has no row yet.
   const running = deps.transientRuns?.get(id);
   if (running) return running.view;
@@ -65,6 +69,19 @@ export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transie
   const admitted = isUuid(id) ? await getExecution(deps.sql, id) : null;
   if (admitted) return viewOf(admitted);
   throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
+}
+
+/** A running execution whose Task (or a branch's) calls a resource no running worker serves says so. */
+async function withUnservedReason(deps: Pick<ServiceDeps, 'sql' | 'clock'>, view: ExecutionView): Promise<ExecutionView> {
+  const unserved = await unservedResourcesOf(deps.sql, view.executionId, new Date(deps.clock.now()));
+  return unserved.length === 0 ? view : { ...view, waitingReason: unservedReason(unserved) };
+}
+
+/** `waiting for a worker that serves 'render'` (one sentence for one or more resources). */
+export function unservedReason(resources: readonly string[]): string {
+  const names = resources.map((r) => `'${r}'`);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `waiting for a worker that serves ${listed}`;
 }
 
 export interface HistoryView {
@@ -101,7 +118,7 @@ export async function redriveExecution(deps: ServiceDeps, id: string): Promise<E
 }
 
 /** Waits until the execution ends or `timeoutMs` passes; answers its latest view either way. */
-export async function waitForExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string, timeoutMs: number): Promise<ExecutionView> {
+export async function waitForExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns' | 'clock'>, id: string, timeoutMs: number): Promise<ExecutionView> {
   const deadline = Date.now() + timeoutMs;
   const transient = deps.transientRuns?.get(id);
   if (transient) await Promise.race([transient.done, new Promise((r) => setTimeout(r, timeoutMs))]);

@@ -33,6 +33,7 @@ export { hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
 export { admitWaitingStarts } from './flow-admission.ts';
 export * from './scheduled-starts.ts';
 export { databaseUnavailable, isDatabaseUnreachable } from '../store/index.ts';
+export * from './remove-workflow.ts';
 export * from './deploy-sources.ts';
 export * from './workflow-types.ts';
 export * from './scaffold.ts';

@@ -130,6 +130,9 @@ async function prepare(
   if (!versions.has(versionKey)) versions.set(versionKey, getCurrentVersionHead(tx, request.workflow, transient));
   const version = await versions.get(versionKey)!;
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
+  if (version.archivedAt) {
+    throw new EngineError('WORKFLOW_ARCHIVED', `The workflow ${JSON.stringify(request.workflow)} was removed on ${version.archivedAt.toISOString()}: deploy it again to start it`);
+  }
   if (request.name !== undefined && !namePattern.test(request.name)) {
     throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
   }

@@ -146,6 +146,8 @@ export const jobs = {
   }),
   invoke: (threadId: string, payload: InvokePayload, runAt: Date): NewJob => ({
     kind: jobKinds.invoke, executionId: threadId, payload: invokeJobFormat.encode(payload), runAt, dedupeKey: jobKeys.invoke(threadId, payload.invocationId),
+    // Only workers that serve the resource claim the job.
+    resource: payload.resource,
   }),
   executionEnded: (ended: ExecutionEndedPayload, eventCount: number, runAt: Date): NewJob => ({
     kind: jobKinds.executionEnded, executionId: ended.executionId, payload: executionEndedFormat.encode(ended), runAt,

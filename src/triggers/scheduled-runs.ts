@@ -46,7 +46,7 @@ import {
 import { isEngineError, isJsonObject, isUuid, type ErrorCode, type Json } from '../shared/index.ts';
 
 /** Start refusals that no retry can cure: the run is cancelled with the reason instead. */
-const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
+const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
 
 /** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
 export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, JobHandler> {

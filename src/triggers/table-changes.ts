@@ -89,7 +89,7 @@ function groupDeliveries(txIds: readonly string[], rows: readonly OutboxRow[], c
 }
 
 /** Errors that a retry cannot cure: the delivery is dropped with a warning instead of blocking the outbox. */
-const undeliverable = new Set(['INPUT_INVALID', 'INPUT_TOO_DEEP', 'PAYLOAD_TOO_LARGE', 'WORKFLOW_NOT_FOUND']);
+const undeliverable = new Set(['INPUT_INVALID', 'INPUT_TOO_DEEP', 'PAYLOAD_TOO_LARGE', 'WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED']);
 
 /** One start to ask: a delivery's changes (all, or a part of a transaction too large for one input) under its key. */
 interface Part {

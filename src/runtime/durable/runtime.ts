@@ -13,6 +13,7 @@ import { defaultLimits, Grouped, silentLogger, silentMetrics, systemClock, type 
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
+import { Serving } from './serving.ts';
 import { observeSteps } from './observe.ts';
 import { debouncedNotifier, Worker } from './worker.ts';
 
@@ -34,6 +35,8 @@ export interface DurableRuntimeOptions {
    * before the runtime; boot builds them on the service deps, which need the runtime, and gives them to start().
    */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
+  /** The resources this process's worker serves (`resources:` in nightshift.yaml); absent: every registered one. */
+  resources?: readonly string[] | null;
   /** Where executions, states, tasks, timers and group commits are counted (default: nowhere). */
   metrics?: EngineMetrics;
   /** Spans per execution, state and task attempt (default: none). */
@@ -83,10 +86,13 @@ export class DurableRuntime {
   async start(jobHandlers: Readonly<Record<string, JobHandler>> = {}): Promise<void> {
     const { options } = this;
     const concurrency = options.concurrency ?? 32;
+    const leaseMs = options.leaseMs ?? 30_000;
     if (concurrency <= 0 || this.worker) return;
+    const { clock, workerId } = this.ctx;
     this.worker = new Worker({
-      commit: this.ctx, logger: this.logger, concurrency, leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000,
+      commit: this.ctx, logger: this.logger, concurrency, leaseMs, pollMs: options.pollMs ?? 1_000,
       jobHandlers: { ...options.jobHandlers, ...jobHandlers },
+      serving: new Serving({ sql: options.sql, registry: options.registry, workerId, clock, logger: this.logger, resources: options.resources, ttlMs: leaseMs }),
     });
     await this.worker.start();
   }
