@@ -9,10 +9,9 @@ import { snapshotFormat } from '../../src/core/index.ts';
 import { executionHistory, sendTaskSuccess } from '../../src/service/index.ts';
 import { EngineError, formatField, type JsonObject } from '../../src/shared/index.ts';
 import { getExecution } from '../../src/store/index.ts';
-import { createTestDatabase } from '../support/database.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 import { runUntilIdle } from '../support/virtual-time.ts';
-import { loadRows, type RecordedRows } from './rows.ts';
+import { databaseWith, perEventHistoryMigration, type RecordedRows } from './rows.ts';
 import { loadRecordings, resultOf, type RecordedResult, type Recording } from './recording.ts';
 import { replayEngine } from './scenarios.ts';
 
@@ -20,11 +19,10 @@ const recordings = loadRecordings();
 
 /** Loads the rows into a fresh database and lets this release's engine finish the execution. */
 async function finish(recording: Recording, rows: RecordedRows): Promise<RecordedResult> {
-  const db = await createTestDatabase();
+  const db = await databaseWith(rows, recording.migration ?? perEventHistoryMigration);
   const clock = new VirtualClock();
   const { runtime, deps } = replayEngine(db.sql, clock);
   try {
-    await loadRows(db.sql, rows);
     await runtime.start();
     if (recording.taskToken) await sendTaskSuccess(deps, recording.taskToken, recording.answer ?? null);
     await runUntilIdle({ sql: db.sql, clock, timeoutMs: 30_000 });
@@ -51,7 +49,11 @@ function withoutFormats(rows: RecordedRows): RecordedRows {
     ...rows,
     executions: rows.executions.map((e) => ({ ...e, snapshot: strip(e.snapshot) as JsonObject })),
     jobs: rows.jobs.map((j) => ({ ...j, payload: strip(j.payload) as JsonObject })),
-    history_events: rows.history_events.map((h) => ({ ...h, details: strip(h.details) as JsonObject })),
+    history_events: rows.history_events?.map((h) => ({ ...h, details: strip(h.details) as JsonObject })),
+    history: rows.history?.map((h) => {
+      const batch = strip(h.batch) as { events: JsonObject[] };
+      return { ...h, batch: { ...batch, events: batch.events.map((e) => ({ ...e, details: strip(e.details) as JsonObject })) } };
+    }),
   };
 }
 
@@ -92,11 +94,10 @@ describe('stored formats', () => {
   it('leaves an execution whose snapshot it cannot read untouched, for a release that can', async () => {
     const recording = recordings.find((r) => r.scenario === 'wait') as Recording;
     const future = { ...recording.rows, executions: recording.rows.executions.map((e) => ({ ...e, snapshot: { ...(e.snapshot as JsonObject), [formatField]: 99 } })) };
-    const db = await createTestDatabase();
+    const db = await databaseWith(future, recording.migration ?? perEventHistoryMigration);
     const clock = new VirtualClock();
     const { runtime } = replayEngine(db.sql, clock);
     try {
-      await loadRows(db.sql, future);
       await runtime.start();
       const timer = Date.parse(recording.rows.jobs[0].run_at as string);
       clock.advanceTo(timer);
