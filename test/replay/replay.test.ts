@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { snapshotFormat } from '../../src/core/index.ts';
 import { executionHistory, sendTaskSuccess } from '../../src/service/index.ts';
 import { EngineError, formatField, type JsonObject } from '../../src/shared/index.ts';
-import { getExecution } from '../../src/store/index.ts';
+import { getExecution, historyBatchFormat } from '../../src/store/index.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 import { runUntilIdle } from '../support/virtual-time.ts';
 import { databaseWith, perEventHistoryMigration, type RecordedRows } from './rows.ts';
@@ -89,6 +89,29 @@ describe('stored formats', () => {
 
   it('reads the retry counters an earlier release stored with holes (null) as 0', () => {
     assert.deepEqual(snapshotFormat.decode({ ...recorded, retryCounts: [null, 1] }, 'the snapshot of execution x').retryCounts, [0, 1]);
+  });
+
+  it('refuses a history batch of a format this release does not know, naming the format and the version', () => {
+    assert.throws(
+      () => historyBatchFormat.decode({ [formatField]: 2, events: [] }, 'the history batch 0 of x'),
+      (e: unknown) => e instanceof EngineError && e.code === 'STORED_FORMAT_UNKNOWN' && /has history batch format 2; this release reads formats 1 to 1/.test(e.message),
+    );
+  });
+
+  it('keeps every event an earlier release stored one row per event, grouped one row per step, with its number, type, state, details and time', async () => {
+    const recording = recordings.find((r) => r.scenario === 'map' && r.migration === undefined) as Recording;
+    const db = await databaseWith(recording.rows, perEventHistoryMigration);
+    try {
+      const events = await db.sql.unsafe<JsonObject[]>(
+        `select execution_id, seq, type, state_name, details, to_jsonb(created_at) as created_at from nightshift.history_events order by execution_id, seq`,
+      );
+      const recorded = recording.rows.history_events ?? [];
+      assert.deepEqual(events.map((e) => ({ ...e, created_at: Date.parse(e.created_at as string) })), recorded.map((e) => ({ ...e, created_at: Date.parse(e.created_at as string) })));
+      const [{ rows }] = await db.sql.unsafe<Array<{ rows: number }>>('select count(*)::int as rows from nightshift.history');
+      assert.ok(rows < recorded.length, `${recorded.length} events in ${rows} rows`);
+    } finally {
+      await db.drop();
+    }
   });
 
   it('leaves an execution whose snapshot it cannot read untouched, for a release that can', async () => {
