@@ -92,7 +92,7 @@ const startEvents: Array<[string, string | null]> = [['ExecutionStarted', null],
 const endEvents: Array<[string, string | null]> = [['TaskStarted', 'Noop'], ['TaskSucceeded', 'Noop'], ['TaskStateExited', 'Noop'], ['ExecutionSucceeded', null]];
 
 /** One step's history row as the engine stores it (store/history.ts, format 1). */
-function batch(events: Array<[string, string | null]>, details: object): object {
+function historyBatch(events: Array<[string, string | null]>, details: object): object {
   return { format: 1, events: events.map(([type, state]) => ({ type, state_name: state, details: { format: 1, ...details } })) };
 }
 
@@ -131,7 +131,7 @@ class FloorBench {
        insert into nightshift.jobs (kind, execution_id, payload, run_at, dedupe_key)
        select 'invoke', id, '{"input":{"i":1},"resource":"noop","stateName":"Noop","invocationId":"i1"}', now(), 'invoke:' || id || ':i1'
        from made`,
-      [this.versionId, this.sql.json(running as never), count, this.sql.json(batch(startEvents, { input: { i: 1 } }) as never)] as never,
+      [this.versionId, this.sql.json(running as never), count, this.sql.json(historyBatch(startEvents, { input: { i: 1 } }) as never)] as never,
     );
   }
 
@@ -139,7 +139,7 @@ class FloorBench {
   async workOff(floor: Floor): Promise<number> {
     const output = this.sql.json({ i: 1 } as never);
     const state = this.sql.json(snapshot as never);
-    const events = this.sql.json(batch(endEvents, { output: { i: 1 } }) as never);
+    const events = this.sql.json(historyBatch(endEvents, { output: { i: 1 } }) as never);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: connections }, async (_, loop) => {
