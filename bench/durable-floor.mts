@@ -202,6 +202,6 @@ console.log('| what is written per item | items/s | / graphile-worker batched |'
 console.log('|---|---:|---:|');
 for (const [label, rates] of results) {
   const rate = median(rates);
-  const what = label === 'jobs' ? 'job claimed and deleted' : label === 'jobs + row' ? '+ execution row to SUCCEEDED' : label === 'full' ? '+ 4 history rows (the full floor)' : label;
+  const what = label === 'jobs' ? 'job claimed and deleted' : label === 'jobs + row' ? '+ execution row to SUCCEEDED' : label === 'full' ? '+ one history row of 4 events (the full floor)' : label;
   console.log(`| ${what} | ${Math.round(rate).toLocaleString('en-US')} | ${(rate / graphileRate).toFixed(2)}× |`);
 }
