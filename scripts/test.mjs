@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with node's own test runner (its closing summary is what CI reads).
-// Node 20 has no glob support in `node --test`, so the file list is built here.
+// Node 20 has no glob support in `node --test`, so the file list is built here. examples/ holds
+// tests too (examples/testing): they import `nightshift/testing` as a user would, which the
+// `nightshift-source` export condition resolves to src/ in a checkout.
 //
 // Integration and e2e tests need a Postgres server. test/support/database.ts uses
 // NIGHTSHIFT_TEST_DATABASE_URL (an admin URL) or else 127.0.0.1:5432. When neither is there, or
@@ -73,7 +75,7 @@ function run(args, env) {
 }
 
 const filters = process.argv.slice(2);
-const files = [...collect('src', []), ...collect('test', [])]
+const files = [...collect('src', []), ...collect('test', []), ...collect('examples', [])]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files matched');
@@ -87,7 +89,7 @@ const embedded = needsDatabase && (process.env.NIGHTSHIFT_TEST_EMBEDDED === '1'
 const env = embedded ? { ...process.env, NIGHTSHIFT_TEST_DATABASE_URL: embedded.url } : process.env;
 let status = 1;
 try {
-  status = await run(['--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);
+  status = await run(['--conditions=nightshift-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);
 } finally {
   await embedded?.stop();
 }

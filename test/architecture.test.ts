@@ -23,6 +23,11 @@ const allowed: Record<string, string[]> = {
   config: ['shared'],
   cli: ['boot', 'service', 'config', 'shared'],
   boot: ['config', 'store', 'runtime', 'resources', 'service', 'triggers', 'api', 'core', 'asl', 'shared'],
+  // The package's entry points: thin layers over boot and the service verbs, never over store or runtime.
+  lib: ['boot', 'api', 'config', 'service', 'resources', 'shared'],
+  testing: ['boot', 'lib', 'service', 'resources', 'asl', 'shared'],
+  // The HTTP client runs in the user's process without the engine: it imports only types, from shared.
+  client: ['shared'],
 };
 
 /** Libraries only one folder may import. */

@@ -58,7 +58,7 @@ export function createApp(deps: ApiDeps): Hono {
     ...eventRoutes,
     ...keyRoutes,
     ...tableTriggerRoutes,
-    ...systemRoutes({ registry: metrics.registry, document: () => (document ??= openApiDocument(routes, deps.version ?? '0.0.0')) }),
+    ...systemRoutes({ registry: metrics.registry, more: deps.metrics, document: () => (document ??= openApiDocument(routes, deps.version ?? '0.0.0')) }),
   ];
   const guard = createGuard(deps);
   for (const route of routes) mount(app, route, deps, guard);

@@ -33,6 +33,8 @@ export const startQuery = z.strictObject({
 export const startHeaders = z.object({
   'Idempotency-Key': z.string().min(1).max(255).optional()
     .describe('Yours alone (per API key, JWT subject, or anonymous caller): sending it again with the same input returns the first answer (200) instead of starting another; with another input, 409 IDEMPOTENCY_KEY_REUSED. Another caller\'s equal key is independent'),
+  traceparent: z.string().max(55).optional()
+    .describe('W3C trace context: with tracing on, the execution\'s spans join this trace (a malformed value is ignored)'),
 });
 
 /** A page size: its upper bound is a setting (limits.maxPageSize), checked by the service with its own code. */
@@ -143,3 +145,6 @@ export const workflowView = z.object({
 export const taskTokenAnswer = z.object({ executionId: z.string() }).register(components, { id: 'TaskTokenAnswer' });
 
 export const health = z.object({ status: z.literal('ok'), version: z.string().optional() }).register(components, { id: 'Health' });
+export const readiness = z
+  .object({ status: z.literal('ready'), checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })) })
+  .register(components, { id: 'Readiness' });

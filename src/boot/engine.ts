@@ -5,16 +5,21 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, listen, type ListeningServer } from '../api/index.ts';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { createApp, createOpsApp, listen, type ListeningServer } from '../api/index.ts';
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps } from '../service/index.ts';
-import { connect, migrate, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
+import { createJwtVerifier, deployDirectory, deployWorkflowSources, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps, type WorkflowSource } from '../service/index.ts';
+import { connect, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
-import { silentLogger, systemClock, type Logger } from '../shared/index.ts';
+import { silentLogger, systemClock, type EngineMetrics, type EngineTracer, type Logger } from '../shared/index.ts';
+import { migrateSchema, openPool } from './database.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
+import { createEngineMetrics } from './metrics.ts';
+import { createReadiness } from './readiness.ts';
+import { createTracing } from './tracing.ts';
 import { registerWorkflowResources } from './workflow-resources.ts';
 
 export interface EngineOptions {
@@ -38,6 +43,8 @@ export interface EngineOptions {
   listen?: { port?: number; host?: string };
   /** Wait for an unreachable Postgres for `config.databaseWaitMs` (long-running commands); otherwise try once. */
   waitForDatabase?: boolean;
+  /** Where spans go instead of OTLP/HTTP (turns tracing on): e.g. an in-memory exporter. */
+  spanExporter?: SpanExporter;
 }
 
 export interface Engine {
@@ -50,8 +57,16 @@ export interface Engine {
   deployWorkflows(dir?: string): Promise<DeployReport>;
   /** The URL of the API served through `EngineOptions.listen`, else null. */
   readonly url: string | null;
+  /** Deploys workflows given as files or objects; any invalid one refuses them all (DEFINITION_INVALID). */
+  deploySources(sources: readonly WorkflowSource[]): Promise<DeployReport>;
+  /** The HTTP API as a fetch handler (paths from its root: /v1/…, /openapi.json), for mounting in another app. */
+  api(options?: { dashboard?: boolean }): (request: Request) => Response | Promise<Response>;
   /** Serves the HTTP API; answers its URL. */
   serve(options?: { port?: number; host?: string }): Promise<string>;
+  /** Serves only /healthz, /readyz and /metrics (a worker's listener); answers its URL. */
+  serveOps(options: { port: number; host?: string }): Promise<string>;
+  /** Sends the spans buffered so far (nothing when tracing is off). */
+  flushTraces(): Promise<void>;
   /**
    * Stops serving and working: open requests and running tasks get `graceMs` (default config.shutdownGraceMs);
    * `clean` is false when tasks still running then were handed back to other workers.
@@ -98,8 +113,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const logger = options.logger ?? silentLogger;
   const addIntegrations = prepareIntegrations(config, options.secrets);
   const { url: databaseUrl, embedded } = await resolveDatabase(config, logger, options.waitForDatabase === true);
-  const sql = connect(databaseUrl, { max: Math.max(4, Math.min(20, config.concurrency + 2)) });
+  const sql = openPool(config, databaseUrl, logger);
+  const readiness = createReadiness(sql);
+  const tracing = await createTracing(config, options.spanExporter);
+  // The runtime is made in prepare(); its slots are only read at scrape time.
+  let slots = () => ({ busy: 0, total: 0 });
+  const { registry: metricsRegistry, metrics } = createEngineMetrics({ sql, logger, slots: () => slots() });
   const closeDatabase = async () => {
+    await readiness.stop();
+    await tracing?.shutdown().catch(() => {});
     await sql.end({ timeout: 2 }).catch(() => {});
     if (embedded) {
       rmSync(urlFile(config), { force: true });
@@ -108,12 +130,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
   let parts: Parts;
   try {
-    parts = await prepare(options, sql, logger, addIntegrations);
+    parts = await prepare(options, sql, logger, addIntegrations, { metrics, tracer: tracing?.tracer });
   } catch (e) {
     await closeDatabase();
     throw e;
   }
   const { registry, runtime, deps, transient } = parts;
+  slots = () => runtime.slots();
 
   // One JWT verifier (it caches the JWKS) for every server of this process.
   const auth = {
@@ -121,6 +144,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     jwt: createJwtVerifier({ secret: config.jwtSecret, jwksUrl: config.jwksUrl, issuer: config.jwtIssuer, audience: config.jwtAudience }),
   };
   const servers: ListeningServer[] = [];
+  const synced = async (report: DeployReport) => {
+    await syncDeployedSchedules(deps, report, logger);
+    await syncDeployedTableSubscriptions(deps, report, logger);
+    return report;
+  };
   let housekeeping: NodeJS.Timeout | null = null;
   const engine: Engine = {
     sql, deps, registry, databaseUrl, url: null,
@@ -135,16 +163,35 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         limits: config.limits,
         checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
       });
-      await syncDeployedSchedules(deps, report, logger);
-      await syncDeployedTableSubscriptions(deps, report, logger);
-      return report;
+      return synced(report);
+    },
+    async deploySources(sources) {
+      return synced(await deployWorkflowSources(deps, sources, {
+        isKnownResource: (name) => registry.has(name),
+        workflowSettings: config.workflowSettings,
+        limits: config.limits,
+        checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
+      }));
+    },
+    api(apiOptions = {}) {
+      const app = createApp({ ...deps, logger, readiness: () => readiness.check(), metrics: metricsRegistry, auth, ...(apiOptions.dashboard === false ? { dashboardDir: null } : {}) });
+      return (request) => app.fetch(request);
     },
     async serve(serveOptions = {}) {
       if (auth.disabled) logger.warn({}, 'NIGHTSHIFT_AUTH=disabled: the HTTP API lets every request through as an admin');
-      const app = createApp({ ...deps, logger, health: () => ping(sql), auth });
+      const app = createApp({ ...deps, logger, readiness: () => readiness.check(), metrics: metricsRegistry, auth });
       const server = await listen(app, { port: serveOptions.port ?? config.port, host: serveOptions.host ?? config.host });
       servers.push(server);
       return server.url;
+    },
+    async serveOps(opsOptions) {
+      const app = createOpsApp({ readiness: () => readiness.check(), metrics: metricsRegistry, logger });
+      const server = await listen(app, { port: opsOptions.port, host: opsOptions.host ?? config.host });
+      servers.push(server);
+      return server.url;
+    },
+    async flushTraces() {
+      await tracing?.flush();
     },
     async stop(stopOptions = {}) {
       const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
@@ -179,10 +226,12 @@ interface Parts {
 }
 
 /** Migrations, resources (the handlers module included), the runtime (not started) and the service deps. */
-async function prepare(options: EngineOptions, sql: Sql, logger: Logger, addIntegrations: (registry: ResourceRegistry) => ResourceRegistry): Promise<Parts> {
+async function prepare(
+  options: EngineOptions, sql: Sql, logger: Logger, addIntegrations: (registry: ResourceRegistry) => ResourceRegistry,
+  telemetry: { metrics: EngineMetrics; tracer?: EngineTracer },
+): Promise<Parts> {
   const { config } = options;
-  const { applied } = await migrate(sql);
-  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  await migrateSchema(config, sql, logger);
 
   const http = httpOptionsOf(config, options.localDevelopment ?? false);
   const registry = addIntegrations(registerBuiltinResources(new ResourceRegistry(), { http }));
@@ -192,7 +241,7 @@ async function prepare(options: EngineOptions, sql: Sql, logger: Logger, addInte
   // Trigger job kinds, filled in once the service deps (which need the runtime) exist.
   const jobHandlers: Record<string, JobHandler> = {};
   const runtime = new DurableRuntime({
-    sql, registry, logger, clock: systemClock, jobHandlers,
+    sql, registry, logger, clock: systemClock, jobHandlers, metrics: telemetry.metrics, tracer: telemetry.tracer,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
   });

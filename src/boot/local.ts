@@ -9,6 +9,7 @@ import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, sqlQuery, TaskFailure, type SecretSource } from '../resources/index.ts';
 import { createSqlQueryInOwnTransaction, MemoryRunner } from '../runtime/index.ts';
 import { connect, type Sql } from '../store/index.ts';
+import type { Clock } from '../shared/index.ts';
 import { registerHandlersModule } from './handlers-module.ts';
 import { httpOptionsOf, prepareIntegrations } from './integrations.ts';
 
@@ -20,6 +21,12 @@ export interface LocalEngineOptions {
   config?: Readonly<Config>;
   /** Where `${secrets.NAME}` / `${env.NAME}` come from; default: NIGHTSHIFT_SECRET_<NAME>, then the `secrets:` file. */
   secrets?: SecretSource;
+  /** Register the built-in resources (http:invoke, sql:query, email:send…); default true. nightshift/testing leaves them out. */
+  builtins?: boolean;
+  /** Keep every history event in each result (nightshift/testing reads the path from it). */
+  keepHistory?: boolean;
+  /** Where time starts; default the system clock. */
+  clock?: Clock;
 }
 
 export interface LocalEngine {
@@ -40,19 +47,22 @@ const noRoleHint =
 export async function createLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   // `execute` is local development: loopback and private networks are reachable unless nightshift.yaml says no.
   const http = options.config ? httpOptionsOf(options.config, true) : { allowPrivateNetworks: true };
-  const registry = registerBuiltinResources(new ResourceRegistry(), { http });
-  const databaseUrl = options.config?.databaseUrl ?? null;
+  const builtins = options.builtins !== false;
+  const registry = builtins ? registerBuiltinResources(new ResourceRegistry(), { http }) : new ResourceRegistry();
+  const databaseUrl = builtins ? (options.config?.databaseUrl ?? null) : null;
   // postgres.js connects at the first query: a run that never queries opens no connection.
-  const sql: Sql | null = databaseUrl ? connect(databaseUrl, { max: 2, applicationName: 'nightshift-execute' }) : null;
+  // Through a transaction-mode pooler nothing may be prepared by name; this process never listens.
+  const pooled = options.config?.databasePooled ?? false;
+  const sql: Sql | null = databaseUrl ? connect(databaseUrl, { max: 2, applicationName: 'nightshift-execute', prepare: !pooled }) : null;
   const useSqlRules = (workflow: { ignorePrivacyRules: boolean }) => {
     registry.register('sql:query', sql
       ? createSqlQueryInOwnTransaction(sql, sqlQuery, { ignorePrivacyRules: workflow.ignorePrivacyRules, noIdentityHint: noRoleHint })
       : noDatabase);
   };
-  useSqlRules({ ignorePrivacyRules: false });
+  if (builtins) useSqlRules({ ignorePrivacyRules: false });
   if (options.config) prepareIntegrations(options.config, options.secrets)(registry);
   if (options.handlersModule) await registerHandlersModule(registry, options.handlersModule);
-  const runner = new MemoryRunner({ registry, virtualTime: options.virtualTime ?? false });
+  const runner = new MemoryRunner({ registry, virtualTime: options.virtualTime ?? false, keepHistory: options.keepHistory, clock: options.clock });
   return {
     registry,
     runner,

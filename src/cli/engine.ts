@@ -1,6 +1,6 @@
 /** What the commands that read or change the database share: an engine without workers, for one call. */
-import { createEngine, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
+import { createEngine, loadConfig } from './verbs.ts';
+import type { Engine } from '../boot/index.ts';
 
 /** Opens the project's engine (its DATABASE_URL, or its embedded Postgres), runs `work`, and closes it. */
 export async function withEngine<T>(dir: string, work: (engine: Engine) => Promise<T>): Promise<T> {

@@ -5,9 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createLocalEngine } from '../boot/index.ts';
-import { findProjectDir, loadConfig } from '../config/index.ts';
-import { executeOnce, formatProblems, validateFile } from '../service/index.ts';
+import { createLocalEngine, findProjectDir, loadConfig, executeOnce, formatProblems, validateFile } from './verbs.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 

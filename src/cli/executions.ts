@@ -1,16 +1,8 @@
 /** `nightshift start` and `nightshift executions ls|show|history|stop|redrive`: the service verbs, from a shell. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import {
-  describeExecution,
-  executionHistory,
-  listExecutions,
-  redriveExecution,
-  startExecution,
-  stopExecution,
-  waitForExecution,
-  type ExecutionView,
-} from '../service/index.ts';
+import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
+import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { withEngine } from './engine.ts';

@@ -1,6 +1,7 @@
 /** `nightshift keys create | ls | revoke`: API keys, straight against the database (no server needed). */
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyView } from '../service/index.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
+import type { ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { withEngine } from './engine.ts';

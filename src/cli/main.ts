@@ -3,11 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { registerExecute } from './execute.ts';
 import { registerExecutions } from './executions.ts';
 import { registerKeys } from './keys.ts';
+import { registerProject } from './project.ts';
 import { registerSchedules } from './schedules.ts';
 import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
+import { loadVerbs } from './verbs.ts';
 
 /** Runs one command line and resolves to its exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -17,7 +19,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Backend workflows on Postgres: Amazon States Language state machines, durable and inspectable')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // The engine loads only when a command runs, never for --help or a usage error.
+    .hook('preAction', loadVerbs);
   registerValidate(program, context);
   registerExecute(program, context);
   registerServer(program, context);
@@ -25,6 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerKeys(program, context);
   registerSchedules(program, context);
   registerScheduling(program, context);
+  registerProject(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,13 +1,7 @@
 /** `nightshift schedules ls|show|pause|resume|rm`: recurring schedules, from a shell. */
 import type { Command } from 'commander';
-import {
-  deleteSchedule,
-  describeSchedule,
-  listSchedules,
-  pauseSchedule,
-  resumeSchedule,
-  type ScheduleView,
-} from '../service/index.ts';
+import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
+import type { ScheduleView } from '../service/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { withEngine } from './engine.ts';
 

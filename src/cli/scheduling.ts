@@ -4,19 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import {
-  cancelScheduled,
-  cancelScheduledBy,
-  describeScheduledRun,
-  getBatch,
-  listScheduled,
-  runNow,
-  scheduledItemKinds,
-  scheduleList,
-  scheduleRun,
-  type ScheduledItem,
-  type ScheduledItemKind,
-} from '../service/index.ts';
+import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
+import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { withEngine } from './engine.ts';

@@ -1,9 +1,9 @@
 /** `nightshift dev | serve | worker | migrate`: the long-running commands and the schema. */
 import { watch } from 'node:fs';
 import type { Command } from 'commander';
-import { createEngine, createLogger, type Engine } from '../boot/index.ts';
-import { loadConfig } from '../config/index.ts';
-import { ensureLocalAdminKey, formatProblems, hasApiKeys, type DeployReport } from '../service/index.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys } from './verbs.ts';
+import type { Engine } from '../boot/index.ts';
+import type { DeployReport } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
 
@@ -65,7 +65,9 @@ export function registerServer(program: Command, context: CommandContext): void 
     .option('--port <port>', 'HTTP port', (v) => Number(v))
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
+      // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
+      const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
+      const engine = await createEngine({ config, logger, workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
       const url = engine.url as string;
       const local = await orStop(engine, async () => {
         printDeploy(context, await engine.deployWorkflows());
@@ -96,7 +98,7 @@ export function registerServer(program: Command, context: CommandContext): void 
     .action(async (dir: string, options: { port?: number }) => {
       const config = loadConfig({ projectDir: dir });
       // The port is bound before any worker starts: a port in use stops the start with nothing running.
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
+      const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
       await orStop(engine, async () => {
         if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
           throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
@@ -115,8 +117,10 @@ export function registerServer(program: Command, context: CommandContext): void 
     .argument('[dir]', 'the project folder', '.')
     .action(async (dir: string) => {
       const config = loadConfig({ projectDir: dir });
-      const engine = await createEngine({ config, logger: createLogger(config.logLevel), workers: true, waitForDatabase: true });
-      context.io.stdout('Nightshift worker running\n');
+      const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true });
+      // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
+      const health = config.workerPort === null ? null : await orStop(engine, () => engine.serveOps({ port: config.workerPort as number }));
+      context.io.stdout(`Nightshift worker running${health ? ` (health and metrics at ${health})` : ''}\n`);
       await untilSignal(engine, context, config.shutdownGraceMs);
     });
 

@@ -1,6 +1,6 @@
 /** `nightshift validate <files...> [--json]`: exit 0 when every file is valid, 2 otherwise. */
 import type { Command } from 'commander';
-import { formatProblems, validateFiles } from '../service/index.ts';
+import { formatProblems, validateFiles } from './verbs.ts';
 import { printJson, type CommandContext } from './output.ts';
 
 export function registerValidate(program: Command, { io, exit }: CommandContext): void {

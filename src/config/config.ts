@@ -15,6 +15,25 @@ export interface Config {
   workflowsDir: string;
   /** Null: start an embedded Postgres with its data in `dataDir`. */
   databaseUrl: string | null;
+  /**
+   * DATABASE_DIRECT_URL: a connection that bypasses a transaction-mode pooler (PgBouncer, Supavisor), for
+   * LISTEN and migrations. Setting it makes `databasePooled` default to true (docs/deploy.md).
+   */
+  databaseDirectUrl: string | null;
+  /**
+   * NIGHTSHIFT_DATABASE_POOLED: DATABASE_URL goes through a transaction-mode pooler, so statements are
+   * never prepared by name and, without a direct URL, nothing LISTENs (workers poll every pollMs).
+   */
+  databasePooled: boolean;
+  /** NIGHTSHIFT_POOL_SIZE / `poolSize:`: statement connections this process opens at most (docs/configuration.md has the budget). */
+  poolSize: number;
+  /**
+   * OpenTelemetry: `endpoint` is where spans go over OTLP/HTTP (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or
+   * OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces); null: tracing off and the SDK never loaded.
+   */
+  tracing: { endpoint: string | null; serviceName: string };
+  /** NIGHTSHIFT_WORKER_PORT / `workerPort:`: where `nightshift worker` answers /healthz, /readyz and /metrics; null: no listener. */
+  workerPort: number | null;
   dataDir: string;
   host: string;
   port: number;
@@ -107,6 +126,9 @@ const fileSchema = z
     concurrency: z.number().int().min(0).max(1000).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
+    workerPort: z.number().int().min(0).max(65535).optional(),
+    poolSize: z.number().int().min(2).max(1000).optional(),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
     databaseWaitSeconds: z.number().min(0).max(86_400).optional(),
     shutdownGraceSeconds: z.number().min(0).max(86_400).optional(),
     resources: resourcesSchema.optional(),
@@ -149,17 +171,29 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
       problems.push(`${filePath}: ${(e as Error).message}`);
     }
   }
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL must be debug, info, warn, error or silent`);
+  // NIGHTSHIFT_LOG_LEVEL wins; LOG_LEVEL is the older name, still read.
+  const levelName = env.NIGHTSHIFT_LOG_LEVEL ? 'NIGHTSHIFT_LOG_LEVEL' : 'LOG_LEVEL';
+  const logLevel = env.NIGHTSHIFT_LOG_LEVEL || env.LOG_LEVEL || file.logLevel || 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push(`${levelName} must be debug, info, warn, error or silent, got ${JSON.stringify(logLevel)}`);
+  const concurrency = envNumber('NIGHTSHIFT_CONCURRENCY', env.NIGHTSHIFT_CONCURRENCY, problems) ?? file.concurrency ?? 32;
+  const database = databaseSettings(env, problems);
+  const poolSize = envNumber('NIGHTSHIFT_POOL_SIZE', env.NIGHTSHIFT_POOL_SIZE, problems) ?? file.poolSize ?? defaultPoolSize(concurrency);
+  if (!Number.isInteger(poolSize) || poolSize < 2) problems.push(`NIGHTSHIFT_POOL_SIZE must be a whole number of at least 2, got ${poolSize}`);
+  const workerPort = envNumber('NIGHTSHIFT_WORKER_PORT', env.NIGHTSHIFT_WORKER_PORT, problems) ?? file.workerPort ?? null;
+  if (workerPort !== null && !(Number.isInteger(workerPort) && workerPort >= 0 && workerPort <= 65535)) problems.push(`NIGHTSHIFT_WORKER_PORT must be a port number (0-65535), got ${workerPort}`);
   const auth = authSettings(env, problems);
   const config: Config = {
     projectDir,
     workflowsDir: join(projectDir, 'workflows'),
     databaseUrl: env.DATABASE_URL || null,
+    ...database,
+    poolSize,
+    workerPort,
+    tracing: tracingSettings(env, problems),
     dataDir: resolve(projectDir, env.NIGHTSHIFT_DATA_DIR ?? '.nightshift'),
     host: env.NIGHTSHIFT_HOST ?? '127.0.0.1',
     port: envNumber('PORT', env.PORT, problems) ?? file.port ?? 3000,
-    concurrency: envNumber('NIGHTSHIFT_CONCURRENCY', env.NIGHTSHIFT_CONCURRENCY, problems) ?? file.concurrency ?? 32,
+    concurrency,
     leaseMs: envNumber('NIGHTSHIFT_LEASE_MS', env.NIGHTSHIFT_LEASE_MS, problems) ?? 30_000,
     pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
@@ -182,6 +216,35 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     throw new EngineError('CONFIG_INVALID', `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
   }
   return Object.freeze(config);
+}
+
+/**
+ * Statement connections by default: the worker's slots each hold one only while a step or a claim
+ * runs, so a few more than the slots up to 20; 4 at least for the API, the listener's checks and the
+ * housekeeping.
+ */
+function defaultPoolSize(concurrency: number): number {
+  return Math.max(4, Math.min(20, concurrency + 2));
+}
+
+function tracingSettings(env: NodeJS.ProcessEnv, problems: string[]): Config['tracing'] {
+  const serviceName = env.OTEL_SERVICE_NAME || 'nightshift';
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || null;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT || null;
+  const endpoint = traces ?? (base === null ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (endpoint !== null && !/^https?:\/\/\S+$/.test(endpoint)) {
+    problems.push(`${traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT'} must be an http(s) URL, got ${JSON.stringify(traces ?? base)}`);
+  }
+  if (env.OTEL_TRACES_EXPORTER === 'none') return { endpoint: null, serviceName };
+  return { endpoint, serviceName };
+}
+
+function databaseSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'databaseDirectUrl' | 'databasePooled'> {
+  const databaseDirectUrl = env.DATABASE_DIRECT_URL || null;
+  if (databaseDirectUrl !== null && !env.DATABASE_URL) problems.push('DATABASE_DIRECT_URL is set without DATABASE_URL: set both (the pooled one in DATABASE_URL)');
+  const pooled = env.NIGHTSHIFT_DATABASE_POOLED;
+  if (pooled !== undefined && pooled !== '' && pooled !== 'true' && pooled !== 'false') problems.push(`NIGHTSHIFT_DATABASE_POOLED must be true or false, got ${JSON.stringify(pooled)}`);
+  return { databaseDirectUrl, databasePooled: pooled === 'true' || ((pooled === undefined || pooled === '') && databaseDirectUrl !== null) };
 }
 
 function authSettings(env: NodeJS.ProcessEnv, problems: string[]): Pick<Config, 'auth' | 'jwtSecret' | 'jwksUrl' | 'jwtIssuer' | 'jwtAudience'> {

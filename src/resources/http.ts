@@ -23,7 +23,7 @@ import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { AddressPolicy, type AddressPolicyOptions } from './address-policy.ts';
 import { headerName, parseAwsInput, parseNightshiftInput, type HttpCall } from './http-input.ts';
 import { HttpTransport, type Incoming, type Resolve } from './http-transport.ts';
-import { TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
+import { isTaskFailure, TaskFailure, type InvocationContext, type ResourceHandler } from './resource.ts';
 
 export type { ResolvedAddress } from './http-transport.ts';
 
@@ -112,6 +112,8 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   if (context.signal.aborted) throw new TaskFailure('Http.Aborted', `${label(hop)} was not sent: the task was aborted`);
   const key = settings.idempotencyHeader;
   if (key && !safeMethods.has(call.method) && !call.headers.has(key)) call.headers.set(key, context.idempotencyKey);
+  // With tracing on, the called service joins the attempt's trace (unless the Task set its own header).
+  if (context.traceparent && !call.headers.has('traceparent')) call.headers.set('traceparent', context.traceparent);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -125,7 +127,7 @@ async function perform(call: HttpCall, context: InvocationContext, settings: Set
   } catch (thrown) {
     if (timedOut) throw new TaskFailure('States.Timeout', `${label(hop)} timed out after ${call.timeoutMs / 1000} s`);
     if (context.signal.aborted) throw new TaskFailure('Http.Aborted', `${label(hop)} was aborted`);
-    if (thrown instanceof TaskFailure) throw thrown;
+    if (isTaskFailure(thrown)) throw thrown;
     throw socketFailure(hop, thrown);
   } finally {
     clearTimeout(timer);

@@ -26,6 +26,8 @@ export interface InvocationContext {
    * resolved. Null when the author wrote none; the input is then data only.
    */
   authored: AuthoredText;
+  /** W3C traceparent of this attempt's span when tracing is on: pass it on to what the handler calls. */
+  traceparent?: string;
 }
 
 export type ResourceHandler = (input: Json, context: InvocationContext) => Json | Promise<Json>;
@@ -67,9 +69,20 @@ export class TaskFailure extends Error {
   }
 }
 
+/**
+ * Whether a thrown value is a TaskFailure, by its shape rather than its class: a handler may throw the
+ * TaskFailure of another copy of this package (a linked install, two versions side by side), whose
+ * class is not this one. The shape: an Error-like object named 'TaskFailure' with a string `error`.
+ */
+export function isTaskFailure(value: unknown): value is TaskFailure {
+  if (value === null || typeof value !== 'object') return false;
+  const { name, error, causeText } = value as { name?: unknown; error?: unknown; causeText?: unknown };
+  return name === 'TaskFailure' && typeof error === 'string' && error !== '' && (causeText === undefined || typeof causeText === 'string');
+}
+
 /** Any throw as an ASL failure: TaskFailure keeps its name, anything else is States.TaskFailed. */
 export function failureOf(thrown: unknown): { error: string; cause?: string } {
-  if (thrown instanceof TaskFailure) {
+  if (isTaskFailure(thrown)) {
     return thrown.causeText === undefined ? { error: thrown.error } : { error: thrown.error, cause: thrown.causeText };
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);

@@ -27,7 +27,7 @@
  */
 import { isJsonObject, type AuthoredText, type Json, type JsonObject } from '../shared/index.ts';
 import { formsOf, redactForms } from './redaction.ts';
-import { TaskFailure, type InvocationContext } from './resource.ts';
+import { isTaskFailure, TaskFailure, type InvocationContext } from './resource.ts';
 
 export interface SecretSource {
   /** The value of `${secrets.NAME}`; undefined when there is none. */
@@ -164,7 +164,7 @@ export class SecretScope {
   /** A failure fit to leave the resource: the same error name, its cause or message redacted. */
   redactFailure(thrown: unknown): unknown {
     if (this.values.size === 0) return thrown;
-    if (thrown instanceof TaskFailure) {
+    if (isTaskFailure(thrown)) {
       return thrown.causeText === undefined ? thrown : new TaskFailure(thrown.error, this.redactText(thrown.causeText));
     }
     if (!(thrown instanceof Error)) return new Error(this.redactText(String(thrown)));

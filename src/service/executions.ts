@@ -15,7 +15,7 @@ import {
   type ExecutionRow,
   type WorkflowVersionHead,
 } from '../store/index.ts';
-import { EngineError, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
+import { EngineError, isTraceparent, isUuid, limitsOf, newExecutionId, type Json, type JsonObject } from '../shared/index.ts';
 import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
 import type { ServiceDeps } from './deps.ts';
 import { checkInput, checkInputSize } from './input-schema.ts';
@@ -73,6 +73,8 @@ export interface StartRequest {
   notifyOnEnd?: boolean;
   /** The chain to join when the parent's row may be gone (a run a workflow scheduled long ago); the parent's wins. */
   chain?: ChainPosition;
+  /** The caller's W3C traceparent: the execution's trace joins the caller's (a malformed one is ignored). */
+  traceparent?: string;
 }
 
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
@@ -107,6 +109,7 @@ function newExecution(deps: ServiceDeps, request: StartRequest, versionId: strin
     parentId: parent?.id ?? null, rootId: chain?.rootId ?? id, identity: request.identity ?? null,
     idempotencyKey: request.idempotencyKey ?? null, callbackToken: request.callbackToken ?? null, startedAt: new Date(deps.clock.now()),
     depth: chain?.depth ?? 0, notifyOnEnd: request.notifyOnEnd ?? false,
+    traceparent: isTraceparent(request.traceparent) ? request.traceparent : null,
   };
 }
 

@@ -38,6 +38,8 @@ export const errorCodes = {
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },
   UNAVAILABLE: { http: 503, exit: 6 },
+  /** The database was migrated by a newer Nightshift than this process: upgrade this process (docs/upgrading.md). */
+  SCHEMA_TOO_NEW: { http: 503, exit: 2 },
   /** Postgres cannot be reached (refused, restarting, connection lost): try again after Retry-After; the process reconnects by itself. */
   DATABASE_UNAVAILABLE: { http: 503, exit: 7 },
   /** The HTTP port is taken by another process: nothing was started. */

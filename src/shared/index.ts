@@ -5,6 +5,8 @@ export * from './logger.ts';
 export * from './limits.ts';
 export * from './roles.ts';
 export * from './ids.ts';
+export * from './metrics.ts';
+export * from './tracing.ts';
 export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';

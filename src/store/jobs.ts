@@ -1,5 +1,5 @@
 import type { Json } from '../shared/index.ts';
-import type { Queryable, Sql } from './connection.ts';
+import { canListen, type Queryable, type Sql } from './connection.ts';
 
 /**
  * The job queue. Every function takes `now` from the caller (tests move time), runs one fixed
@@ -259,6 +259,8 @@ export async function notifyJobsAvailable(sql: Queryable): Promise<void> {
  * after every re-subscription (not the first one).
  */
 export async function listenForJobs(sql: Sql, onWake: () => void): Promise<{ unlisten(): Promise<void> }> {
+  // Through a pooler without a direct connection nothing listens: the worker's polling finds every job.
+  if (!canListen(sql)) return { unlisten: async () => {} };
   // postgres.js re-registers listeners after a reconnect under new identities, which its
   // unlisten() then no longer finds; the flag keeps such a leftover listener silent.
   let active = true;

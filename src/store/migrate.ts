@@ -33,8 +33,9 @@ const fileNamePattern = /^(\d+)_([a-z0-9_]+)\.sql$/;
  * Every process may call this at start-up at the same time: each file runs in its own transaction
  * that first takes the same transaction-level advisory lock, so exactly one process applies it and
  * the others find it recorded when they get the lock. Forward-only: a file whose text changed
- * after it was applied stops everything with CONFLICT. Versions recorded in the database but not
- * present as files (a newer Nightshift migrated further) are left alone.
+ * after it was applied stops everything with CONFLICT. A database that a newer Nightshift migrated
+ * further than the last file this release has is refused with SCHEMA_TOO_NEW: this release could write
+ * rows the newer one does not expect (docs/upgrading.md).
  */
 export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const files = await readMigrationFiles(options.directory);
@@ -43,6 +44,7 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<{
     await createMigrationsTable(tx);
     return readApplied(tx);
   });
+  assertNotNewer(files, recorded);
   const pending = files.filter((file) => {
     const row = recorded.get(file.version);
     if (row) assertUnchanged(file, row);
@@ -129,6 +131,41 @@ async function createMigrationsTable(tx: Queryable): Promise<void> {
 async function readApplied(tx: Queryable): Promise<Map<number, AppliedRow>> {
   const rows = await tx.unsafe<AppliedRow[]>('select version, name, checksum from nightshift.schema_migrations');
   return new Map(rows.map((row) => [row.version, row]));
+}
+
+/** Throws SCHEMA_TOO_NEW when the database records a version above the last file of this release. */
+function assertNotNewer(files: readonly MigrationFile[], recorded: ReadonlyMap<number, AppliedRow>): void {
+  const known = files.at(-1)?.version ?? 0;
+  const newest = Math.max(0, ...recorded.keys());
+  if (newest <= known) return;
+  const row = recorded.get(newest)!;
+  throw new EngineError(
+    'SCHEMA_TOO_NEW',
+    `the database schema is at version ${newest} (${String(newest).padStart(4, '0')}_${row.name}), but this Nightshift release knows up to ${known}: ` +
+      'a newer release migrated it; upgrade this process to that release (docs/upgrading.md) instead of running an older one against it',
+    { details: { databaseVersion: newest, knownVersion: known } },
+  );
+}
+
+let shippedFiles: Promise<MigrationFile[]> | undefined;
+
+/**
+ * Whether the schema is exactly what this release's files make: every file applied, nothing newer.
+ * Answers the problem in words, or null when the schema is ready (/readyz).
+ */
+export async function schemaProblem(sql: Queryable, options: MigrateOptions = {}): Promise<string | null> {
+  // The shipped files never change while the process runs: read them once, not on every probe.
+  const files = await (options.directory === undefined ? (shippedFiles ??= readMigrationFiles()) : readMigrationFiles(options.directory));
+  const [{ exists }] = await sql.unsafe<{ exists: boolean }[]>("select to_regclass('nightshift.schema_migrations') is not null as exists");
+  if (!exists) return 'no migration has been applied';
+  const recorded = await readApplied(sql);
+  try {
+    assertNotNewer(files, recorded);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const missing = files.filter((file) => !recorded.has(file.version)).map((file) => file.id);
+  return missing.length === 0 ? null : `migrations not applied: ${missing.join(', ')}`;
 }
 
 function assertUnchanged(file: MigrationFile, row: AppliedRow): void {

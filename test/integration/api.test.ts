@@ -4,6 +4,7 @@ import { createApp, listen, type ApiDeps } from '../../src/api/index.ts';
 import { loadWorkflow } from '../../src/asl/index.ts';
 import { createApiKey, deployWorkflow, waitForExecution } from '../../src/service/index.ts';
 import type { Logger } from '../../src/shared/index.ts';
+import { createReadiness, type ReadinessProbe } from '../../src/boot/index.ts';
 import { connect, type Sql } from '../../src/store/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 
@@ -21,6 +22,8 @@ interface Server {
 
 let engine: TestEngine;
 let server: Server;
+let readiness: ReadinessProbe | undefined;
+let brokenReadiness: ReadinessProbe | undefined;
 let broken: Server;
 let failing: Server;
 const logged: Array<{ fields: Record<string, unknown>; message: string }> = [];
@@ -83,14 +86,16 @@ before(async () => {
   assert.ok(workflow, JSON.stringify(problems));
   await deployWorkflow(engine.deps, workflow);
 
-  const deps: ApiDeps = { ...engine.deps, version: '1.2.3', logger: recordingLogger(), health: async () => void (await engine.db.sql`select 1`) };
+  readiness = createReadiness(engine.db.sql);
+  const deps: ApiDeps = { ...engine.deps, version: '1.2.3', logger: recordingLogger(), readiness: () => readiness.check() };
   server = await listen(createApp(deps), { port: 0 });
 
   // A pool that was closed: every query fails with the driver's own error text.
   const closed = connect(engine.db.url);
   await closed.end();
   await closed`select 1`.catch((error: Error) => (brokenPool.message = error.message));
-  const brokenDeps: ApiDeps = { ...engine.deps, sql: closed, logger: recordingLogger(), health: async () => void (await closed`select 1`) };
+  brokenReadiness = createReadiness(closed);
+  const brokenDeps: ApiDeps = { ...engine.deps, sql: closed, logger: recordingLogger(), readiness: () => brokenReadiness.check() };
   broken = await listen(createApp(brokenDeps), { port: 0 });
 
   // A pool to a database that does not exist: the server answers, and refuses (3D000), which is no outage.
@@ -102,6 +107,8 @@ before(async () => {
 });
 
 after(async () => {
+  await readiness?.stop();
+  await brokenReadiness?.stop();
   await server?.close();
   await broken?.close();
   await failing?.close();
@@ -115,16 +122,25 @@ describe('the HTTP API', () => {
     assert.notEqual(server.url, 'http://127.0.0.1:0');
   });
 
-  it('answers /healthz with ok and the version after asking the database', async () => {
+  it('answers /healthz with ok and the version, without asking the database', async () => {
     const reply = await api('GET', '/healthz');
     assert.equal(reply.status, 200);
     assert.deepEqual(reply.body, { status: 'ok', version: '1.2.3' });
+    assert.equal((await call(broken, 'GET', '/healthz')).status, 200);
   });
 
-  it('answers /healthz with 503 UNAVAILABLE when the database does not answer', async () => {
-    const reply = await call(broken, 'GET', '/healthz');
+  it('answers /readyz with every check passed when the database, the schema and the listener work', async () => {
+    const reply = await api('GET', '/readyz');
+    assert.equal(reply.status, 200);
+    assert.deepEqual(reply.body, { status: 'ready', checks: { database: { ok: true }, schema: { ok: true }, listener: { ok: true } } });
+  });
+
+  it('answers /readyz with 503 UNAVAILABLE naming the failing checks when the database does not answer', async () => {
+    const reply = await call(broken, 'GET', '/readyz');
     assert.equal(reply.status, 503);
     assert.equal(reply.body.error.code, 'UNAVAILABLE');
+    assert.match(reply.body.error.message, /^Not ready: database \(.+\); schema \(.+\); listener \(.+\)$/);
+    assert.equal(reply.body.error.details.checks.database.ok, false);
   });
 
   it('lists the workflows and describes one', async () => {
@@ -372,7 +388,7 @@ describe('the HTTP API', () => {
     const documented = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
     assert.deepEqual(documented.sort(), [...registered].sort());
     const start = document.paths['/v1/workflows/{name}/executions'].post;
-    assert.deepEqual(start.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`), ['path:name', 'query:name', 'query:wait', 'header:Idempotency-Key']);
+    assert.deepEqual(start.parameters.map((p: { in: string; name: string }) => `${p.in}:${p.name}`), ['path:name', 'query:name', 'query:wait', 'header:Idempotency-Key', 'header:traceparent']);
     assert.ok(start.responses['202'] && start.responses['404'] && start.responses['413']);
     assert.ok(document.components.schemas.Error.properties.error.properties.code.enum.includes('ROUTE_NOT_FOUND'));
     assert.equal(document.components.schemas.ExecutionPage.properties.items.items.$ref, '#/components/schemas/Execution');

@@ -70,3 +70,28 @@ describe('migrate', () => {
     assert.equal(half, null);
   });
 });
+
+describe('migrate against a newer schema', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  it('refuses to start against a schema that a newer release migrated further, naming both versions', async () => {
+    const known = (await readMigrationFiles()).at(-1)!.version;
+    await db.sql.unsafe(
+      "insert into nightshift.schema_migrations (version, name, checksum, applied_at) values ($1, 'from_the_future', 'x', now())",
+      [known + 1],
+    );
+    await assert.rejects(migrate(db.sql), (error: unknown) => {
+      assert.ok(error instanceof EngineError);
+      assert.equal(error.code, 'SCHEMA_TOO_NEW');
+      assert.match(error.message, new RegExp(`version ${known + 1}.*knows up to ${known}`));
+      assert.match(error.message, /upgrade/);
+      return true;
+    });
+  });
+});

@@ -41,7 +41,7 @@ const start = defineRoute({
   async handle({ context, deps, params, query, headers, body, identity }) {
     const { created, ...view } = await startExecution(deps, {
       workflow: params.name, input: body as Json, name: query.name, idempotencyKey: headers['Idempotency-Key'],
-      identity: identity ? identityRecord(identity) : undefined,
+      identity: identity ? identityRecord(identity) : undefined, traceparent: headers.traceparent,
     });
     context.header('Location', `/v1/executions/${view.executionId}`);
     if (query.wait === undefined) return context.json(view, created ? 201 : 200);

@@ -2,10 +2,20 @@
 import type { Registry } from 'prom-client';
 import { EngineError } from '../../shared/index.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { health } from '../schemas.ts';
+import type { Readiness } from '../deps.ts';
+import { health, readiness } from '../schemas.ts';
+
+/** UNAVAILABLE naming each failing check and what is wrong with it. */
+export function notReady(report: Readiness): EngineError {
+  const failing = Object.entries(report.checks).filter(([, check]) => !check.ok);
+  const words = failing.map(([name, check]) => (check.detail ? `${name} (${check.detail})` : name)).join('; ');
+  return new EngineError('UNAVAILABLE', `Not ready: ${words}`, { details: { checks: report.checks } });
+}
 
 export interface SystemRouteOptions {
   registry: Registry;
+  /** More metrics shown after `registry`'s (the engine's). */
+  more?: Registry;
   /** Built on first request, from the full route table (this one included). */
   document: () => Record<string, unknown>;
 }
@@ -14,17 +24,22 @@ export function systemRoutes(options: SystemRouteOptions): Route[] {
   return [
     defineRoute({
       method: 'get', path: '/healthz', operationId: 'health', tag: 'system', auth: 'public',
-      summary: 'Whether the server can reach its database',
-      responses: { 200: { description: 'Healthy', schema: health } },
+      summary: 'Whether the process is alive (answers without asking the database: a liveness probe)',
+      responses: { 200: { description: 'Alive', schema: health } },
+      errors: [],
+      handle({ context, deps }) {
+        return context.json({ status: 'ok' as const, ...(deps.version === undefined ? {} : { version: deps.version }) }, 200);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/readyz', operationId: 'readiness', tag: 'system', auth: 'public',
+      summary: 'Whether the process can work: database reachable, schema migrated and not newer than this release, LISTEN connection hearing notifications',
+      responses: { 200: { description: 'Ready', schema: readiness } },
       errors: ['UNAVAILABLE'],
       async handle({ context, deps }) {
-        try {
-          await deps.health?.();
-        } catch (error) {
-          deps.logger?.warn({ err: error }, 'The health check failed');
-          throw new EngineError('UNAVAILABLE', 'The server cannot reach its database');
-        }
-        return context.json({ status: 'ok' as const, ...(deps.version === undefined ? {} : { version: deps.version }) }, 200);
+        const report = deps.readiness ? await deps.readiness() : { ready: true, checks: {} };
+        if (!report.ready) throw notReady(report);
+        return context.json({ status: 'ready' as const, checks: report.checks }, 200);
       },
     }),
     defineRoute({
@@ -33,7 +48,9 @@ export function systemRoutes(options: SystemRouteOptions): Route[] {
       responses: { 200: { description: 'Prometheus text exposition format', contentType: 'text/plain' } },
       errors: [],
       async handle({ context }) {
-        return context.body(await options.registry.metrics(), 200, { 'Content-Type': options.registry.contentType });
+        const text = await options.registry.metrics();
+        const more = options.more ? await options.more.metrics() : '';
+        return context.body(more ? `${text}\n${more}` : text, 200, { 'Content-Type': options.registry.contentType });
       },
     }),
     defineRoute({

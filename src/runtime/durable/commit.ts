@@ -15,7 +15,8 @@ import {
   type Sql,
   type StepWrite,
 } from '../../store/index.ts';
-import type { Clock, Json, JsonObject } from '../../shared/index.ts';
+import type { Clock, EngineMetrics, EngineTracer, Json, JsonObject } from '../../shared/index.ts';
+import { beforeStep, type ObservedStep } from './observe.ts';
 import { hashText, newTaskToken } from '../env.ts';
 import { Effects } from './effects.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
@@ -35,6 +36,11 @@ export interface CommitContext {
   onJobsDue?: () => void;
   /** History events a row may reach (limits.maxHistoryEvents); the next step fails it instead. */
   maxHistoryEvents?: number;
+  /** Called once steps have committed (metrics, failure logs). */
+  observe?: (steps: readonly ObservedStep[]) => void;
+  metrics?: EngineMetrics;
+  /** Spans of states and task attempts; absent when tracing is off. */
+  tracer?: EngineTracer;
 }
 
 /** The job's lease was lost (taken over, or the job was called off): the transaction rolled back. */
@@ -77,11 +83,12 @@ export async function deliverEvents(ctx: CommitContext, executionId: string, ite
  */
 export async function deliverBatch(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
   let dueNow = false;
+  let prepared: PreparedStep[] = [];
   const outcomes = await ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
+    prepared = [];
     const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
     const ids = deliveries.map((d) => d.executionId);
     const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
-    const prepared: PreparedStep[] = [];
     const results: DeliveryOutcome[] = [];
     for (const delivery of deliveries) {
       const row = locked.rows.get(delivery.executionId) ?? null;
@@ -100,6 +107,10 @@ export async function deliverBatch(ctx: CommitContext, deliveries: readonly Deli
     return results;
   });
   if (dueNow) ctx.onJobsDue?.();
+  if (prepared.length > 0) {
+    ctx.metrics?.groupCommitted(prepared.length);
+    ctx.observe?.(prepared.map((p) => p.observed));
+  }
   return outcomes;
 }
 
@@ -116,6 +127,7 @@ interface PreparedStep {
   write: StepWrite;
   jobs: NewJob[];
   cancelKeys: string[];
+  observed: ObservedStep;
 }
 
 /**
@@ -125,6 +137,7 @@ interface PreparedStep {
  * `writeSteps`.
  */
 async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
+  const before = beforeStep(row);
   const version = await ctx.machines.get(tx, row.versionId);
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
@@ -155,8 +168,9 @@ async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow,
   };
   // A workflow's flow.priority orders its jobs against other workflows' (higher claimed first).
   const jobs = version.priority === 0 ? effects.jobs : effects.jobs.map((job) => ({ ...job, priority: version.priority }));
+  const observed = { row, before, status, events: history, error: update.error, cause: update.cause };
   const recorded = history.map((e) => ({ ...e, details: historyDetailsFormat.encode(e.details) as JsonObject }));
-  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: recorded }, jobs, cancelKeys: effects.cancelKeys };
+  return { status, write: { id: row.id, update, firstSeq: row.eventCount, events: recorded }, jobs, cancelKeys: effects.cancelKeys, observed };
 }
 
 /**
@@ -184,10 +198,10 @@ async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowM
  * Runs the first step of executions this transaction inserted (and so holds) and writes them all;
  * answers the rows as they now are and whether a job is due now. The caller owns the transaction.
  */
-export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<{ rows: ExecutionRow[]; dueNow: boolean }> {
+export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<{ rows: ExecutionRow[]; dueNow: boolean; observed: ObservedStep[] }> {
   const prepared: PreparedStep[] = [];
   for (const row of rows) prepared.push(await prepareStep(ctx, tx, row, [{ type: 'start', input: row.input }]));
   const dueNow = await writeSteps(tx, prepared, ctx.clock.now());
   // The rows as written: callers answer with them without reading them back.
-  return { rows: rows.map((row, i) => ({ ...row, ...prepared[i].write.update })), dueNow };
+  return { rows: rows.map((row, i) => ({ ...row, ...prepared[i].write.update })), dueNow, observed: prepared.map((p) => p.observed) };
 }

@@ -55,6 +55,7 @@ export class Effects {
         const payload = invokeJobFormat.encode({
           invocationId: command.invocationId, resource: command.resource, input: command.input, stateName: command.stateName,
           entry: command.entry, attempt: command.attempt, taskToken: command.taskToken, workflowName: row.workflowName, identity: row.identity,
+          ...(row.traceparent ? { traceparent: row.traceparent } : {}),
           ...(command.authored === null ? {} : { authored: command.authored }),
         });
         this.jobs.push({ kind: 'invoke', executionId: row.id, payload, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });

@@ -59,13 +59,25 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
     // A payload written before authored text existed has none: its input is then treated as data only.
     authored: payload.authored ?? null,
   };
+  const span = payload.traceparent && ctx.tracer ? ctx.tracer.open(`task ${payload.resource}`, payload.traceparent, {
+    'nightshift.workflow': payload.workflowName, 'nightshift.execution_id': executionId, 'nightshift.state': payload.stateName,
+    'nightshift.resource': payload.resource, 'nightshift.attempt': payload.attempt,
+  }) : null;
+  if (span) context.traceparent = span.traceparent;
+  const started = performance.now();
   const settled = await call.run(() => handler(payload.input, context));
   answered();
-  if (settled === 'aborted') return;
+  if (settled === 'aborted') {
+    span?.end({ error: 'Nightshift.Aborted', cause: 'the call was called off (timeout, stop or lost lease)' });
+    return;
+  }
   const event: StepEvent =
     'output' in settled
       ? { type: 'taskSucceeded', invocationId: payload.invocationId, output: (settled.output === undefined ? null : settled.output) as Json }
       : { type: 'taskFailed', invocationId: payload.invocationId, ...failureOf(settled.thrown) };
+  span?.end(event.type === 'taskFailed' ? { error: event.error, cause: event.cause } : undefined);
+  const seconds = (performance.now() - started) / 1000;
+  ctx.metrics?.taskFinished(payload.workflowName, payload.stateName, payload.resource, event.type === 'taskFailed' ? 'failed' : 'succeeded', seconds);
   if (payload.taskToken && event.type === 'taskSucceeded') {
     // The execution waits for the token, not for this call: the job is done, the state goes on waiting.
     await completeJobs(ctx.sql, ctx.workerId, [job.id]);

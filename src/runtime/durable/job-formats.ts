@@ -18,6 +18,8 @@ export interface InvokePayload {
   identity: Json | null;
   /** The Task's authored references (shared/authored.ts); written only when there are some. */
   authored?: AuthoredText;
+  /** Version 2: the execution's traceparent, when it is traced: the attempt's span hangs under it. */
+  traceparent?: string;
 }
 
 const authoredText: z.ZodType<AuthoredText> = z.lazy(() => z.union([z.string(), z.null(), z.array(authoredText), z.record(z.string(), authoredText)]));
@@ -35,8 +37,14 @@ const invokeV1 = z.strictObject({
   authored: authoredText.optional(),
 });
 
-export const invokeJobFormat = storedFormat<InvokePayload>('invoke job payload', [{ schema: invokeV1 }]);
+/** Version 2 adds the execution's traceparent (docs/observability.md, traces); a version 1 payload is one without it. */
+const invokeV2 = invokeV1.extend({ traceparent: z.string().optional() });
+
+export const invokeJobFormat = storedFormat<InvokePayload>('invoke job payload', [
+  { schema: invokeV1, upgrade: (value: z.infer<typeof invokeV1>) => value },
+  { schema: invokeV2 },
+]);
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const currentShape: Same<z.infer<typeof invokeV1>, InvokePayload> = true;
+const currentShape: Same<z.infer<typeof invokeV2>, InvokePayload> = true;
 void currentShape;

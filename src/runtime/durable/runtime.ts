@@ -9,11 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { stepJobFormat, type StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import { enqueueJobs, insertExecutions, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
-import { defaultLimits, silentLogger, systemClock, type Clock, type Logger } from '../../shared/index.ts';
+import { defaultLimits, silentLogger, silentMetrics, systemClock, type Clock, type EngineMetrics, type EngineTracer, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { Grouped } from './grouped.ts';
 import { MachineCache } from './machines.ts';
+import { observeSteps } from './observe.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
 
 export interface DurableRuntimeOptions {
@@ -31,6 +32,10 @@ export interface DurableRuntimeOptions {
   maxHistoryEvents?: number;
   /** Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes). */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
+  /** Where executions, states, tasks, timers and group commits are counted (default: nowhere). */
+  metrics?: EngineMetrics;
+  /** Spans per execution, state and task attempt (default: none). */
+  tracer?: EngineTracer;
 }
 
 export class DurableRuntime {
@@ -42,6 +47,7 @@ export class DurableRuntime {
   constructor(private readonly options: DurableRuntimeOptions) {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
+    const metrics = options.metrics ?? silentMetrics;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const machines = new MachineCache();
     const contexts = new ContextCache();
@@ -50,6 +56,9 @@ export class DurableRuntime {
     this.ctx = {
       sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
       maxHistoryEvents: options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents,
+      metrics,
+      tracer: options.tracer,
+      observe: (steps) => observeSteps(steps, logger, metrics, options.tracer),
       onJobsDue: () => {
         this.worker?.wake();
         notify();
@@ -73,6 +82,11 @@ export class DurableRuntime {
 
   async start(): Promise<void> {
     await this.worker?.start();
+  }
+
+  /** Resource-call slots of this process's worker: in use and in all (0 and 0 without a worker). */
+  slots(): { busy: number; total: number } {
+    return this.worker?.slots() ?? { busy: 0, total: 0 };
   }
 
   /** Stops the worker (see Worker.stop); `clean` is false when running jobs had to be handed back. */
@@ -108,9 +122,32 @@ export class DurableRuntime {
    * wakes workers for due jobs).
    */
   async startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }> {
-    const inserted = await insertExecutions(tx, executions);
-    const { rows, dueNow } = await stepStarts(this.ctx, tx, inserted);
-    return { created: rows, afterCommit: () => (dueNow ? this.ctx.onJobsDue?.() : undefined) };
+    const inserted = await insertExecutions(tx, this.traced(executions));
+    const { rows, dueNow, observed } = await stepStarts(this.ctx, tx, inserted);
+    return {
+      created: rows,
+      afterCommit: () => {
+        if (dueNow) this.ctx.onJobsDue?.();
+        this.ctx.observe?.(observed);
+      },
+    };
+  }
+
+  /**
+   * With tracing on, each execution gets a root span (under the caller's traceparent when the start
+   * carried one), ended at once: the spans of its states and task attempts, made later by whichever
+   * process steps it, hang under the traceparent stored on its row.
+   */
+  private traced(executions: readonly NewExecution[]): readonly NewExecution[] {
+    const { tracer } = this.options;
+    if (!tracer) return executions;
+    return executions.map((e) => {
+      const span = tracer.open(`execution ${e.workflowName}`, e.traceparent ?? null, {
+        'nightshift.workflow': e.workflowName, 'nightshift.execution_id': e.id,
+      }, e.startedAt.getTime());
+      span.end();
+      return { ...e, traceparent: span.traceparent };
+    });
   }
 
   /** Steps an execution with an event now, in a transaction of its own (stop, redrive). */

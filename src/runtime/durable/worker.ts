@@ -107,6 +107,10 @@ export class Worker {
     return { clean };
   }
 
+  slots(): { busy: number; total: number } {
+    return { busy: this.busy, total: this.options.concurrency };
+  }
+
   wake(): void {
     this.woken = true;
     const wake = this.wakeUp;
@@ -219,6 +223,16 @@ export class Worker {
     });
   }
 
+  /** Timer lateness: how long after its due time each timer's step job was claimed. */
+  private timeTimers(batch: readonly ClaimedJob[]): void {
+    const metrics = this.options.commit.metrics;
+    if (!metrics) return;
+    const now = this.options.commit.clock.now();
+    for (const j of batch) {
+      if ((j.payload as { event?: { type?: string } }).event?.type === 'timerFired') metrics.timerClaimed(Math.max(0, now - j.runAt.getTime()) / 1000);
+    }
+  }
+
   /** Runs claimed jobs; `release` frees their slot early (an invoke job's call has answered). */
   private async run(batch: ClaimedJob[], release: () => void): Promise<void> {
     const { options } = this;
@@ -227,6 +241,7 @@ export class Worker {
     try {
       if (job.kind === 'invoke') await runInvokeJob(this.ctx, job, release);
       else if (job.kind === 'step') {
+        this.timeTimers(batch);
         const items = batch.map((j) => ({ event: stepJobFormat.decode(j.payload, `the payload of step job ${j.id}`).event, jobId: j.id }));
         await this.commits.deliver(job.executionId as string, items);
       } else if (options.jobHandlers?.[job.kind]) {
