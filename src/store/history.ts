@@ -39,7 +39,14 @@ export interface HistoryBatch {
 }
 
 const storedEventV1 = z.strictObject({ type: z.string(), state_name: z.string().nullable(), details: jsonValue, at: z.string().optional() });
-export const historyBatchFormat = storedFormat<HistoryBatch>('history batch', [{ schema: z.strictObject({ events: z.array(storedEventV1).min(1) }) }]);
+const batchV1 = z.strictObject({ events: z.array(storedEventV1).min(1) });
+export const historyBatchFormat = storedFormat<HistoryBatch>('history batch', [{ schema: batchV1 }]);
+
+// The current version's schema must describe exactly what the writer stores: changing HistoryBatch
+// fails here until it becomes version 2 (with an upgrade from version 1).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const currentShape: Same<z.infer<typeof batchV1>, HistoryBatch> = true;
+void currentShape;
 
 /** The row one step writes for one thread: its events from `firstSeq`, timed by the first event. */
 export interface HistoryBatchRow {
