@@ -1,5 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 
+const cancelRequestCode = 80877102;
+
 /** What postgres.js hands to its `socket` option: where to connect. */
 interface Target {
   host: string[];
@@ -25,6 +27,12 @@ export function guardedSockets(): (target: Target) => Socket {
     Object.assign(socket, { host: target.host[index], port: target.port[index] ?? target.port[0] });
     let answered = false;
     socket.once('data', () => void (answered = true));
+    // A cancel request (16 bytes, code 80877102) is answered by the server closing the connection.
+    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (Buffer.isBuffer(chunk) && chunk.length === 16 && chunk.readInt32BE(4) === cancelRequestCode) answered = true;
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
     socket.once('end', () => {
       if (answered) return;
       const error = Object.assign(new Error('The database server closed the connection before answering'), { code: 'CONNECTION_CLOSED' });

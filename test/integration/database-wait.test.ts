@@ -5,6 +5,7 @@ import { ResourceRegistry } from '../../src/resources/index.ts';
 import { DurableRuntime } from '../../src/runtime/index.ts';
 import { newExecutionId } from '../../src/shared/index.ts';
 import { connect, isDatabaseUnreachable, type Sql } from '../../src/store/index.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 // A Postgres being stopped or started can accept a TCP connection and then never answer it, or close it
 // without a word (a backend still reading the startup packet when the server is told to stop exits
@@ -103,5 +104,22 @@ describe('starts grouped in one transaction when the database cannot be reached'
     const outcomes = await Promise.all(starts.map((s) => outcomeWithin(12_000, s)));
     for (const o of outcomes) assert.ok(isDatabaseUnreachable(o.error), String(o.error ?? o.late));
     assert.equal(peer.accepted(), 1, 'one connection attempt for the group, none for its items alone');
+  });
+});
+
+describe('a connection the server closes without answering, on purpose', () => {
+  it('still cancels a statement (the server answers a cancel request by closing the connection)', async () => {
+    const db = await createTestDatabase();
+    const sql = connect(db.url, { max: 1, applicationName: 'nightshift-database-wait' });
+    try {
+      const sleeping = sql`select pg_sleep(10)`;
+      const failed = sleeping.then(() => 'slept', (e: { code?: string }) => e.code);
+      await new Promise((r) => setTimeout(r, 300));
+      await sleeping.cancel();
+      assert.equal(await failed, '57014');
+    } finally {
+      await sql.end({ timeout: 1 });
+      await db.drop();
+    }
   });
 });
