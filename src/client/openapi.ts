@@ -396,6 +396,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a schedule as create would and answer its next five fire times, without saving it */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an admin key (in its header) for a session cookie, nightshift_session: HttpOnly, SameSite=Strict, for 12 hours */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: end the session of the cookie sent, server-side, and clear the cookie */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/table-triggers": {
         parameters: {
             query?: never;
@@ -797,6 +848,26 @@ export interface components {
         ScheduledRunCreated: {
             dueAt: string;
             scheduledRunId: string;
+        };
+        SchedulePreview: {
+            /** @description The timezone the cron expression is read in */
+            timezone: string;
+            /** @description The next five fire times (RFC 3339, UTC) */
+            upcoming: string[];
+        };
+        Session: {
+            /** @description When the session ends unless signed out before */
+            expiresAt: string;
+            identity: {
+                keyId: string | null;
+                kind: string;
+                role: string;
+                scopes: string[];
+            };
+        };
+        SessionEnded: {
+            /** @description Whether a session was there to end */
+            ended: boolean;
         };
         TableTrigger: {
             /** @description The request.jwt.claims those executions carry */
@@ -1319,8 +1390,26 @@ export interface operations {
                 cursor?: string;
                 /** @description true: only starts flow control holds (with waitingReason); false: only executions that run; absent: both */
                 held?: "true" | "false";
+                /** @description Only the execution started with this Idempotency-Key */
+                idempotencyKey?: string;
+                /**
+                 * @description Only executions whose input has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (input @> {...}).
+                 * @example input.user.email=a@b.com
+                 */
+                "input.<path>"?: string;
                 /** @description Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 50 */
                 limit?: number;
+                /** @description Only the execution of this name */
+                name?: string;
+                /**
+                 * @description Only executions whose output has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (output @> {...}).
+                 * @example output.status=shipped
+                 */
+                "output.<path>"?: string;
+                /** @description Only executions started at or after this RFC 3339 time */
+                startedAfter?: string;
+                /** @description Only executions started strictly before this RFC 3339 time */
+                startedBefore?: string;
                 /** @description Only executions in this status (starts flow control holds are RUNNING) */
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
                 /** @description Only executions of this workflow */
@@ -3036,6 +3125,247 @@ export interface operations {
             };
             /** @description Error: SCHEDULE_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule as it would be created */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A 5-field or 6-field (seconds first) cron expression, e.g. "0 9 * * MON"; or give every */
+                    cron?: string;
+                    /** @description A fixed interval: 30s, 15m, 2h, 1d (or sums such as 1h30m); or give cron */
+                    every?: string;
+                    /** @description The input of every execution it starts (default {}) */
+                    input?: unknown;
+                    /** @description External key, unique per workflow (e.g. user:42): creating a schedule with a key that exists updates it */
+                    key?: string;
+                    /**
+                     * @description After downtime: skip the missed ticks, or run_once for the whole missed period (default skip)
+                     * @enum {string}
+                     */
+                    missed?: "skip" | "run_once";
+                    /**
+                     * @description While the previous execution runs: skip the tick, allow another, or queue it (default allow)
+                     * @enum {string}
+                     */
+                    overlap?: "skip" | "allow" | "queue";
+                    /** @description IANA timezone the cron expression is read in (default UTC) */
+                    timezone?: string;
+                    /** @description The workflow the schedule starts */
+                    workflow: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule is valid: its next fire times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: WORKFLOW_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: the answer sets the cookie */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnded"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ROLE_NOT_ALLOWED, FORBIDDEN */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

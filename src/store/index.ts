@@ -27,6 +27,7 @@ export * from './identity-sql.ts';
 export * from './schedules.ts';
 export * from './activities.ts';
 export * from './api-keys.ts';
+export * from './sessions.ts';
 export * from './table-triggers.ts';
 export * from './scheduled-runs.ts';
 export * from './scheduler.ts';
