@@ -145,7 +145,15 @@ export const workflowSummary = z.object({
   versionId: z.string().nullable(),
   metadata: workflowMetadata.nullable(),
   updatedAt: z.string(),
+  archivedAt: z.string().nullable().describe('When it was removed (it starts nothing, its triggers are gone); null while deployed'),
 }).register(components, { id: 'WorkflowSummary' });
+
+export const removedWorkflow = z.object({
+  name: z.string(),
+  archivedAt: z.string().describe('When it was removed (the first removal, when removed twice)'),
+  tableTriggersDropped: z.number().int().describe('Postgres triggers dropped from watched tables; changes already captured are still delivered'),
+  schedulesDeleted: z.number().int().describe('Schedules its file declared; schedules made through the API stay and start nothing while it is archived'),
+}).register(components, { id: 'RemovedWorkflow' });
 
 export const workflowList = z.object({ items: z.array(workflowSummary) }).register(components, { id: 'WorkflowList' });
 

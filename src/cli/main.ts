@@ -9,6 +9,7 @@ import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
+import { registerWorkflows } from './workflows.ts';
 import { loadVerbs } from './verbs.ts';
 
 /** Runs one command line and resolves to its exit code. */
@@ -29,6 +30,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerKeys(program, context);
   registerSchedules(program, context);
   registerScheduling(program, context);
+  registerWorkflows(program, context);
   registerProject(program, context);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -543,7 +543,8 @@ export interface paths {
         get: operations["describeWorkflow"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove a workflow: archive it (no new starts, its table triggers and file schedules gone); its executions and history stay, deploying it again restores it */
+        delete: operations["removeWorkflow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -674,7 +675,7 @@ export interface components {
                  * @description Stable; match on this, never on message
                  * @enum {string}
                  */
-                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
+                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "WORKFLOW_ARCHIVED" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
                 /** @description More about the error (for INPUT_INVALID: problems, each with path and message), or null */
                 details: unknown;
                 message: string;
@@ -758,6 +759,15 @@ export interface components {
             /** @constant */
             status: "ready";
         };
+        RemovedWorkflow: {
+            /** @description When it was removed (the first removal, when removed twice) */
+            archivedAt: string;
+            name: string;
+            /** @description Schedules its file declared; schedules made through the API stay and start nothing while it is archived */
+            schedulesDeleted: number;
+            /** @description Postgres triggers dropped from watched tables; changes already captured are still delivered */
+            tableTriggersDropped: number;
+        };
         Schedule: {
             createdAt: string;
             cron: string | null;
@@ -802,20 +812,24 @@ export interface components {
                 /** @enum {string} */
                 type: "Map" | "Parallel";
             };
-            /** @description Due time, wake time, token expiry (null: never), next fire, or the end of a held start's debounce window (null: when a slot frees) */
+            /** @description Due time, wake time, token expiry (null: never), next fire, or the end of a held start's debounce window (null: when a slot frees); null for unserved (when a worker that serves the resource starts) */
             dueAt: string | null;
             executionId?: string;
-            /** @description scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has */
+            /** @description scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has; unserved: <row>:<invocation> */
             id: string;
             /** @description What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item) */
             input: unknown;
             itemIndex?: number | null;
             key?: string | null;
             /** @enum {string} */
-            kind: "scheduled-run" | "wait" | "task-token" | "cron" | "held";
-            /** @description held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop */
+            kind: "scheduled-run" | "wait" | "task-token" | "cron" | "held" | "unserved";
+            /** @description held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop. unserved: waiting for a worker that serves 'render' */
             reason?: string;
+            /** @description unserved: the resource the Task calls, which no running worker serves */
+            resource?: string;
             stateName?: string | null;
+            /** @description unserved: since when the Task waits (the order of these items) */
+            waitingSince?: string;
             workflow: string;
         };
         ScheduledPage: {
@@ -921,6 +935,8 @@ export interface components {
             }[];
         };
         WorkflowSummary: {
+            /** @description When it was removed (it starts nothing, its triggers are gone); null while deployed */
+            archivedAt: string | null;
             metadata: components["schemas"]["WorkflowMetadata"] | null;
             name: string;
             updatedAt: string;
@@ -2133,7 +2149,7 @@ export interface operations {
                 before?: string;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                /** @description Only these kinds, comma-separated: scheduled-run, wait, task-token, cron, held */
+                /** @description Only these kinds, comma-separated: scheduled-run, wait, task-token, cron, held, unserved */
                 kind?: string;
                 /** @description Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 50 */
                 limit?: number;
@@ -3924,6 +3940,83 @@ export interface operations {
             };
         };
     };
+    removeWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow is archived (removing it again answers the same) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovedWorkflow"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: WORKFLOW_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     startExecution: {
         parameters: {
             query?: {
@@ -4014,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: CONFLICT, IDEMPOTENCY_KEY_REUSED */
+            /** @description Error: WORKFLOW_ARCHIVED, CONFLICT, IDEMPOTENCY_KEY_REUSED */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -31,6 +31,7 @@ export * from './run-now.ts';
 export { admitWaitingStarts, flowAdmitJobKind, hasFlowControl, wakeFlowAdmission } from './flow-control.ts';
 export * from './scheduled-starts.ts';
 export { databaseUnavailable, isDatabaseUnreachable } from '../store/index.ts';
+export * from './remove-workflow.ts';
 export * from './deploy-sources.ts';
 export * from './workflow-types.ts';
 export * from './scaffold.ts';

@@ -16,8 +16,10 @@ export {
   nextDueAt,
   notifyJobsAvailable,
   releaseJobs,
+  servedResources,
 } from './jobs.ts';
-export type { ClaimedJob, ClaimOptions, NewJob } from './jobs.ts';
+export type { ClaimedJob, ClaimOptions, NewJob, ServedResources } from './jobs.ts';
+export * from './workers.ts';
 export { deleteJobsByKey, holdsJob } from './jobs.ts';
 export * from './workflows.ts';
 export * from './executions.ts';

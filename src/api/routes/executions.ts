@@ -37,7 +37,7 @@ const start = defineRoute({
     200: { description: 'Without wait: an execution with this idempotency key or name already existed. With wait: the execution ended in time', schema: executionView },
     202: { description: 'With wait: still RUNNING when the time was up', schema: executionView },
   },
-  errors: ['WORKFLOW_NOT_FOUND', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
+  errors: ['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
   async handle({ context, deps, params, query, headers, body, identity }) {
     const { created, ...view } = await startExecution(deps, {
       workflow: params.name, input: body as Json, name: query.name, idempotencyKey: headers['Idempotency-Key'],
