@@ -33,8 +33,8 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--name <name>', 'execution name (unique per workflow)')
     .option('--idempotency-key <key>', 'a second start with the same key returns the first execution')
     .option('--wait <seconds>', 'wait up to this long for the end', (v) => Number(v))
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir?: string }) => {
       const input = await inputOf(options);
       await withEngine(options.dir, async (engine) => {
         const started = await startExecution(engine.deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
@@ -51,8 +51,8 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--held', 'only starts that flow control holds (they show why)')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const page = await listExecutions(engine.deps, options);
         if (options.json) printJson(io, page);
@@ -62,16 +62,16 @@ export function registerExecutions(program: Command, context: CommandContext): v
   executions
     .command('show')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await describeExecution(engine.deps, id)));
     });
   executions
     .command('history')
     .argument('<id>')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const events = await executionHistory(engine.deps, id);
         if (options.json) printJson(io, events);
@@ -83,15 +83,15 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .description('stop an execution (or a start flow control holds) with what it started and scheduled')
     .argument('<id>')
     .option('--cause <text>', 'why')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { cause?: string; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { cause?: string; dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await stopExecution(engine.deps, id, { cause: options.cause })));
     });
   executions
     .command('redrive')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await redriveExecution(engine.deps, id)));
     });
 }

@@ -31,8 +31,8 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .option('--rate <n>', 'most executions the key may start a minute (across every process)', rate)
     .option('--allow-privileged-role', 'admin keys only: may act as a superuser or BYPASSRLS role, or one not in roles: (its SQL bypasses row-level security)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir?: string }) => {
       const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
       await withEngine(options.dir, async (engine) => {
         const { key, view } = await createApiKey(engine.deps, {
@@ -47,8 +47,8 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .command('ls')
     .description('list the keys (never their secrets)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const items = await listApiKeys(engine.deps);
         if (options.json) printJson(io, { items });
@@ -59,8 +59,8 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .command('revoke')
     .description('revoke a key: every later request with it is refused')
     .argument('<id>', 'the key id, as listed')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await revokeApiKey(engine.deps, id)));
     });
 }

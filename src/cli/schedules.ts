@@ -22,8 +22,8 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .option('--key <key>', 'only the schedule with this external key')
     .option('--limit <n>', 'how many', (v) => Number(v), 100)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const page = await listSchedules(engine.deps, { workflow: options.workflow, key: options.key, limit: options.limit });
         if (options.json) printJson(io, page);
@@ -35,30 +35,30 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .description('a schedule with its next fire times')
     .argument('<id>')
     .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { upcoming: number; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { upcoming: number; dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await describeSchedule(engine.deps, id, { upcoming: options.upcoming })));
     });
   schedules
     .command('pause')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await pauseSchedule(engine.deps, id)));
     });
   schedules
     .command('resume')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await resumeSchedule(engine.deps, id)));
     });
   schedules
     .command('rm')
     .description('delete a schedule created through the API (file schedules go with their trigger)')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await deleteSchedule(engine.deps, id)));
     });
 }

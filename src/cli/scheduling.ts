@@ -63,14 +63,14 @@ function line(item: ScheduledItem): string {
 
 interface ScheduleOptions {
   input?: string; inputFile?: string; at?: string; in?: string; itemsFile?: string; interval?: string; startAt?: string;
-  sequential?: boolean; onComplete?: string; idempotencyKey?: string; dir: string;
+  sequential?: boolean; onComplete?: string; idempotencyKey?: string; dir?: string;
 }
 
 interface ListOptions {
-  workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir: string;
+  workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir?: string;
 }
 
-interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir: string }
+interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir?: string }
 
 export function registerScheduling(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -88,7 +88,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--sequential', 'with --items-file: start item n+1 only when item n has ended')
     .option('--on-complete <workflow>', 'with --items-file: start this workflow once every item has ended')
     .option('--idempotency-key <key>', 'scheduling again with the same key returns the first run or list')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
@@ -125,7 +125,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--limit <n>', 'how many', (v) => Number(v), 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page (with --json)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: ListOptions) => {
       await withEngine(options.dir, async (engine) => {
         const page = await listScheduled(engine.deps, {
@@ -140,8 +140,8 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('show')
     .description('a scheduled run: due time, status, the execution it started')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await describeScheduledRun(engine.deps, id)));
     });
   scheduled
@@ -154,7 +154,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--after <time>', 'runs due at or after this time')
     .option('--where <field=value>', 'runs whose input has this field (repeatable)', collect, [])
     .option('--all', 'every scheduled run')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
       if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
@@ -173,16 +173,16 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('run-now')
     .description('start a scheduled run now, or wake an execution sleeping in a Wait')
     .argument('<id>', 'a scheduled run id or an execution id')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await runNow(engine.deps, id)));
     });
   scheduled
     .command('batch')
     .description('a scheduled list with its counters')
     .argument('<id>', 'the batch id')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await getBatch(engine.deps, id)));
     });
 }
