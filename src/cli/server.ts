@@ -1,11 +1,10 @@
 /** `nightshift dev | serve | worker | migrate`: the long-running commands and the schema. */
 import { watch } from 'node:fs';
 import type { Command } from 'commander';
-import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys } from './verbs.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor } from './verbs.ts';
 import type { Engine } from '../boot/index.ts';
 import type { DeployReport } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import { projectDirFor } from './locate.ts';
 import { reportError, type CommandContext } from './output.ts';
 
 function printDeploy(context: CommandContext, report: DeployReport): void {
