@@ -5,7 +5,7 @@ import { describeExecution, executionHistory, listExecutions, redriveExecution, 
 import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 async function inputOf(options: { input?: string; inputFile?: string }): Promise<Json> {
@@ -36,11 +36,16 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir?: string }) => {
       const input = await inputOf(options);
-      await withEngine(options.dir, async (engine) => {
-        const started = await startExecution(engine.deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
-        const view = options.wait ? await waitForExecution(engine.deps, started.executionId, options.wait * 1000) : started;
-        printJson(io, view);
+      const view = await call(options.dir, async (deps) => {
+        const started = await startExecution(deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
+        return options.wait ? await waitForExecution(deps, started.executionId, options.wait * 1000) : started;
+      }, {
+        method: 'POST', path: `/v1/workflows/${segment(workflow)}/executions`, query: { name: options.name, wait: options.wait }, body: input,
+        headers: { 'Idempotency-Key': options.idempotencyKey },
+        // Without --wait the local path says whether this start made the execution; the API says it with 201.
+        answer: (body, status) => (options.wait ? body : { created: status === 201, ...(body as object) }) as ExecutionView,
       });
+      printJson(io, view);
     });
 
   const executions = program.command('executions').description('list, inspect, stop and redrive executions');
@@ -53,18 +58,18 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listExecutions(engine.deps, options);
-        if (options.json) printJson(io, page);
-        else for (const view of page.items) io.stdout(`${line(view)}\n`);
+      const page = await call(options.dir, (deps) => listExecutions(deps, options), {
+        method: 'GET', path: '/v1/executions', query: { workflow: options.workflow, status: options.status, held: options.held ? 'true' : undefined, limit: options.limit },
       });
+      if (options.json) printJson(io, page);
+      else for (const view of page.items) io.stdout(`${line(view)}\n`);
     });
   executions
     .command('show')
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeExecution(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => describeExecution(deps, id), { method: 'GET', path: `/v1/executions/${segment(id)}` }));
     });
   executions
     .command('history')
@@ -72,11 +77,11 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { json?: boolean; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const events = await executionHistory(engine.deps, id);
-        if (options.json) printJson(io, events);
-        else for (const e of events) io.stdout(`${e.timestamp}  ${e.type.padEnd(28)} ${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}\n`);
+      const events = await call(options.dir, (deps) => executionHistory(deps, id), {
+        method: 'GET', path: `/v1/executions/${segment(id)}/history`, answer: (body) => (body as { items: Awaited<ReturnType<typeof executionHistory>> }).items,
       });
+      if (options.json) printJson(io, events);
+      else for (const e of events) io.stdout(`${e.timestamp}  ${e.type.padEnd(28)} ${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}\n`);
     });
   executions
     .command('stop')
@@ -85,13 +90,15 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--cause <text>', 'why')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { cause?: string; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await stopExecution(engine.deps, id, { cause: options.cause })));
+      printJson(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
+        method: 'POST', path: `/v1/executions/${segment(id)}/stop`, body: options.cause === undefined ? {} : { cause: options.cause },
+      }));
     });
   executions
     .command('redrive')
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await redriveExecution(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }));
     });
 }

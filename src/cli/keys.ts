@@ -4,7 +4,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function rate(value: string): number {
@@ -34,14 +34,17 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir?: string }) => {
       const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      await withEngine(options.dir, async (engine) => {
-        const { key, view } = await createApiKey(engine.deps, {
-          name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false,
-        });
-        if (options.json) return printJson(io, { ...view, key });
-        io.stdout(`${key}\n`);
-        io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);
+      const request = { name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false };
+      const { key, view } = await call(options.dir, (deps) => createApiKey(deps, request), {
+        method: 'POST', path: '/v1/keys', body: request,
+        answer: (body) => {
+          const { key: secret, ...rest } = body as ApiKeyView & { key: string };
+          return { key: secret, view: rest as ApiKeyView };
+        },
       });
+      if (options.json) return printJson(io, { ...view, key });
+      io.stdout(`${key}\n`);
+      io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);
     });
   keys
     .command('ls')
@@ -49,11 +52,9 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: { json?: boolean; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const items = await listApiKeys(engine.deps);
-        if (options.json) printJson(io, { items });
-        else for (const key of items) io.stdout(`${line(key)}\n`);
-      });
+      const items = await call(options.dir, (deps) => listApiKeys(deps), { method: 'GET', path: '/v1/keys', answer: (body) => (body as { items: ApiKeyView[] }).items });
+      if (options.json) printJson(io, { items });
+      else for (const key of items) io.stdout(`${line(key)}\n`);
     });
   keys
     .command('revoke')
@@ -61,6 +62,6 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .argument('<id>', 'the key id, as listed')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await revokeApiKey(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }));
     });
 }

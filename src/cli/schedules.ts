@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
 import type { ScheduleView } from '../service/index.ts';
 import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function line(view: ScheduleView): string {
@@ -24,11 +24,10 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listSchedules(engine.deps, { workflow: options.workflow, key: options.key, limit: options.limit });
-        if (options.json) printJson(io, page);
-        else for (const view of page.items) io.stdout(`${line(view)}\n`);
-      });
+      const query = { workflow: options.workflow, key: options.key, limit: options.limit };
+      const page = await call(options.dir, (deps) => listSchedules(deps, query), { method: 'GET', path: '/v1/schedules', query });
+      if (options.json) printJson(io, page);
+      else for (const view of page.items) io.stdout(`${line(view)}\n`);
     });
   schedules
     .command('show')
@@ -37,21 +36,23 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { upcoming: number; dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeSchedule(engine.deps, id, { upcoming: options.upcoming })));
+      printJson(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
+        method: 'GET', path: `/v1/schedules/${segment(id)}`, query: { upcoming: options.upcoming },
+      }));
     });
   schedules
     .command('pause')
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await pauseSchedule(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }));
     });
   schedules
     .command('resume')
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await resumeSchedule(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }));
     });
   schedules
     .command('rm')
@@ -59,6 +60,6 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await deleteSchedule(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }));
     });
 }

@@ -8,7 +8,7 @@ import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, lis
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function parseJson(text: string, what: string): Json {
@@ -93,23 +93,23 @@ export function registerScheduling(program: Command, context: CommandContext): v
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
         if (!Array.isArray(items)) throw new EngineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
-        await withEngine(options.dir, async (engine) => {
-          const { created: _, ...batch } = await scheduleList(engine.deps, {
-            workflow, items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
-            ordering: options.sequential ? 'sequential' : 'parallel', idempotencyKey: options.idempotencyKey,
-            ...(options.onComplete !== undefined ? { onComplete: { workflow: options.onComplete } } : {}),
-          });
-          printJson(io, batch);
+        const list = {
+          items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
+          ordering: options.sequential ? 'sequential' as const : 'parallel' as const,
+          ...(options.onComplete !== undefined ? { onComplete: { workflow: options.onComplete } } : {}),
+        };
+        const { created: _, ...batch } = await call(options.dir, (deps) => scheduleList(deps, { workflow, idempotencyKey: options.idempotencyKey, ...list }), {
+          method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: list, headers: { 'Idempotency-Key': options.idempotencyKey },
         });
+        printJson(io, batch);
         return;
       }
       const input = await jsonOf(options.input, options.inputFile, 'The input', {});
-      await withEngine(options.dir, async (engine) => {
-        const { created: _, ...run } = await scheduleRun(engine.deps, {
-          workflow, input, at: options.at, delaySeconds: options.in === undefined ? undefined : seconds(options.in), idempotencyKey: options.idempotencyKey,
-        });
-        printJson(io, run);
+      const one = { input, at: options.at, delaySeconds: options.in === undefined ? undefined : seconds(options.in) };
+      const { created: _, ...run } = await call(options.dir, (deps) => scheduleRun(deps, { workflow, idempotencyKey: options.idempotencyKey, ...one }), {
+        method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: one, headers: { 'Idempotency-Key': options.idempotencyKey },
       });
+      printJson(io, run);
     });
 
   const scheduled = program.command('scheduled').description('the Scheduler: list, inspect, cancel and run now what is due later');
@@ -127,14 +127,14 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--json', 'print JSON')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: ListOptions) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listScheduled(engine.deps, {
-          workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, inputContains: whereOf(options.where),
-          kinds: options.kind?.split(',') as ScheduledItemKind[] | undefined, limit: options.limit, cursor: options.cursor,
-        });
-        if (options.json) printJson(io, page);
-        else for (const item of page.items) io.stdout(`${line(item)}\n`);
+      const filter = { workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, limit: options.limit, cursor: options.cursor };
+      const where = whereOf(options.where);
+      const page = await call(options.dir, (deps) => listScheduled(deps, { ...filter, inputContains: where, kinds: options.kind?.split(',') as ScheduledItemKind[] | undefined }), {
+        method: 'GET', path: '/v1/scheduled',
+        query: { ...filter, kind: options.kind, ...Object.fromEntries(Object.entries(where ?? {}).map(([field, value]) => [`input.${field}`, JSON.stringify(value)])) },
       });
+      if (options.json) printJson(io, page);
+      else for (const item of page.items) io.stdout(`${line(item)}\n`);
     });
   scheduled
     .command('show')
@@ -142,7 +142,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .argument('<id>')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeScheduledRun(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }));
     });
   scheduled
     .command('cancel')
@@ -158,16 +158,15 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
       if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
-      await withEngine(options.dir, async (engine) => {
-        if (id !== undefined) {
-          printJson(io, await cancelScheduled(engine.deps, id));
-          return;
-        }
-        printJson(io, await cancelScheduledBy(engine.deps, {
-          batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after,
-          inputContains: whereOf(options.where), all: options.all,
-        }));
-      });
+      if (id !== undefined) {
+        printJson(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }));
+        return;
+      }
+      const filter = { batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after, all: options.all };
+      const where = whereOf(options.where);
+      printJson(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
+        method: 'POST', path: '/v1/scheduled/cancel', body: { ...filter, input: where },
+      }));
     });
   scheduled
     .command('run-now')
@@ -175,7 +174,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .argument('<id>', 'a scheduled run id or an execution id')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await runNow(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }));
     });
   scheduled
     .command('batch')
@@ -183,6 +182,6 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .argument('<id>', 'the batch id')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await getBatch(engine.deps, id)));
+      printJson(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }));
     });
 }

@@ -38,6 +38,7 @@ export const createLogger = later(() => boot, 'createLogger');
 export const loadConfig = later(() => configuration, 'loadConfig');
 export const findProjectDir = later(() => configuration, 'findProjectDir');
 export const projectDirFor = later(() => configuration, 'projectDirFor');
+export const remoteServer = later(() => configuration, 'remoteServer');
 export const formatProblems = fromService('formatProblems');
 export const executeOnce = fromService('executeOnce');
 export const validateFile = fromService('validateFile');

@@ -52,3 +52,11 @@ export function projectDirFor(given: string | undefined, env: NodeJS.ProcessEnv 
   throw new EngineError('CONFIG_INVALID', `No Nightshift project here or in any folder above ${process.cwd()} (none holds nightshift.yaml or workflows/): `
     + 'cd into one, give --dir, run `nightshift init`, or set DATABASE_URL');
 }
+
+/** NIGHTSHIFT_URL (and NIGHTSHIFT_KEY): the server the API commands talk to instead of the project's database; null when unset. */
+export function remoteServer(env: NodeJS.ProcessEnv = process.env): { url: string; key: string | null } | null {
+  const url = env.NIGHTSHIFT_URL?.trim();
+  if (!url) return null;
+  if (!/^https?:\/\//.test(url)) throw new EngineError('CONFIG_INVALID', `NIGHTSHIFT_URL must be an http(s) URL, got ${JSON.stringify(url)}`);
+  return { url: url.replace(/\/+$/, ''), key: env.NIGHTSHIFT_KEY?.trim() || null };
+}
