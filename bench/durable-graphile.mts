@@ -5,7 +5,7 @@
  * `concurrentJobs: 24, maxPoolSize: 25, localQueue: { size: 500 }, completeJobBatchDelay: 0,
  * failJobBatchDelay: 0`; prepared statements are on by default and Node's clock saves a `now()`.
  */
-import { Logger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run, type Runner, type TaskList, type WorkerUtils } from 'graphile-worker';
 import { connect, type Sql } from './durable-modules.mts';
 import {
   CallCounter,
@@ -19,7 +19,7 @@ import {
   type WorkOff,
 } from './durable-support.mts';
 
-export const graphileDatabase = 'bench_graphile';
+export const graphileDatabase = `bench_graphile_${process.pid}`;
 
 type WorkerSettings = NonNullable<NonNullable<Parameters<typeof run>[0]['preset']>['worker']>;
 
@@ -38,11 +38,31 @@ export const graphileSettings = {
     completeJobBatchDelay: 0,
     failJobBatchDelay: 0,
   },
+  /**
+   * The batched configuration polling every 100 ms (`bench/timer-lateness.mts`): graphile-worker finds a
+   * job that becomes due by polling, so its poll interval bounds how late a timer starts.
+   */
+  timers: {
+    concurrentJobs: 24,
+    maxPoolSize: 25,
+    pollInterval: 100,
+    preparedStatements: true,
+    useNodeTime: true,
+    localQueue: { size: 500 },
+    completeJobBatchDelay: 0,
+    failJobBatchDelay: 0,
+  },
 } satisfies Record<string, WorkerSettings>;
 
 export type GraphileConfiguration = keyof typeof graphileSettings;
 
 const silent = new Logger(() => () => {});
+
+interface ChainStep {
+  c: number;
+  k: number;
+  n: number;
+}
 
 export class GraphileBench {
   readonly counter = new CallCounter();
@@ -71,14 +91,43 @@ export class GraphileBench {
 
   /** A runner with `configuration`, calling the shared counter for every job. */
   startRunner(configuration: GraphileConfiguration): Promise<Runner> {
+    return this.startRunnerWith(configuration, { noop: async () => this.counter.record() });
+  }
+
+  startRunnerWith(configuration: GraphileConfiguration, taskList: TaskList): Promise<Runner> {
     return run({
       connectionString: this.url,
       logger: silent,
       noHandleSignals: true,
       parsedCronItems: [],
-      taskList: { noop: async () => this.counter.record() },
+      taskList,
       preset: { worker: graphileSettings[configuration] },
     });
+  }
+
+  /**
+   * A runner for chains (`bench/start-one-by-one.mts`): a `step` job `{ c, k, n }` is step k of n of
+   * chain c; its handler adds step k + 1 (from the worker's own pool, committed before this job's
+   * completion), so a chain has a row in the table until its last job completes.
+   */
+  startChainRunner(configuration: GraphileConfiguration): Promise<Runner> {
+    return this.startRunnerWith(configuration, {
+      step: async (payload, helpers) => {
+        const { c, k, n } = payload as ChainStep;
+        if (k < n) await helpers.addJob('step', { c, k: k + 1, n } satisfies ChainStep);
+      },
+    });
+  }
+
+  /** Adds the first job of chain `c` of `n` steps. */
+  async startChain(c: number, n: number): Promise<void> {
+    await this.workerUtils.addJob('step', { c, k: 1, n } satisfies ChainStep);
+  }
+
+  /** Chains with a job not completed yet. */
+  async unfinishedChains(): Promise<Set<string>> {
+    const rows = await this.probe!.unsafe<{ id: string }[]>(`select distinct payload->>'c' as id from graphile_worker._private_jobs`);
+    return new Set(rows.map((r) => r.id));
   }
 
   async workOff(count: number, configuration: GraphileConfiguration): Promise<WorkOff> {

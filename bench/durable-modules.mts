@@ -13,6 +13,7 @@ type Runtime = typeof import('../src/runtime/index.ts');
 type Service = typeof import('../src/service/index.ts');
 type Shared = typeof import('../src/shared/index.ts');
 type Store = typeof import('../src/store/index.ts');
+type Triggers = typeof import('../src/triggers/index.ts');
 
 const built = existsSync(new URL('../dist/service/index.js', import.meta.url));
 
@@ -27,12 +28,14 @@ export const { loadWorkflow } = await load<Asl>('asl/index');
 export const { registerWorkflowResources } = await load<WorkflowResources>('boot/workflow-resources');
 export const { ResourceRegistry } = await load<Resources>('resources/index');
 export const { DurableRuntime } = await load<Runtime>('runtime/index');
-export const { deployWorkflow, startExecution } = await load<Service>('service/index');
+export const { deployWorkflow, scheduleList, startExecution } = await load<Service>('service/index');
 export const { systemClock } = await load<Shared>('shared/index');
 export const { connect, migrate } = await load<Store>('store/index');
+export const { scheduledRunJobHandlers } = await load<Triggers>('triggers/index');
 
 export type { Json } from '../src/shared/index.ts';
 export type { Sql } from '../src/store/index.ts';
 export type { ServiceDeps } from '../src/service/index.ts';
+export type JobHandler = import('../src/runtime/index.ts').JobHandler;
 export type DurableRuntime = InstanceType<Runtime['DurableRuntime']>;
 export type ResourceRegistry = InstanceType<Resources['ResourceRegistry']>;

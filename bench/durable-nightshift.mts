@@ -13,8 +13,10 @@ import {
   migrate,
   registerWorkflowResources,
   ResourceRegistry,
+  scheduledRunJobHandlers,
   startExecution,
   systemClock,
+  type JobHandler,
   type Json,
   type ServiceDeps,
   type Sql,
@@ -31,15 +33,39 @@ import {
   type WorkOff,
 } from './durable-support.mts';
 
-export const nightshiftDatabase = 'bench_nightshift';
+/** Per process: another benchmark running at the same time on the same server keeps its own database. */
+export const nightshiftDatabase = `bench_nightshift_${process.pid}`;
 
-const workflowName = 'bench-noop';
+export const workflowName = 'bench-noop';
+/** Three Tasks in a row (`bench/start-one-by-one.mts`): every step but the last leaves the execution RUNNING. */
+export const threeStepWorkflowName = 'bench-three';
+/** A Wait until `$.due`, then a Task whose handler records how late it was called (`bench/timer-lateness.mts`). */
+export const waitWorkflowName = 'bench-wait';
 
 /** One Task calling the no-op handler: the whole execution is start → invoke → record → SUCCEEDED. */
 const definition = {
   Comment: 'The durable benchmark: one Task whose handler answers its input.',
   StartAt: 'Noop',
   States: { Noop: { Type: 'Task', Resource: 'noop', End: true } },
+};
+
+const waitDefinition = {
+  Comment: 'Sleeps until $.due, then calls the lateness handler.',
+  StartAt: 'Sleep',
+  States: {
+    Sleep: { Type: 'Wait', TimestampPath: '$.due', Next: 'Woken' },
+    Woken: { Type: 'Task', Resource: 'lateness', End: true },
+  },
+};
+
+const threeStepDefinition = {
+  Comment: 'Three Tasks calling the no-op handler one after the other.',
+  StartAt: 'One',
+  States: {
+    One: { Type: 'Task', Resource: 'noop', Next: 'Two' },
+    Two: { Type: 'Task', Resource: 'noop', Next: 'Three' },
+    Three: { Type: 'Task', Resource: 'noop', End: true },
+  },
 };
 
 /** What `src/boot/engine.ts` gives a worker process: concurrency + 2 connections, at least 4, at most 20. */
@@ -57,14 +83,28 @@ export interface NightshiftOptions {
 
 export class NightshiftBench {
   readonly counter = new CallCounter();
+  /** ms between `$.due` and the call, for every call of the `lateness` handler. */
+  readonly lateness: number[] = [];
+  /** Called when the `noop` handler sees `{ probe: n }` in its input (`bench/latency-under-load.mts`). */
+  readonly probes = new Map<number, () => void>();
   private readonly registry: ResourceRegistry;
   private sql: Sql | null = null;
   private url = '';
 
+  /** The database's URL, for another process (`bench/scale-out.mts`). */
+  get databaseUrl(): string {
+    return this.url;
+  }
+
   private constructor(private readonly options: NightshiftOptions) {
     this.registry = new ResourceRegistry().register('noop', (input: Json) => {
+      const probe = (input as { probe?: unknown } | null)?.probe;
+      if (typeof probe === 'number') this.probes.get(probe)?.();
       this.counter.record();
       return input;
+    }).register('lateness', (input: Json) => {
+      this.lateness.push(Date.now() - Date.parse((input as { due: string }).due));
+      return null;
     });
   }
 
@@ -74,9 +114,11 @@ export class NightshiftBench {
     bench.url = await createDatabase(nightshiftDatabase);
     bench.sql = connect(bench.url, { max: poolSizeFor(options.maxConcurrency), applicationName: 'nightshift-bench' });
     await migrate(bench.sql);
-    const { workflow, problems } = loadWorkflow(JSON.stringify(definition), `${workflowName}.json`, { isKnownResource: (r) => bench.registry.has(r) });
-    if (!workflow) throw new Error(`the benchmark workflow is invalid: ${JSON.stringify(problems)}`);
-    await deployWorkflow({ sql: bench.sql }, workflow);
+    for (const [name, source] of [[workflowName, definition], [threeStepWorkflowName, threeStepDefinition], [waitWorkflowName, waitDefinition]] as const) {
+      const { workflow, problems } = loadWorkflow(JSON.stringify(source), `${name}.json`, { isKnownResource: (r) => bench.registry.has(r) });
+      if (!workflow) throw new Error(`the benchmark workflow ${name} is invalid: ${JSON.stringify(problems)}`);
+      await deployWorkflow({ sql: bench.sql }, workflow);
+    }
     return bench;
   }
 
@@ -90,10 +132,17 @@ export class NightshiftBench {
     return this.sql;
   }
 
-  /** A runtime on this pool; concurrency 0 runs no worker (a process that only starts executions). */
-  runtime(concurrency: number, sql: Sql = this.pool): { runtime: DurableRuntime; deps: ServiceDeps } {
-    const runtime = new DurableRuntime({ sql, registry: this.registry, concurrency, leaseMs: this.options.leaseMs ?? 30_000, pollMs: this.options.pollMs ?? 1_000 });
+  /**
+   * A runtime on this pool; concurrency 0 runs no worker (a process that only starts executions).
+   * `triggers`: the worker also runs scheduled runs' jobs, as boot wires it.
+   */
+  runtime(concurrency: number, sql: Sql = this.pool, triggers = false): { runtime: DurableRuntime; deps: ServiceDeps } {
+    const jobHandlers: Record<string, JobHandler> = {};
+    const runtime = new DurableRuntime({
+      sql, registry: this.registry, concurrency, leaseMs: this.options.leaseMs ?? 30_000, pollMs: this.options.pollMs ?? 1_000, jobHandlers,
+    });
     const deps: ServiceDeps = { sql, runtime, clock: systemClock };
+    if (triggers) Object.assign(jobHandlers, scheduledRunJobHandlers(deps));
     // Wired as boot wires a process (the benchmark workflow itself calls only `noop`).
     registerWorkflowResources(this.registry, deps);
     return { runtime, deps };

@@ -22,7 +22,7 @@ import {
   type WorkOff,
 } from './durable-support.mts';
 
-export const pgbossDatabase = 'bench_pgboss';
+export const pgbossDatabase = `bench_pgboss_${process.pid}`;
 
 const queue = 'noop';
 

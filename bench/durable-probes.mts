@@ -42,7 +42,7 @@ export async function cpuSnapshot(sql: Sql): Promise<CpuSnapshot> {
 }
 
 /** utime + stime of a process, in ticks; 0 when it is gone or not on this machine. */
-function processTicks(pid: number): number {
+export function processTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at index 2: state, ppid, ...

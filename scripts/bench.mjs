@@ -5,9 +5,21 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const benchmarks = ['bench/asl-throughput.mts', 'bench/durable-throughput.mts', 'bench/durable-floor.mts'];
+const allBenchmarks = [
+  'bench/asl-throughput.mts',
+  'bench/durable-throughput.mts',
+  'bench/durable-floor.mts',
+  'bench/start-one-by-one.mts',
+  'bench/http-starts.mts',
+  'bench/timer-lateness.mts',
+  'bench/latency-under-load.mts',
+  'bench/scale-out.mts',
+];
 // The durable benchmarks need Postgres at 127.0.0.1:5432 (or BENCH_DATABASE_URL) and pgbench.
-const peers = ['aws-local-stepfunctions', 'graphile-worker', 'pg-boss'];
+const peers = ['aws-local-stepfunctions', 'graphile-worker', 'pg-boss', '@dbos-inc/dbos-sdk', 'autocannon'];
+const selection = process.argv.slice(2).find((a) => a.startsWith('--bench='))?.slice('--bench='.length).split(',');
+const benchmarks = selection ? allBenchmarks.filter((b) => selection.some((name) => b.includes(name))) : allBenchmarks;
+const passed = process.argv.slice(2).filter((a) => !a.startsWith('--bench='));
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: 'inherit' });
@@ -28,7 +40,7 @@ if (run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build']) !== 
 let failed = 0;
 for (const benchmark of benchmarks) {
   // --expose-gc lets each measurement start from a collected heap.
-  const status = run(process.execPath, ['--expose-gc', '--import', 'tsx', benchmark, ...process.argv.slice(2)]);
+  const status = run(process.execPath, ['--expose-gc', '--import', 'tsx', benchmark, ...passed]);
   if (status !== 0) {
     console.error(`${benchmark} failed with exit code ${status}`);
     failed += 1;

@@ -11,6 +11,11 @@ import type { HistoryEvent } from '../dashboard/src/api/types.ts';
 import { layoutDefinition, type GraphNode } from '../dashboard/src/graph/layout.ts';
 import { executionPath } from '../dashboard/src/graph/path.ts';
 import { routePoints } from '../dashboard/src/graph/routes.ts';
+import { shortId } from '../dashboard/src/format.ts';
+import { resolveTheme } from '../dashboard/src/theme.ts';
+import { v7 } from 'uuid';
+import { parseFieldFilter, searchQuery } from '../dashboard/src/execution/search.ts';
+import { formFields, inputOf, listInputs, valuesOf } from '../dashboard/src/execution/schema-form.ts';
 
 const orders = {
   StartAt: 'Prepare',
@@ -179,5 +184,80 @@ describe('the path of an execution', () => {
     assert.equal(stopped.takenEdges.has('state:Charge->end'), false, 'a failed task stops short of End');
     const waiting = executionPath([event('ExecutionStarted', null, {}), event('WaitStateEntered', 'Nap', { input: {} })], true);
     assert.equal(waiting.nodeStatus.get('state:Nap'), 'active');
+  });
+});
+
+describe('ids as the dashboard shows them', () => {
+  it('tells apart six UUIDv7 ids made within the same millisecond', () => {
+    const now = Date.now();
+    const ids = Array.from({ length: 6 }, () => v7({ msecs: now }));
+    assert.equal(new Set(ids.map((id) => id.slice(0, 13))).size, 1, 'the same timestamp');
+    const shown = ids.map(shortId);
+    assert.equal(new Set(shown).size, 6, shown.join(' '));
+    for (const [i, id] of ids.entries()) assert.ok(id.endsWith(shown[i].replace('…', '')), 'the tail of the id');
+  });
+
+  it('shows ids that are not UUIDs whole', () => {
+    assert.equal(shortId('weekly-digest'), 'weekly-digest');
+    assert.equal(shortId('a-long-batch-identifier-of-forty-characters'), 'a-long-batch-identifier-of-forty-characters');
+  });
+});
+
+describe('the theme', () => {
+  it('follows the system unless the toggle stored a choice', () => {
+    assert.equal(resolveTheme(null, true), 'dark');
+    assert.equal(resolveTheme(null, false), 'light');
+    assert.equal(resolveTheme('light', true), 'light');
+    assert.equal(resolveTheme('dark', false), 'dark');
+    assert.equal(resolveTheme('purple', true), 'dark', 'anything else stored is ignored');
+  });
+});
+
+describe('the executions search', () => {
+  it('reads a field filter as the query parameter of the input or the output', () => {
+    assert.deepEqual(parseFieldFilter('user.email = "a@b.com"'), { param: 'input.user.email', value: '"a@b.com"' });
+    assert.deepEqual(parseFieldFilter('output.total=42'), { param: 'output.total', value: '42' });
+    assert.deepEqual(parseFieldFilter('input.plan = pro'), { param: 'input.plan', value: 'pro' });
+  });
+
+  it('says what is wrong with a field filter it cannot read', () => {
+    assert.throws(() => parseFieldFilter('user.email'), /field = value/);
+    assert.throws(() => parseFieldFilter('user email = 1'), /not a field path/);
+    assert.throws(() => parseFieldFilter('user.email ='), /value is missing/);
+  });
+
+  it('turns the search kept in the address into the API query', () => {
+    const empty = { workflow: '', status: '', after: '', before: '', field: '', name: '', key: '' };
+    assert.deepEqual(searchQuery({ ...empty, workflow: 'orders', after: '2030-01-01T00:00:00.000Z', field: 'user.email = "a@b.com"', key: 'k-1' }),
+      { workflow: 'orders', startedAfter: '2030-01-01T00:00:00.000Z', 'input.user.email': '"a@b.com"', idempotencyKey: 'k-1' });
+  });
+});
+
+describe('the start form from the parameters', () => {
+  const parameters = {
+    type: 'object', required: ['email', 'plan'],
+    properties: { email: { type: 'string', format: 'email' }, plan: { enum: ['free', 'pro'] }, seats: { type: 'integer' }, newsletter: { type: 'boolean' }, extra: { type: 'object' } },
+  };
+  const fields = formFields(parameters)!;
+
+  it('has a field per property, typed by type, enum and format, required as the schema says', () => {
+    assert.deepEqual(fields.map((f) => [f.name, f.kind, f.required, f.inputType]), [
+      ['email', 'text', true, 'email'], ['plan', 'enum', true, 'text'], ['seats', 'integer', false, 'text'], ['newsletter', 'boolean', false, 'text'], ['extra', 'json', false, 'text'],
+    ]);
+    assert.deepEqual(fields[1].options, ['free', 'pro']);
+    assert.equal(formFields({ type: 'string' }), null, 'no properties: JSON only');
+  });
+
+  it('makes the input from the filled fields, and refuses a missing required one or a bad number', () => {
+    assert.deepEqual(inputOf(fields, { email: 'a@b.com', plan: 'pro', seats: '3', newsletter: 'true', extra: '{"a":1}' }), { email: 'a@b.com', plan: 'pro', seats: 3, newsletter: true, extra: { a: 1 } });
+    assert.throws(() => inputOf(fields, { plan: 'pro' }), /email is required/);
+    assert.throws(() => inputOf(fields, { email: 'a@b.com', plan: 'pro', seats: '2.5' }), /seats: "2.5" is not a whole number/);
+    assert.deepEqual(valuesOf(fields, { email: 'a@b.com', seats: 3 }), { email: 'a@b.com', seats: '3' });
+  });
+
+  it('reads a pasted list as a JSON array or as CSV typed by the fields', () => {
+    assert.deepEqual(listInputs('[{"a":1},{"a":2}]', null), [{ a: 1 }, { a: 2 }]);
+    assert.deepEqual(listInputs('email,plan,seats\na@b.com,pro,2\n"c,d@e.com",free,', fields), [{ email: 'a@b.com', plan: 'pro', seats: 2 }, { email: 'c,d@e.com', plan: 'free' }]);
+    assert.throws(() => listInputs('email,plan\na@b.com', fields), /CSV row 2 has 1 cells/);
   });
 });

@@ -24,6 +24,8 @@ export interface Resource<T> {
   data: T | undefined;
   error: Error | null;
   loading: boolean;
+  /** When the shown data was last read from the API (ms since the epoch), or null before the first answer. */
+  updatedAt: number | null;
   reload(): void;
 }
 
@@ -32,15 +34,15 @@ export interface Resource<T> {
  * (an execution that still runs). A late answer to an older key is dropped.
  */
 export function useResource<T>(load: () => Promise<T>, key: string, options: { refreshMs?: number; live?: (data: T) => boolean } = {}): Resource<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: Error | null; loading: boolean; key: string }>({ data: undefined, error: null, loading: true, key });
+  const [state, setState] = useState<{ data: T | undefined; error: Error | null; loading: boolean; key: string; updatedAt: number | null }>({ data: undefined, error: null, loading: true, key, updatedAt: null });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
   useEffect(() => {
     let current = true;
-    setState((s) => ({ ...s, loading: true, ...(s.key === key ? {} : { data: undefined, error: null, key }) }));
+    setState((s) => ({ ...s, loading: true, ...(s.key === key ? {} : { data: undefined, error: null, key, updatedAt: null }) }));
     loadRef.current().then(
-      (data) => current && setState({ data, error: null, loading: false, key }),
+      (data) => current && setState({ data, error: null, loading: false, key, updatedAt: Date.now() }),
       (error: Error) => current && setState((s) => ({ ...s, error, loading: false, key })),
     );
     return () => {
@@ -55,7 +57,8 @@ export function useResource<T>(load: () => Promise<T>, key: string, options: { r
     return () => clearTimeout(timer);
   }, [isLive, refreshMs, state.data]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data: state.key === key ? state.data : undefined, error: state.error, loading: state.loading, reload };
+  const fresh = state.key === key;
+  return { data: fresh ? state.data : undefined, error: state.error, loading: state.loading, updatedAt: fresh ? state.updatedAt : null, reload };
 }
 
 export interface Action {

@@ -38,9 +38,17 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** The first 8 characters of a UUID: enough to tell rows apart in a list. */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{12})$/i;
+
+/**
+ * The part of an id that tells it from its neighbours. Execution and branch ids are UUIDv7: their
+ * first 12 hex digits are the creation time in milliseconds (the first 8 change once a minute), so
+ * a prefix reads the same for every row made together. The last 12 digits are random: that tail,
+ * after an ellipsis. Other ids are shown whole.
+ */
 export function shortId(id: string): string {
-  return id.length > 8 ? id.slice(0, 8) : id;
+  const tail = uuidPattern.exec(id)?.[1];
+  return tail ? `…${tail}` : id;
 }
 
 export function prettyJson(value: unknown): string {

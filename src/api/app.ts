@@ -13,6 +13,7 @@ import { activityRoutes } from './routes/activities.ts';
 import { eventRoutes } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 import { scheduledRoutes } from './routes/scheduled.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps): Hono {
     ...activityRoutes,
     ...eventRoutes,
     ...keyRoutes,
+    ...sessionRoutes,
     ...tableTriggerRoutes,
     ...systemRoutes({ registry: metrics.registry, more: deps.metrics, document: () => (document ??= openApiDocument(routes, deps.version ?? '0.0.0')) }),
   ];

@@ -5,15 +5,17 @@
  * key's starts a minute, with Retry-After). The identity it yields reaches the route's handler.
  */
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import {
   authenticate,
   requireAccess,
+  sessionCookie,
   unrestrictedIdentity,
   type Access,
   type Identity,
   type JwtVerifier,
 } from '../service/index.ts';
-import { isEngineError } from '../shared/index.ts';
+import { EngineError, isEngineError } from '../shared/index.ts';
 import type { ApiDeps } from './deps.ts';
 
 export interface ApiAuth {
@@ -36,8 +38,9 @@ export function createGuard(deps: ApiDeps): Guard {
     const access = declared ?? defaultAccess;
     if (access === 'public') return null;
     if (auth.disabled) return unrestrictedIdentity;
-    const credentials = { authorization: context.req.header('Authorization'), apiKey: context.req.header('X-Api-Key') };
+    const credentials = { authorization: context.req.header('Authorization'), apiKey: context.req.header('X-Api-Key'), session: getCookie(context, sessionCookie) };
     try {
+      if (credentials.session && !credentials.authorization && !credentials.apiKey) refuseCrossSite(context);
       if (typeof access === 'object') return await authenticate(accessDeps, { ...credentials, workflow: await workflowOf(context, access.start) });
       const identity = await authenticate(accessDeps, credentials);
       requireAccess(identity, access);
@@ -50,6 +53,31 @@ export function createGuard(deps: ApiDeps): Guard {
       throw error;
     }
   };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Against cross-site request forgery: a session cookie changes nothing unless the request comes from
+ * the server's own pages. Browsers say so in Sec-Fetch-Site; older ones send Origin. SameSite=Strict
+ * already keeps the cookie off cross-site requests; this holds when a browser ignores it.
+ */
+function refuseCrossSite(context: Context): void {
+  if (safeMethods.has(context.req.method)) return;
+  const site = context.req.header('Sec-Fetch-Site');
+  const origin = context.req.header('Origin');
+  const sameOrigin = site !== undefined ? site === 'same-origin' : origin !== undefined && hostOf(origin) === context.req.header('Host');
+  if (!sameOrigin) {
+    throw new EngineError('FORBIDDEN', 'A session cookie is accepted on this method only from the dashboard itself (same origin); other callers present an API key');
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -79,6 +107,10 @@ async function bodyField(context: Context, field: string): Promise<unknown> {
 export const securitySchemes = {
   apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer ns_<prefix>_<secret> (nightshift keys create)' },
   apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key in a header of its own' },
+  session: {
+    type: 'apiKey', in: 'cookie', name: 'nightshift_session',
+    description: 'The dashboard\'s session (POST /v1/sessions): acts as the key it was made from; on POST and DELETE only from the same origin',
+  },
   jwt: {
     type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
     description: 'A JWT (HS256 with NIGHTSHIFT_JWT_SECRET, RS256/ES256 from NIGHTSHIFT_JWKS_URL); its claims and role claim become the execution identity',
@@ -91,7 +123,7 @@ export const securitySchemes = {
  */
 export function securityOf(declared: Access | undefined): Record<string, unknown> {
   const access = declared ?? defaultAccess;
-  const keys = (scopes: string[]) => [{ apiKey: scopes }, { apiKeyHeader: scopes }];
+  const keys = (scopes: string[]) => [{ apiKey: scopes }, { apiKeyHeader: scopes }, { session: scopes }];
   if (access === 'public') return { security: [], 'x-nightshift-access': access };
   if (access === 'authenticated') return { security: [...keys([]), { jwt: [] }], 'x-nightshift-access': access };
   if (typeof access === 'object') {

@@ -30,6 +30,7 @@ function operation(route: Route): JsonSchema {
   const parameters = [
     ...parametersOf(route.params, 'path'),
     ...parametersOf(route.query, 'query'),
+    ...(route.queryPatterns ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: { type: 'string' }, example: p.example, 'x-nightshift-pattern': true })),
     ...parametersOf(route.headers, 'header'),
   ];
   const responses: Record<string, unknown> = {};

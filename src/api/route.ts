@@ -47,6 +47,8 @@ export interface RouteSpec<P, Q, H, B> {
   auth?: Access;
   params?: P;
   query?: Q;
+  /** Query parameters named by a pattern (`input.<path>`), which the query schema accepts besides its fields. */
+  queryPatterns?: Array<{ name: string; description: string; example: string }>;
   headers?: H;
   /** `required: false` reads an empty body as `{}`. */
   body?: { schema: B; required: boolean; description: string };

@@ -41,13 +41,27 @@ export const startHeaders = z.object({
 export const pageLimit = (fallback: number) => z.coerce.number().int().min(1).optional()
   .describe(`Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default ${fallback}`);
 
-export const listExecutionsQuery = z.strictObject({
+const fieldFilterKey = /^(input|output)((?:\.[A-Za-z0-9_-]{1,100}){1,8})$/;
+
+const listExecutionsFields = z.object({
   workflow: z.string().min(1).optional().describe('Only executions of this workflow'),
   status: z.enum(executionStatuses).optional().describe('Only executions in this status (starts flow control holds are RUNNING)'),
   held: z.enum(['true', 'false']).transform((value) => value === 'true').optional()
     .describe('true: only starts flow control holds (with waitingReason); false: only executions that run; absent: both'),
   limit: pageLimit(50),
   cursor: z.string().min(1).optional().describe('The nextCursor of the previous page'),
+  startedAfter: z.iso.datetime({ offset: true }).optional().describe('Only executions started at or after this RFC 3339 time'),
+  startedBefore: z.iso.datetime({ offset: true }).optional().describe('Only executions started strictly before this RFC 3339 time'),
+  name: z.string().min(1).max(200).optional().describe('Only the execution of this name'),
+  idempotencyKey: z.string().min(1).max(200).optional().describe('Only the execution started with this Idempotency-Key'),
+});
+
+/** The named filters, and `input.<path>` / `output.<path>` ones (documented by `fieldQuery` below). */
+export const listExecutionsQuery = listExecutionsFields.catchall(z.string().max(1000)).superRefine((query, context) => {
+  for (const key of Object.keys(query)) {
+    if (key in listExecutionsFields.shape || fieldFilterKey.test(key)) continue;
+    context.addIssue({ code: 'custom', path: [key], message: `${key} is not a known field (fields of the input or output are input.<path> or output.<path>, e.g. input.user.email)` });
+  }
 });
 
 export const historyQuery = z.strictObject({
@@ -131,7 +145,15 @@ export const workflowSummary = z.object({
   versionId: z.string().nullable(),
   metadata: workflowMetadata.nullable(),
   updatedAt: z.string(),
+  archivedAt: z.string().nullable().describe('When it was removed (it starts nothing, its triggers are gone); null while deployed'),
 }).register(components, { id: 'WorkflowSummary' });
+
+export const removedWorkflow = z.object({
+  name: z.string(),
+  archivedAt: z.string().describe('When it was removed (the first removal, when removed twice)'),
+  tableTriggersDropped: z.number().int().describe('Postgres triggers dropped from watched tables; changes already captured are still delivered'),
+  schedulesDeleted: z.number().int().describe('Schedules its file declared; schedules made through the API stay and start nothing while it is archived'),
+}).register(components, { id: 'RemovedWorkflow' });
 
 export const workflowList = z.object({ items: z.array(workflowSummary) }).register(components, { id: 'WorkflowList' });
 

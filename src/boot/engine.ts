@@ -10,7 +10,19 @@ import { createApp, createOpsApp, listen, type ListeningServer } from '../api/in
 import type { Config } from '../config/index.ts';
 import { registerBuiltinResources, ResourceRegistry, type ResourceHandler, type SecretSource } from '../resources/index.ts';
 import { DurableRuntime, MemoryRunner, type JobHandler } from '../runtime/index.ts';
-import { createJwtVerifier, deployDirectory, deployWorkflowSources, removeIdleRateBuckets, removeOldExecutions, type DeployReport, type ServiceDeps, type WorkflowSource } from '../service/index.ts';
+import {
+  createJwtVerifier,
+  deployDirectory,
+  deployWorkflowSources,
+  removeIdleRateBuckets,
+  removeOldExecutions,
+  removeWorkflow,
+  workflowsGone,
+  type DeployReport,
+  type RemovedWorkflow,
+  type ServiceDeps,
+  type WorkflowSource,
+} from '../service/index.ts';
 import { connect, ping, startEmbeddedPostgres, waitForDatabase, type EmbeddedPostgres, type Sql } from '../store/index.ts';
 import { checkTableTriggers, cronJobHandlers, flowControlJobHandlers, scheduledRunJobHandlers, syncDeployedSchedules, syncDeployedTableSubscriptions, tableChangeJobHandlers } from '../triggers/index.ts';
 import { silentLogger, systemClock, type EngineMetrics, type EngineTracer, type Logger } from '../shared/index.ts';
@@ -47,6 +59,8 @@ export interface EngineOptions {
   spanExporter?: SpanExporter;
 }
 
+export type FolderDeploy = DeployReport & { removed: RemovedWorkflow[] };
+
 export interface Engine {
   readonly sql: Sql;
   readonly deps: ServiceDeps;
@@ -54,7 +68,12 @@ export interface Engine {
   readonly databaseUrl: string;
   /** Registers an in-code handler: `engine.resource('resize-image', async (input, ctx) => …)`. */
   resource(name: string, handler: ResourceHandler): Engine;
-  deployWorkflows(dir?: string): Promise<DeployReport>;
+  /**
+   * Deploys every workflow file of the folder (and syncs their schedules and table triggers). With
+   * `archiveRemoved` (dev's watcher), the workflows this engine deployed from a file that is now gone
+   * are removed (archived): `removed` lists them.
+   */
+  deployWorkflows(dir?: string, options?: { archiveRemoved?: boolean }): Promise<FolderDeploy>;
   /** The URL of the API served through `EngineOptions.listen`, else null. */
   readonly url: string | null;
   /** Deploys workflows given as files or objects; any invalid one refuses them all (DEFINITION_INVALID). */
@@ -150,20 +169,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     return report;
   };
   let housekeeping: NodeJS.Timeout | null = null;
+  /** The last deploy of each folder: what a redeploy that archives removed files compares with. */
+  const lastDeploys = new Map<string, DeployReport>();
   const engine: Engine = {
     sql, deps, registry, databaseUrl, url: null,
     resource(name, handler) {
       registry.register(name, handler);
       return engine;
     },
-    async deployWorkflows(dir = config.workflowsDir) {
-      const report = await deployDirectory(deps, dir, {
+    async deployWorkflows(dir = config.workflowsDir, deployOptions = {}) {
+      const report = await synced(await deployDirectory(deps, dir, {
         isKnownResource: (name) => registry.has(name),
         workflowSettings: config.workflowSettings,
         limits: config.limits,
         checkTriggers: (workflow) => checkTableTriggers(deps, workflow.name, workflow.triggers),
-      });
-      return synced(report);
+      }));
+      const previous = lastDeploys.get(dir);
+      lastDeploys.set(dir, report);
+      const gone = deployOptions.archiveRemoved && previous ? workflowsGone(previous, report) : [];
+      return { ...report, removed: await Promise.all(gone.map((name) => removeWorkflow(deps, name))) };
     },
     async deploySources(sources) {
       return synced(await deployWorkflowSources(deps, sources, {
@@ -243,7 +267,7 @@ async function prepare(
   const runtime = new DurableRuntime({
     sql, registry, logger, clock: systemClock, jobHandlers, metrics: telemetry.metrics, tracer: telemetry.tracer,
     concurrency: options.workers === false ? 0 : config.concurrency,
-    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents,
+    leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents, resources: config.serves,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };

@@ -31,6 +31,9 @@ const examples: Record<string, string> = {
   'scheduled show': 'nightshift scheduled show 0192f0c4-…',
   'scheduled cancel': 'nightshift scheduled cancel --workflow reminder --where user_id=42',
   'scheduled run-now': 'nightshift scheduled run-now 0192f0c4-…',
+  workflows: 'nightshift workflows ls',
+  'workflows ls': 'nightshift workflows ls --json',
+  'workflows remove': 'nightshift workflows remove old-digest',
   'scheduled batch': 'nightshift scheduled batch 0192f0c4-…',
 };
 

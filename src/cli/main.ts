@@ -10,6 +10,7 @@ import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
 import { errorCodes } from '../shared/index.ts';
+import { registerWorkflows } from './workflows.ts';
 import { loadVerbs } from './verbs.ts';
 import { addExamples } from './examples.ts';
 import { ownManifest } from './manifest.ts';
@@ -32,6 +33,7 @@ export function buildProgram(context: CommandContext): Command {
   registerKeys(program, context);
   registerSchedules(program, context);
   registerScheduling(program, context);
+  registerWorkflows(program, context);
   registerProject(program, context);
   addExamples(program);
   return program;

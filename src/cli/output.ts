@@ -1,5 +1,5 @@
 /** Where commands write and how they end: injected, so tests can run the CLI in-process. */
-import { databaseUnavailable } from '../service/index.ts';
+import { databaseUnavailable } from '../shared/index.ts';
 import { errorCodes, isEngineError } from '../shared/index.ts';
 
 export interface CliIo {

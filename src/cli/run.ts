@@ -1,5 +1,5 @@
 /** The executable entry point (bin/nightshift imports this). */
-import { isDatabaseUnreachable } from '../service/index.ts';
+import { isDatabaseUnreachable } from '../shared/index.ts';
 import { main } from './main.ts';
 
 // The last net under a driver that lets a connection error escape as an unhandled rejection (the

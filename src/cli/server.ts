@@ -2,13 +2,13 @@
 import { watch } from 'node:fs';
 import type { Command } from 'commander';
 import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor } from './verbs.ts';
-import type { Engine } from '../boot/index.ts';
-import type { DeployReport } from '../service/index.ts';
+import type { Engine, FolderDeploy } from '../boot/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
 
-function printDeploy(context: CommandContext, report: DeployReport): void {
+function printDeploy(context: CommandContext, report: FolderDeploy): void {
   for (const d of report.deployed) context.io.stdout(`${d.changed ? 'deployed' : 'unchanged'} ${d.name} (${d.file})\n`);
+  for (const r of report.removed) context.io.stdout(`removed ${r.name} (its file is gone: archived, its executions stay; add the file back to deploy it again)\n`);
   for (const i of report.invalid) context.io.stderr(`not deployed: ${i.file}\n${formatProblems(i.problems)}\n`);
 }
 
@@ -84,7 +84,7 @@ export function registerServer(program: Command, context: CommandContext): void 
       const watcher = watch(config.workflowsDir, () => {
         if (timer) clearTimeout(timer);
         // A failed redeploy (the database out of reach) is said; the next change tries again.
-        timer = setTimeout(() => void engine.deployWorkflows().then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
+        timer = setTimeout(() => void engine.deployWorkflows(undefined, { archiveRemoved: true }).then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
       });
       await untilSignal(engine, context, config.shutdownGraceMs);
       watcher.close();

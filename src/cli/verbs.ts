@@ -30,7 +30,7 @@ function later<M, K extends keyof M>(get: () => M | undefined, name: K): M[K] {
 const fromService = <K extends keyof typeof Service>(name: K) => later(() => service, name);
 
 /** Kept here because option help lists them before anything loads; test/cli-project.test.ts checks they match the service's. */
-export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held'] as const;
+export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held', 'unserved'] as const;
 
 export const createEngine = later(() => boot, 'createEngine');
 export const createLocalEngine = later(() => boot, 'createLocalEngine');
@@ -70,3 +70,5 @@ export const scheduleList = fromService('scheduleList');
 export const scheduleRun = fromService('scheduleRun');
 export const ensureLocalAdminKey = fromService('ensureLocalAdminKey');
 export const hasApiKeys = fromService('hasApiKeys');
+export const listWorkflows = fromService('listWorkflows');
+export const removeWorkflow = fromService('removeWorkflow');

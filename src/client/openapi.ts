@@ -396,6 +396,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a schedule as create would and answer its next five fire times, without saving it */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange an admin key (in its header) for a session cookie, nightshift_session: HttpOnly, SameSite=Strict, for 12 hours */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: end the session of the cookie sent, server-side, and clear the cookie */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/table-triggers": {
         parameters: {
             query?: never;
@@ -492,7 +543,8 @@ export interface paths {
         get: operations["describeWorkflow"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove a workflow: archive it (no new starts, its table triggers and file schedules gone); its executions and history stay, deploying it again restores it */
+        delete: operations["removeWorkflow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -623,7 +675,7 @@ export interface components {
                  * @description Stable; match on this, never on message
                  * @enum {string}
                  */
-                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
+                code: "DEFINITION_INVALID" | "INPUT_INVALID" | "CONFIG_INVALID" | "FILE_NOT_FOUND" | "WORKFLOW_NOT_FOUND" | "EXECUTION_NOT_FOUND" | "API_KEY_NOT_FOUND" | "SCHEDULE_NOT_FOUND" | "SCHEDULED_RUN_NOT_FOUND" | "BATCH_NOT_FOUND" | "RESOURCE_NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "REQUEST_TOO_LARGE" | "PAGE_LIMIT_EXCEEDED" | "INPUT_TOO_DEEP" | "LIST_TOO_LONG" | "UNAUTHORIZED" | "FORBIDDEN" | "CONFLICT" | "IDEMPOTENCY_KEY_REUSED" | "ROLE_NOT_ALLOWED" | "CHAIN_LIMIT_EXCEEDED" | "EXECUTION_NOT_RUNNING" | "WORKFLOW_ARCHIVED" | "TASK_TOKEN_NOT_FOUND" | "TASK_TOKEN_USED" | "TASK_TOKEN_EXPIRED" | "UNAVAILABLE" | "SCHEMA_TOO_NEW" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "RATE_LIMITED" | "STORED_FORMAT_UNKNOWN" | "INTERNAL" | "ROUTE_NOT_FOUND";
                 /** @description More about the error (for INPUT_INVALID: problems, each with path and message), or null */
                 details: unknown;
                 message: string;
@@ -707,6 +759,15 @@ export interface components {
             /** @constant */
             status: "ready";
         };
+        RemovedWorkflow: {
+            /** @description When it was removed (the first removal, when removed twice) */
+            archivedAt: string;
+            name: string;
+            /** @description Schedules its file declared; schedules made through the API stay and start nothing while it is archived */
+            schedulesDeleted: number;
+            /** @description Postgres triggers dropped from watched tables; changes already captured are still delivered */
+            tableTriggersDropped: number;
+        };
         Schedule: {
             createdAt: string;
             cron: string | null;
@@ -751,20 +812,24 @@ export interface components {
                 /** @enum {string} */
                 type: "Map" | "Parallel";
             };
-            /** @description Due time, wake time, token expiry (null: never), next fire, or the end of a held start's debounce window (null: when a slot frees) */
+            /** @description Due time, wake time, token expiry (null: never), next fire, or the end of a held start's debounce window (null: when a slot frees); null for unserved (when a worker that serves the resource starts) */
             dueAt: string | null;
             executionId?: string;
-            /** @description scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has */
+            /** @description scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has; unserved: <row>:<invocation> */
             id: string;
             /** @description What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item) */
             input: unknown;
             itemIndex?: number | null;
             key?: string | null;
             /** @enum {string} */
-            kind: "scheduled-run" | "wait" | "task-token" | "cron" | "held";
-            /** @description held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop */
+            kind: "scheduled-run" | "wait" | "task-token" | "cron" | "held" | "unserved";
+            /** @description held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop. unserved: waiting for a worker that serves 'render' */
             reason?: string;
+            /** @description unserved: the resource the Task calls, which no running worker serves */
+            resource?: string;
             stateName?: string | null;
+            /** @description unserved: since when the Task waits (the order of these items) */
+            waitingSince?: string;
             workflow: string;
         };
         ScheduledPage: {
@@ -797,6 +862,26 @@ export interface components {
         ScheduledRunCreated: {
             dueAt: string;
             scheduledRunId: string;
+        };
+        SchedulePreview: {
+            /** @description The timezone the cron expression is read in */
+            timezone: string;
+            /** @description The next five fire times (RFC 3339, UTC) */
+            upcoming: string[];
+        };
+        Session: {
+            /** @description When the session ends unless signed out before */
+            expiresAt: string;
+            identity: {
+                keyId: string | null;
+                kind: string;
+                role: string;
+                scopes: string[];
+            };
+        };
+        SessionEnded: {
+            /** @description Whether a session was there to end */
+            ended: boolean;
         };
         TableTrigger: {
             /** @description The request.jwt.claims those executions carry */
@@ -850,6 +935,8 @@ export interface components {
             }[];
         };
         WorkflowSummary: {
+            /** @description When it was removed (it starts nothing, its triggers are gone); null while deployed */
+            archivedAt: string | null;
             metadata: components["schemas"]["WorkflowMetadata"] | null;
             name: string;
             updatedAt: string;
@@ -1319,8 +1406,26 @@ export interface operations {
                 cursor?: string;
                 /** @description true: only starts flow control holds (with waitingReason); false: only executions that run; absent: both */
                 held?: "true" | "false";
+                /** @description Only the execution started with this Idempotency-Key */
+                idempotencyKey?: string;
+                /**
+                 * @description Only executions whose input has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (input @> {...}).
+                 * @example input.user.email=a@b.com
+                 */
+                "input.<path>"?: string;
                 /** @description Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 50 */
                 limit?: number;
+                /** @description Only the execution of this name */
+                name?: string;
+                /**
+                 * @description Only executions whose output has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. Served by a GIN index (output @> {...}).
+                 * @example output.status=shipped
+                 */
+                "output.<path>"?: string;
+                /** @description Only executions started at or after this RFC 3339 time */
+                startedAfter?: string;
+                /** @description Only executions started strictly before this RFC 3339 time */
+                startedBefore?: string;
                 /** @description Only executions in this status (starts flow control holds are RUNNING) */
                 status?: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
                 /** @description Only executions of this workflow */
@@ -2044,7 +2149,7 @@ export interface operations {
                 before?: string;
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
-                /** @description Only these kinds, comma-separated: scheduled-run, wait, task-token, cron, held */
+                /** @description Only these kinds, comma-separated: scheduled-run, wait, task-token, cron, held, unserved */
                 kind?: string;
                 /** @description Page size, from 1 to limits.maxPageSize (500 by default; above: 400 PAGE_LIMIT_EXCEEDED); default 50 */
                 limit?: number;
@@ -3063,6 +3168,247 @@ export interface operations {
             };
         };
     };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The schedule as it would be created */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A 5-field or 6-field (seconds first) cron expression, e.g. "0 9 * * MON"; or give every */
+                    cron?: string;
+                    /** @description A fixed interval: 30s, 15m, 2h, 1d (or sums such as 1h30m); or give cron */
+                    every?: string;
+                    /** @description The input of every execution it starts (default {}) */
+                    input?: unknown;
+                    /** @description External key, unique per workflow (e.g. user:42): creating a schedule with a key that exists updates it */
+                    key?: string;
+                    /**
+                     * @description After downtime: skip the missed ticks, or run_once for the whole missed period (default skip)
+                     * @enum {string}
+                     */
+                    missed?: "skip" | "run_once";
+                    /**
+                     * @description While the previous execution runs: skip the tick, allow another, or queue it (default allow)
+                     * @enum {string}
+                     */
+                    overlap?: "skip" | "allow" | "queue";
+                    /** @description IANA timezone the cron expression is read in (default UTC) */
+                    timezone?: string;
+                    /** @description The workflow the schedule starts */
+                    workflow: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The schedule is valid: its next fire times */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description Error: INPUT_INVALID, INPUT_TOO_DEEP */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: WORKFLOW_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: REQUEST_TOO_LARGE, PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: the answer sets the cookie */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionEnded"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: ROLE_NOT_ALLOWED, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTableTriggers: {
         parameters: {
             query?: {
@@ -3594,6 +3940,83 @@ export interface operations {
             };
         };
     };
+    removeWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow is archived (removing it again answers the same) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovedWorkflow"];
+                };
+            };
+            /** @description Error: INPUT_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: UNAUTHORIZED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: FORBIDDEN, ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: WORKFLOW_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: DATABASE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     startExecution: {
         parameters: {
             query?: {
@@ -3684,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: CONFLICT, IDEMPOTENCY_KEY_REUSED */
+            /** @description Error: WORKFLOW_ARCHIVED, CONFLICT, IDEMPOTENCY_KEY_REUSED */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -39,6 +39,8 @@ export interface Config {
   port: number;
   /** Resource calls a worker process runs at once; answered calls wait for their commit without a slot (docs/configuration.md). */
   concurrency: number;
+  /** `serves` / NIGHTSHIFT_SERVES: the resources this process's worker serves (`activity:*` for a family); null: every registered one. */
+  serves: readonly string[] | null;
   leaseMs: number;
   pollMs: number;
   /** Stopped executions older than this are deleted; null keeps them. */
@@ -124,6 +126,7 @@ const fileSchema = z
   .object({
     handlers: z.string().optional(),
     concurrency: z.number().int().min(0).max(1000).optional(),
+    serves: z.array(z.string().min(1)).min(1).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
     workerPort: z.number().int().min(0).max(65535).optional(),
@@ -194,6 +197,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     host: env.NIGHTSHIFT_HOST ?? '127.0.0.1',
     port: envNumber('PORT', env.PORT, problems) ?? file.port ?? 3000,
     concurrency,
+    serves: servesOf(env.NIGHTSHIFT_SERVES, file.serves, problems),
     leaseMs: envNumber('NIGHTSHIFT_LEASE_MS', env.NIGHTSHIFT_LEASE_MS, problems) ?? 30_000,
     pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
@@ -216,6 +220,14 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     throw new EngineError('CONFIG_INVALID', `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`, { details: { problems } });
   }
   return Object.freeze(config);
+}
+
+/** NIGHTSHIFT_SERVES is a comma-separated list (`render,activity:*`); it wins over the file's `serves:`. */
+function servesOf(value: string | undefined, file: readonly string[] | undefined, problems: string[]): readonly string[] | null {
+  if (value === undefined || value.trim() === '') return file ? Object.freeze([...file]) : null;
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) problems.push(`NIGHTSHIFT_SERVES must be resource names separated by commas, got ${JSON.stringify(value)}`);
+  return Object.freeze(names.filter((name) => name !== ''));
 }
 
 /**

@@ -33,6 +33,7 @@ function configOf(options: NightshiftOptions): Readonly<Config> {
     overrides.concurrency = options.workers;
   }
   if (options.auth !== undefined) overrides.auth = options.auth;
+  if (options.serves !== undefined) overrides.serves = Object.freeze([...options.serves]);
   return loadConfig({ projectDir: options.project ?? '.', overrides });
 }
 

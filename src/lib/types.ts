@@ -20,6 +20,8 @@ export interface NightshiftOptions {
   resources?: Record<string, ResourceFunction<any, any>> | readonly DefinedResource<any, any>[];
   /** Resource calls run at once by this process's workers (default 32, or the project's `concurrency`); 0: no workers, this process only starts executions. */
   workers?: number;
+  /** The resources this process's workers run Tasks of (`activity:*` for a family); default: every one it has a handler for (docs/configuration.md, `serves:`). */
+  serves?: readonly string[];
   /** Default: JSON lines on stderr at LOG_LEVEL (info). */
   logger?: Logger;
   /** `enforced` (default): the mounted API asks for API keys; `disabled`: it trusts every request (the host app's own auth in front). */

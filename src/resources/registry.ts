@@ -8,6 +8,12 @@ export class ResourceRegistry {
   private readonly handlers = new Map<string, ResourceHandler>();
   private readonly families = new Map<string, ResourceFamily>();
   private readonly transactional = new Map<string, TransactionalHandler>();
+  /** Grows with every registration: a worker recomputes what it serves when it changes. */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
 
   /**
    * A resource that runs inside the step's own transaction (sql:query): exactly once with the step.
@@ -24,12 +30,14 @@ export class ResourceRegistry {
 
   register(name: string, handler: ResourceHandler): this {
     this.handlers.set(name, handler);
+    this.changes += 1;
     return this;
   }
 
   /** Serves every name that starts with `prefix` and goes on after it; exact names are looked up first. */
   registerPrefix(prefix: string, family: ResourceFamily): this {
     this.families.set(prefix, family);
+    this.changes += 1;
     return this;
   }
 

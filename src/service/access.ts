@@ -13,6 +13,7 @@ import type { JwtVerifier } from './jwt.ts';
 import { isApiKey, rolePattern, verifyApiKey } from './keys.ts';
 import { keyStartsPerMinute, takeKeyStart } from './rate-limit.ts';
 import { checkActingRole } from './roles.ts';
+import { verifySession } from './sessions.ts';
 
 export interface Identity {
   kind: 'key' | 'jwt' | 'public';
@@ -37,6 +38,8 @@ export interface Credentials {
   authorization?: string;
   /** The X-Api-Key header as sent. */
   apiKey?: string;
+  /** The dashboard's session token (its cookie), used only when neither header is there. */
+  session?: string;
 }
 
 export interface AccessDeps extends Pick<ServiceDeps, 'sql' | 'clock' | 'limits' | 'roles'> {
@@ -111,21 +114,22 @@ async function workflowAuth(deps: AccessDeps, workflow: string): Promise<string>
   return typeof auth === 'string' ? auth : 'key';
 }
 
-type Credential = { type: 'key' | 'jwt'; value: string };
+type Credential = { type: 'key' | 'jwt' | 'session'; value: string };
 
 function credentialOf(request: Credentials): Credential | null {
   const apiKey = request.apiKey?.trim();
   if (apiKey) return { type: 'key', value: apiKey };
   const header = request.authorization?.trim();
-  if (!header) return null;
+  if (!header) return request.session ? { type: 'session', value: request.session } : null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new EngineError('UNAUTHORIZED', 'The Authorization header must be "Bearer <API key or JWT>"');
   return { type: isApiKey(match[1]) ? 'key' : 'jwt', value: match[1] };
 }
 
 async function verify(deps: AccessDeps, credential: Credential): Promise<Identity> {
-  if (credential.type === 'key') {
-    const key = await verifyApiKey(deps, credential.value);
+  if (credential.type === 'key' || credential.type === 'session') {
+    // A session stands for the key it was made from, checked as the key would be.
+    const key = credential.type === 'key' ? await verifyApiKey(deps, credential.value) : await verifySession(deps, credential.value);
     return {
       kind: 'key', keyId: key.id, role: key.role, claims: { role: key.role }, scopes: key.scopes, rateLimitPerMinute: key.rateLimitPerMinute,
       allowPrivilegedRole: key.allowPrivilegedRole && key.scopes.includes('admin'),

@@ -29,7 +29,8 @@ export async function publishEvent(deps: ServiceDeps, name: string, payload: Jso
   }
   checkPayloadSize(payload, '', 'The event payload');
   // A project has tens of workflows; listWorkflows reads their metadata in one statement.
-  const subscribers = (await listWorkflows(deps)).filter((w) => subscribes(w.metadata, name));
+  // An archived (removed) workflow's triggers are gone, its event subscriptions with them.
+  const subscribers = (await listWorkflows(deps)).filter((w) => w.archivedAt === null && subscribes(w.metadata, name));
   for (const workflow of subscribers) checkInput(workflow.metadata?.parameters ?? null, payload, workflow.name);
   const started: Array<ExecutionView & { created: boolean }> = [];
   for (const workflow of subscribers) {

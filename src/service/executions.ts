@@ -9,6 +9,7 @@ import {
   findExecutionByKey,
   getCurrentVersionHead,
   getExecution,
+  unservedResourcesOf,
   listHistory,
   threadIds,
   deleteEndedChains,
@@ -41,7 +42,10 @@ export interface ExecutionView {
   redriveCount: number;
   startedAt: string;
   stoppedAt: string | null;
-  /** Flow control: why a start waits to be admitted (it has no execution yet; status RUNNING). */
+  /**
+   * Why it waits: a start flow control holds (it has no execution yet; status RUNNING), or a Task whose
+   * resource no running worker serves (`waiting for a worker that serves 'render'`).
+   */
   waitingReason?: string;
   /** Flow control: when the waiting start was asked. */
   waitingSince?: string;
@@ -82,6 +86,9 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<ExecutionView & { created: boolean }> {
   const version = await getCurrentVersionHead(deps.sql, request.workflow, request.mode === 'transient');
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
+  if (version.archivedAt) {
+    throw new EngineError('WORKFLOW_ARCHIVED', `The workflow ${JSON.stringify(request.workflow)} was removed on ${version.archivedAt.toISOString()}: deploy it again to start it`);
+  }
   if (request.name !== undefined && !namePattern.test(request.name)) {
     throw new EngineError('INPUT_INVALID', `The execution name ${JSON.stringify(request.name)} must be 1 to 80 letters, digits, '_', '.', ':' or '-'`);
   }
@@ -185,15 +192,28 @@ async function requireExecution(deps: Pick<ServiceDeps, 'sql'>, id: string): Pro
   return row;
 }
 
-export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string): Promise<ExecutionView> {
+export async function describeExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns' | 'clock'>, id: string): Promise<ExecutionView> {
   const row = isUuid(id) ? await getExecution(deps.sql, id) : null;
-  if (row) return viewOf(row);
+  if (row) return row.status === 'RUNNING' ? withUnservedReason(deps, viewOf(row)) : viewOf(row);
   // A transient execution still running in this process has no row yet.
   const running = deps.transientRuns?.get(id);
   if (running) return running.view;
   const waiting = isUuid(id) ? await waitingStartView(deps, id) : null;
   if (waiting) return waiting;
   throw new EngineError('EXECUTION_NOT_FOUND', `No execution has the id ${JSON.stringify(id)}`);
+}
+
+/** A running execution whose Task (or a branch's) calls a resource no running worker serves says so. */
+async function withUnservedReason(deps: Pick<ServiceDeps, 'sql' | 'clock'>, view: ExecutionView): Promise<ExecutionView> {
+  const unserved = await unservedResourcesOf(deps.sql, view.executionId, new Date(deps.clock.now()));
+  return unserved.length === 0 ? view : { ...view, waitingReason: unservedReason(unserved) };
+}
+
+/** `waiting for a worker that serves 'render'` (one sentence for one or more resources). */
+export function unservedReason(resources: readonly string[]): string {
+  const names = resources.map((r) => `'${r}'`);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `waiting for a worker that serves ${listed}`;
 }
 
 export interface HistoryView {
@@ -230,7 +250,7 @@ export async function redriveExecution(deps: ServiceDeps, id: string): Promise<E
 }
 
 /** Waits until the execution ends or `timeoutMs` passes; answers its latest view either way. */
-export async function waitForExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns'>, id: string, timeoutMs: number): Promise<ExecutionView> {
+export async function waitForExecution(deps: Pick<ServiceDeps, 'sql' | 'transientRuns' | 'clock'>, id: string, timeoutMs: number): Promise<ExecutionView> {
   const deadline = Date.now() + timeoutMs;
   const transient = deps.transientRuns?.get(id);
   if (transient) await Promise.race([transient.done, new Promise((r) => setTimeout(r, timeoutMs))]);

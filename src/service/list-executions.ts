@@ -9,6 +9,14 @@ import type { ServiceDeps } from './deps.ts';
 import { viewOf, type ExecutionView } from './executions.ts';
 import { heldStartView } from './held-starts.ts';
 import { decodeCursor, encodeCursor, pageSize } from './paging.ts';
+import { fieldFilters } from './field-filters.ts';
+
+function timeOf(text: string | undefined, field: string): Date | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) throw new EngineError('INPUT_INVALID', `The request is invalid: query.${field}: ${JSON.stringify(text)} is not an RFC 3339 time`);
+  return time;
+}
 
 export interface ListRequest {
   workflow?: string;
@@ -18,6 +26,14 @@ export interface ListRequest {
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+  /** Started at or after / strictly before these RFC 3339 times. */
+  startedAfter?: string;
+  startedBefore?: string;
+  /** Exactly this execution name / idempotency key. */
+  name?: string;
+  idempotencyKey?: string;
+  /** `input.<path>` and `output.<path>` filters (field-filters.ts), among other query entries. */
+  [field: `input.${string}` | `output.${string}`]: unknown;
 }
 
 const statuses = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -37,10 +53,17 @@ export async function listExecutions(deps: Pick<ServiceDeps, 'sql' | 'limits'>, 
   const limit = pageSize(request.limit, 50, limitsOf(deps.limits).maxPageSize);
   const cursor = request.cursor ? decodeCursor(request.cursor) : undefined;
   const before = cursor ? { startedAt: cursor.at, id: cursor.id } : undefined;
-  // Held starts are RUNNING: another status filter leaves them out.
-  const withHeld = request.held !== false && (request.status === undefined || request.status === 'RUNNING');
+  const fields = fieldFilters(request as unknown as Record<string, unknown>);
+  const narrowed = fields.input !== null || fields.output !== null || [request.startedAfter, request.startedBefore, request.name, request.idempotencyKey].some((v) => v !== undefined);
+  // Held starts are RUNNING and not yet executions: another status filter, or any filter on what
+  // only executions have (input and output fields, times, names), leaves them out.
+  const withHeld = request.held !== false && !narrowed && (request.status === undefined || request.status === 'RUNNING');
   const [rows, held] = await Promise.all([
-    request.held === true ? [] : listExecutionRows(deps.sql, { workflow: request.workflow, status: request.status as StoredStatus | undefined, before, limit: limit + 1 }),
+    request.held === true ? [] : listExecutionRows(deps.sql, {
+      workflow: request.workflow, status: request.status as StoredStatus | undefined, before, limit: limit + 1,
+      startedAfter: timeOf(request.startedAfter, 'startedAfter'), startedBefore: timeOf(request.startedBefore, 'startedBefore'),
+      name: request.name, idempotencyKey: request.idempotencyKey, input: fields.input, output: fields.output,
+    }),
     withHeld ? listHeldStarts(deps.sql, { workflow: request.workflow, before: cursor, limit: limit + 1 }) : [],
   ]);
   const merged = [

@@ -64,7 +64,7 @@ export async function startDueRunsTogether(deps: ServiceDeps, due: readonly DueR
 
 /** Waiting, not part of a chain, its workflow without flow control, and an input the workflow accepts. */
 function isPlain(run: ScheduledRunRow, version: WorkflowVersionHead | null): boolean {
-  if (!version || run.status !== 'SCHEDULED' || run.parentId !== null || run.rootId !== null) return false;
+  if (!version || version.archivedAt || run.status !== 'SCHEDULED' || run.parentId !== null || run.rootId !== null) return false;
   const metadata = version.metadata as unknown as WorkflowMetadata;
   if (hasFlowControl(metadata.flow)) return false;
   try {

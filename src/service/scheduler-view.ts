@@ -2,13 +2,15 @@
  * The Scheduler view: everything that will happen later, in due order, one page at a time —
  * scheduled runs, executions sleeping in a Wait (with their wake time), executions waiting for a
  * task token (due when the token runs out, or never), the next fire of each cron schedule, and the
- * starts flow control holds (when a debounce window ends, or never known: when a slot frees). Each source is read from its own index with the same keyset; the pages are merged here.
+ * starts flow control holds (when a debounce window ends, or never known: when a slot frees), and
+ * Tasks whose resource no running worker serves (from when they began to wait). Each source is read from its own index with the same keyset; the pages are merged here.
  */
 import {
   listCronFires,
   listScheduledRuns,
   listSleepingThreads,
   listTokenWaits,
+  listUnservedTasks,
   type BranchPosition,
   type ScheduledFilter,
   type SchedulerCursor,
@@ -17,9 +19,10 @@ import { limitsOf, type Json, type JsonObject } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
 import { scheduledFilterOf } from './cancel-scheduled.ts';
 import { heldStartItems } from './held-starts.ts';
+import { unservedReason } from './executions.ts';
 import { cursorIds, decodeCursor, encodeCursor, pageSize } from './paging.ts';
 
-export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held'] as const;
+export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held', 'unserved'] as const;
 export type ScheduledItemKind = (typeof scheduledItemKinds)[number];
 
 export interface ScheduledItem {
@@ -41,8 +44,12 @@ export interface ScheduledItem {
   itemIndex?: number | null;
   /** cron: the schedule's external key. */
   key?: string | null;
-  /** held: why flow control holds the start (`concurrency limit 1 reached for key u1`, …). */
+  /** held: why flow control holds the start (`concurrency limit 1 reached for key u1`, …); unserved: `waiting for a worker that serves 'render'`. */
   reason?: string;
+  /** unserved: the resource the Task calls, which no running worker serves. */
+  resource?: string;
+  /** unserved: since when the Task waits (the list is in this order; dueAt is null: when a worker that serves it starts). */
+  waitingSince?: string;
 }
 
 export interface ListScheduledRequest {
@@ -80,7 +87,7 @@ interface Sorted {
   item: ScheduledItem;
 }
 
-type Source = (deps: Pick<ServiceDeps, 'sql'>, f: ScheduledFilter, after: SchedulerCursor | null, limit: number) => Promise<Sorted[]>;
+type Source = (deps: Pick<ServiceDeps, 'sql' | 'clock'>, f: ScheduledFilter, after: SchedulerCursor | null, limit: number) => Promise<Sorted[]>;
 
 const sources: Record<ScheduledItemKind, Source> = {
   'scheduled-run': async (deps, f, after, limit) =>
@@ -104,6 +111,14 @@ const sources: Record<ScheduledItemKind, Source> = {
       item: { kind: 'cron', id: c.scheduleId, workflow: c.workflowName, dueAt: c.dueAt.toISOString(), input: c.input, key: c.key },
     })),
   held: heldStartItems,
+  unserved: async (deps, f, after, limit) =>
+    (await listUnservedTasks(deps.sql, f, after, limit, new Date(deps.clock.now()))).map((t) => ({
+      at: t.since,
+      item: {
+        kind: 'unserved', id: t.id, workflow: t.workflowName, dueAt: null, input: t.input, ...scheduledBranchOf(t.branch), executionId: t.executionId,
+        stateName: t.stateName, resource: t.resource, waitingSince: t.since.toISOString(), reason: unservedReason([t.resource]),
+      },
+    })),
 };
 
 /** Ids compare in byte order, as the statements' `collate "C"` does. */
@@ -114,7 +129,7 @@ function compare(a: Sorted, b: Sorted): number {
 }
 
 /** One page of the Scheduler, in due order; `nextCursor` continues it, null on the last page. */
-export async function listScheduled(deps: Pick<ServiceDeps, 'sql' | 'limits'>, request: ListScheduledRequest): Promise<{ items: ScheduledItem[]; nextCursor: string | null }> {
+export async function listScheduled(deps: Pick<ServiceDeps, 'sql' | 'limits' | 'clock'>, request: ListScheduledRequest): Promise<{ items: ScheduledItem[]; nextCursor: string | null }> {
   const limit = pageSize(request.limit, 50, limitsOf(deps.limits).maxPageSize);
   const filter = scheduledFilterOf(request);
   const cursor = request.cursor ? decodeCursor(request.cursor, cursorIds.schedulerItem) : null;

@@ -190,7 +190,18 @@ export async function nextFires(deps: Pick<ServiceDeps, 'sql' | 'clock'>, id: st
   return upcomingFires(await requireSchedule(deps.sql, id, false), new Date(deps.clock.now()), count);
 }
 
-function upcomingFires(row: ScheduleRow, now: Date, count: number): Date[] {
+/**
+ * What a schedule request would fire, without writing anything: the request is checked as create
+ * checks it (every bad field, the workflow, the input), then its next `count` ticks from now. The
+ * dashboard shows them before saving.
+ */
+export async function previewSchedule(deps: Pick<ServiceDeps, 'sql' | 'clock'>, request: ScheduleRequest, count = 5): Promise<{ timezone: string; upcoming: string[] }> {
+  const fields = await checkSchedule(deps, request);
+  const fires = upcomingFires({ ...fields, nextFireAt: null }, new Date(deps.clock.now()), count);
+  return { timezone: fields.timezone, upcoming: fires.map((d) => d.toISOString()) };
+}
+
+function upcomingFires(row: Pick<ScheduleRow, 'cron' | 'everySeconds' | 'timezone' | 'nextFireAt'>, now: Date, count: number): Date[] {
   const cadence = cadenceOfRow(row);
   const fires: Date[] = [];
   let next = row.nextFireAt ?? cadence.first(now);

@@ -53,9 +53,12 @@ export async function describeWorkflow(deps: Pick<ServiceDeps, 'sql'>, name: str
   return { name, versionId: version.id, definition: version.definition, metadata: version.metadata as unknown as WorkflowMetadata };
 }
 
-export async function listWorkflows(deps: Pick<ServiceDeps, 'sql'>): Promise<Array<{ name: string; versionId: string | null; metadata: WorkflowMetadata | null; updatedAt: string }>> {
+export async function listWorkflows(deps: Pick<ServiceDeps, 'sql'>): Promise<Array<{ name: string; versionId: string | null; metadata: WorkflowMetadata | null; updatedAt: string; archivedAt: string | null }>> {
   const rows = await listWorkflowRows(deps.sql);
-  return rows.map((r) => ({ name: r.name, versionId: r.currentVersionId, metadata: r.metadata as unknown as WorkflowMetadata | null, updatedAt: r.updatedAt.toISOString() }));
+  return rows.map((r) => ({
+    name: r.name, versionId: r.currentVersionId, metadata: r.metadata as unknown as WorkflowMetadata | null, updatedAt: r.updatedAt.toISOString(),
+    archivedAt: r.archivedAt?.toISOString() ?? null,
+  }));
 }
 
 export interface DeployReport {

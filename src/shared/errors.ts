@@ -34,6 +34,8 @@ export const errorCodes = {
   /** A workflow-started execution would pass its chain's depth limit or runs budget (limits.maxDepth, limits.maxRunsPerChain). */
   CHAIN_LIMIT_EXCEEDED: { http: 409, exit: 5 },
   EXECUTION_NOT_RUNNING: { http: 409, exit: 5 },
+  /** A start of a removed (archived) workflow; deploying it again un-archives it. */
+  WORKFLOW_ARCHIVED: { http: 409, exit: 5 },
   TASK_TOKEN_NOT_FOUND: { http: 404, exit: 3 },
   TASK_TOKEN_USED: { http: 409, exit: 5 },
   TASK_TOKEN_EXPIRED: { http: 410, exit: 5 },

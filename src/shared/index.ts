@@ -11,3 +11,4 @@ export * from './linear-regex.ts';
 export * from './authored.ts';
 export * from './exact-json.ts';
 export * from './stored-format.ts';
+export * from './database-errors.ts';

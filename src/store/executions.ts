@@ -361,22 +361,43 @@ export interface ExecutionFilter {
   status?: StoredStatus;
   /** Keyset paging: executions started strictly before this (started_at, id). */
   before?: { startedAt: Date; id: string };
+  startedAfter?: Date;
+  startedBefore?: Date;
+  name?: string;
+  idempotencyKey?: string;
+  /** JSON the input / output must contain (`@>`). */
+  input?: JsonObject | null;
+  output?: JsonObject | null;
   limit: number;
 }
 
 // executions_workflow_name_status_started_at_idx / executions_workflow_name_started_at_idx /
-// executions_status_started_at_idx / executions_started_at_idx, by which filters are given.
+// executions_status_started_at_idx / executions_started_at_idx, by which filters are given; with
+// input or output fields, executions_input_idx / executions_output_idx (GIN, jsonb_path_ops). Only the
+// filters given are in the statement, so the planner sees which index fits.
 export async function listExecutions(sql: Queryable, f: ExecutionFilter): Promise<ExecutionRow[]> {
+  const where = [`kind = 'execution'`];
+  const values: unknown[] = [];
+  const add = (clause: (n: string) => string, value: unknown) => {
+    values.push(value);
+    where.push(clause(`$${values.length}`));
+  };
+  if (f.workflow !== undefined) add((n) => `workflow_name = ${n}`, f.workflow);
+  if (f.status !== undefined) add((n) => `status = ${n}`, f.status);
+  if (f.startedAfter) add((n) => `started_at >= ${n}::timestamptz`, f.startedAfter);
+  if (f.startedBefore) add((n) => `started_at < ${n}::timestamptz`, f.startedBefore);
+  if (f.name !== undefined) add((n) => `name = ${n}`, f.name);
+  if (f.idempotencyKey !== undefined) add((n) => `idempotency_key = ${n}`, f.idempotencyKey);
+  if (f.input) add((n) => `input @> ${n}::jsonb`, sql.json(f.input as never));
+  if (f.output) add((n) => `output @> ${n}::jsonb`, sql.json(f.output as never));
+  if (f.before) {
+    values.push(f.before.startedAt, f.before.id);
+    where.push(`(started_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
+  }
+  values.push(f.limit);
   const rows = await sql.unsafe<Record_[]>(
-    `select * from nightshift.executions
-     where kind = 'execution'
-       and ($1::text is null or workflow_name = $1)
-       and ($2::text is null or status = $2)
-       and ($3::timestamptz is null or (started_at, id) < ($3::timestamptz, $4::uuid))
-     order by started_at desc, id desc
-     limit $5`,
-    [f.workflow ?? null, f.status ?? null, f.before?.startedAt ?? null, f.before?.id ?? null, f.limit] as never,
-    { prepare: true },
+    `select * from nightshift.executions where ${where.join(' and ')} order by started_at desc, id desc limit $${values.length}`,
+    values as never,
   );
   return rows.map(toRow);
 }

@@ -16,8 +16,10 @@ export {
   nextDueAt,
   notifyJobsAvailable,
   releaseJobs,
+  servedResources,
 } from './jobs.ts';
-export type { ClaimedJob, ClaimOptions, NewJob } from './jobs.ts';
+export type { ClaimedJob, ClaimOptions, NewJob, ServedResources } from './jobs.ts';
+export * from './workers.ts';
 export { deleteJobsByKey, holdsJob } from './jobs.ts';
 export * from './workflows.ts';
 export * from './executions.ts';
@@ -27,6 +29,7 @@ export * from './identity-sql.ts';
 export * from './schedules.ts';
 export * from './activities.ts';
 export * from './api-keys.ts';
+export * from './sessions.ts';
 export * from './table-triggers.ts';
 export * from './scheduled-runs.ts';
 export * from './scheduler.ts';

@@ -18,6 +18,8 @@ export interface NewJob {
   priority?: number;
   /** A job whose key is already in the table is not enqueued. */
   dedupeKey?: string | null;
+  /** invoke jobs: the resource called; only workers that serve it claim the job. Null: any worker. */
+  resource?: string | null;
 }
 
 export interface ClaimedJob {
@@ -39,6 +41,27 @@ export interface ClaimOptions {
   /** Most jobs taken by this call; batches are what make the queue fast (PERFORMANCE.md lesson 1). */
   limit: number;
   leaseMs: number;
+  /** The resources this worker serves (`servedResources`); absent or null: every resource. */
+  served?: ServedResources | null;
+}
+
+/**
+ * What a worker serves, as the claim statement reads it: exact names, and LIKE patterns for the
+ * names that end in `*` (`activity:*` → `activity:%`, with `%`, `_` and `\` escaped).
+ */
+export interface ServedResources {
+  names: string[];
+  patterns: string[];
+}
+
+export function servedResources(resources: readonly string[]): ServedResources {
+  const names: string[] = [];
+  const patterns: string[] = [];
+  for (const resource of resources) {
+    if (resource.endsWith('*')) patterns.push(`${resource.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    else names.push(resource);
+  }
+  return { names, patterns };
 }
 
 /** The NOTIFY channel that wakes idle workers. A hint only: polling guarantees progress. */
@@ -73,10 +96,10 @@ const priorityLevels = `
 // never conflict. Also the last part of the step write (`saveStepStates`), which inserts a step's
 // jobs in the statement that writes its row.
 export const insertJobsFrom = (n: number): string => `
-  insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key)
-  select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key
+  insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
+  select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key, resource
   from jsonb_to_recordset($${n}::jsonb)
-    as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text)
+    as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text)
   on conflict (dedupe_key) do nothing`;
 
 const enqueueStatement = `${insertJobsFrom(1)}
@@ -91,10 +114,20 @@ export function jobRecords(jobs: readonly NewJob[]): Array<Record<string, unknow
     run_at: job.runAt.toISOString(),
     priority: job.priority ?? 0,
     dedupe_key: job.dedupeKey ?? null,
+    resource: job.resource ?? null,
   }));
 }
 
-// $1 now, $2 limit, $3 worker id, $4 lease expiry. Jobs whose lease ran out come first (found
+// Whether this worker serves the job ($n exact names, null: every resource; $n+1 LIKE patterns).
+// Only invoke jobs have a resource; a null resource, or null names, makes the whole test null, which
+// counts as served. One expression, not an OR of three: the planner gives it a fixed selectivity, so
+// it stays a filter on the ordered index scans (an OR's lower estimate made the lease-expiry part a
+// bitmap scan plus a sort of every expired job, test/integration/job-claim-plan.test.ts). Jobs no
+// running worker serves are read past by every claim (one index entry each) until one comes.
+const servedBy = (n: number) =>
+  `coalesce(resource = any($${n}::text[]) or resource like any($${n + 1}::text[]), true)`;
+
+// $1 now, $2 limit, $3 worker id, $4 lease expiry, $5/$6 what the worker serves. Jobs whose lease ran out come first (found
 // through jobs_lease_expires_at_idx, which holds in-flight jobs only), then due unleased jobs by
 // priority and run_at (jobs_claim_idx, level by level). Rows are locked one by one as the LIMIT
 // pulls them, so a claimer never holds more than it takes, and SKIP LOCKED lets concurrent
@@ -108,7 +141,7 @@ const claimStatement = `
   with recursive ${priorityLevels},
   expired as (
     select ctid from nightshift.jobs
-    where lease_owner is not null and lease_expires_at <= $1::timestamptz
+    where lease_owner is not null and lease_expires_at <= $1::timestamptz and ${servedBy(5)}
     order by lease_expires_at
     limit $2::int
     for update skip locked
@@ -118,7 +151,7 @@ const claimStatement = `
     from levels
     cross join lateral (
       select ctid from nightshift.jobs
-      where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz
+      where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz and ${servedBy(5)}
       order by run_at, id
       limit $2::int
       for update skip locked
@@ -153,7 +186,8 @@ const extendStatement = `
   returning id`;
 
 // The earliest unleased run_at (first entry of each level of jobs_claim_idx) and the earliest
-// lease expiry (first entry of jobs_lease_expires_at_idx): one index probe per priority level.
+// lease expiry (first entry of jobs_lease_expires_at_idx): one index probe per priority level,
+// among the jobs this worker serves ($1/$2 as $5/$6 of the claim).
 const nextDueStatement = `
   with recursive ${priorityLevels}
   select least(
@@ -161,11 +195,11 @@ const nextDueStatement = `
       from levels
       cross join lateral (
         select run_at from nightshift.jobs
-        where lease_owner is null and priority = levels.priority
+        where lease_owner is null and priority = levels.priority and ${servedBy(1)}
         order by run_at
         limit 1
       ) first_job),
-    (select min(lease_expires_at) from nightshift.jobs where lease_owner is not null)
+    (select min(lease_expires_at) from nightshift.jobs where lease_owner is not null and ${servedBy(1)})
   ) as due_at`;
 
 interface JobRow {
@@ -196,7 +230,7 @@ export async function claimDueJobs(sql: Queryable, options: ClaimOptions): Promi
   const leaseExpiresAt = new Date(options.now.getTime() + options.leaseMs);
   const rows = await sql.unsafe<JobRow[]>(
     claimStatement,
-    [options.now, options.limit, options.workerId, leaseExpiresAt],
+    [options.now, options.limit, options.workerId, leaseExpiresAt, ...servedParameters(options.served)],
     { prepare: true },
   );
   return rows.map(toClaimedJob).sort(byPriorityThenRunAt);
@@ -239,8 +273,8 @@ export async function extendLeases(
  * `now` if one is claimable already, null if the queue is empty. An idle loop sleeps until then,
  * or until a NOTIFY arrives.
  */
-export async function nextDueAt(sql: Queryable, now: Date): Promise<Date | null> {
-  const [row] = await sql.unsafe<{ due_at: Date | null }[]>(nextDueStatement, [], { prepare: true });
+export async function nextDueAt(sql: Queryable, now: Date, served: ServedResources | null = null): Promise<Date | null> {
+  const [row] = await sql.unsafe<{ due_at: Date | null }[]>(nextDueStatement, servedParameters(served), { prepare: true });
   if (!row?.due_at) return null;
   return row.due_at.getTime() < now.getTime() ? now : row.due_at;
 }
@@ -281,6 +315,10 @@ export async function listenForJobs(sql: Sql, onWake: () => void): Promise<{ unl
       await listening.unlisten();
     },
   };
+}
+
+function servedParameters(served: ServedResources | null | undefined): [string[] | null, string[]] {
+  return served ? [served.names, served.patterns] : [null, []];
 }
 
 /** Runs one of the statements keyed by worker id and job ids ($1, $2) and returns the ids it touched. */

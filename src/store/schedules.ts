@@ -194,3 +194,12 @@ export async function recordTick(sql: Queryable, id: string, tick: TickRecord): 
     { prepare: true },
   );
 }
+
+/**
+ * Deletes the schedules a workflow's file declared (its removal; a deploy of the file makes them
+ * again); their pending tick jobs find no schedule and end. schedules_workflow_name_created_at_idx.
+ */
+export async function deleteFileSchedules(sql: Queryable, workflowName: string): Promise<number> {
+  const rows = await sql.unsafe("delete from nightshift.schedules where workflow_name = $1 and source = 'file' returning id", [workflowName], { prepare: true });
+  return rows.length;
+}

@@ -20,6 +20,8 @@ export interface WorkflowRow {
   metadata: JsonObject | null;
   createdAt: Date;
   updatedAt: Date;
+  /** When it was removed; null while deployed. */
+  archivedAt: Date | null;
 }
 
 /** JSON with object keys sorted, so that equal content hashes equally. */
@@ -49,8 +51,8 @@ export async function saveWorkflowVersion(
     [versionId, input.name, sql.json(input.definition as never), sql.json(input.metadata as never)],
   );
   const updated = await sql.unsafe(
-    `update nightshift.workflows set current_version_id = $2, updated_at = now()
-     where name = $1 and current_version_id is distinct from $2 returning name`,
+    `update nightshift.workflows set current_version_id = $2, archived_at = null, updated_at = now()
+     where name = $1 and (current_version_id is distinct from $2 or archived_at is not null) returning name`,
     [input.name, versionId],
   );
   return { versionId, changed: updated.length > 0 };
@@ -85,11 +87,11 @@ export async function getCurrentVersion(sql: Queryable, name: string): Promise<W
  * starts/s) is read only for a transient version, or when `withDefinition` (a start asked to run
  * transient): a transient execution runs the definition itself, a persistent one the compiled machine.
  */
-export type WorkflowVersionHead = Omit<WorkflowVersionRow, 'definition'> & { definition: Json | null };
+export type WorkflowVersionHead = Omit<WorkflowVersionRow, 'definition'> & { definition: Json | null; archivedAt: Date | null };
 
 export async function getCurrentVersionHead(sql: Queryable, name: string, withDefinition = false): Promise<WorkflowVersionHead | null> {
-  const [row] = await sql.unsafe<Array<{ id: string; workflow_name: string; metadata: JsonObject; created_at: Date; definition: Json | null }>>(
-    `select v.id, v.workflow_name, v.metadata, v.created_at,
+  const [row] = await sql.unsafe<Array<{ id: string; workflow_name: string; metadata: JsonObject; created_at: Date; definition: Json | null; archived_at: Date | null }>>(
+    `select v.id, v.workflow_name, v.metadata, v.created_at, w.archived_at,
             case when $2 or v.metadata->>'mode' = 'transient' then v.definition end as definition
      from nightshift.workflows w
      join nightshift.workflow_versions v on v.id = w.current_version_id
@@ -97,7 +99,7 @@ export async function getCurrentVersionHead(sql: Queryable, name: string, withDe
     [name, withDefinition],
     { prepare: true },
   );
-  return row ? { id: row.id, workflowName: row.workflow_name, metadata: row.metadata, createdAt: row.created_at, definition: row.definition } : null;
+  return row ? { id: row.id, workflowName: row.workflow_name, metadata: row.metadata, createdAt: row.created_at, definition: row.definition, archivedAt: row.archived_at } : null;
 }
 
 // workflow_versions_pkey.
@@ -108,10 +110,29 @@ export async function getVersion(sql: Queryable, id: string): Promise<WorkflowVe
 
 // Sequential scan of workflows (a project has tens of them) joined to their current version.
 export async function listWorkflows(sql: Queryable): Promise<WorkflowRow[]> {
-  const rows = await sql.unsafe<Array<{ name: string; current_version_id: string | null; metadata: JsonObject | null; created_at: Date; updated_at: Date }>>(
-    `select w.name, w.current_version_id, v.metadata, w.created_at, w.updated_at
+  const rows = await sql.unsafe<Array<{ name: string; current_version_id: string | null; metadata: JsonObject | null; created_at: Date; updated_at: Date; archived_at: Date | null }>>(
+    `select w.name, w.current_version_id, v.metadata, w.created_at, w.updated_at, w.archived_at
      from nightshift.workflows w left join nightshift.workflow_versions v on v.id = w.current_version_id
      order by w.name`,
   );
-  return rows.map((r) => ({ name: r.name, currentVersionId: r.current_version_id, metadata: r.metadata, createdAt: r.created_at, updatedAt: r.updated_at }));
+  return rows.map((r) => ({ name: r.name, currentVersionId: r.current_version_id, metadata: r.metadata, createdAt: r.created_at, updatedAt: r.updated_at, archivedAt: r.archived_at }));
+}
+
+/**
+ * Marks the workflow removed (its first removal time is kept); null when no workflow has the name.
+ * workflows_pkey. The row lock also orders it against a deploy of the same name.
+ */
+export async function archiveWorkflowRow(sql: Queryable, name: string, now: Date): Promise<{ archivedAt: Date } | null> {
+  const [row] = await sql.unsafe<Array<{ archived_at: Date }>>(
+    `update nightshift.workflows set archived_at = coalesce(archived_at, $2::timestamptz), updated_at = now()
+     where name = $1 returning archived_at`,
+    [name, now] as never,
+  );
+  return row ? { archivedAt: row.archived_at } : null;
+}
+
+/** Whether the workflow is archived (false when it does not exist). workflows_pkey. */
+export async function isWorkflowArchived(sql: Queryable, name: string): Promise<boolean> {
+  const rows = await sql.unsafe('select 1 from nightshift.workflows where name = $1 and archived_at is not null', [name], { prepare: true });
+  return rows.length > 0;
 }

@@ -49,7 +49,7 @@ export type ScheduledRunJobHandler = (job: ClaimedJob, workerId: string) => Prom
 export const executionEndedJobKind = 'execution-ended';
 
 /** Start refusals that no retry can cure: the run is cancelled with the reason instead. */
-const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
+const refusals = new Set<ErrorCode>(['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'INPUT_INVALID', 'PAYLOAD_TOO_LARGE', 'CHAIN_LIMIT_EXCEEDED', 'CONFLICT']);
 
 /** The handlers to give the DurableRuntime (`jobHandlers`), built on the service deps. */
 export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, ScheduledRunJobHandler> {

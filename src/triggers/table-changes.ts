@@ -112,7 +112,7 @@ async function startDelivery(deps: ServiceDeps, delivery: Delivery, changes: Jso
 }
 
 /** Errors that a retry cannot cure: the delivery is dropped with a warning instead of blocking the outbox. */
-const undeliverable = new Set(['INPUT_INVALID', 'INPUT_TOO_DEEP', 'PAYLOAD_TOO_LARGE', 'WORKFLOW_NOT_FOUND']);
+const undeliverable = new Set(['INPUT_INVALID', 'INPUT_TOO_DEEP', 'PAYLOAD_TOO_LARGE', 'WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED']);
 
 async function deliverOne(deps: ServiceDeps, delivery: Delivery, logger: Logger): Promise<number> {
   try {

@@ -7,58 +7,22 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { browserMissing, launchBrowser } from '../support/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { browserMissing } from '../support/browser.ts';
+import { startDashboardDev, type DashboardDev } from '../support/dashboard-dev.ts';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const skip = browserMissing();
 /** The project `nightshift dev` serves: a Map with a Choice, a failing Task, a Wait, a table trigger. */
 const fixture = join(import.meta.dirname, 'dashboard-project');
 
-let db: TestDatabase;
-let project = '';
-let server: ChildProcess | null = null;
+let dev: DashboardDev;
 let base = '';
 let signInLink = '';
 let adminKey = '';
 let browser: Browser;
 const ids: Record<string, string> = {};
-
-async function api<T = any>(method: string, path: string, body?: unknown, key = adminKey): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-/** Starts `nightshift dev` and reads the sign-in link it prints. */
-async function startDev(): Promise<void> {
-  server = spawn(process.execPath, [join(root, 'bin', 'nightshift'), 'dev', project, '--port', '0'], {
-    cwd: root, env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  server.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`nightshift dev printed no sign-in link:\n${out}`)), 30_000);
-    server!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const link = /signed in with it: (http:\/\/\S+\/dashboard\/#key=(\S+))/.exec(out);
-      const running = /running at (http:\/\/\S+)/.exec(out);
-      if (link && running) {
-        clearTimeout(timer);
-        [signInLink, adminKey, base] = [link[1], link[2], running[1]];
-        done();
-      }
-    });
-  });
-}
+const api: DashboardDev['api'] = (...args) => dev.api(...args);
 
 async function seed(): Promise<void> {
   const start = (workflow: string, input: unknown, wait = '?wait=10') => api('POST', `/v1/workflows/${workflow}/executions${wait}`, input);
@@ -75,36 +39,18 @@ async function seed(): Promise<void> {
 
 /** A new page, signed in through the link (each test starts from a fresh tab). */
 async function signedIn(path = '/dashboard/'): Promise<Page> {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${signInLink.replace('/dashboard/', path)}`);
-  await page.getByTestId('identity').waitFor();
-  return page;
+  return dev.signedIn(path);
 }
 
 describe('the dashboard, in a real browser', { skip }, () => {
   before(async () => {
-    const build = spawnSync(process.execPath, [join(root, 'dashboard', 'build.mjs'), '--if-stale'], { encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
-    db = await createTestDatabase();
-    await db.sql`create table public.signups (id serial primary key, email text)`;
-    // A copy: nightshift dev keeps its data folder in the project.
-    project = mkdtempSync(join(tmpdir(), 'nightshift-dashboard-'));
-    cpSync(fixture, project, { recursive: true });
-    await startDev();
+    dev = await startDashboardDev(fixture, (db) => db.sql`create table public.signups (id serial primary key, email text)`.then(() => undefined));
+    ({ base, signInLink, adminKey, browser } = dev);
     await seed();
-    browser = await launchBrowser();
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) {
-      const exited = new Promise((done) => server!.once('exit', done));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(project, { recursive: true, force: true });
-    await db?.drop();
+    await dev?.stop();
   });
 
   it('is served without a key, answers every page of the app with it, and caches its hashed assets for good', async () => {
@@ -142,10 +88,32 @@ describe('the dashboard, in a real browser', { skip }, () => {
     const linked = await signedIn();
     await linked.getByRole('heading', { name: 'Workflows' }).waitFor();
     assert.ok(!linked.url().includes('key='), `the key left the address bar: ${linked.url()}`);
-    assert.equal(await linked.evaluate(() => sessionStorage.getItem('nightshift.apiKey')), adminKey);
-    await linked.reload();
-    await linked.getByTestId('identity').waitFor();
     await linked.close();
+  });
+
+  it('signs in once per browser: a session cookie scripts cannot read, good in a second tab, ended server-side by signing out', async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(signInLink);
+    await first.getByTestId('identity').waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'nightshift_session')!;
+    assert.ok(session, 'a session cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    assert.ok(session.expires > Date.now() / 1000, 'it expires');
+    assert.equal(await first.evaluate(() => document.cookie.includes('nightshift_session')), false, 'scripts cannot read it');
+    assert.equal(await first.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })).then((t) => t.includes(adminKey)), false, 'the key is kept nowhere');
+    const second = await context.newPage();
+    await second.goto(`${base}/dashboard/scheduler`);
+    await second.getByRole('heading', { name: 'Scheduler' }).waitFor();
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await second.getByLabel('API key').waitFor();
+    const stale = await fetch(`${base}/v1/identity`, { headers: { cookie: `nightshift_session=${session.value}` } });
+    assert.equal(stale.status, 401, 'the session ended on the server');
+    await first.reload();
+    await first.getByLabel('API key').waitFor();
+    await context.close();
   });
 
   it('lists the workflows and draws one as a graph, a node per state and the Map holding its processor', async () => {

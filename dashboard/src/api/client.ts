@@ -1,6 +1,6 @@
 /**
  * The dashboard's only way to the engine: JSON over the HTTP API under /v1, on the origin that served
- * the page, with the signed-in key as `Authorization: Bearer`. Errors come back as ApiError with the
+ * the page, with the session cookie (same origin), or a key as `Authorization: Bearer` while signing in. Errors come back as ApiError with the
  * API's stable code.
  */
 
@@ -21,11 +21,12 @@ export type Query = Record<string, string | number | undefined | null>;
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface ApiClient {
   get<T>(path: string, query?: Query): Promise<T>;
-  post<T>(path: string, body?: unknown): Promise<T>;
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   delete<T>(path: string): Promise<T>;
 }
 
@@ -49,12 +50,12 @@ async function errorOf(response: Response): Promise<ApiError> {
 }
 
 /**
- * `key` null: no Authorization header (a server with NIGHTSHIFT_AUTH=disabled). `onUnauthorized` runs on
- * any 401, so a key revoked while the dashboard is open signs the user out.
+ * `key` absent: no Authorization header, the session cookie speaks. `onUnauthorized` runs on any 401, so
+ * a session that ends while the dashboard is open (expired, signed out, key revoked) signs the user out.
  */
-export function createClient(key: string | null, onUnauthorized: (error: ApiError) => void = () => {}): ApiClient {
+export function createClient(key: string | null = null, onUnauthorized: (error: ApiError) => void = () => {}): ApiClient {
   async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
     if (key !== null) headers.Authorization = `Bearer ${key}`;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
@@ -74,7 +75,7 @@ export function createClient(key: string | null, onUnauthorized: (error: ApiErro
   }
   return {
     get: (path, query) => request('GET', path, { query }),
-    post: (path, body) => request('POST', path, { body }),
+    post: (path, body, headers) => request('POST', path, { body, headers }),
     delete: (path) => request('DELETE', path),
   };
 }

@@ -1,5 +1,9 @@
-/** The shell around every page: the navigation on the left, who is signed in at the top. */
-import type { ReactNode } from 'react';
+/**
+ * The shell around every page: the navigation on the left (a menu behind a button on narrow screens),
+ * who is signed in, the theme toggle and sign out at the top.
+ */
+import { useEffect, useState, type ReactNode } from 'react';
+import { toggleTheme, useTheme } from '../theme.ts';
 import { useApi } from '../data.tsx';
 import { Link, useRouter } from '../router.tsx';
 import { Icon, type IconName } from './icon.tsx';
@@ -17,9 +21,12 @@ const sections: Array<{ path: string; label: string; icon: IconName }> = [
 export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut(): void }) {
   const { identity } = useApi();
   const { location } = useRouter();
+  const theme = useTheme();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.path]);
   return (
-    <div className="shell">
-      <nav className="sidebar" aria-label="Sections">
+    <div className={`shell${menuOpen ? ' menu-open' : ''}`}>
+      <nav className="sidebar" id="sections" aria-label="Sections">
         <Link to="/workflows" className="brand">
           <span className="brand-mark" aria-hidden>☾</span> Nightshift
         </Link>
@@ -39,11 +46,17 @@ export function Layout({ children, onSignOut }: { children: ReactNode; onSignOut
       </nav>
       <div className="main">
         <div className="topbar">
+          <button type="button" className="button button-small menu-button" aria-controls="sections" aria-expanded={menuOpen} onClick={() => setMenuOpen(!menuOpen)}>
+            <Icon name="menu" size={16} /> Menu
+          </button>
           <span className="spacer" />
           <span className="who" data-testid="identity">
             Signed in as role <strong>{identity.role}</strong>
             {identity.kind === 'key' ? ' with an admin key' : identity.kind === 'public' ? ' (authentication is disabled)' : ' with a JWT'}
           </span>
+          <button type="button" className="button button-small theme-button" onClick={toggleTheme} aria-label={theme === 'dark' ? 'Use the light theme' : 'Use the dark theme'} title={theme === 'dark' ? 'Use the light theme' : 'Use the dark theme'}>
+            <Icon name={theme === 'dark' ? 'sun' : 'moon'} size={16} />
+          </button>
           <button type="button" className="button button-small" onClick={onSignOut}>Sign out</button>
         </div>
         <main className="content">{children}</main>

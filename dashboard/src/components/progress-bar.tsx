@@ -18,7 +18,7 @@ export function ProgressBar({ progress, compact = false }: { progress: Json; com
   const percent = known ? Math.min(100, Math.round((done / total) * 100)) : null;
   return (
     <div className={compact ? 'progress compact' : 'progress'} data-testid="progress">
-      <div className="progress-track" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined}>
+      <div className="progress-track" role="progressbar" aria-label={message ?? 'Progress'} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined}>
         <div className={percent === null ? 'progress-fill unknown' : 'progress-fill'} style={percent === null ? undefined : { width: `${percent}%` }} />
       </div>
       {!compact && (

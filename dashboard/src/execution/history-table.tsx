@@ -2,7 +2,8 @@
 import { Fragment, useState } from 'react';
 import type { HistoryEvent } from '../api/types.ts';
 import { JsonView } from '../components/json-view.tsx';
-import { jsonPreview, shortId } from '../format.ts';
+import { jsonPreview } from '../format.ts';
+import { Id } from '../components/id.tsx';
 
 const firstRows = 200;
 const timeFormat = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hour12: false });
@@ -29,7 +30,7 @@ export function HistoryTable({ events, onSelectState }: { events: HistoryEvent[]
                 <td className="mono small">{timeFormat.format(new Date(e.timestamp))}</td>
                 <td className={tone(e.type)}>{e.type}</td>
                 <td>{e.stateName && <button type="button" className="link-button" onClick={(ev) => { ev.stopPropagation(); onSelectState(e.stateName!); }}>{e.stateName}</button>}</td>
-                <td className="mono small muted">{e.branchId ? shortId(e.branchId) : 'execution'}</td>
+                <td className="mono small muted">{e.branchId ? <Id id={e.branchId} /> : 'execution'}</td>
                 <td className="mono small muted preview">{jsonPreview(e.details, 90)}</td>
               </tr>
               {open === i && <tr className="details-row"><td colSpan={6}><JsonView value={e.details} /></td></tr>}

@@ -6,6 +6,7 @@
 import { useMemo } from 'react';
 import { Background, Controls, MarkerType, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { useTheme } from '../theme.ts';
 import { edgeTypes, type RoutedFlowEdge } from './edges.tsx';
 import { layoutDefinition, type GraphEdge, type GraphNode } from './layout.ts';
 import { nodeTypes, type StateFlowNode } from './nodes.tsx';
@@ -61,6 +62,7 @@ function flowEdge(edge: GraphEdge, path: ExecutionPath | undefined): RoutedFlowE
 }
 
 export function WorkflowGraph({ definition, path, selected, onSelect, height }: Props) {
+  const theme = useTheme();
   const graph = useMemo(() => layoutDefinition(definition), [definition]);
   const nodes = useMemo(() => graph.nodes.map((n) => flowNode(n, path, selected)), [graph, path, selected]);
   const edges = useMemo(() => graph.edges.map((e) => flowEdge(e, path)), [graph, path]);
@@ -68,6 +70,7 @@ export function WorkflowGraph({ definition, path, selected, onSelect, height }: 
   return (
     <div className="graph" style={{ height: height ?? Math.min(720, Math.max(280, graph.height + 90)) }} data-testid="workflow-graph">
       <ReactFlow
+        colorMode={theme}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -85,7 +88,7 @@ export function WorkflowGraph({ definition, path, selected, onSelect, height }: 
         }}
         onPaneClick={() => onSelect?.(null)}
       >
-        <Background gap={20} size={1} color="#e2e8f0" />
+        <Background gap={20} size={1} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

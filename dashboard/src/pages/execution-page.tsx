@@ -15,6 +15,9 @@ import { HistoryTable } from '../execution/history-table.tsx';
 import { PathStrip } from '../execution/path-strip.tsx';
 import { StatePanel } from '../execution/state-panel.tsx';
 import { absoluteTime, duration, shortId } from '../format.ts';
+import { Id } from '../components/id.tsx';
+import { Updated } from '../components/updated.tsx';
+
 import { stateId } from '../graph/layout.ts';
 import { executionPath, type ExecutionPath } from '../graph/path.ts';
 import { WorkflowGraph } from '../graph/workflow-graph.tsx';
@@ -29,19 +32,21 @@ export function ExecutionPage({ id }: { id: string }) {
   const action = useAction();
   const e = execution.data;
   const stop = () => action.run(() => api.stopExecution(id), 'The execution was stopped.', execution.reload);
-  const redrive = () => action.run(() => api.redriveExecution(id), 'The execution was redriven: it runs again from the state where it ended.', execution.reload);
+  const redrive = () => action.run(() => api.redriveExecution(id), 'The execution was redriven: it runs again from the state where it ended, on the version it started on.', execution.reload);
   return (
     <>
       <PageHeader
         title={e ? (e.name === e.executionId ? `Execution ${shortId(e.executionId)}` : e.name) : 'Execution'}
         badges={e && <StatusBadge status={e.status} />}
-        subtitle={e && <>Execution of <Link to={`/workflows/${encodeURIComponent(e.workflow)}`}>{e.workflow}</Link> · <span className="mono">{e.executionId}</span></>}
+        subtitle={e && <>Execution of <Link to={`/workflows/${encodeURIComponent(e.workflow)}`}>{e.workflow}</Link> · <Id id={e.executionId} /></>}
         actions={e && (
           <>
             {e.status === 'RUNNING' && <ConfirmButton label="Stop" confirmLabel="Confirm stop" onConfirm={stop} disabled={action.busy} />}
             {['FAILED', 'TIMED_OUT', 'ABORTED'].includes(e.status) && (
-              <button type="button" className="button button-primary" onClick={redrive} disabled={action.busy}>Redrive</button>
+              <button type="button" className="button button-primary" onClick={redrive} disabled={action.busy}
+                title="Runs it again from the state where it ended, on the workflow version it started on (not the current one); what it did before stays done.">Redrive on its version</button>
             )}
+            <Updated at={execution.updatedAt} live={e.status === 'RUNNING'} />
             <button type="button" className="button" onClick={execution.reload}>Refresh</button>
           </>
         )}
@@ -109,8 +114,8 @@ function Summary({ execution: e }: { execution: Execution }) {
         ['Version', <code title={e.versionId}>{e.versionId.slice(0, 12)}</code>],
         ['Mode', e.mode],
         ['Redrives', String(e.redriveCount)],
-        ...(e.parentId ? [['Started by', <Link to={`/executions/${e.parentId}`} className="mono">{shortId(e.parentId)}</Link>] as [string, ReactNode]] : []),
-        ...(e.rootId !== e.executionId ? [['Chain root', <Link to={`/executions/${e.rootId}`} className="mono">{shortId(e.rootId)}</Link>] as [string, ReactNode]] : []),
+        ...(e.parentId ? [['Started by', <Id id={e.parentId} to={`/executions/${e.parentId}`} />] as [string, ReactNode]] : []),
+        ...(e.rootId !== e.executionId ? [['Chain root', <Id id={e.rootId} to={`/executions/${e.rootId}`} />] as [string, ReactNode]] : []),
       ]} />
       {e.waitingReason && <div className="notice notice-warn">Waiting to be admitted: {e.waitingReason}</div>}
       {e.progress && <ProgressBar progress={e.progress} />}

@@ -22,7 +22,7 @@ export function LoginPage({ reason, onSignedIn }: { reason: string | null; onSig
       <form className="login-card" onSubmit={submit}>
         <div className="brand login-brand"><span className="brand-mark" aria-hidden>☾</span> Nightshift</div>
         <h1>Sign in to the dashboard</h1>
-        <p className="muted">Paste an API key with the <code>admin</code> scope. It stays in this browser tab only.</p>
+        <p className="muted">Paste an API key with the <code>admin</code> scope. It is exchanged for a session of 12 hours in this browser (a cookie scripts cannot read) and kept nowhere.</p>
         <label htmlFor="api-key">API key</label>
         <input id="api-key" name="api-key" type="password" autoComplete="off" spellCheck={false} placeholder="ns_…"
           value={key} onChange={(e) => setKey(e.target.value)} autoFocus />

@@ -12,6 +12,7 @@ import { useApi, useResource } from '../data.tsx';
 import { WorkflowGraph } from '../graph/workflow-graph.tsx';
 import { href, Link } from '../router.tsx';
 import { ScheduleTable } from './schedules-page.tsx';
+import { ScheduleList } from './schedule-list.tsx';
 import { StartExecution } from './start-execution.tsx';
 import { TableTriggerTable } from './table-triggers-page.tsx';
 
@@ -19,6 +20,7 @@ export function WorkflowPage({ name }: { name: string }) {
   const { api } = useApi();
   const workflow = useResource(() => api.workflow(name), `workflow:${name}`);
   const [starting, setStarting] = useState(false);
+  const [listing, setListing] = useState(false);
   const w = workflow.data;
   return (
     <>
@@ -29,12 +31,14 @@ export function WorkflowPage({ name }: { name: string }) {
         actions={(
           <>
             <Link className="button" to={href('/executions', { workflow: name })}>All executions</Link>
+            {!listing && <button type="button" className="button" onClick={() => setListing(true)}>Schedule a list</button>}
             {!starting && <button type="button" className="button button-primary" onClick={() => setStarting(true)}>Start execution</button>}
           </>
         )}
       />
       <ErrorNotice error={workflow.error} />
-      {starting && <Card title="Start an execution"><StartExecution workflow={name} onClose={() => setStarting(false)} /></Card>}
+      {listing && w && <Card title="Schedule a list"><ScheduleList workflow={name} parameters={w.metadata.parameters} onClose={() => setListing(false)} /></Card>}
+      {starting && w && <Card title="Start an execution"><StartExecution workflow={name} parameters={w.metadata.parameters} onClose={() => setStarting(false)} /></Card>}
       {!w ? (!workflow.error && <Loading />) : (
         <>
           <Card>

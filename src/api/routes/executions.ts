@@ -37,7 +37,7 @@ const start = defineRoute({
     200: { description: 'Without wait: an execution with this idempotency key or name already existed. With wait: the execution ended in time', schema: executionView },
     202: { description: 'With wait: still RUNNING when the time was up', schema: executionView },
   },
-  errors: ['WORKFLOW_NOT_FOUND', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
+  errors: ['WORKFLOW_NOT_FOUND', 'WORKFLOW_ARCHIVED', 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
   async handle({ context, deps, params, query, headers, body, identity }) {
     const { created, ...view } = await startExecution(deps, {
       workflow: params.name, input: body as Json, name: query.name, idempotencyKey: headers['Idempotency-Key'],
@@ -54,6 +54,13 @@ const list = defineRoute({
   method: 'get', path: '/v1/executions', operationId: 'listExecutions', tag: 'executions', auth: 'read',
   summary: 'List executions, newest first, a page at a time; starts flow control holds are listed too (held=true: only them)',
   query: listExecutionsQuery,
+  queryPatterns: (['input', 'output'] as const).map((column) => ({
+    name: `${column}.<path>`,
+    description: `Only executions whose ${column} has this value at this field path (1 to 8 names joined by dots; repeat for several fields, all must match). `
+      + 'A value that reads as a JSON number, true, false, null or a "quoted string" is that JSON value, any other text a string. '
+      + `Served by a GIN index (${column} @> {...}).`,
+    example: column === 'input' ? 'input.user.email=a@b.com' : 'output.status=shipped',
+  })),
   responses: { 200: { description: 'A page of executions', schema: executionPage } },
   errors: ['PAGE_LIMIT_EXCEEDED'],
   async handle({ context, deps, query }) {

@@ -69,9 +69,9 @@ const scheduledRun = z.object({
 
 const scheduledItem = z.object({
   kind: z.enum(scheduledItemKinds),
-  id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has'),
+  id: z.string().describe('scheduled-run: the run; wait: the sleeping execution or branch; task-token: <row>:<invocation>; cron: the schedule; held: the execution id the start has; unserved: <row>:<invocation>'),
   workflow: z.string(),
-  dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never), next fire, or the end of a held start\'s debounce window (null: when a slot frees)'),
+  dueAt: z.string().nullable().describe('Due time, wake time, token expiry (null: never), next fire, or the end of a held start\'s debounce window (null: when a slot frees); null for unserved (when a worker that serves the resource starts)'),
   input: z.unknown().describe("What waits: the run's or execution's input; in a Parallel branch or Map iteration, the branch's own input (its item)"),
   branch: z.object({
     type: z.enum(['Map', 'Parallel']),
@@ -83,7 +83,9 @@ const scheduledItem = z.object({
   batchId: z.string().nullable().optional(),
   itemIndex: z.number().int().nullable().optional(),
   key: z.string().nullable().optional(),
-  reason: z.string().optional().describe('held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop'),
+  reason: z.string().optional().describe("held: why flow control holds the start; stop it with POST /v1/executions/{executionId}/stop. unserved: waiting for a worker that serves 'render'"),
+  resource: z.string().optional().describe('unserved: the resource the Task calls, which no running worker serves'),
+  waitingSince: z.string().optional().describe('unserved: since when the Task waits (the order of these items)'),
 }).register(components, { id: 'ScheduledItem' });
 const scheduledPage = z.object({ items: z.array(scheduledItem), nextCursor: z.string().nullable() }).register(components, { id: 'ScheduledPage' });
 

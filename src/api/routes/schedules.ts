@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   createSchedule,
+  previewSchedule,
   deleteSchedule,
   describeSchedule,
   listSchedules,
@@ -61,6 +62,10 @@ const scheduleView = z.object({
 }).register(components, { id: 'Schedule' });
 
 const scheduleDetail = scheduleView.extend({ upcoming: z.array(z.string()).describe('The next fire times') });
+const schedulePreview = z.object({
+  timezone: z.string().describe('The timezone the cron expression is read in'),
+  upcoming: z.array(z.string()).describe('The next five fire times (RFC 3339, UTC)'),
+}).register(components, { id: 'SchedulePreview' });
 const schedulePage = z.object({ items: z.array(scheduleView), nextCursor: z.string().nullable() });
 
 /** The service names a bad field by its name; the API names it where the client wrote it. */
@@ -147,4 +152,15 @@ const remove = defineRoute({
   },
 });
 
-export const scheduleRoutes: Route[] = [create, list, describe, pause, resume, remove];
+const preview = defineRoute({
+  method: 'post', path: '/v1/schedules/preview', operationId: 'previewSchedule', tag: 'schedules', auth: 'admin',
+  summary: 'Check a schedule as create would and answer its next five fire times, without saving it',
+  body: { schema: createBody, required: true, description: 'The schedule as it would be created' },
+  responses: { 200: { description: 'The schedule is valid: its next fire times', schema: schedulePreview } },
+  errors: ['WORKFLOW_NOT_FOUND'],
+  async handle({ context, deps, body }) {
+    return context.json(await inBody(() => previewSchedule(deps, { ...body, input: body.input as Json | undefined })), 200);
+  },
+});
+
+export const scheduleRoutes: Route[] = [create, preview, list, describe, pause, resume, remove];

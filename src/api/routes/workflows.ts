@@ -1,8 +1,8 @@
-/** Routes on workflows: list, describe, and one version. Starting one is an execution route (executions.ts). */
+/** Routes on workflows: list, describe, one version, and removal (archiving). Starting one is an execution route (executions.ts). */
 import { z } from 'zod';
-import { describeWorkflow, describeWorkflowVersion, listWorkflows } from '../../service/index.ts';
+import { describeWorkflow, describeWorkflowVersion, listWorkflows, removeWorkflow } from '../../service/index.ts';
 import { defineRoute, type Route } from '../route.ts';
-import { workflowList, workflowParams, workflowView } from '../schemas.ts';
+import { removedWorkflow, workflowList, workflowParams, workflowView } from '../schemas.ts';
 
 const versionParams = workflowParams.extend({ versionId: z.string().describe('The version id, as an execution names it') });
 
@@ -34,6 +34,16 @@ export const workflowRoutes: Route[] = [
     errors: ['WORKFLOW_NOT_FOUND'],
     async handle({ context, deps, params }) {
       return context.json(await describeWorkflowVersion(deps, params.name, params.versionId), 200);
+    },
+  }),
+  defineRoute({
+    method: 'delete', path: '/v1/workflows/{name}', operationId: 'removeWorkflow', tag: 'workflows', auth: 'admin',
+    summary: 'Remove a workflow: archive it (no new starts, its table triggers and file schedules gone); its executions and history stay, deploying it again restores it',
+    params: workflowParams,
+    responses: { 200: { description: 'The workflow is archived (removing it again answers the same)', schema: removedWorkflow } },
+    errors: ['WORKFLOW_NOT_FOUND'],
+    async handle({ context, deps, params }) {
+      return context.json(await removeWorkflow(deps, params.name), 200);
     },
   }),
 ];

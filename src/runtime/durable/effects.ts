@@ -58,7 +58,7 @@ export class Effects {
           ...(row.traceparent ? { traceparent: row.traceparent } : {}),
           ...(command.authored === null ? {} : { authored: command.authored }),
         });
-        this.jobs.push({ kind: 'invoke', executionId: row.id, payload, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId) });
+        this.jobs.push({ kind: 'invoke', executionId: row.id, payload, runAt: now, dedupeKey: jobKeys.invoke(row.id, command.invocationId), resource: command.resource });
         if (command.taskToken) {
           const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
           await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });

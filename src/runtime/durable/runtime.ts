@@ -14,6 +14,7 @@ import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from 
 import { ContextCache } from './contexts.ts';
 import { Grouped } from './grouped.ts';
 import { MachineCache } from './machines.ts';
+import { Serving } from './serving.ts';
 import { observeSteps } from './observe.ts';
 import { debouncedNotifier, Worker, type JobHandler } from './worker.ts';
 
@@ -32,6 +33,8 @@ export interface DurableRuntimeOptions {
   maxHistoryEvents?: number;
   /** Handlers of the job kinds triggers add (scheduled runs, cron ticks, table changes). */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
+  /** The resources this process's worker serves (`resources:` in nightshift.yaml); absent: every registered one. */
+  resources?: readonly string[] | null;
   /** Where executions, states, tasks, timers and group commits are counted (default: nowhere). */
   metrics?: EngineMetrics;
   /** Spans per execution, state and task attempt (default: none). */
@@ -53,6 +56,7 @@ export class DurableRuntime {
     const contexts = new ContextCache();
     const notify = debouncedNotifier(options.sql, options.notifyIntervalMs ?? 5, logger);
     const concurrency = options.concurrency ?? 32;
+    const leaseMs = options.leaseMs ?? 30_000;
     this.ctx = {
       sql: options.sql, clock, machines, contexts, workerId: this.workerId, registry: options.registry,
       maxHistoryEvents: options.maxHistoryEvents ?? defaultLimits.maxHistoryEvents,
@@ -67,8 +71,9 @@ export class DurableRuntime {
     this.worker =
       concurrency > 0
         ? new Worker({
-            commit: this.ctx, logger, concurrency, leaseMs: options.leaseMs ?? 30_000, pollMs: options.pollMs ?? 1_000,
+            commit: this.ctx, logger, concurrency, leaseMs, pollMs: options.pollMs ?? 1_000,
             jobHandlers: options.jobHandlers,
+            serving: new Serving({ sql: options.sql, registry: options.registry, workerId: this.workerId, clock, logger, resources: options.resources, ttlMs: leaseMs }),
           })
         : null;
     this.starts = new Grouped<NewExecution, ExecutionRow | null>({

@@ -15,6 +15,7 @@ import type { Logger } from '../../shared/index.ts';
 import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
+import type { Serving } from './serving.ts';
 
 export interface WorkerOptions {
   /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
@@ -30,6 +31,8 @@ export interface WorkerOptions {
    * must finish the job itself (completeJobs) — in the same transaction as its effects.
    */
   jobHandlers?: Readonly<Record<string, JobHandler>>;
+  /** The resources this worker serves (it claims no other invoke job) and its row that says so. */
+  serving: Serving;
 }
 
 /**
@@ -77,6 +80,7 @@ export class Worker {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    await this.options.serving.start();
     const listener = await listenForJobs(this.options.commit.sql, () => this.wake());
     this.unlisten = listener.unlisten;
     this.loopDone = this.loop();
@@ -104,6 +108,7 @@ export class Worker {
       await releaseJobs(this.options.commit.sql, this.options.commit.workerId, ids).catch(() => {});
     }
     await this.unlisten?.().catch(() => {});
+    await this.options.serving.stop();
     return { clean };
   }
 
@@ -131,7 +136,7 @@ export class Worker {
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
-        jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs });
+        jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs, served: options.serving.current() });
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
         await this.sleep(Math.min(1000, options.pollMs));
@@ -201,7 +206,7 @@ export class Worker {
     const { options } = this;
     if (this.inFlight.size > 0) return options.pollMs;
     try {
-      const due = await nextDueAt(options.commit.sql, new Date(options.commit.clock.now()));
+      const due = await nextDueAt(options.commit.sql, new Date(options.commit.clock.now()), options.serving.current());
       if (!due) return options.pollMs;
       return Math.max(0, Math.min(options.pollMs, due.getTime() - options.commit.clock.now()));
     } catch {

@@ -1,0 +1,31 @@
+/** `nightshift workflows ls|remove`: the deployed workflows, and removing (archiving) one. */
+import type { Command } from 'commander';
+import { listWorkflows, removeWorkflow } from './verbs.ts';
+import { printJson, type CommandContext } from './output.ts';
+import { withEngine } from './engine.ts';
+
+export function registerWorkflows(program: Command, context: CommandContext): void {
+  const { io } = context;
+  const workflows = program.command('workflows').description('list the deployed workflows, remove (archive) one');
+  workflows
+    .command('ls')
+    .description('the workflows with their current version; removed ones say since when')
+    .option('--json', 'print JSON')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { json?: boolean; dir?: string }) => {
+      await withEngine(options.dir, async (engine) => {
+        const items = await listWorkflows(engine.deps);
+        if (options.json) printJson(io, { items });
+        else for (const w of items) io.stdout(`${w.name.padEnd(32)} ${(w.versionId ?? '-').padEnd(34)} ${w.archivedAt ? `removed ${w.archivedAt}` : 'deployed'}\n`);
+      });
+    });
+  workflows
+    .command('remove')
+    .description('archive a workflow: no new starts, its table triggers and file schedules gone; executions and history stay; deploying it again restores it')
+    .argument('<name>')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .addHelpText('after', '\nExample:\n  nightshift workflows remove welcome-email\n')
+    .action(async (name: string, options: { dir?: string }) => {
+      await withEngine(options.dir, async (engine) => printJson(io, await removeWorkflow(engine.deps, name)));
+    });
+}

@@ -1,0 +1,72 @@
+/**
+ * What a worker serves, and its row in `nightshift.workers` that says so (issue 12). A worker claims
+ * only the invoke jobs of resources it serves: the names given (`resources:` in nightshift.yaml) that
+ * its registry has, or every name its registry has. The row is renewed every third of `ttlMs`, so a
+ * worker that died stops counting within `ttlMs`, and is deleted when the worker stops.
+ */
+import type { ResourceRegistry } from '../../resources/index.ts';
+import { advertiseWorker, removeWorker, servedResources, type ServedResources, type Sql } from '../../store/index.ts';
+import type { Clock, Logger } from '../../shared/index.ts';
+
+export interface ServingOptions {
+  sql: Sql;
+  registry: ResourceRegistry;
+  workerId: string;
+  clock: Clock;
+  logger: Logger;
+  /** The names to serve (a trailing `*` serves a family: `activity:*`); absent: every registered one. */
+  resources?: readonly string[] | null;
+  /** How long the row counts without a renewal (the lease length). */
+  ttlMs: number;
+}
+
+export class Serving {
+  private names: string[] = [];
+  private served: ServedResources = { names: [], patterns: [] };
+  private seenVersion = -1;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ServingOptions) {}
+
+  /** What the claim statement filters on; recomputed when a resource was registered since. */
+  current(): ServedResources {
+    if (this.options.registry.version !== this.seenVersion) this.refresh();
+    return this.served;
+  }
+
+  async start(): Promise<void> {
+    const { options } = this;
+    const missing = (options.resources ?? []).filter((name) => !this.canServe(name));
+    if (missing.length > 0) options.logger.warn({ resources: missing }, 'resources: names no handler is registered for are not served');
+    await this.advertise();
+    this.timer = setInterval(() => void this.advertise(), Math.max(50, Math.floor(options.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await removeWorker(this.options.sql, this.options.workerId, new Date(this.options.clock.now())).catch(() => {});
+  }
+
+  private async advertise(): Promise<void> {
+    const { options } = this;
+    this.current();
+    try {
+      await advertiseWorker(options.sql, { id: options.workerId, resources: this.names, now: new Date(options.clock.now()), ttlMs: options.ttlMs });
+    } catch (e) {
+      options.logger.warn({ error: String(e) }, 'the worker row was not renewed');
+    }
+  }
+
+  private refresh(): void {
+    const { registry, resources } = this.options;
+    this.seenVersion = registry.version;
+    this.names = resources ? resources.filter((name) => this.canServe(name)) : registry.names();
+    this.served = servedResources(this.names);
+  }
+
+  private canServe(name: string): boolean {
+    return name.endsWith('*') ? this.options.registry.names().includes(name) : this.options.registry.has(name);
+  }
+}
