@@ -1,7 +1,8 @@
 /** `nightshift dev | serve | worker | migrate`: the long-running commands and the schema. */
 import { watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor } from './verbs.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule } from './verbs.ts';
 import type { Engine, FolderDeploy } from '../boot/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
@@ -57,6 +58,19 @@ async function orStop<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** dev: the handlers module imported anew when its file changes (its names replace the registered ones), then the workflows redeployed. */
+function watchHandlers(engine: Engine, context: CommandContext, file: string): { close(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  return watch(dirname(file), (_event, name) => {
+    if (name !== basename(file)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void registerHandlersModule(engine.registry, file, { fresh: true })
+      .then((names) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})\n`))
+      .then(() => engine.deployWorkflows())
+      .then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
+  });
+}
+
 export function registerServer(program: Command, context: CommandContext): void {
   program
     .command('dev')
@@ -86,8 +100,10 @@ export function registerServer(program: Command, context: CommandContext): void 
         // A failed redeploy (the database out of reach) is said; the next change tries again.
         timer = setTimeout(() => void engine.deployWorkflows(undefined, { archiveRemoved: true }).then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
       });
+      const handlersWatcher = config.handlersModule === null ? null : watchHandlers(engine, context, config.handlersModule);
       await untilSignal(engine, context, config.shutdownGraceMs);
       watcher.close();
+      handlersWatcher?.close();
     });
 
   program
