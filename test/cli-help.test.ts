@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildProgram, main } from '../src/cli/main.ts';
 import { errorCodes } from '../src/shared/index.ts';
+import { printTable } from '../src/cli/output.ts';
 
 function capture() {
   const out: string[] = [];
@@ -51,5 +52,16 @@ describe('the command line', () => {
       assert.equal(await main(argv, io), usage, argv.join(' '));
       assert.match(err.join(''), /error: /, argv.join(' '));
     }
+  });
+
+  it('prints tables with a header and columns aligned to their widest cell', () => {
+    const { io, out } = capture();
+    printTable(io, ['ID', 'WORKFLOW', 'STATUS'], [['a1', 'welcome', 'SUCCEEDED'], ['b22222', 'charge-at-trial-end', 'RUNNING']]);
+    assert.equal(out.join(''), [
+      'ID      WORKFLOW             STATUS',
+      'a1      welcome              SUCCEEDED',
+      'b22222  charge-at-trial-end  RUNNING',
+      '',
+    ].join('\n'));
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -17,9 +17,9 @@ async function inputOf(options: { input?: string; inputFile?: string }): Promise
   }
 }
 
-function line(view: ExecutionView): string {
+function row(view: ExecutionView): string[] {
   const what = view.waitingReason ? `held: ${view.waitingReason}` : view.name === view.executionId ? '' : view.name;
-  return `${view.executionId}  ${view.workflow.padEnd(24)} ${view.status.padEnd(10)} ${view.startedAt}  ${what}`;
+  return [view.executionId, view.workflow, view.status, view.startedAt, what];
 }
 
 export function registerExecutions(program: Command, context: CommandContext): void {
@@ -62,7 +62,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
         method: 'GET', path: '/v1/executions', query: { workflow: options.workflow, status: options.status, held: options.held ? 'true' : undefined, limit: options.limit },
       });
       if (options.json) printJson(io, page);
-      else for (const view of page.items) io.stdout(`${line(view)}\n`);
+      else printTable(io, ['EXECUTION', 'WORKFLOW', 'STATUS', 'STARTED', 'NAME / WHY HELD'], page.items.map(row));
     });
   executions
     .command('show')
@@ -81,7 +81,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
         method: 'GET', path: `/v1/executions/${segment(id)}/history`, answer: (body) => (body as { items: Awaited<ReturnType<typeof executionHistory>> }).items,
       });
       if (options.json) printJson(io, events);
-      else for (const e of events) io.stdout(`${e.timestamp}  ${e.type.padEnd(28)} ${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}\n`);
+      else printTable(io, ['TIME', 'EVENT', 'STATE'], events.map((e) => [e.timestamp, e.type, `${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}`]));
     });
   executions
     .command('stop')

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -13,10 +13,9 @@ function rate(value: string): number {
   return n;
 }
 
-function line(key: ApiKeyView): string {
+function row(key: ApiKeyView): string[] {
   const state = key.revokedAt ? `revoked ${key.revokedAt}` : `last used ${key.lastUsedAt ?? 'never'}`;
-  const limit = key.rateLimitPerMinute === null ? '' : `  ${key.rateLimitPerMinute}/min`;
-  return `${key.id}  ns_${key.prefix}_…  ${key.role.padEnd(16)} ${key.scopes.join(',').padEnd(24)} ${state}${limit}  ${key.name ?? ''}`;
+  return [key.id, `ns_${key.prefix}_…`, key.role, key.scopes.join(','), state, key.rateLimitPerMinute === null ? '-' : `${key.rateLimitPerMinute}/min`, key.name ?? ''];
 }
 
 export function registerKeys(program: Command, context: CommandContext): void {
@@ -54,7 +53,7 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .action(async (options: { json?: boolean; dir?: string }) => {
       const items = await call(options.dir, (deps) => listApiKeys(deps), { method: 'GET', path: '/v1/keys', answer: (body) => (body as { items: ApiKeyView[] }).items });
       if (options.json) printJson(io, { items });
-      else for (const key of items) io.stdout(`${line(key)}\n`);
+      else printTable(io, ['ID', 'KEY', 'ROLE', 'SCOPES', 'STATE', 'RATE', 'NAME'], items.map(row));
     });
   keys
     .command('revoke')

@@ -33,3 +33,10 @@ export function reportError(io: CliIo, thrown: unknown): number {
   io.stderr(`nightshift: internal error: ${message}\n`);
   return 1;
 }
+
+/** Rows under a header, each column as wide as its widest cell (the last column is not padded). Nothing at all for no rows but the header. */
+export function printTable(io: CliIo, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  io.stdout(`${[header, ...rows].map(line).join('\n')}\n`);
+}

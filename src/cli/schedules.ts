@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
 import type { ScheduleView } from '../service/index.ts';
-import { printJson, type CommandContext } from './output.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
-function line(view: ScheduleView): string {
+function row(view: ScheduleView): string[] {
   const cadence = view.cron !== null ? `cron ${view.cron} ${view.timezone}` : `every ${view.every}`;
   const next = view.paused ? 'paused' : (view.nextFireAt ?? '-');
-  return `${view.scheduleId}  ${view.workflow.padEnd(24)} ${(view.key ?? '').padEnd(16)} ${next.padEnd(24)} ${cadence}`;
+  return [view.scheduleId, view.workflow, view.key ?? '', next, cadence];
 }
 
 export function registerSchedules(program: Command, context: CommandContext): void {
@@ -27,7 +27,7 @@ export function registerSchedules(program: Command, context: CommandContext): vo
       const query = { workflow: options.workflow, key: options.key, limit: options.limit };
       const page = await call(options.dir, (deps) => listSchedules(deps, query), { method: 'GET', path: '/v1/schedules', query });
       if (options.json) printJson(io, page);
-      else for (const view of page.items) io.stdout(`${line(view)}\n`);
+      else printTable(io, ['SCHEDULE', 'WORKFLOW', 'KEY', 'NEXT', 'CADENCE'], page.items.map(row));
     });
   schedules
     .command('show')

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -54,11 +54,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** ` (item 1 of Emails)`: which Map item or Parallel branch waits. */
 const branchText = (item: ScheduledItem) => (item.branch ? ` (${item.branch.type === 'Map' ? 'item' : 'branch'} ${item.branch.index} of ${item.branch.stateName})` : '');
 
-function line(item: ScheduledItem): string {
+function row(item: ScheduledItem): string[] {
   const where = item.reason ? `held: ${item.reason}`
     : item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}${branchText(item)}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
   const due = item.dueAt ?? (item.kind === 'held' ? 'when a slot frees' : 'never');
-  return `${due.padEnd(25)} ${item.kind.padEnd(13)} ${item.workflow.padEnd(24)} ${item.id}  ${where}`;
+  return [due, item.kind, item.workflow, item.id, where];
 }
 
 interface ScheduleOptions {
@@ -134,7 +134,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
         query: { ...filter, kind: options.kind, ...Object.fromEntries(Object.entries(where ?? {}).map(([field, value]) => [`input.${field}`, JSON.stringify(value)])) },
       });
       if (options.json) printJson(io, page);
-      else for (const item of page.items) io.stdout(`${line(item)}\n`);
+      else printTable(io, ['DUE', 'KIND', 'WORKFLOW', 'ID', 'WHERE'], page.items.map(row));
     });
   scheduled
     .command('show')
