@@ -13,17 +13,25 @@ export function databaseUrl(database: string): string {
   return url.toString();
 }
 
+/**
+ * Scratch databases are named per run (`BENCH_DATABASE_SUFFIX`, default the process id): two benchmarks
+ * on one server (several checkouts of the project on a shared machine) would otherwise drop each
+ * other's database mid-run.
+ */
+const suffix = process.env.BENCH_DATABASE_SUFFIX ?? String(process.pid);
+const scoped = (database: string) => `${database}_${suffix}`;
+
 /** Creates `database` afresh (a leftover from an interrupted run is dropped first). */
 export async function createDatabase(database: string): Promise<string> {
   await withAdmin(async (admin) => {
-    await admin.unsafe(`drop database if exists ${quoteIdent(database)} with (force)`);
-    await admin.unsafe(`create database ${quoteIdent(database)}`);
+    await admin.unsafe(`drop database if exists ${quoteIdent(scoped(database))} with (force)`);
+    await admin.unsafe(`create database ${quoteIdent(scoped(database))}`);
   });
-  return databaseUrl(database);
+  return databaseUrl(scoped(database));
 }
 
 export async function dropDatabase(database: string): Promise<void> {
-  await withAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdent(database)} with (force)`));
+  await withAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdent(scoped(database))} with (force)`));
 }
 
 export async function serverVersion(): Promise<string> {

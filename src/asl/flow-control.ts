@@ -55,7 +55,7 @@ function checkFields(value: unknown, pointer: string, what: string, fields: Reco
   }
   const problems: Problem[] = [];
   for (const [field, fieldValue] of Object.entries(value)) {
-    const check = fields[field];
+    const check = Object.hasOwn(fields, field) ? fields[field] : undefined;
     if (!check) {
       problems.push({ code: 'FIELD_UNKNOWN', message: `${quote(field)} is not a field of ${what}.${didYouMean(field, Object.keys(fields))}`, pointer: join(pointer, field) });
     } else {

@@ -167,3 +167,16 @@ describe('readWorkflow', () => {
     assert.deepEqual(problems.map((p) => [p.file, p.line, p.column, p.pointer]), [['flow.json', 4, 27, '/States/A/Next']]);
   });
 });
+
+describe('fields named like members of every JavaScript object', () => {
+  it('are unknown fields of a wrapper, of its settings and of its flow, never checks found on the prototype', async () => {
+    const { loadWorkflow } = await import('./index.ts');
+    const definition = { StartAt: 'A', States: { A: { Type: 'Succeed' } } };
+    for (const field of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      const wrapper = loadWorkflow(JSON.stringify({ name: 'w', definition, [field]: null }), 'w.json');
+      assert.deepEqual(wrapper.problems.map((p) => [p.code, p.pointer]), [['FIELD_UNKNOWN', `/${field}`]], field);
+      const flow = loadWorkflow(JSON.stringify({ name: 'w', definition, flow: { [field]: 1 } }), 'w.json');
+      assert.deepEqual(flow.problems.map((p) => [p.code, p.pointer]), [['FIELD_UNKNOWN', `/flow/${field}`]], `flow.${field}`);
+    }
+  });
+});

@@ -65,6 +65,11 @@ export const workflowNamePattern = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
 
 type WrapperCheck = (value: unknown, pointer: string) => Finding | Problem[] | undefined;
 
+/** A table's own entry for a key that came from a file: never a prototype member (`toString`, `constructor`). */
+function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const wrapperChecks: Readonly<Record<string, WrapperCheck>> = {
   name: (value) => checkString(value) ?? nameFinding(value as string),
   mode: (value) => checkEnum(value, ['persistent', 'transient']),
@@ -142,7 +147,7 @@ function plainSettings(options: ReadWorkflowOptions, problems: Problem[]): Parti
   const from = options.settingsFrom ?? 'the workflow settings';
   const out: JsonObject = {};
   for (const [field, value] of Object.entries(settings)) {
-    const check = field === 'name' || field === 'definition' ? undefined : wrapperChecks[field];
+    const check = field === 'name' || field === 'definition' ? undefined : ownEntry(wrapperChecks, field);
     const located = (message: string) => problems.push({ code: 'SETTING_INVALID', message: `${from}: ${message}`, pointer: '' });
     if (!check) {
       located(`${quote(field)} is not a setting of a workflow (name and definition come from the file).${didYouMean(field, Object.keys(wrapperChecks))}`);
@@ -163,7 +168,7 @@ function readWrapper(document: JsonObject, fallbackName: string, options: ReadWo
   }
   for (const [field, value] of Object.entries(document)) {
     const pointer = join('', field);
-    const check = wrapperChecks[field];
+    const check = ownEntry(wrapperChecks, field);
     if (!check) {
       const hint = didYouMean(field, Object.keys(wrapperChecks));
       problems.push({ code: 'FIELD_UNKNOWN', message: `${quote(field)} is not a field of a workflow file.${hint}`, pointer });

@@ -1,6 +1,6 @@
 /**
  * The core's data as the durable runtime stores it: snapshots (`executions.snapshot`), the events that
- * step jobs carry (`jobs.payload` of kind `step`) and history events (`history_events.details`), each a
+ * step jobs carry (`jobs.payload` of kind `step`) and history events (each event's `details` in `history.batch`), each a
  * versioned format (shared/stored-format.ts).
  * Version 1 is the shape of the types in model.ts; the compile-time checks below fail when those types
  * change without a new version here (and the recorded executions under test/replay fail when a version is
@@ -72,7 +72,7 @@ export interface StepJobPayload {
 const stepJobV1 = z.strictObject({ event: stepEventV1 });
 
 /**
- * `history_events.details`: the fields of one history event. Version 1 holds any JSON object: what an
+ * The `details` of each event in `history.batch` (store/history.ts): the fields of one history event. Version 1 holds any JSON object: what an
  * event records depends on its type, and readers (the API, the dashboard) show it as it is.
  */
 const historyDetailsV1 = z.record(z.string(), jsonValue);

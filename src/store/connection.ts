@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { EngineError } from '../shared/index.ts';
+import { guardedSockets } from './socket.ts';
 
 /**
  * How Postgres `bigint` (int8) values come back: a JS number when it is a safe integer (every job id,
@@ -81,6 +82,13 @@ function redirectListen(sql: Sql, direct: Sql | null): void {
   };
 }
 
+/**
+ * How long opening a connection may take, TCP to ready for queries (TLS and authentication included),
+ * before the waiting statement fails as unreachable (503 DATABASE_UNAVAILABLE in the API). Postgres
+ * readies a new connection in milliseconds; 5 s leaves room for a loaded machine and a distant server.
+ */
+export const connectTimeoutSeconds = 5;
+
 function open(url: string, max: number, options: ConnectOptions): Sql {
   return countTransactions(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
     max,
@@ -92,6 +100,11 @@ function open(url: string, max: number, options: ConnectOptions): Sql {
     // Reconnect quickly after an outage: the driver's default backoff grows to 10–20 s and is shared by
     // the pool (measured after a 2.5 s Postgres restart: work resumed 15.8 s later; 1.4 s with this).
     backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
+    // A server that accepts a connection and never answers (one starting or stopping on a loaded machine)
+    // would hold the statement, and the API request behind it, for the driver's default of 30 s.
+    connect_timeout: connectTimeoutSeconds,
+    // Not in the driver's types, but a documented option (src/store/socket.ts says why).
+    ...({ socket: guardedSockets() } as object),
   }))), max);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import type { NewHistoryEvent } from './history.ts';
+import { historyBatchRow, type NewHistoryEvent } from './history.ts';
 import { insertJobsFrom, jobRecords, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 
@@ -222,10 +222,10 @@ export interface StepWrite {
 
 /**
  * The writes of any number of steps in one statement (one round trip): every row's new state, every
- * history event and the jobs the steps add (a start's invoke job, a timer, ...). Rows, events and jobs
+ * history batch and the jobs the steps add (a start's invoke job, a timer, ...). Rows, events and jobs
  * travel as JSON parameters (no 65 535-parameter limit). Jobs called off by the same steps must be
  * deleted before (a new job may reuse a called-off job's dedupe key).
- * executions_pkey, history_events_pkey: the ids come again as an array so that the rows are found
+ * executions_pkey, history_pkey: the ids come again as an array so that the rows are found
  * through the index whatever the statistics say (joined to the JSON rows alone, the planner guessed
  * 100 of them and scanned the whole table on every step: 1.1 ms at 10 000 executions, growing).
  */
@@ -235,9 +235,8 @@ export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[
     id, status: u.status, snapshot: u.snapshot, output: u.output, error: u.error, cause: u.cause,
     event_count: u.eventCount, stopped_at: u.stoppedAt?.toISOString() ?? null, updated_at: u.updatedAt.toISOString(),
   }));
-  const history = writes.flatMap((w) =>
-    w.events.map((e, i) => ({ execution_id: w.id, seq: w.firstSeq + i, type: e.type, state_name: e.stateName, details: e.details, created_at: new Date(e.at).toISOString() })),
-  );
+  // One history row per thread per step: its events in order (history.ts).
+  const history = writes.filter((w) => w.events.length > 0).map((w) => historyBatchRow(w.id, w.firstSeq, w.events));
   const params = [sql.json(rows as never), sql.json(history as never), writes.map((w) => w.id)];
   if (jobs.length === 0) await sql.unsafe(`${saveRowsAndEvents} ${insertEvents}`, params as never, { prepare: true });
   else {
@@ -258,11 +257,11 @@ const saveRowsAndEvents = `
     returning e.id
   )`;
 
-// $2 history events (saveStepStates).
+// $2 history batches, one per thread (saveStepStates).
 const insertEvents = `
-  insert into nightshift.history_events (execution_id, seq, type, state_name, details, created_at)
-  select h.execution_id, h.seq, h.type, h.state_name, h.details, h.created_at
-  from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, seq int, type text, state_name text, details jsonb, created_at timestamptz)`;
+  insert into nightshift.history (execution_id, first_seq, batch, created_at)
+  select h.execution_id, h.first_seq, h.batch, h.created_at
+  from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, first_seq int, batch jsonb, created_at timestamptz)`;
 
 /** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {
@@ -419,7 +418,7 @@ export async function threadIds(sql: Queryable, executionId: string): Promise<st
  * locks for long. Children started by workflow:start go by their own age: a parent's reference to a
  * removed child becomes null. History has no foreign key (0009_step_writes.sql), so its rows are
  * deleted here, in the same statement. executions_stopped_at_idx, executions_owner_id_idx,
- * history_events_pkey. Answers the chains they belonged to (their budgets may go: deleteEndedChains).
+ * history_pkey. Answers the chains they belonged to (their budgets may go: deleteEndedChains).
  */
 export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: number): Promise<{ removed: number; rootIds: string[] }> {
   const rows = await sql.unsafe<Array<{ id: string; root_id: string }>>(
@@ -429,7 +428,7 @@ export async function deleteStoppedBefore(sql: Queryable, cutoff: Date, batch: n
        order by stopped_at limit $2
      ),
      events as (
-       delete from nightshift.history_events
+       delete from nightshift.history
        where execution_id in (
          select id from picked
          union all

@@ -141,6 +141,8 @@ describe('nightshift serve while its Postgres restarts', () => {
     };
     t.diagnostic(`timeline (ms): ${timeline.join(', ')}`);
     t.diagnostic(`${restarts} restarts, ${answers.length} starts: up ${byStatus('up')}; down ${byStatus('down')}; back ${byStatus('back')}`);
+    const slowest = [...answers].sort((a, b) => b.ms - a.ms)[0];
+    t.diagnostic(`slowest answer: ${slowest?.ms} ms (${slowest?.phase}, ${slowest?.status})`);
 
     const unexpected = answers.filter((a) => a.status !== 201 && !(a.status === 503 && a.code === 'DATABASE_UNAVAILABLE' && a.retryAfter !== null));
     assert.deepEqual(unexpected.slice(0, 8), [], `${unexpected.length} answers neither 201 nor 503 DATABASE_UNAVAILABLE with Retry-After`);

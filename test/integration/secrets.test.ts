@@ -186,7 +186,7 @@ describe('secrets never leave the resource', () => {
     assert.ok(events.some((e) => e.row.includes('Bearer ${secrets.API_KEY}')), 'TaskScheduled keeps the reference');
 
     const tables = await db.sql.unsafe<Array<{ name: string }>>("select table_name as name from information_schema.tables where table_schema = 'nightshift' and table_type = 'BASE TABLE'");
-    assert.ok(['history_events', 'executions', 'jobs'].every((t) => tables.some((row) => row.name === t)));
+    assert.ok(['history', 'executions', 'jobs'].every((t) => tables.some((row) => row.name === t)));
     for (const { name } of tables) {
       const rows = await db.sql.unsafe<Array<{ row: string }>>(`select row_to_json(t)::text as row from nightshift.${name} t`);
       const text = rows.map((r) => r.row).join('\n');

@@ -1,6 +1,6 @@
 /**
  * Records the executions of scenarios.ts mid-flight, as this release stores them, into
- * test/replay/recorded/<scenario>.json: runs each on the durable runtime with a virtual clock until its
+ * test/replay/recorded/<scenario>-m<last migration>.json (never over an existing file): runs each on the durable runtime with a virtual clock until its
  * recording point, stops the engine (handing leases back), dumps its rows, then lets the engine finish it
  * and keeps the result as the expectation. Run it when a stored format gets a new version, to add
  * recordings of that version beside the old ones (which stay):
@@ -9,11 +9,11 @@
  *
  * It uses the test database server (test/support/database.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyDetailsFormat, snapshotFormat, stepJobFormat } from '../../src/core/index.ts';
 import { sendTaskSuccess, startExecution } from '../../src/service/index.ts';
-import { cronTickFormat, executionEndedFormat, flowAdmitFormat, getExecution, scheduledStartFormat } from '../../src/store/index.ts';
+import { cronTickFormat, executionEndedFormat, flowAdmitFormat, getExecution, historyBatchFormat, readMigrationFiles, scheduledStartFormat } from '../../src/store/index.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 import { runUntilIdle } from '../support/virtual-time.ts';
@@ -22,7 +22,7 @@ import { dumpRows } from './rows.ts';
 import { recordedDir, resultOf, type Recording } from './recording.ts';
 import { deployScenario, replayEngine, scenarios, type Scenario } from './scenarios.ts';
 
-const formats = [snapshotFormat, historyDetailsFormat, stepJobFormat, invokeJobFormat, scheduledStartFormat, executionEndedFormat, flowAdmitFormat, cronTickFormat];
+const formats = [snapshotFormat, historyDetailsFormat, historyBatchFormat, stepJobFormat, invokeJobFormat, scheduledStartFormat, executionEndedFormat, flowAdmitFormat, cronTickFormat];
 
 async function record(scenario: Scenario): Promise<Recording> {
   const db = await createTestDatabase();
@@ -48,7 +48,7 @@ async function record(scenario: Scenario): Promise<Recording> {
     await second.runtime.stop(2_000);
     return {
       scenario: scenario.name, description: scenario.description, recordedAt: new Date().toISOString(),
-      formats: Object.fromEntries(formats.map((f) => [f.name, f.current])),
+      formats: Object.fromEntries(formats.map((f) => [f.name, f.current])), migration,
       executionId, ...(taskToken ? { taskToken, answer: scenario.answer } : {}), rows, expect: await resultOf(db.sql, executionId),
     };
   } finally {
@@ -56,10 +56,13 @@ async function record(scenario: Scenario): Promise<Recording> {
   }
 }
 
+const migration = Math.max(...(await readMigrationFiles()).map((f) => f.version));
 const wanted = process.argv.slice(2);
 for (const scenario of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
   const recording = await record(scenario);
-  const file = join(recordedDir, `${scenario.name}.json`);
+  // Named after the schema it was recorded on; an existing recording is never replaced.
+  const file = join(recordedDir, `${scenario.name}-m${String(migration).padStart(4, '0')}.json`);
+  if (existsSync(file)) throw new Error(`${file} exists: recordings are never re-recorded in place`);
   writeFileSync(file, `${JSON.stringify(recording, null, 1)}\n`);
   console.log(`${file}: ${recording.expect.status}, ${Object.values(recording.rows).reduce((n, r) => n + r.length, 0)} rows`);
 }

@@ -18,6 +18,11 @@ export interface Recording {
   /** The release's format versions the rows were written in. */
   formats: Record<string, number>;
   recordedAt: string;
+  /**
+   * The last migration of the recording release: the rows load into a database migrated that far and
+   * the later migrations convert them. Absent: recorded before 0016, history one row per event.
+   */
+  migration?: number;
   executionId: string;
   /** The task token to answer after loading (and the answer), when the execution waits for one. */
   taskToken?: string;

@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { snapshotFormat } from '../../src/core/index.ts';
 import { executionHistory, sendTaskSuccess } from '../../src/service/index.ts';
 import { EngineError, formatField, type JsonObject } from '../../src/shared/index.ts';
-import { getExecution } from '../../src/store/index.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { getExecution, historyBatchFormat } from '../../src/store/index.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
 import { runUntilIdle } from '../support/virtual-time.ts';
-import { loadRows, type RecordedRows } from './rows.ts';
+import { databaseWith, perEventHistoryMigration, type RecordedRows } from './rows.ts';
 import { loadRecordings, resultOf, type RecordedResult, type Recording } from './recording.ts';
 import { replayEngine } from './scenarios.ts';
 
@@ -20,11 +19,10 @@ const recordings = loadRecordings();
 
 /** Loads the rows into a fresh database and lets this release's engine finish the execution. */
 async function finish(recording: Recording, rows: RecordedRows): Promise<RecordedResult> {
-  const db = await createTestDatabase();
+  const db = await databaseWith(rows, recording.migration ?? perEventHistoryMigration);
   const clock = new VirtualClock();
   const { runtime, deps } = replayEngine(db.sql, clock);
   try {
-    await loadRows(db.sql, rows);
     await runtime.start();
     if (recording.taskToken) await sendTaskSuccess(deps, recording.taskToken, recording.answer ?? null);
     await runUntilIdle({ sql: db.sql, clock, timeoutMs: 30_000 });
@@ -51,7 +49,11 @@ function withoutFormats(rows: RecordedRows): RecordedRows {
     ...rows,
     executions: rows.executions.map((e) => ({ ...e, snapshot: strip(e.snapshot) as JsonObject })),
     jobs: rows.jobs.map((j) => ({ ...j, payload: strip(j.payload) as JsonObject })),
-    history_events: rows.history_events.map((h) => ({ ...h, details: strip(h.details) as JsonObject })),
+    history_events: rows.history_events?.map((h) => ({ ...h, details: strip(h.details) as JsonObject })),
+    history: rows.history?.map((h) => {
+      const batch = strip(h.batch) as { events: JsonObject[] };
+      return { ...h, batch: { ...batch, events: batch.events.map((e) => ({ ...e, details: strip(e.details) as JsonObject })) } };
+    }),
   };
 }
 
@@ -89,14 +91,36 @@ describe('stored formats', () => {
     assert.deepEqual(snapshotFormat.decode({ ...recorded, retryCounts: [null, 1] }, 'the snapshot of execution x').retryCounts, [0, 1]);
   });
 
+  it('refuses a history batch of a format this release does not know, naming the format and the version', () => {
+    assert.throws(
+      () => historyBatchFormat.decode({ [formatField]: 2, events: [] }, 'the history batch 0 of x'),
+      (e: unknown) => e instanceof EngineError && e.code === 'STORED_FORMAT_UNKNOWN' && /has history batch format 2; this release reads formats 1 to 1/.test(e.message),
+    );
+  });
+
+  it('keeps every event an earlier release stored one row per event, grouped one row per step, with its number, type, state, details and time', async () => {
+    const recording = recordings.find((r) => r.scenario === 'map' && r.migration === undefined) as Recording;
+    const db = await databaseWith(recording.rows, perEventHistoryMigration);
+    try {
+      const events = await db.sql.unsafe<JsonObject[]>(
+        `select execution_id, seq, type, state_name, details, to_jsonb(created_at) as created_at from nightshift.history_events order by execution_id, seq`,
+      );
+      const recorded = recording.rows.history_events ?? [];
+      assert.deepEqual(events.map((e) => ({ ...e, created_at: Date.parse(e.created_at as string) })), recorded.map((e) => ({ ...e, created_at: Date.parse(e.created_at as string) })));
+      const [{ rows }] = await db.sql.unsafe<Array<{ rows: number }>>('select count(*)::int as rows from nightshift.history');
+      assert.ok(rows < recorded.length, `${recorded.length} events in ${rows} rows`);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('leaves an execution whose snapshot it cannot read untouched, for a release that can', async () => {
     const recording = recordings.find((r) => r.scenario === 'wait') as Recording;
     const future = { ...recording.rows, executions: recording.rows.executions.map((e) => ({ ...e, snapshot: { ...(e.snapshot as JsonObject), [formatField]: 99 } })) };
-    const db = await createTestDatabase();
+    const db = await databaseWith(future, recording.migration ?? perEventHistoryMigration);
     const clock = new VirtualClock();
     const { runtime } = replayEngine(db.sql, clock);
     try {
-      await loadRows(db.sql, future);
       await runtime.start();
       const timer = Date.parse(recording.rows.jobs[0].run_at as string);
       clock.advanceTo(timer);

@@ -91,7 +91,7 @@ function reportStrangers(scope: StateScope, keys: string[], pointer: string, lab
   let misspelt = false;
   for (const key of keys) {
     const at = join(pointer, key);
-    if (misplaced[key]) {
+    if (Object.hasOwn(misplaced, key)) {
       reportState(scope, 'FIELD_NOT_ALLOWED', at, `${label}: ${key} ${misplaced[key]}`);
       continue;
     }

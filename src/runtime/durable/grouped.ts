@@ -2,11 +2,14 @@
  * Grouping writes into shared transactions: items added while a group transaction is being written
  * wait for it and then go together in the next one, however many there are (up to `maxBatch`). An idle
  * queue writes a lone item at once (one macrotask later, so items added in the same turn join it). If
- * a group fails, its items are written one by one, so one bad item does not fail the others.
+ * a group fails, its items are written one by one, so one bad item does not fail the others; unless it
+ * failed because the database cannot be reached: then every item fails at once with that error (one by
+ * one, each would wait for the same outage again, and the last of a group waited for all of them).
  * PERFORMANCE.md lesson 1: one commit per item caps any design at ~2.2k items/s on these machines.
  * Used by the worker's group commit (step results, `group-commit.ts`) and by starts (`runtime.ts`).
  */
 import type { Logger } from '../../shared/index.ts';
+import { isDatabaseUnreachable } from '../../store/index.ts';
 
 export interface GroupedOptions<T, R> {
   /** Items in one group at most. */
@@ -90,8 +93,8 @@ export class Grouped<T, R> {
       batch.forEach((p, i) => p.resolve(results[i]));
       return;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      if (batch.length === 1 || isDatabaseUnreachable(error)) {
+        for (const p of batch) p.reject(error);
         return;
       }
       // One item's failure (or a deadlock with another writer) must not hold back the others.
