@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildProgram, main } from '../src/cli/main.ts';
 import { errorCodes } from '../src/shared/index.ts';
-import { printTable } from '../src/cli/output.ts';
+import { printTable, printView } from '../src/cli/output.ts';
 
 function capture() {
   const out: string[] = [];
@@ -63,5 +63,17 @@ describe('the command line', () => {
       'b22222  charge-at-trial-end  RUNNING',
       '',
     ].join('\n'));
+  });
+
+  it('prints one object for people on a terminal, and one JSON line with --json or when stdout is not a terminal', () => {
+    const view = { executionId: 'e1', status: 'SUCCEEDED', output: { message: 'Hello' }, error: null };
+    const tty = capture();
+    printView({ ...tty.io, isTTY: true }, view, undefined);
+    assert.equal(tty.out.join(''), 'executionId: e1\nstatus:      SUCCEEDED\noutput:      {"message":"Hello"}\n');
+    for (const [isTTY, json] of [[true, true], [false, undefined]] as const) {
+      const piped = capture();
+      printView({ ...piped.io, isTTY }, view, json);
+      assert.deepEqual(JSON.parse(piped.out.join('')), view);
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { printJson, printTable, printView, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -33,8 +33,9 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--name <name>', 'execution name (unique per workflow)')
     .option('--idempotency-key <key>', 'a second start with the same key returns the first execution')
     .option('--wait <seconds>', 'wait up to this long for the end', (v) => Number(v))
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir?: string }) => {
+    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; json?: boolean; dir?: string }) => {
       const input = await inputOf(options);
       const view = await call(options.dir, async (deps) => {
         const started = await startExecution(deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
@@ -45,7 +46,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
         // Without --wait the local path says whether this start made the execution; the API says it with 201.
         answer: (body, status) => (options.wait ? body : { created: status === 201, ...(body as object) }) as ExecutionView,
       });
-      printJson(io, view);
+      printView(io, view, options.json);
     });
 
   const executions = program.command('executions').description('list, inspect, stop and redrive executions');
@@ -67,9 +68,10 @@ export function registerExecutions(program: Command, context: CommandContext): v
   executions
     .command('show')
     .argument('<id>')
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => describeExecution(deps, id), { method: 'GET', path: `/v1/executions/${segment(id)}` }));
+    .action(async (id: string, options: { json?: boolean; dir?: string }) => {
+      printView(io, await call(options.dir, (deps) => describeExecution(deps, id), { method: 'GET', path: `/v1/executions/${segment(id)}` }), options.json);
     });
   executions
     .command('history')

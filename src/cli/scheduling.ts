@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { printJson, printTable, printView, type CommandContext } from './output.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -63,7 +63,7 @@ function row(item: ScheduledItem): string[] {
 
 interface ScheduleOptions {
   input?: string; inputFile?: string; at?: string; in?: string; itemsFile?: string; interval?: string; startAt?: string;
-  sequential?: boolean; onComplete?: string; idempotencyKey?: string; dir?: string;
+  sequential?: boolean; onComplete?: string; idempotencyKey?: string; json?: boolean; dir?: string;
 }
 
 interface ListOptions {
@@ -88,6 +88,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--sequential', 'with --items-file: start item n+1 only when item n has ended')
     .option('--on-complete <workflow>', 'with --items-file: start this workflow once every item has ended')
     .option('--idempotency-key <key>', 'scheduling again with the same key returns the first run or list')
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
     .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
@@ -101,7 +102,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
         const { created: _, ...batch } = await call(options.dir, (deps) => scheduleList(deps, { workflow, idempotencyKey: options.idempotencyKey, ...list }), {
           method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: list, headers: { 'Idempotency-Key': options.idempotencyKey },
         });
-        printJson(io, batch);
+        printView(io, batch, options.json);
         return;
       }
       const input = await jsonOf(options.input, options.inputFile, 'The input', {});
@@ -109,7 +110,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
       const { created: _, ...run } = await call(options.dir, (deps) => scheduleRun(deps, { workflow, idempotencyKey: options.idempotencyKey, ...one }), {
         method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: one, headers: { 'Idempotency-Key': options.idempotencyKey },
       });
-      printJson(io, run);
+      printView(io, run, options.json);
     });
 
   const scheduled = program.command('scheduled').description('the Scheduler: list, inspect, cancel and run now what is due later');
