@@ -8,10 +8,16 @@ import { pathToFileURL } from 'node:url';
 import type { ResourceHandler, ResourceRegistry } from '../resources/index.ts';
 import { EngineError } from '../shared/index.ts';
 
-export async function registerHandlersModule(registry: ResourceRegistry, file: string): Promise<string[]> {
+/**
+ * `fresh`: import the file anew (a cache-busting query), so `dev` picks up an edited module; the names
+ * it exports replace the registered handlers of the same names. Only the module itself is read again:
+ * what it imports stays as Node's module cache has it.
+ */
+export async function registerHandlersModule(registry: ResourceRegistry, file: string, options: { fresh?: boolean } = {}): Promise<string[]> {
   let module: Record<string, unknown>;
+  const url = pathToFileURL(resolve(file)).href + (options.fresh ? `?reload=${Date.now()}` : '');
   try {
-    module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+    module = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     throw new EngineError('CONFIG_INVALID', `Cannot load the handlers module ${file}: ${(e as Error).message}`, { cause: e });
   }

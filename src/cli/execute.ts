@@ -58,7 +58,7 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--input <json>', 'the execution input, as JSON (default {})')
     .option('--input-file <file>', 'read the execution input from a JSON file')
     .option('--name <name>', 'the execution name ($$.Execution.Name)')
-    .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name')
+    .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name (default: the project\'s `handlers:` in nightshift.yaml)')
     .option('--project <dir>', 'the project whose nightshift.yaml declares smtp, named resources and secrets (default: the nearest one above the file)')
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
     .option('--role <role>', 'the Postgres role sql:query runs as (SET LOCAL ROLE, so row-level security applies), as an API key\'s role would')
@@ -67,7 +67,7 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
       const input = await readInput(options);
       const identity = identityOf(options);
       const config = loadConfig({ projectDir: options.project ?? findProjectDir(file) });
-      const engine = await createLocalEngine({ handlersModule: options.handlers, virtualTime: options.fastForward, config });
+      const engine = await createLocalEngine({ handlersModule: options.handlers ?? config.handlersModule ?? undefined, virtualTime: options.fastForward, config });
       try {
         // A file run once is never deployed: its file name need not be a workflow name (order.v2.json).
         const { workflow, problems } = await validateFile(file, { isKnownResource: (name) => engine.registry.has(name), anyFileName: true, workflowSettings: config.workflowSettings });

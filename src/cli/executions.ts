@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 async function inputOf(options: { input?: string; inputFile?: string }): Promise<Json> {
@@ -17,9 +17,9 @@ async function inputOf(options: { input?: string; inputFile?: string }): Promise
   }
 }
 
-function line(view: ExecutionView): string {
+function row(view: ExecutionView): string[] {
   const what = view.waitingReason ? `held: ${view.waitingReason}` : view.name === view.executionId ? '' : view.name;
-  return `${view.executionId}  ${view.workflow.padEnd(24)} ${view.status.padEnd(10)} ${view.startedAt}  ${what}`;
+  return [view.executionId, view.workflow, view.status, view.startedAt, what];
 }
 
 export function registerExecutions(program: Command, context: CommandContext): void {
@@ -33,14 +33,20 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--name <name>', 'execution name (unique per workflow)')
     .option('--idempotency-key <key>', 'a second start with the same key returns the first execution')
     .option('--wait <seconds>', 'wait up to this long for the end', (v) => Number(v))
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; dir: string }) => {
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; json?: boolean; dir?: string }) => {
       const input = await inputOf(options);
-      await withEngine(options.dir, async (engine) => {
-        const started = await startExecution(engine.deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
-        const view = options.wait ? await waitForExecution(engine.deps, started.executionId, options.wait * 1000) : started;
-        printJson(io, view);
+      const view = await call(options.dir, async (deps) => {
+        const started = await startExecution(deps, { workflow, input, name: options.name, idempotencyKey: options.idempotencyKey });
+        return options.wait ? await waitForExecution(deps, started.executionId, options.wait * 1000) : started;
+      }, {
+        method: 'POST', path: `/v1/workflows/${segment(workflow)}/executions`, query: { name: options.name, wait: options.wait }, body: input,
+        headers: { 'Idempotency-Key': options.idempotencyKey },
+        // Without --wait the local path says whether this start made the execution; the API says it with 201.
+        answer: (body, status) => (options.wait ? body : { created: status === 201, ...(body as object) }) as ExecutionView,
       });
+      printView(io, view, options.json);
     });
 
   const executions = program.command('executions').description('list, inspect, stop and redrive executions');
@@ -51,47 +57,50 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--held', 'only starts that flow control holds (they show why)')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listExecutions(engine.deps, options);
-        if (options.json) printJson(io, page);
-        else for (const view of page.items) io.stdout(`${line(view)}\n`);
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir?: string }) => {
+      const page = await call(options.dir, (deps) => listExecutions(deps, options), {
+        method: 'GET', path: '/v1/executions', query: { workflow: options.workflow, status: options.status, held: options.held ? 'true' : undefined, limit: options.limit },
       });
+      if (options.json) printJson(io, page);
+      else printTable(io, ['EXECUTION', 'WORKFLOW', 'STATUS', 'STARTED', 'NAME / WHY HELD'], page.items.map(row));
     });
   executions
     .command('show')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeExecution(engine.deps, id)));
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { json?: boolean; dir?: string }) => {
+      printView(io, await call(options.dir, (deps) => describeExecution(deps, id), { method: 'GET', path: `/v1/executions/${segment(id)}` }), options.json);
     });
   executions
     .command('history')
     .argument('<id>')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { json?: boolean; dir: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const events = await executionHistory(engine.deps, id);
-        if (options.json) printJson(io, events);
-        else for (const e of events) io.stdout(`${e.timestamp}  ${e.type.padEnd(28)} ${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}\n`);
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { json?: boolean; dir?: string }) => {
+      const events = await call(options.dir, (deps) => executionHistory(deps, id), {
+        method: 'GET', path: `/v1/executions/${segment(id)}/history`, answer: (body) => (body as { items: Awaited<ReturnType<typeof executionHistory>> }).items,
       });
+      if (options.json) printJson(io, events);
+      else printTable(io, ['TIME', 'EVENT', 'STATE'], events.map((e) => [e.timestamp, e.type, `${e.stateName ?? ''}${e.branchId ? `  (branch ${e.branchId})` : ''}`]));
     });
   executions
     .command('stop')
     .description('stop an execution (or a start flow control holds) with what it started and scheduled')
     .argument('<id>')
     .option('--cause <text>', 'why')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { cause?: string; dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await stopExecution(engine.deps, id, { cause: options.cause })));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { cause?: string; dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
+        method: 'POST', path: `/v1/executions/${segment(id)}/stop`, body: options.cause === undefined ? {} : { cause: options.cause },
+      }));
     });
   executions
     .command('redrive')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await redriveExecution(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }));
     });
 }

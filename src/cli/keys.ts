@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function rate(value: string): number {
@@ -13,10 +13,9 @@ function rate(value: string): number {
   return n;
 }
 
-function line(key: ApiKeyView): string {
+function row(key: ApiKeyView): string[] {
   const state = key.revokedAt ? `revoked ${key.revokedAt}` : `last used ${key.lastUsedAt ?? 'never'}`;
-  const limit = key.rateLimitPerMinute === null ? '' : `  ${key.rateLimitPerMinute}/min`;
-  return `${key.id}  ns_${key.prefix}_…  ${key.role.padEnd(16)} ${key.scopes.join(',').padEnd(24)} ${state}${limit}  ${key.name ?? ''}`;
+  return [key.id, `ns_${key.prefix}_…`, key.role, key.scopes.join(','), state, key.rateLimitPerMinute === null ? '-' : `${key.rateLimitPerMinute}/min`, key.name ?? ''];
 }
 
 export function registerKeys(program: Command, context: CommandContext): void {
@@ -31,36 +30,37 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .option('--rate <n>', 'most executions the key may start a minute (across every process)', rate)
     .option('--allow-privileged-role', 'admin keys only: may act as a superuser or BYPASSRLS role, or one not in roles: (its SQL bypasses row-level security)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir?: string }) => {
       const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      await withEngine(options.dir, async (engine) => {
-        const { key, view } = await createApiKey(engine.deps, {
-          name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false,
-        });
-        if (options.json) return printJson(io, { ...view, key });
-        io.stdout(`${key}\n`);
-        io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);
+      const request = { name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false };
+      const { key, view } = await call(options.dir, (deps) => createApiKey(deps, request), {
+        method: 'POST', path: '/v1/keys', body: request,
+        answer: (body) => {
+          const { key: secret, ...rest } = body as ApiKeyView & { key: string };
+          return { key: secret, view: rest as ApiKeyView };
+        },
       });
+      if (options.json) return printJson(io, { ...view, key });
+      io.stdout(`${key}\n`);
+      io.stderr(`created key ${view.id} (role ${view.role}, scopes ${view.scopes.join(',')}); it is shown only this once, store it now\n`);
     });
   keys
     .command('ls')
     .description('list the keys (never their secrets)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { json?: boolean; dir: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const items = await listApiKeys(engine.deps);
-        if (options.json) printJson(io, { items });
-        else for (const key of items) io.stdout(`${line(key)}\n`);
-      });
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { json?: boolean; dir?: string }) => {
+      const items = await call(options.dir, (deps) => listApiKeys(deps), { method: 'GET', path: '/v1/keys', answer: (body) => (body as { items: ApiKeyView[] }).items });
+      if (options.json) printJson(io, { items });
+      else printTable(io, ['ID', 'KEY', 'ROLE', 'SCOPES', 'STATE', 'RATE', 'NAME'], items.map(row));
     });
   keys
     .command('revoke')
     .description('revoke a key: every later request with it is refused')
     .argument('<id>', 'the key id, as listed')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await revokeApiKey(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }));
     });
 }

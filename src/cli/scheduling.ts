@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-import { printJson, type CommandContext } from './output.ts';
-import { withEngine } from './engine.ts';
+import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function parseJson(text: string, what: string): Json {
@@ -54,23 +54,23 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** ` (item 1 of Emails)`: which Map item or Parallel branch waits. */
 const branchText = (item: ScheduledItem) => (item.branch ? ` (${item.branch.type === 'Map' ? 'item' : 'branch'} ${item.branch.index} of ${item.branch.stateName})` : '');
 
-function line(item: ScheduledItem): string {
+function row(item: ScheduledItem): string[] {
   const where = item.reason ? `held: ${item.reason}`
     : item.executionId ? `execution ${item.executionId}${item.stateName ? ` in ${item.stateName}` : ''}${branchText(item)}` : item.batchId ? `batch ${item.batchId} #${item.itemIndex}` : '';
   const due = item.dueAt ?? (item.kind === 'held' ? 'when a slot frees' : 'never');
-  return `${due.padEnd(25)} ${item.kind.padEnd(13)} ${item.workflow.padEnd(24)} ${item.id}  ${where}`;
+  return [due, item.kind, item.workflow, item.id, where];
 }
 
 interface ScheduleOptions {
   input?: string; inputFile?: string; at?: string; in?: string; itemsFile?: string; interval?: string; startAt?: string;
-  sequential?: boolean; onComplete?: string; idempotencyKey?: string; dir: string;
+  sequential?: boolean; onComplete?: string; idempotencyKey?: string; json?: boolean; dir?: string;
 }
 
 interface ListOptions {
-  workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir: string;
+  workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir?: string;
 }
 
-interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir: string }
+interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir?: string }
 
 export function registerScheduling(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -88,28 +88,29 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--sequential', 'with --items-file: start item n+1 only when item n has ended')
     .option('--on-complete <workflow>', 'with --items-file: start this workflow once every item has ended')
     .option('--idempotency-key <key>', 'scheduling again with the same key returns the first run or list')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--json', 'print JSON (the default when stdout is not a terminal)')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
         if (!Array.isArray(items)) throw new EngineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
-        await withEngine(options.dir, async (engine) => {
-          const { created: _, ...batch } = await scheduleList(engine.deps, {
-            workflow, items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
-            ordering: options.sequential ? 'sequential' : 'parallel', idempotencyKey: options.idempotencyKey,
-            ...(options.onComplete !== undefined ? { onComplete: { workflow: options.onComplete } } : {}),
-          });
-          printJson(io, batch);
+        const list = {
+          items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
+          ordering: options.sequential ? 'sequential' as const : 'parallel' as const,
+          ...(options.onComplete !== undefined ? { onComplete: { workflow: options.onComplete } } : {}),
+        };
+        const { created: _, ...batch } = await call(options.dir, (deps) => scheduleList(deps, { workflow, idempotencyKey: options.idempotencyKey, ...list }), {
+          method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: list, headers: { 'Idempotency-Key': options.idempotencyKey },
         });
+        printView(io, batch, options.json);
         return;
       }
       const input = await jsonOf(options.input, options.inputFile, 'The input', {});
-      await withEngine(options.dir, async (engine) => {
-        const { created: _, ...run } = await scheduleRun(engine.deps, {
-          workflow, input, at: options.at, delaySeconds: options.in === undefined ? undefined : seconds(options.in), idempotencyKey: options.idempotencyKey,
-        });
-        printJson(io, run);
+      const one = { input, at: options.at, delaySeconds: options.in === undefined ? undefined : seconds(options.in) };
+      const { created: _, ...run } = await call(options.dir, (deps) => scheduleRun(deps, { workflow, idempotencyKey: options.idempotencyKey, ...one }), {
+        method: 'POST', path: `/v1/workflows/${segment(workflow)}/schedule`, body: one, headers: { 'Idempotency-Key': options.idempotencyKey },
       });
+      printView(io, run, options.json);
     });
 
   const scheduled = program.command('scheduled').description('the Scheduler: list, inspect, cancel and run now what is due later');
@@ -125,24 +126,24 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--limit <n>', 'how many', (v) => Number(v), 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page (with --json)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (options: ListOptions) => {
-      await withEngine(options.dir, async (engine) => {
-        const page = await listScheduled(engine.deps, {
-          workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, inputContains: whereOf(options.where),
-          kinds: options.kind?.split(',') as ScheduledItemKind[] | undefined, limit: options.limit, cursor: options.cursor,
-        });
-        if (options.json) printJson(io, page);
-        else for (const item of page.items) io.stdout(`${line(item)}\n`);
+      const filter = { workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, limit: options.limit, cursor: options.cursor };
+      const where = whereOf(options.where);
+      const page = await call(options.dir, (deps) => listScheduled(deps, { ...filter, inputContains: where, kinds: options.kind?.split(',') as ScheduledItemKind[] | undefined }), {
+        method: 'GET', path: '/v1/scheduled',
+        query: { ...filter, kind: options.kind, ...Object.fromEntries(Object.entries(where ?? {}).map(([field, value]) => [`input.${field}`, JSON.stringify(value)])) },
       });
+      if (options.json) printJson(io, page);
+      else printTable(io, ['DUE', 'KIND', 'WORKFLOW', 'ID', 'WHERE'], page.items.map(row));
     });
   scheduled
     .command('show')
     .description('a scheduled run: due time, status, the execution it started')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await describeScheduledRun(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }));
     });
   scheduled
     .command('cancel')
@@ -154,35 +155,34 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--after <time>', 'runs due at or after this time')
     .option('--where <field=value>', 'runs whose input has this field (repeatable)', collect, [])
     .option('--all', 'every scheduled run')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
       if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
-      await withEngine(options.dir, async (engine) => {
-        if (id !== undefined) {
-          printJson(io, await cancelScheduled(engine.deps, id));
-          return;
-        }
-        printJson(io, await cancelScheduledBy(engine.deps, {
-          batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after,
-          inputContains: whereOf(options.where), all: options.all,
-        }));
-      });
+      if (id !== undefined) {
+        printJson(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }));
+        return;
+      }
+      const filter = { batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after, all: options.all };
+      const where = whereOf(options.where);
+      printJson(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
+        method: 'POST', path: '/v1/scheduled/cancel', body: { ...filter, input: where },
+      }));
     });
   scheduled
     .command('run-now')
     .description('start a scheduled run now, or wake an execution sleeping in a Wait')
     .argument('<id>', 'a scheduled run id or an execution id')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await runNow(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }));
     });
   scheduled
     .command('batch')
     .description('a scheduled list with its counters')
     .argument('<id>', 'the batch id')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (id: string, options: { dir: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await getBatch(engine.deps, id)));
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (id: string, options: { dir?: string }) => {
+      printJson(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }));
     });
 }

@@ -1,7 +1,8 @@
 /** `nightshift dev | serve | worker | migrate`: the long-running commands and the schema. */
 import { watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys } from './verbs.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule } from './verbs.ts';
 import type { Engine, FolderDeploy } from '../boot/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
@@ -57,14 +58,27 @@ async function orStop<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** dev: the handlers module imported anew when its file changes (its names replace the registered ones), then the workflows redeployed. */
+function watchHandlers(engine: Engine, context: CommandContext, file: string): { close(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  return watch(dirname(file), (_event, name) => {
+    if (name !== basename(file)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void registerHandlersModule(engine.registry, file, { fresh: true })
+      .then((names) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})\n`))
+      .then(() => engine.deployWorkflows())
+      .then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
+  });
+}
+
 export function registerServer(program: Command, context: CommandContext): void {
   program
     .command('dev')
     .description('embedded Postgres (unless DATABASE_URL), workflows from <dir>/workflows reloaded on change, API and workers')
-    .argument('[dir]', 'the project folder', '.')
+    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: dir });
+    .action(async (dir: string | undefined, options: { port?: number }) => {
+      const config = loadConfig({ projectDir: projectDirFor(dir) });
       // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
       const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
       const engine = await createEngine({ config, logger, workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
@@ -86,17 +100,19 @@ export function registerServer(program: Command, context: CommandContext): void 
         // A failed redeploy (the database out of reach) is said; the next change tries again.
         timer = setTimeout(() => void engine.deployWorkflows(undefined, { archiveRemoved: true }).then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
       });
+      const handlersWatcher = config.handlersModule === null ? null : watchHandlers(engine, context, config.handlersModule);
       await untilSignal(engine, context, config.shutdownGraceMs);
       watcher.close();
+      handlersWatcher?.close();
     });
 
   program
     .command('serve')
     .description('the HTTP API and workers, for production (DATABASE_URL, or the embedded Postgres)')
-    .argument('[dir]', 'the project folder', '.')
+    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: dir });
+    .action(async (dir: string | undefined, options: { port?: number }) => {
+      const config = loadConfig({ projectDir: projectDirFor(dir) });
       // The port is bound before any worker starts: a port in use stops the start with nothing running.
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
       await orStop(engine, async () => {
@@ -114,9 +130,9 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('worker')
     .description('workers only: claim and run jobs until stopped')
-    .argument('[dir]', 'the project folder', '.')
-    .action(async (dir: string) => {
-      const config = loadConfig({ projectDir: dir });
+    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (dir: string | undefined) => {
+      const config = loadConfig({ projectDir: projectDirFor(dir) });
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true });
       // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
       const health = config.workerPort === null ? null : await orStop(engine, () => engine.serveOps({ port: config.workerPort as number }));
@@ -127,9 +143,9 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('migrate')
     .description('apply the database migrations (also done automatically at start)')
-    .argument('[dir]', 'the project folder', '.')
-    .action(async (dir: string) => {
-      const config = loadConfig({ projectDir: dir });
+    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (dir: string | undefined) => {
+      const config = loadConfig({ projectDir: projectDirFor(dir) });
       const engine = await createEngine({ config, workers: false });
       context.io.stdout('the nightshift schema is up to date\n');
       await engine.stop();

@@ -35,8 +35,11 @@ export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron'
 export const createEngine = later(() => boot, 'createEngine');
 export const createLocalEngine = later(() => boot, 'createLocalEngine');
 export const createLogger = later(() => boot, 'createLogger');
+export const registerHandlersModule = later(() => boot, 'registerHandlersModule');
 export const loadConfig = later(() => configuration, 'loadConfig');
 export const findProjectDir = later(() => configuration, 'findProjectDir');
+export const projectDirFor = later(() => configuration, 'projectDirFor');
+export const remoteServer = later(() => configuration, 'remoteServer');
 export const formatProblems = fromService('formatProblems');
 export const executeOnce = fromService('executeOnce');
 export const validateFile = fromService('validateFile');

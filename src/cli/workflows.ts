@@ -11,8 +11,8 @@ export function registerWorkflows(program: Command, context: CommandContext): vo
     .command('ls')
     .description('the workflows with their current version; removed ones say since when')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder', '.')
-    .action(async (options: { json?: boolean; dir: string }) => {
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .action(async (options: { json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const items = await listWorkflows(engine.deps);
         if (options.json) printJson(io, { items });
@@ -23,9 +23,9 @@ export function registerWorkflows(program: Command, context: CommandContext): vo
     .command('remove')
     .description('archive a workflow: no new starts, its table triggers and file schedules gone; executions and history stay; deploying it again restores it')
     .argument('<name>')
-    .option('--dir <dir>', 'the project folder', '.')
+    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
     .addHelpText('after', '\nExample:\n  nightshift workflows remove welcome-email\n')
-    .action(async (name: string, options: { dir: string }) => {
+    .action(async (name: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await removeWorkflow(engine.deps, name)));
     });
 }
