@@ -7,7 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { browserMissing } from '../support/browser.ts';
@@ -15,7 +16,11 @@ import { startDashboardDev, type DashboardDev } from '../support/dashboard-dev.t
 
 const skip = browserMissing();
 const fixture = join(import.meta.dirname, 'dashboard-project');
-const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; otherwise they go to a temporary
+// folder, so a test run leaves the checkout as it was.
+const screenshots = process.env.UPDATE_SCREENSHOTS === '1'
+  ? resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots')
+  : mkdtempSync(join(tmpdir(), 'nightshift-screenshots-'));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const desktop: BrowserContextOptions = { viewport: { width: 1400, height: 900 } };
