@@ -59,7 +59,7 @@ const listExecutionsFields = z.object({
 /** The named filters, and `input.<path>` / `output.<path>` ones (documented by `fieldQuery` below). */
 export const listExecutionsQuery = listExecutionsFields.catchall(z.string().max(1000)).superRefine((query, context) => {
   for (const key of Object.keys(query)) {
-    if (key in listExecutionsFields.shape || fieldFilterKey.test(key)) continue;
+    if (Object.hasOwn(listExecutionsFields.shape, key) || fieldFilterKey.test(key)) continue;
     context.addIssue({ code: 'custom', path: [key], message: `${key} is not a known field (fields of the input or output are input.<path> or output.<path>, e.g. input.user.email)` });
   }
 });

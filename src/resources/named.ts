@@ -110,7 +110,7 @@ export function presetProblems(name: string, preset: ResourcePreset): string[] {
   const at = `/resources/${name}`;
   const problems: string[] = [];
   if (!resourceNamePattern.test(name)) problems.push(`${at}: a resource name is a letter then letters, digits, '-', '_' or '.' (':' is for built-ins)`);
-  if (!(preset.type in mergers)) problems.push(`${at}/type: must be http, email or sql`);
+  if (typeof preset.type !== 'string' || !Object.hasOwn(mergers, preset.type)) problems.push(`${at}/type: must be http, email or sql`);
   const visit = (value: Json | undefined, path: string) => {
     if (typeof value === 'string') for (const problem of referenceProblems(value)) problems.push(`${path}: ${problem}`);
     else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}/${index}`));

@@ -56,7 +56,7 @@ export function referenceProblems(text: string): string[] {
   for (const [, escaped, namespace, name, fallback] of text.matchAll(referencePattern)) {
     if (escaped) continue;
     if (fallback !== undefined && namespace !== 'env') problems.push(`\${${namespace}.${name}} cannot have a fallback; only env references can`);
-    if (namespace === 'context' && !(name in contextFields)) {
+    if (namespace === 'context' && !Object.hasOwn(contextFields, name)) {
       problems.push(`\${context.${name}} is not a context field; use one of ${Object.keys(contextFields).join(', ')}`);
     }
   }
@@ -82,7 +82,7 @@ export class SecretScope {
     return text.replace(referencePattern, (whole, escaped: string, namespace: string, name: string, fallback: string | undefined) => {
       if (escaped) return whole.slice(1);
       if (namespace === 'context') {
-        const field = contextFields[name];
+        const field = Object.hasOwn(contextFields, name) ? contextFields[name] : undefined;
         if (!field) throw new TaskFailure('Secrets.InvalidReference', `${where}: \${context.${name}} is not a context field`);
         return field(this.context);
       }

@@ -27,7 +27,7 @@ function nest(path: string[], value: Json, into: JsonObject): void {
   let at = into;
   for (const [i, field] of path.entries()) {
     if (i === path.length - 1) {
-      if (field in at) throw new EngineError('INPUT_INVALID', `The request is invalid: two filters on the same field ${path.join('.')}`);
+      if (Object.hasOwn(at, field)) throw new EngineError('INPUT_INVALID', `The request is invalid: two filters on the same field ${path.join('.')}`);
       at[field] = value;
     } else {
       const next = at[field];

@@ -106,7 +106,7 @@ const checkJsonPathRule: RuleCheck = (scope, value, pointer, label, top) => {
   const rule = asObject(scope, value, pointer, label);
   if (!rule) return;
   const own = new Set(top ? ['Variable', 'Comment', 'Next', 'Assign'] : ['Variable', 'Comment']);
-  const operators = Object.keys(rule).filter((key) => key in comparisons || combinations.has(key));
+  const operators = Object.keys(rule).filter((key) => Object.hasOwn(comparisons, key) || combinations.has(key));
   const strangers = Object.keys(rule).filter((key) => !own.has(key) && !operators.includes(key));
   const misspelt = reportStrangers(scope, strangers, pointer, label, own);
   if (top) checkTopLevelFields(scope, rule, pointer, label);
@@ -161,7 +161,7 @@ const checkJsonataRule: RuleCheck = (scope, value, pointer, label) => {
   for (const key of Object.keys(rule)) {
     if (own.has(key)) continue;
     const at = join(pointer, key);
-    if (key in comparisons || combinations.has(key) || key === 'Variable') {
+    if (Object.hasOwn(comparisons, key) || combinations.has(key) || key === 'Variable') {
       reportState(scope, 'FIELD_NOT_ALLOWED', at, `${label}: ${key} is a JSONPath choice field and this state uses JSONata; write the test as Condition: "{% ... %}".`);
     } else {
       reportState(scope, 'FIELD_UNKNOWN', at, `${label}: ${quote(key)} is not a field of a JSONata choice rule.${didYouMean(key, own)}`);

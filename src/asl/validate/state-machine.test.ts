@@ -233,3 +233,26 @@ describe('many problems at once', () => {
     ]);
   });
 });
+
+describe('names that every JavaScript object answers to (toString, constructor, valueOf, …)', () => {
+  const names = ['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__'];
+
+  it('are no state a StartAt or a Next can name unless States has it', () => {
+    for (const name of names) {
+      const start = validateStateMachine({ StartAt: name, States: { A: { Type: 'Succeed' } } });
+      assert.deepEqual(codesAt(start, '/StartAt'), ['START_AT_UNKNOWN'], `StartAt ${name}`);
+      const next = validateStateMachine({ StartAt: 'A', States: { A: { Type: 'Pass', Next: name } } });
+      assert.deepEqual(codesAt(next, '/States/A/Next'), ['NEXT_TARGET_MISSING'], `Next ${name}`);
+    }
+  });
+
+  it('are no Choice operator: a rule with one is reported, not looked up on the prototype', () => {
+    for (const name of names.filter((n) => n !== '__proto__')) {
+      const problems = validateStateMachine({
+        StartAt: 'C',
+        States: { C: { Type: 'Choice', Choices: [{ Variable: '$.x', [name]: false, Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } },
+      });
+      assert.ok(problems.some((p) => p.pointer === `/States/C/Choices/0/${name}` && p.code === 'FIELD_UNKNOWN'), `${name}: ${JSON.stringify(problems)}`);
+    }
+  });
+});

@@ -52,7 +52,7 @@ export function validateMachine(ctx: Context, value: unknown, pointer: string, k
   const record = states as Record<string, unknown>;
   const startAt = typeof machine.StartAt === 'string' ? machine.StartAt : undefined;
   if (Object.keys(record).length === 0) say('STATES_EMPTY', statesPointer, 'States must contain at least one state.');
-  else if (startAt !== undefined && !(startAt in record)) {
+  else if (startAt !== undefined && !Object.hasOwn(record, startAt)) {
     say('START_AT_UNKNOWN', join(pointer, 'StartAt'), `StartAt names ${quote(startAt)}, which is not a state in States.${didYouMean(startAt, Object.keys(record))}`);
   }
   for (const name of Object.keys(record)) registerName(ctx, name, join(statesPointer, name));

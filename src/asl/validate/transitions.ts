@@ -50,13 +50,13 @@ export function checkTransitions(
     edges.set(name, transitions.map((t) => t.target));
     for (const transition of transitions) checkTarget(ctx, name, transition, names, hints);
   }
-  if (startAt === undefined || !(startAt in states)) return;
+  if (startAt === undefined || !Object.hasOwn(states, startAt)) return;
   const reached = new Set<string>([startAt]);
   // An index into the queue rather than shift(), which moves every element: quadratic at 30 000 states.
   const queue = [startAt];
   for (let next = 0; next < queue.length; next++) {
     for (const target of edges.get(queue[next]) ?? []) {
-      if (target in states && !reached.has(target)) {
+      if (Object.hasOwn(states, target) && !reached.has(target)) {
         reached.add(target);
         queue.push(target);
       }
