@@ -121,7 +121,7 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
     assert.equal(await nav.isVisible(), false, 'choosing a page folds the menu again');
     for (const { name, path, ready } of mainPages()) {
       await page.goto(dev.base + path);
-      await page.locator(ready).first().waitFor({ state: 'attached' });
+      await page.locator(ready).first().waitFor({ state: 'attached', timeout: 30_000 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${name} is ${overflow} px wider than the screen`);
     }
@@ -343,7 +343,7 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
         const page = await open('/dashboard/workflows', width, theme);
         for (const { name, path, ready } of mainPages()) {
           await page.goto(dev.base + path);
-          await page.locator(ready).first().waitFor({ state: 'attached' });
+          await page.locator(ready).first().waitFor({ state: 'attached', timeout: 30_000 });
           await page.waitForTimeout(300);
           for (const v of await seriousViolations(page)) found.push(`${name} ${label} ${theme}: ${v}`);
           if (['workflow', 'executions', 'execution', 'scheduler'].includes(name)) {
