@@ -11,7 +11,7 @@
  *    housekeeping runs it) deleting expired executions as fast as new ones finish: whenever 1 000 more
  *    handlers have been called than executions deleted, it deletes the next 1 000 oldest. A
  *    graphile-worker work-off of as many no-op jobs (batched settings, its own empty database) runs in
- *    the same rounds as the peer. Contestants take turns, the first changing every round; one work-off
+ *    the same rounds as the peer, and (c), the control: (b)'s pacing loop running without deleting. Contestants take turns, the first changing every round; one work-off
  *    before the rounds is not counted (it warms the code and pays the full-page writes that follow the
  *    checkpoint after the load).
  * 3. A day's worth: with nothing else running, the engine's retention deletes one day of the stored
@@ -20,7 +20,7 @@
  *    would until its autovacuum runs).
  *
  *   node --expose-gc --import tsx bench/retention-cost.mts [--stored=1000000] [--items=10000] [--rounds=3]
- *     [--chunk=100000] [--min-free-gb=15] [--scale=1]
+ *     [--chunk=100000] [--min-free-gb=15] [--skip-vacuum] [--scale=1]
  *
  * The database is dropped at the end (on a failure too). `--stored=10000000` needs ~25 GB of disk and
  * about an hour on 2 cores; the load stops when the database's disk has less than `--min-free-gb` free.
@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { removeOldExecutions, type Sql } from './durable-modules.mts';
 import { GraphileBench } from './durable-graphile.mts';
 import { NightshiftBench } from './durable-nightshift.mts';
+import { cpuSnapshot } from './durable-probes.mts';
 import { durabilityReport } from './durable-report.mts';
 import { median, serverUrl, serverVersion, sleep } from './durable-support.mts';
 import { formatRate, formatRatio, markdownTable } from './report.mts';
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     chunk: { type: 'string', default: '100000' },
     'min-free-gb': { type: 'string', default: '15' },
+    'skip-vacuum': { type: 'boolean', default: false },
     scale: { type: 'string', default: '1' },
   },
 });
@@ -80,10 +82,11 @@ class PacedRetention {
     return removed;
   }
 
-  start(): void {
+  /** `idle`: the loop runs and waits as it would, but deletes nothing (the control for its own cost). */
+  start(idle = false): void {
     this.stopping = false;
     this.deleted = 0;
-    this.running = this.loop();
+    this.running = this.loop(idle);
   }
 
   async stop(): Promise<number> {
@@ -92,10 +95,10 @@ class PacedRetention {
     return this.deleted;
   }
 
-  private async loop(): Promise<void> {
+  private async loop(idle: boolean): Promise<void> {
     while (!this.stopping) {
       const due = this.bench.counter.calls - this.deleted;
-      if (due < retentionBatch) {
+      if (idle || due < retentionBatch) {
         await sleep(5);
         continue;
       }
@@ -107,20 +110,25 @@ class PacedRetention {
 interface Measured {
   perSecond: number;
   walPerItem: number;
+  /** CPU µs per item of this process and the database's backends (the retention's included in b). */
+  cpuUs: number;
   deleted: number;
   load: string;
 }
 
-async function nightshiftRound(bench: NightshiftBench, retention: PacedRetention | null): Promise<Measured> {
+async function nightshiftRound(bench: NightshiftBench, retention: PacedRetention | null, idle = false): Promise<Measured> {
   await bench.enqueue(items);
   const lsn = await walLsn(bench.pool);
   const load = load1();
+  const cpu = await cpuSnapshot(bench.pool);
   // workOff resets the handler count before its first await: the retention loop starts from zero.
   const workOff = bench.workOff(items, concurrency);
-  retention?.start();
+  retention?.start(idle);
   const result = await workOff.finally(() => retention?.stop());
   const deleted = retention?.deleted ?? 0;
-  return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(bench.pool, lsn)) / items, deleted, load };
+  const used = (await cpuSnapshot(bench.pool)).since(cpu);
+  const cpuUs = ((used.postgres ?? 0) + used.node) * 1e6 / items;
+  return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(bench.pool, lsn)) / items, cpuUs, deleted, load };
 }
 
 async function graphileRound(bench: GraphileBench, probe: Sql): Promise<Measured> {
@@ -128,7 +136,7 @@ async function graphileRound(bench: GraphileBench, probe: Sql): Promise<Measured
   const lsn = await walLsn(probe);
   const load = load1();
   const result = await bench.workOff(items, 'batched');
-  return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(probe, lsn)) / items, deleted: 0, load };
+  return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(probe, lsn)) / items, cpuUs: Number.NaN, deleted: 0, load };
 }
 
 async function dataDirectoryFree(sql: Sql): Promise<number> {
@@ -161,17 +169,33 @@ async function fill(bench: NightshiftBench): Promise<{ window: StoredWindow; sec
 }
 
 /** With nothing else running: the engine's retention deleting one day of stored executions, then VACUUM. */
-async function dayWorth(retention: PacedRetention, sql: Sql): Promise<{ count: number; seconds: number; walPerItem: number; vacuumSeconds: number }> {
+interface DayWorth {
+  count: number;
+  seconds: number;
+  walPerItem: number;
+  /** CPU µs per deleted execution, this process and the database's backends. */
+  cpuUs: number;
+  vacuumSeconds: number | null;
+  vacuumCpuSeconds: number | null;
+}
+
+async function dayWorth(retention: PacedRetention, sql: Sql): Promise<DayWorth> {
   const perDay = Math.floor(stored / windowDays);
   await retention.deleteUpTo(Math.max(retention.cursor, perDay));
   const lsn = await walLsn(sql);
+  const cpu = await cpuSnapshot(sql);
   const began = performance.now();
   const count = await retention.deleteUpTo(retention.cursor + perDay);
   const seconds = (performance.now() - began) / 1000;
+  const used = (await cpuSnapshot(sql)).since(cpu);
+  const cpuUs = ((used.postgres ?? 0) + used.node) * 1e6 / count;
   const walPerItem = (await walSince(sql, lsn)) / count;
+  if (values['skip-vacuum'] === true) return { count, seconds, walPerItem, cpuUs, vacuumSeconds: null, vacuumCpuSeconds: null };
+  const vacuumCpu = await cpuSnapshot(sql);
   const vacuumBegan = performance.now();
   await sql.unsafe('vacuum nightshift.executions, nightshift.history');
-  return { count, seconds, walPerItem, vacuumSeconds: (performance.now() - vacuumBegan) / 1000 };
+  const vacuumSeconds = (performance.now() - vacuumBegan) / 1000;
+  return { count, seconds, walPerItem, cpuUs, vacuumSeconds, vacuumCpuSeconds: (await cpuSnapshot(sql)).since(vacuumCpu).postgres };
 }
 
 const began = Date.now();
@@ -186,7 +210,7 @@ try {
 const nightshift = await NightshiftBench.open({ maxConcurrency: concurrency });
 const graphile = await GraphileBench.open();
 const graphileProbe = nightshift.openPool(1);
-const results = { a: [] as Measured[], b: [] as Measured[], graphile: [] as Measured[] };
+const results = { a: [] as Measured[], b: [] as Measured[], c: [] as Measured[], graphile: [] as Measured[] };
 try {
   log(`loading ${stored.toLocaleString('en-US')} stored executions (load ${load1()})`);
   const { window, seconds: loadSeconds } = await fill(nightshift);
@@ -202,6 +226,7 @@ try {
   const contestants = [
     { key: 'a' as const, run: () => nightshiftRound(nightshift, null) },
     { key: 'b' as const, run: () => nightshiftRound(nightshift, retention) },
+    { key: 'c' as const, run: () => nightshiftRound(nightshift, retention, true) },
     { key: 'graphile' as const, run: () => graphileRound(graphile, graphileProbe) },
   ];
   for (let round = 0; round < rounds; round++) {
@@ -209,7 +234,7 @@ try {
     for (const c of contestants.map((_, i) => contestants[(i + round) % contestants.length])) {
       const r = await c.run();
       results[c.key].push(r);
-      log(`  ${c.key}: ${formatRate(r.perSecond)}/s, WAL ${(r.walPerItem / 1024).toFixed(1)} KiB per item, deleted ${r.deleted}, load ${r.load}`);
+      log(`  ${c.key}: ${formatRate(r.perSecond)}/s, WAL ${(r.walPerItem / 1024).toFixed(1)} KiB, CPU ${Math.round(r.cpuUs)} µs per item, deleted ${r.deleted}, load ${r.load}`);
     }
   }
   log('a day\'s worth of retention, alone');
@@ -222,21 +247,26 @@ try {
 }
 
 async function printResults(
-  total: number, count: number, size: Awaited<ReturnType<typeof storedSize>>, loadSeconds: number, oneDay: Awaited<ReturnType<typeof dayWorth>>,
+  total: number, count: number, size: Awaited<ReturnType<typeof storedSize>>, loadSeconds: number, oneDay: DayWorth,
 ): Promise<void> {
   const a = median(results.a.map((r) => r.perSecond));
   const b = median(results.b.map((r) => r.perSecond));
   const g = median(results.graphile.map((r) => r.perSecond));
   const row = (label: string, list: Measured[], extra: string[]) => [
     label, formatRate(median(list.map((r) => r.perSecond))), list.map((r) => formatRate(r.perSecond)).join(', '),
-    `${(median(list.map((r) => r.walPerItem)) / 1024).toFixed(1)} KiB`, list.map((r) => r.load).join(', '), ...extra,
+    `${(median(list.map((r) => r.walPerItem)) / 1024).toFixed(1)} KiB`,
+    Number.isNaN(list[0].cpuUs) ? '' : `${Math.round(median(list.map((r) => r.cpuUs)))} µs`, list.map((r) => r.load).join(', '), ...extra,
   ];
-  const headers = ['work-off', 'per second', 'per round', 'WAL / item', 'load (1 min) per round', 'deleted per round', 'nightshift (a) / this'];
+  const headers = ['work-off', 'per second', 'per round', 'WAL / item', 'CPU / item', 'load (1 min) per round', 'deleted per round', 'nightshift (a) / this'];
   const table = markdownTable(headers, [
     row('nightshift (a), no retention', results.a, ['0', '']),
     row('nightshift (b), retention as fast as executions finish', results.b, [results.b.map((r) => r.deleted).join(', '), formatRatio(a / b)]),
+    row('nightshift (c), retention loop idle (control)', results.c, ['0', formatRatio(a / median(results.c.map((r) => r.perSecond)))]),
     row('graphile-worker, batched (empty database)', results.graphile, ['', formatRatio(a / g)]),
   ], headers.map((_, i) => i > 0));
+  const c = median(results.c.map((r) => r.perSecond));
+  const cpuA = median(results.a.map((r) => r.cpuUs));
+  const cpuB = median(results.b.map((r) => r.cpuUs));
   const perRound = results.a.map((r, i) => formatRatio(results.b[i].perSecond / r.perSecond)).join(', ');
   const facts = await durabilityReport({ items, rounds, loadAtStart, loadAtEnd: loadavg(), seconds: (Date.now() - began) / 1000 });
   console.log([
@@ -246,8 +276,12 @@ async function printResults(
     '',
     table,
     '',
-    `b / a: ${formatRatio(b / a)} (per round: ${perRound}); retention cost ${((1 - b / a) * 100).toFixed(1)}% of throughput`,
+    `b / a: ${formatRatio(b / a)} (per round: ${perRound}); retention cost ${((1 - b / a) * 100).toFixed(1)}% of throughput; ` +
+      `b / c: ${formatRatio(b / c)} (per round: ${results.c.map((r, i) => formatRatio(results.b[i].perSecond / r.perSecond)).join(', ')})`,
+    `CPU per item (this process and the database's backends): a ${Math.round(cpuA)} µs, b ${Math.round(cpuB)} µs: ` +
+      `the retention added ${((cpuB / cpuA - 1) * 100).toFixed(1)}% (on a machine with no spare CPU, b / a would tend to ${formatRatio(cpuA / cpuB)})`,
     `a day's worth (${oneDay.count.toLocaleString('en-US')} executions), alone: deleted in ${oneDay.seconds.toFixed(1)} s ` +
-      `(${formatRate(oneDay.count / oneDay.seconds)}/s, WAL ${(oneDay.walPerItem / 1024).toFixed(1)} KiB per execution); VACUUM of both tables after it: ${oneDay.vacuumSeconds.toFixed(1)} s`,
+      `(${formatRate(oneDay.count / oneDay.seconds)}/s, ${Math.round(oneDay.cpuUs)} µs CPU and ${(oneDay.walPerItem / 1024).toFixed(1)} KiB WAL per execution); ` +
+      `VACUUM of both tables after it: ${oneDay.vacuumSeconds === null ? 'skipped' : `${oneDay.vacuumSeconds.toFixed(1)} s (${oneDay.vacuumCpuSeconds?.toFixed(1)} s CPU)`}`,
   ].join('\n'));
 }
