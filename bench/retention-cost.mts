@@ -31,7 +31,7 @@ import { parseArgs } from 'node:util';
 import { removeOldExecutions, type Sql } from './durable-modules.mts';
 import { GraphileBench } from './durable-graphile.mts';
 import { NightshiftBench } from './durable-nightshift.mts';
-import { cpuSnapshot } from './durable-probes.mts';
+import { processTicks } from './durable-probes.mts';
 import { durabilityReport } from './durable-report.mts';
 import { median, serverUrl, serverVersion, sleep } from './durable-support.mts';
 import { formatRate, formatRatio, markdownTable } from './report.mts';
@@ -63,6 +63,26 @@ const retentionBatch = 1_000;
 const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
 const load1 = (): string => loadavg()[0].toFixed(2);
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/**
+ * CPU seconds so far of this process and of every backend of the database, the asking one included
+ * (`cpuSnapshot` of durable-probes.mts leaves the asking backend out, and a pool may ask on another
+ * connection the next time: that connection's whole life would then count).
+ */
+async function cpuSeconds(sql: Sql): Promise<Map<number, number>> {
+  const rows = await sql.unsafe<{ pid: number }[]>(
+    `select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`,
+  );
+  const usage = process.cpuUsage();
+  return new Map([[-1, (usage.user + usage.system) / 1e6], ...rows.map((r): [number, number] => [r.pid, processTicks(r.pid) / 100])]);
+}
+
+/** CPU seconds between two `cpuSeconds`; a backend that started in between counts from its start. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
 
 /** The engine's retention, deleting stored executions oldest first, as fast as the work-off finishes new ones. */
 class PacedRetention {
@@ -120,14 +140,13 @@ async function nightshiftRound(bench: NightshiftBench, retention: PacedRetention
   await bench.enqueue(items);
   const lsn = await walLsn(bench.pool);
   const load = load1();
-  const cpu = await cpuSnapshot(bench.pool);
+  const cpu = await cpuSeconds(bench.pool);
   // workOff resets the handler count before its first await: the retention loop starts from zero.
   const workOff = bench.workOff(items, concurrency);
   retention?.start(idle);
   const result = await workOff.finally(() => retention?.stop());
   const deleted = retention?.deleted ?? 0;
-  const used = (await cpuSnapshot(bench.pool)).since(cpu);
-  const cpuUs = ((used.postgres ?? 0) + used.node) * 1e6 / items;
+  const cpuUs = (cpuBetween(cpu, await cpuSeconds(bench.pool)) * 1e6) / items;
   return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(bench.pool, lsn)) / items, cpuUs, deleted, load };
 }
 
@@ -183,19 +202,18 @@ async function dayWorth(retention: PacedRetention, sql: Sql): Promise<DayWorth> 
   const perDay = Math.floor(stored / windowDays);
   await retention.deleteUpTo(Math.max(retention.cursor, perDay));
   const lsn = await walLsn(sql);
-  const cpu = await cpuSnapshot(sql);
+  const cpu = await cpuSeconds(sql);
   const began = performance.now();
   const count = await retention.deleteUpTo(retention.cursor + perDay);
   const seconds = (performance.now() - began) / 1000;
-  const used = (await cpuSnapshot(sql)).since(cpu);
-  const cpuUs = ((used.postgres ?? 0) + used.node) * 1e6 / count;
+  const cpuUs = (cpuBetween(cpu, await cpuSeconds(sql)) * 1e6) / count;
   const walPerItem = (await walSince(sql, lsn)) / count;
   if (values['skip-vacuum'] === true) return { count, seconds, walPerItem, cpuUs, vacuumSeconds: null, vacuumCpuSeconds: null };
-  const vacuumCpu = await cpuSnapshot(sql);
+  const vacuumCpu = await cpuSeconds(sql);
   const vacuumBegan = performance.now();
   await sql.unsafe('vacuum nightshift.executions, nightshift.history');
   const vacuumSeconds = (performance.now() - vacuumBegan) / 1000;
-  return { count, seconds, walPerItem, cpuUs, vacuumSeconds, vacuumCpuSeconds: (await cpuSnapshot(sql)).since(vacuumCpu).postgres };
+  return { count, seconds, walPerItem, cpuUs, vacuumSeconds, vacuumCpuSeconds: cpuBetween(vacuumCpu, await cpuSeconds(sql)) };
 }
 
 const began = Date.now();
