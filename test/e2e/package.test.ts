@@ -142,6 +142,9 @@ describe('the packed package', () => {
         known: 'WORKFLOW_NOT_FOUND',
         unknownCode: 'NO_SUCH_CODE',
         taskFailure: true,
+        engineError: 'EXECUTION_NOT_FOUND',
+        // The last call the handler served: the direct start's.
+        context: { executionId: true, workflowName: 'hello', stateName: 'Greet', attempt: 0, idempotencyKey: true, taskToken: null, aborted: false, identity: null },
       });
     });
   });
