@@ -7,6 +7,7 @@ export * from './workflows.ts';
 export * from './workflow-versions.ts';
 export * from './executions.ts';
 export * from './start.ts';
+export { startExecution } from './start-grouped.ts';
 export * from './list-executions.ts';
 export * from './stop-execution.ts';
 export { heldStartView } from './held-starts.ts';
