@@ -19,6 +19,7 @@ export type { Cadence } from './cadence.ts';
 export * from './events.ts';
 export * from './table-triggers.ts';
 export * from './keys.ts';
+export { apiKeyTtlMs } from './key-cache.ts';
 export * from './sessions.ts';
 export * from './access.ts';
 export * from './roles.ts';
