@@ -154,9 +154,12 @@ export class DurableRuntime {
    * (the caller took the version from a cache).
    */
   async startAtOnce(executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null> {
-    const first = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions));
+    // Root spans end only for the executions inserted: the others are started again, with spans of their own.
+    const spans = new Map<string, { end(): void }>();
+    const first = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions, spans));
     if (!first) return null;
     const { inserted, stale } = await insertStartedExecutions(this.options.sql, first.starts, true);
+    for (const [id, span] of spans) if (inserted.has(id)) span.end();
     return { ...this.startedAnswer(first, inserted), stale };
   }
 
@@ -173,17 +176,18 @@ export class DurableRuntime {
 
   /**
    * With tracing on, each execution gets a root span (under the caller's traceparent when the start
-   * carried one), ended at once: the spans of its states and task attempts, made later by whichever
+   * carried one), ended at once (by startAtOnce once its row is inserted): the spans of its states and task attempts, made later by whichever
    * process steps it, hang under the traceparent stored on its row.
    */
-  private traced(executions: readonly NewExecution[]): readonly NewExecution[] {
+  private traced(executions: readonly NewExecution[], spans?: Map<string, { end(): void }>): readonly NewExecution[] {
     const { tracer } = this.options;
     if (!tracer) return executions;
     return executions.map((e) => {
       const span = tracer.open(`execution ${e.workflowName}`, e.traceparent ?? null, {
         'nightshift.workflow': e.workflowName, 'nightshift.execution_id': e.id,
       }, e.startedAt.getTime());
-      span.end();
+      if (spans) spans.set(e.id, span);
+      else span.end();
       return { ...e, traceparent: span.traceparent };
     });
   }
