@@ -9,6 +9,11 @@ import type { ExecutionView } from './executions.ts';
 export interface ExecutionRuntime {
   /** Inserts and first-steps executions in the caller's transaction (only startExecutions calls it); `afterCommit` wakes workers. */
   startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }>;
+  /**
+   * Inserts and first-steps executions with one statement outside any transaction, when no first step
+   * writes another row (null otherwise); only those whose version is still current (the others are `stale`).
+   */
+  startAtOnce(executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null>;
   deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
 }

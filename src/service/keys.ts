@@ -7,17 +7,18 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { workflowNamePattern } from '../asl/index.ts';
 import {
   currentRole,
-  findApiKeyByPrefix,
   findRoleAttributes,
   hasActiveApiKey,
   insertApiKey,
   listApiKeys as listApiKeyRows,
   markApiKeyUsed,
   revokeApiKey as revokeApiKeyRow,
+  type ApiKeyCredential,
   type ApiKeyRow,
 } from '../store/index.ts';
 import { EngineError } from '../shared/index.ts';
 import type { ServiceDeps } from './deps.ts';
+import { cachedApiKey, forgetApiKey, rememberKeyUsed } from './key-cache.ts';
 import { refuseRole } from './roles.ts';
 
 type KeyDeps = Pick<ServiceDeps, 'sql' | 'clock' | 'roles'>;
@@ -126,6 +127,7 @@ export async function listApiKeys(deps: Pick<ServiceDeps, 'sql'>): Promise<ApiKe
 export async function revokeApiKey(deps: KeyDeps, id: string): Promise<ApiKeyView> {
   const row = uuidPattern.test(id) ? await revokeApiKeyRow(deps.sql, id, new Date(deps.clock.now())) : null;
   if (!row) throw new EngineError('API_KEY_NOT_FOUND', `No API key has the id ${JSON.stringify(id)}`);
+  forgetApiKey(deps.sql, row.prefix);
   return viewOf(row);
 }
 
@@ -148,17 +150,21 @@ export async function ensureLocalAdminKey(deps: KeyDeps): Promise<{ key: string;
 /** The key's row when the key is genuine and not revoked; UNAUTHORIZED otherwise. */
 export async function verifyApiKey(deps: KeyDeps, key: string): Promise<VerifiedKey> {
   const match = keyPattern.exec(key);
-  const row = match ? await findApiKeyByPrefix(deps.sql, match[1]) : null;
   // Compared in constant time, so the answer's timing tells nothing about the stored hash.
-  if (!match || !row || !timingSafeEqual(Buffer.from(sha256(match[2]), 'hex'), Buffer.from(row.secretHash, 'hex'))) {
+  const genuine = (row: ApiKeyCredential) => timingSafeEqual(Buffer.from(sha256(match![2]), 'hex'), Buffer.from(row.secretHash, 'hex'));
+  const row = match ? await cachedApiKey(deps, match[1], genuine) : null;
+  if (!match || !row || !genuine(row)) {
     throw new EngineError('UNAUTHORIZED', 'The API key is not valid');
   }
   if (row.revokedAt) throw new EngineError('UNAUTHORIZED', 'The API key was revoked');
-  // Checked at every use: roles: or the role itself (ALTER ROLE ... BYPASSRLS) may have changed since.
+  // Checked at every use: roles: or the role itself (ALTER ROLE ... BYPASSRLS) may have changed since (the role as read within apiKeyTtlMs).
   if (!(row.allowPrivilegedRole && row.scopes.includes('admin'))) refuseRole(deps, 'The API key', row.role, row.roleAttributes);
   // last_used_at is kept to the minute: no write (nor round trip) on most requests.
   const now = deps.clock.now();
-  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= 60_000) await markApiKeyUsed(deps.sql, row.id, new Date(now));
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= 60_000) {
+    await markApiKeyUsed(deps.sql, row.id, new Date(now));
+    rememberKeyUsed(deps.sql, row.prefix, new Date(now));
+  }
   const { secretHash: _hash, roleAttributes: _attributes, ...shown } = row;
   return shown;
 }

@@ -14,6 +14,7 @@ import {
   lockTableSubscriptions,
 } from '../store/index.ts';
 import { EngineError } from '../shared/index.ts';
+import { forgetCurrentVersion } from './current-versions.ts';
 import type { ServiceDeps } from './deps.ts';
 
 export interface RemovedWorkflow {
@@ -27,7 +28,7 @@ export interface RemovedWorkflow {
 
 export async function removeWorkflow(deps: Pick<ServiceDeps, 'sql' | 'clock'>, name: string): Promise<RemovedWorkflow> {
   const now = new Date(deps.clock.now());
-  return deps.sql.begin(async (tx) => {
+  const removed = await deps.sql.begin(async (tx) => {
     // The lock every table-trigger sync takes: a deploy of the same workflow waits for this removal.
     await lockTableSubscriptions(tx);
     const archived = await archiveWorkflowRow(tx, name, now);
@@ -38,6 +39,8 @@ export async function removeWorkflow(deps: Pick<ServiceDeps, 'sql' | 'clock'>, n
     const schedulesDeleted = await deleteFileSchedules(tx, name);
     return { name, archivedAt: archived.archivedAt.toISOString(), tableTriggersDropped: subscriptions.length, schedulesDeleted };
   });
+  forgetCurrentVersion(deps.sql, name);
+  return removed;
 }
 
 /**

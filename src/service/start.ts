@@ -17,7 +17,7 @@ import {
   deleteFlowWaits, findExecutionByKey, getCurrentVersionHead, getExecution, getFlowWait, insertEndedExecution, markFlowWaitStarted,
   type ExecutionRow, type FlowWaitRow, type NewExecution, type Queryable, type WorkflowVersionHead,
 } from '../store/index.ts';
-import { EngineError, Grouped, isEngineError, isTraceparent, newExecutionId, silentLogger, type Json } from '../shared/index.ts';
+import { EngineError, isEngineError, isTraceparent, newExecutionId, type Json } from '../shared/index.ts';
 import { checkStarter, returnChainPlace, takeChainPlace, type ChainPosition } from './chains.ts';
 import type { ExecutionRuntime, ServiceDeps } from './deps.ts';
 import { viewOf, type ExecutionView } from './executions.ts';
@@ -60,13 +60,13 @@ export interface StartedBatch {
   afterCommit(): void;
 }
 
-type Route = 'plain' | 'flow' | 'transient' | 'admitted';
+export type StartRoute = 'plain' | 'flow' | 'transient' | 'admitted';
 
 interface Prepared {
   index: number;
   request: StartRequest;
   execution: NewExecution;
-  route: Route;
+  route: StartRoute;
   version: WorkflowVersionHead | null;
   chain: ChainPosition | null;
 }
@@ -129,6 +129,23 @@ async function prepare(
   const versionKey = `${transient}:${request.workflow}`;
   if (!versions.has(versionKey)) versions.set(versionKey, getCurrentVersionHead(tx, request.workflow, transient));
   const version = await versions.get(versionKey)!;
+  const route = checkStart(deps, request, version);
+  // A repeat is found before anything is taken; a plain start without a chain finds it after its insert instead (no statement more).
+  if (route !== 'plain' || request.parentId || request.chain) {
+    const existing = await findExisting(tx, request);
+    if (existing) return { ...viewOf(existing), created: false };
+  }
+  const parent = request.parentId ? await getExecution(tx, request.parentId) : null;
+  if (parent) await checkStarter(tx, parent.id);
+  const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
+  return { index, request, execution: newExecution(deps, request, version!.id, parent, chain), route, version, chain };
+}
+
+/**
+ * The checks every start passes against its workflow's current version (it exists and is deployed, the
+ * name's shape, the input's size and parameters); answers the way it goes.
+ */
+export function checkStart(deps: ServiceDeps, request: StartRequest, version: WorkflowVersionHead | null): StartRoute {
   if (!version) throw new EngineError('WORKFLOW_NOT_FOUND', `No workflow is named ${JSON.stringify(request.workflow)}`);
   if (version.archivedAt) {
     throw new EngineError('WORKFLOW_ARCHIVED', `The workflow ${JSON.stringify(request.workflow)} was removed on ${version.archivedAt.toISOString()}: deploy it again to start it`);
@@ -139,17 +156,9 @@ async function prepare(
   checkInputSize(request.input);
   const metadata = version.metadata as unknown as WorkflowMetadata;
   checkInput(metadata.parameters, request.input, request.workflow);
-  const route: Route = (request.mode ?? metadata.mode) === 'transient' ? 'transient' : hasFlowControl(metadata.flow) ? 'flow' : 'plain';
+  const route: StartRoute = (request.mode ?? metadata.mode) === 'transient' ? 'transient' : hasFlowControl(metadata.flow) ? 'flow' : 'plain';
   if (route === 'transient' && (!deps.transient || !deps.transientRuns)) throw new EngineError('UNAVAILABLE', 'This process runs no transient executions');
-  // A repeat is found before anything is taken; a plain start without a chain finds it after its insert instead (no statement more).
-  if (route !== 'plain' || request.parentId || request.chain) {
-    const existing = await findExisting(tx, request);
-    if (existing) return { ...viewOf(existing), created: false };
-  }
-  const parent = request.parentId ? await getExecution(tx, request.parentId) : null;
-  if (parent) await checkStarter(tx, parent.id);
-  const chain = parent ? { rootId: parent.rootId, depth: parent.depth + 1 } : (request.chain ?? null);
-  return { index, request, execution: newExecution(deps, request, version.id, parent, chain), route, version, chain };
+  return route;
 }
 
 /** Takes the start's place in its chain's budget; a full chain refuses it. */
@@ -208,7 +217,7 @@ async function heldView(tx: Queryable, p: Prepared, created: Map<string, Executi
   return { ...(wait ? heldStartView(wait) : runningView(p.execution)), created: true };
 }
 
-function newExecution(deps: ServiceDeps, request: StartRequest, versionId: string, parent: ExecutionRow | null, chain: ChainPosition | null): NewExecution {
+export function newExecution(deps: ServiceDeps, request: StartRequest, versionId: string, parent: ExecutionRow | null, chain: ChainPosition | null): NewExecution {
   const id = newExecutionId();
   return {
     id, workflowName: request.workflow, versionId, name: request.name ?? id, mode: 'persistent', input: request.input,
@@ -250,7 +259,7 @@ function runningView(e: NewExecution): ExecutionView {
  * same input (another input is IDEMPOTENCY_KEY_REUSED); by name, only the same caller's (a name another
  * caller took is CONFLICT). Neither refusal tells anything of the execution that holds the key or name.
  */
-async function findExisting(tx: Queryable, request: StartRequest): Promise<ExecutionRow | null> {
+export async function findExisting(tx: Queryable, request: StartRequest): Promise<ExecutionRow | null> {
   const asking = { identity: request.identity ?? null, input: request.input };
   if (request.idempotencyKey !== undefined) {
     const found = await findExecutionByKey(tx, request.workflow, { idempotencyKey: request.idempotencyKey }, asking);
@@ -263,30 +272,4 @@ async function findExisting(tx: Queryable, request: StartRequest): Promise<Execu
     throw new EngineError('CONFLICT', `The execution name ${JSON.stringify(request.name)} is taken: choose another name`);
   }
   return found;
-}
-
-/** Starts made at the same time by one runtime share a transaction (PERFORMANCE.md lesson 1). */
-const groups = new WeakMap<ExecutionRuntime, Grouped<{ deps: ServiceDeps; request: StartRequest }, StartOutcome>>();
-
-function groupOf(deps: ServiceDeps): Grouped<{ deps: ServiceDeps; request: StartRequest }, StartOutcome> {
-  let group = groups.get(deps.runtime);
-  if (!group) {
-    const writeAll = async (items: Array<{ deps: ServiceDeps; request: StartRequest }>): Promise<StartOutcome[]> => {
-      // Items of one runtime share its database; the first one's deps speak for the group.
-      const first = items[0].deps;
-      const batch = await first.sql.begin((tx) => startExecutions(first, tx, items.map((i) => i.request)));
-      batch.afterCommit();
-      return batch.outcomes;
-    };
-    group = new Grouped({ maxBatch: 64, writeAll, writeOne: async (item) => (await writeAll([item]))[0], logger: silentLogger, what: 'starts' });
-    groups.set(deps.runtime, group);
-  }
-  return group;
-}
-
-/** Starts one execution: startExecutions in a transaction shared with the starts made at the same time. */
-export async function startExecution(deps: ServiceDeps, request: StartRequest): Promise<StartedView> {
-  const outcome = await groupOf(deps).add({ deps, request });
-  if ('error' in outcome) throw outcome.error;
-  return outcome.view;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FlowControl, Problem, WorkflowFile } from '../asl/index.ts';
 import { getCurrentVersion, listWorkflows as listWorkflowRows, saveWorkflowVersion } from '../store/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import { forgetCurrentVersion } from './current-versions.ts';
 import type { ServiceDeps } from './deps.ts';
 import { validateFiles, type ValidateOptions } from './validate-files.ts';
 
@@ -33,11 +34,13 @@ export function metadataOf(workflow: WorkflowFile): WorkflowMetadata {
 
 /** Saves the file's content as the workflow's current version (a no-op when nothing changed). */
 export async function deployWorkflow(deps: Pick<ServiceDeps, 'sql'>, workflow: WorkflowFile): Promise<{ versionId: string; changed: boolean }> {
-  return saveWorkflowVersion(deps.sql, {
+  const saved = await saveWorkflowVersion(deps.sql, {
     name: workflow.name,
     definition: workflow.definition as unknown as Json,
     metadata: metadataOf(workflow) as unknown as JsonObject,
   });
+  forgetCurrentVersion(deps.sql, workflow.name);
+  return saved;
 }
 
 export interface WorkflowView {

@@ -122,7 +122,7 @@ function branchStart(row: ExecutionRow): StepEvent {
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** A stepped row, not yet written: its new state and history, and the jobs it adds and calls off. */
-interface PreparedStep {
+export interface PreparedStep {
   status: ExecutionRow['status'];
   write: StepWrite;
   jobs: NewJob[];
@@ -136,7 +136,7 @@ interface PreparedStep {
  * written now, in the caller's transaction; the row, its history and its jobs are returned for
  * `writeSteps`.
  */
-async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
+export async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
   const before = beforeStep(row);
   const version = await ctx.machines.get(tx, row.versionId);
   const nowMs = ctx.clock.now();

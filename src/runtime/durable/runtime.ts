@@ -8,13 +8,14 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { stepJobFormat, type StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { enqueueJobs, insertExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
+import { enqueueJobs, insertExecutions, insertStartedExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { defaultLimits, Grouped, silentLogger, silentMetrics, systemClock, type Clock, type EngineMetrics, type EngineTracer, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
 import { MachineCache } from './machines.ts';
 import { Serving } from './serving.ts';
-import { observeSteps } from './observe.ts';
+import { observeSteps, type ObservedStep } from './observe.ts';
+import { firstStepsInMemory, type FirstSteps } from './first-steps.ts';
 import { debouncedNotifier, Worker } from './worker.ts';
 
 export interface DurableRuntimeOptions {
@@ -130,35 +131,63 @@ export class DurableRuntime {
 
   /**
    * Inserts executions and runs their first steps in the caller's transaction, one statement per kind
-   * of write however many there are. Answers the rows created, as their first step left them (a taken
-   * name or idempotency key creates nothing), and what to call once the transaction has committed (it
-   * wakes workers for due jobs).
+   * of write however many there are (one in all when no first step writes another row). Answers the
+   * rows created, as their first step left them (a taken name or idempotency key creates nothing), and
+   * what to call once the transaction has committed (it wakes workers for due jobs).
    */
   async startInTransaction(tx: Queryable, executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; afterCommit(): void }> {
-    const inserted = await insertExecutions(tx, this.traced(executions));
-    const { rows, dueNow, observed } = await stepStarts(this.ctx, tx, inserted);
-    return {
-      created: rows,
-      afterCommit: () => {
-        if (dueNow) this.ctx.onJobsDue?.();
-        this.ctx.observe?.(observed);
-      },
-    };
+    const traced = this.traced(executions);
+    const first = await firstStepsInMemory(this.ctx, tx, traced);
+    if (first) {
+      const { inserted } = await insertStartedExecutions(tx, first.starts, false);
+      return this.startedAnswer(first, inserted);
+    }
+    const rows = await insertExecutions(tx, traced);
+    const { rows: created, dueNow, observed } = await stepStarts(this.ctx, tx, rows);
+    return { created, afterCommit: () => this.afterStarts(dueNow, observed) };
+  }
+
+  /**
+   * Starts executions with one statement and no transaction block, when no first step writes another
+   * row: one round trip and one commit (null otherwise: the caller starts them in a transaction). Only
+   * executions whose version is still their workflow's current one are inserted; the others are `stale`
+   * (the caller took the version from a cache).
+   */
+  async startAtOnce(executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null> {
+    // Root spans end only for the executions inserted: the others are started again, with spans of their own.
+    const spans = new Map<string, { end(): void }>();
+    const first = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions, spans));
+    if (!first) return null;
+    const { inserted, stale } = await insertStartedExecutions(this.options.sql, first.starts, true);
+    for (const [id, span] of spans) if (inserted.has(id)) span.end();
+    return { ...this.startedAnswer(first, inserted), stale };
+  }
+
+  private startedAnswer(first: FirstSteps, inserted: Set<string>): { created: ExecutionRow[]; afterCommit(): void } {
+    const created = first.starts.filter((s) => inserted.has(s.row.id)).map((s) => s.row);
+    const observed = first.observed.filter((o) => inserted.has(o.row.id));
+    return { created, afterCommit: () => this.afterStarts(first.dueNow && created.length > 0, observed) };
+  }
+
+  private afterStarts(dueNow: boolean, observed: readonly ObservedStep[]): void {
+    if (dueNow) this.ctx.onJobsDue?.();
+    this.ctx.observe?.(observed);
   }
 
   /**
    * With tracing on, each execution gets a root span (under the caller's traceparent when the start
-   * carried one), ended at once: the spans of its states and task attempts, made later by whichever
+   * carried one), ended at once (by startAtOnce once its row is inserted): the spans of its states and task attempts, made later by whichever
    * process steps it, hang under the traceparent stored on its row.
    */
-  private traced(executions: readonly NewExecution[]): readonly NewExecution[] {
+  private traced(executions: readonly NewExecution[], spans?: Map<string, { end(): void }>): readonly NewExecution[] {
     const { tracer } = this.options;
     if (!tracer) return executions;
     return executions.map((e) => {
       const span = tracer.open(`execution ${e.workflowName}`, e.traceparent ?? null, {
         'nightshift.workflow': e.workflowName, 'nightshift.execution_id': e.id,
       }, e.startedAt.getTime());
-      span.end();
+      if (spans) spans.set(e.id, span);
+      else span.end();
       return { ...e, traceparent: span.traceparent };
     });
   }

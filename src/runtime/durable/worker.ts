@@ -193,10 +193,13 @@ export class Worker {
     });
   }
 
-  /** How long to sleep: until the next due job, at most one poll interval. */
+  /**
+   * How long to sleep: until the next due job, at most one poll interval. Asked also while work is in
+   * flight (only after a claim found nothing): a finishing task wakes the loop, but a timer or scheduled
+   * run coming due meanwhile wakes nothing, and waited up to a poll interval behind a long task.
+   */
   private async idleDelay(): Promise<number> {
     const { options } = this;
-    if (this.inFlight.size > 0) return options.pollMs;
     try {
       const due = await nextDueAt(options.commit.sql, new Date(options.commit.clock.now()), options.serving.current());
       if (!due) return options.pollMs;
