@@ -106,12 +106,17 @@ export async function deliverBatch(ctx: CommitContext, deliveries: readonly Deli
     dueNow = await writeSteps(tx, prepared, ctx.clock.now());
     return results;
   });
+  committed(ctx, prepared, dueNow);
+  return outcomes;
+}
+
+/** After a commit: wake workers for jobs due now, count the group, observe its steps. */
+export function committed(ctx: CommitContext, prepared: readonly PreparedStep[], dueNow: boolean): void {
   if (dueNow) ctx.onJobsDue?.();
   if (prepared.length > 0) {
     ctx.metrics?.groupCommitted(prepared.length);
     ctx.observe?.(prepared.map((p) => p.observed));
   }
-  return outcomes;
 }
 
 /** A branch starts from its own row: its input and outer variables are stored there once, not in its job. */
@@ -122,7 +127,7 @@ function branchStart(row: ExecutionRow): StepEvent {
 const terminal = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** A stepped row, not yet written: its new state and history, and the jobs it adds and calls off. */
-interface PreparedStep {
+export interface PreparedStep {
   status: ExecutionRow['status'];
   write: StepWrite;
   jobs: NewJob[];
@@ -134,14 +139,15 @@ interface PreparedStep {
  * Steps a locked row with its events (and any follow-up the runtime answers at once, such as collected
  * branch results). Effects that are rows of their own (branches, task tokens, sql:query's work) are
  * written now, in the caller's transaction; the row, its history and its jobs are returned for
- * `writeSteps`.
+ * `writeSteps`. Without a transaction (an unlocked step, `unlocked.ts`) such an effect throws
+ * NeedsTransaction.
  */
-async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
+export async function prepareStep(ctx: CommitContext, tx: Queryable | null, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
   const before = beforeStep(row);
-  const version = await ctx.machines.get(tx, row.versionId);
+  const version = await ctx.machines.get(tx ?? ctx.sql, row.versionId);
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
-  const context = await ctx.contexts.get(tx, row);
+  const context = await ctx.contexts.get(tx ?? ctx.sql, row);
   const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken, context };
   const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];
