@@ -19,3 +19,19 @@ export function toRow(r: Record_): ExecutionRow {
     outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, depth: r.depth, notifyOnEnd: r.notify_on_end, traceparent: r.traceparent ?? null, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
   };
 }
+
+/** A row as read for an unlocked step, with the version (`xmin`) it must still have when written. */
+export interface VersionedRow {
+  row: ExecutionRow;
+  version: string;
+}
+
+/** A row as `to_jsonb(e)` renders it (timestamps as text), with its version as `row_version`. */
+export type ExecutionJson = Omit<Record_, 'started_at' | 'stopped_at' | 'updated_at'> & {
+  started_at: string; stopped_at: string | null; updated_at: string; row_version: string;
+};
+
+export function versionedRowOf(r: ExecutionJson): VersionedRow {
+  const record: Record_ = { ...r, started_at: new Date(r.started_at), stopped_at: r.stopped_at === null ? null : new Date(r.stopped_at), updated_at: new Date(r.updated_at) };
+  return { row: toRow(record), version: r.row_version };
+}

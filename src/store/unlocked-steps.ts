@@ -8,16 +8,12 @@
  * Two round trips per group of steps instead of four (begin, lock, write, commit).
  */
 import type { Queryable } from './connection.ts';
-import { toRow, type Record_ } from './execution-record.ts';
-import type { ExecutionRow, StepWrite } from './executions.ts';
+import { toRow, type Record_, type VersionedRow } from './execution-record.ts';
+import type { StepWrite } from './executions.ts';
 import { historyBatchRow } from './history.ts';
 import { jobRecords, type NewJob } from './jobs.ts';
 
-/** A row as read for an unlocked step, with the version it must still have when written. */
-export interface VersionedRow {
-  row: ExecutionRow;
-  version: string;
-}
+export type { VersionedRow };
 
 // executions_pkey. No lock: the write checks that the row is still this version.
 export async function readRowsForStep(sql: Queryable, ids: readonly string[]): Promise<Map<string, VersionedRow>> {

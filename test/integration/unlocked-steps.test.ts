@@ -10,7 +10,7 @@ import { ResourceRegistry, type ResourceHandler } from '../../src/resources/inde
 import { DurableRuntime } from '../../src/runtime/index.ts';
 import { startExecution, waitForExecution } from '../../src/service/index.ts';
 import { silentLogger, type Json } from '../../src/shared/index.ts';
-import { readRowsForStep, saveUnlockedSteps } from '../../src/store/index.ts';
+import { claimDueJobs, readRowsForStep, saveUnlockedSteps } from '../../src/store/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 import { eventually } from '../support/wait.ts';
 
@@ -66,6 +66,18 @@ describe('unlocked steps', () => {
       open(null);
       await worker.stop(2_000);
     }
+  });
+
+  it('hands each claimed invoke job its execution row as it is, with the version an unlocked step checks', async () => {
+    const { executionId } = await startExecution(engine.deps, { workflow: 'gated', input: { n: 7 } });
+    const claimed = await claimDueJobs(engine.db.sql, { workerId: 'claimer', now: new Date(Date.now() + 1000), limit: 100, leaseMs: 60_000 });
+    const job = claimed.find((j) => j.executionId === executionId);
+    assert.ok(job?.execution, 'the row came with the job');
+    const [row] = await engine.db.sql<{ xmin: string }[]>`select xmin::text as xmin from nightshift.executions where id = ${executionId}`;
+    assert.equal(job.execution.version, row.xmin);
+    const read = (await readRowsForStep(engine.db.sql, [executionId])).get(executionId)!;
+    assert.deepEqual(job.execution, read, 'the same row as a read for the step gives');
+    await engine.db.sql`update nightshift.jobs set lease_owner = null, lease_expires_at = null where lease_owner = 'claimer'`;
   });
 
   it('writes nothing for a step whose row changed or whose job another worker holds, and everything for the others', async () => {

@@ -14,6 +14,7 @@ import {
   type Queryable,
   type Sql,
   type StepWrite,
+  type VersionedRow,
 } from '../../store/index.ts';
 import type { Clock, EngineMetrics, EngineTracer, Json, JsonObject } from '../../shared/index.ts';
 import { beforeStep, type ObservedStep } from './observe.ts';
@@ -61,6 +62,8 @@ export interface StepOutcome {
 export interface Delivery {
   executionId: string;
   items: ReadonlyArray<{ event: StepEvent; jobId?: number }>;
+  /** The row as the claim of its job read it (null: it was gone), for an unlocked step; absent: read it then. */
+  seen?: VersionedRow | null;
 }
 
 export type DeliveryOutcome = StepOutcome & { delivered: number };

@@ -30,7 +30,7 @@ export class GroupCommit {
   }
 
   /** Steps an execution with these events in the next group transaction; answers as `deliverEvents`. */
-  deliver(executionId: string, items: Delivery['items']): Promise<DeliveryOutcome> {
-    return this.groups.add({ executionId, items });
+  deliver(executionId: string, items: Delivery['items'], seen?: Delivery['seen']): Promise<DeliveryOutcome> {
+    return this.groups.add({ executionId, items, seen });
   }
 }

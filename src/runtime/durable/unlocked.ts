@@ -35,12 +35,13 @@ export async function deliverUnlocked(ctx: CommitContext, deliveries: readonly D
   return outcomes as DeliveryOutcome[];
 }
 
-/** Reads the rows (no lock) and steps those this path can write; the others are left out. */
+/** Reads the rows its jobs' claim did not bring (no lock) and steps those this path can write; the others are left out. */
 async function prepareUnlocked(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<Attempt[]> {
-  const read = await readRowsForStep(ctx.sql, deliveries.map((d) => d.executionId));
+  const unread = deliveries.filter((d) => d.seen === undefined).map((d) => d.executionId);
+  const read = unread.length === 0 ? new Map() : await readRowsForStep(ctx.sql, unread);
   const attempts: Attempt[] = [];
   for (const [index, delivery] of deliveries.entries()) {
-    const seen = read.get(delivery.executionId);
+    const seen = delivery.seen === undefined ? read.get(delivery.executionId) : delivery.seen;
     if (!seen || seen.row.status !== 'RUNNING') continue;
     let prepared: PreparedStep;
     try {
