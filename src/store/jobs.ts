@@ -34,7 +34,10 @@ export interface ClaimedJob {
   attempts: number;
   leaseExpiresAt: Date;
   dedupeKey: string | null;
-  /** Step and invoke jobs: their execution (or branch) row as the claim read it; null when it is gone. */
+  /**
+   * Step and invoke jobs: their execution (or branch) row as the claim read it, null when it is gone;
+   * only on the first job of each execution in one claim (absent on the others).
+   */
   execution?: VersionedRow | null;
 }
 
@@ -142,7 +145,9 @@ const servedBy = (n: number) =>
 // growing with the queue) and, with an array of ids, scanned it when statistics said "empty".
 // Step and invoke jobs come with their execution row as it is now, and its version (executions_pkey):
 // the step that records their event writes it unlocked if it is still that version (unlocked-steps.ts),
-// without reading it again.
+// without reading it again. Only the first job of each execution brings it: the 10 000 children of a
+// Map end on one parent whose row holds their items, and a row for each of their jobs made a
+// 10 000-item Map several times slower (test/integration/map-10k.test.ts timed out).
 const claimStatement = `
   with recursive ${priorityLevels},
   expired as (
@@ -172,8 +177,9 @@ const claimStatement = `
       j.lease_expires_at, j.dedupe_key
   )
   select c.*,
-    (select to_jsonb(e) || jsonb_build_object('row_version', e.xmin::text) from nightshift.executions e
-      where c.kind in ('step', 'invoke') and e.id = c.execution_id) as execution
+    case when c.kind in ('step', 'invoke') and c.id = min(c.id) over (partition by c.execution_id) then
+      (select to_jsonb(e) || jsonb_build_object('row_version', e.xmin::text) from nightshift.executions e where e.id = c.execution_id)
+    end as execution
   from claimed c`;
 
 // $1 worker id, $2 ids. jobs_pkey; the lease_owner condition makes a worker whose lease was
@@ -358,7 +364,7 @@ function toClaimedJob(row: JobRow): ClaimedJob {
     attempts: row.attempts,
     leaseExpiresAt: row.lease_expires_at,
     dedupeKey: row.dedupe_key,
-    ...(row.execution === undefined ? {} : { execution: row.execution === null ? null : versionedRowOf(row.execution) }),
+    ...(row.execution ? { execution: versionedRowOf(row.execution) } : {}),
   };
 }
 

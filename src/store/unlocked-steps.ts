@@ -1,11 +1,12 @@
 /**
  * Steps written without a row lock held while stepping (optimistic): the rows are read with their
- * version (`xmin`, the transaction that wrote the row version read), stepped in memory, and written
+ * version (`xmin`, the transaction that wrote the row version read) by the claim of their jobs
+ * (jobs.ts) or by `readRowsForStep`, stepped in memory, and written
  * by one statement, committed on its own, that saves a row only if it is still the version read and
  * every job that carried its events is still held by this worker. A row changed meanwhile, or whose
  * job this worker no longer holds, is left as it was with its jobs, history and new jobs unwritten:
  * the caller steps it again on the locking path (`lockExecutionsAndCompleteJobs`).
- * Two round trips per group of steps instead of four (begin, lock, write, commit).
+ * One round trip per group of steps besides the claim instead of four (begin, lock, write, commit).
  */
 import type { Queryable } from './connection.ts';
 import { toRow, type Record_, type VersionedRow } from './execution-record.ts';

@@ -241,7 +241,7 @@ export class Worker {
       else if (job.kind === jobKinds.step) {
         this.timeTimers(batch);
         const items = batch.map((j) => ({ event: decodePayload(stepJobFormat, j).event, jobId: j.id }));
-        await this.commits.deliver(job.executionId as string, items, job.execution);
+        await this.commits.deliver(job.executionId as string, items, batch.find((j) => j.execution)?.execution);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
         if (handler.batch && batch.length > 1) await handler.batch(batch, options.commit.workerId);
