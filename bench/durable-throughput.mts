@@ -15,9 +15,11 @@
  *
  *   node --import tsx bench/durable-throughput.mts [--rounds=3] [--items=5000] [--scale=1]
  *     [--latency-samples=500] [--pgboss-latency-samples=20] [--pgbench-seconds=10] [--latency-only]
+ *     [--batched-peer-only]
  *
  * `--latency-only` measures latency alone: no throughput round has just loaded the machine and filled
  * the tables (each latency part otherwise follows a throughput part), and pgbench is skipped.
+ * `--batched-peer-only` leaves out graphile-worker unbatched and pg-boss from the throughput rounds.
  *
  * About 3 to 4 minutes on 2 cores. Nightshift's starts (~1 200/s here) and the latency samples take
  * most of it; pg-boss's latency is its poll interval, so 20 samples per round show it.
@@ -43,6 +45,8 @@ const { values } = parseArgs({
     'pgboss-latency-samples': { type: 'string', default: '20' },
     'pgbench-seconds': { type: 'string', default: '10' },
     'latency-only': { type: 'boolean', default: false },
+    // Throughput against graphile-worker batched only (no unbatched graphile-worker, no pg-boss): a shorter run.
+    'batched-peer-only': { type: 'boolean', default: false },
   },
 });
 const latencyOnly = values['latency-only'] === true;
@@ -74,8 +78,7 @@ const pgboss = await PgBossBench.open();
 const throughputContestants: ThroughputContestant[] = latencyOnly ? [] : [
   ...nightshiftConcurrencies.map((c) => nightshiftThroughput(nightshift, c)),
   graphileThroughput(graphile, 'batched'),
-  graphileThroughput(graphile, 'unbatched'),
-  pgbossThroughput(pgboss),
+  ...(values['batched-peer-only'] === true ? [] : [graphileThroughput(graphile, 'unbatched'), pgbossThroughput(pgboss)]),
 ];
 const latencyContestants: LatencyContestant[] = [
   nightshiftLatency(nightshift, nightshiftConcurrencies[0], latencySamples, false),

@@ -8,6 +8,7 @@ import type { Queryable } from './connection.ts';
 import { historyBatchRow, type NewHistoryEvent } from './history.ts';
 import { insertJobsFrom, jobRecords, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
+import { toRow, type Record_ } from './execution-record.ts';
 
 export type StoredStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -45,24 +46,6 @@ export interface ExecutionRow {
   startedAt: Date;
   stoppedAt: Date | null;
   updatedAt: Date;
-}
-
-type Record_ = {
-  id: string; kind: 'execution' | 'branch'; workflow_name: string; version_id: string; name: string; status: StoredStatus;
-  mode: 'persistent' | 'transient'; input: Json; output: Json | null; error: string | null; cause: string | null;
-  parent_id: string | null; root_id: string; identity: Json | null; progress: Json | null; snapshot: Json | null;
-  idempotency_key: string | null; redrive_count: number; owner_id: string | null; group_id: string | null; child_index: number | null;
-  machine_id: string; outer_vars: JsonObject | null; event_count: number; callback_token_hash: string | null; depth: number; notify_on_end: boolean; traceparent: string | null; started_at: Date; stopped_at: Date | null; updated_at: Date;
-};
-
-function toRow(r: Record_): ExecutionRow {
-  return {
-    id: r.id, kind: r.kind, workflowName: r.workflow_name, versionId: r.version_id, name: r.name, status: r.status, mode: r.mode,
-    input: r.input, output: r.output, error: r.error, cause: r.cause, parentId: r.parent_id, rootId: r.root_id,
-    identity: r.identity, progress: r.progress, snapshot: r.snapshot, idempotencyKey: r.idempotency_key,
-    redriveCount: r.redrive_count, ownerId: r.owner_id, groupId: r.group_id, childIndex: r.child_index, machineId: r.machine_id,
-    outerVars: r.outer_vars, eventCount: r.event_count, callbackTokenHash: r.callback_token_hash, depth: r.depth, notifyOnEnd: r.notify_on_end, traceparent: r.traceparent ?? null, startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
-  };
 }
 
 export interface NewExecution {

@@ -24,6 +24,7 @@ export { deleteJobsByKey, holdsJob } from './jobs.ts';
 export * from './workflows.ts';
 export * from './executions.ts';
 export * from './started-executions.ts';
+export * from './unlocked-steps.ts';
 export * from './history.ts';
 export * from './task-tokens.ts';
 export * from './identity-sql.ts';

@@ -1,5 +1,6 @@
 import type { Json } from '../shared/index.ts';
 import { canListen, type Queryable, type Sql } from './connection.ts';
+import { versionedRowOf, type ExecutionJson, type VersionedRow } from './execution-record.ts';
 
 /**
  * The job queue. Every function takes `now` from the caller (tests move time), runs one fixed
@@ -33,6 +34,11 @@ export interface ClaimedJob {
   attempts: number;
   leaseExpiresAt: Date;
   dedupeKey: string | null;
+  /**
+   * Step and invoke jobs: their execution (or branch) row as the claim read it, null when it is gone;
+   * only on the first job of each execution in one claim (absent on the others).
+   */
+  execution?: VersionedRow | null;
 }
 
 export interface ClaimOptions {
@@ -137,6 +143,11 @@ const servedBy = (n: number) =>
 // Joined by id instead, the planner, guessing hundreds of claimed rows, hashed the whole jobs table
 // on every claim once the table was analysed (5 000 queued jobs: 1.5 of 2.4 ms per claim of 25,
 // growing with the queue) and, with an array of ids, scanned it when statistics said "empty".
+// Step and invoke jobs come with their execution row as it is now, and its version (executions_pkey):
+// the step that records their event writes it unlocked if it is still that version (unlocked-steps.ts),
+// without reading it again. Only the first job of each execution brings it: the 10 000 children of a
+// Map end on one parent whose row holds their items, and a row for each of their jobs made a
+// 10 000-item Map several times slower (test/integration/map-10k.test.ts timed out).
 const claimStatement = `
   with recursive ${priorityLevels},
   expired as (
@@ -157,12 +168,19 @@ const claimStatement = `
       for update skip locked
     ) level_jobs
     limit $2::int - (select count(*) from expired)
+  ),
+  claimed as (
+    update nightshift.jobs j
+    set lease_owner = $3::text, lease_expires_at = $4::timestamptz, attempts = j.attempts + 1
+    where j.ctid = any(array(select ctid from expired union all select ctid from due))
+    returning j.id, j.kind, j.execution_id, j.payload, j.run_at, j.priority, j.attempts,
+      j.lease_expires_at, j.dedupe_key
   )
-  update nightshift.jobs j
-  set lease_owner = $3::text, lease_expires_at = $4::timestamptz, attempts = j.attempts + 1
-  where j.ctid = any(array(select ctid from expired union all select ctid from due))
-  returning j.id, j.kind, j.execution_id, j.payload, j.run_at, j.priority, j.attempts,
-    j.lease_expires_at, j.dedupe_key`;
+  select c.*,
+    case when c.kind in ('step', 'invoke') and c.id = min(c.id) over (partition by c.execution_id) then
+      (select to_jsonb(e) || jsonb_build_object('row_version', e.xmin::text) from nightshift.executions e where e.id = c.execution_id)
+    end as execution
+  from claimed c`;
 
 // $1 worker id, $2 ids. jobs_pkey; the lease_owner condition makes a worker whose lease was
 // taken over unable to delete (or release, or extend) the new owner's job.
@@ -212,6 +230,7 @@ interface JobRow {
   attempts: number;
   lease_expires_at: Date;
   dedupe_key: string | null;
+  execution?: ExecutionJson | null;
 }
 
 /** Inserts all jobs in one statement; returns the ids of those inserted (not the deduplicated ones). */
@@ -345,6 +364,7 @@ function toClaimedJob(row: JobRow): ClaimedJob {
     attempts: row.attempts,
     leaseExpiresAt: row.lease_expires_at,
     dedupeKey: row.dedupe_key,
+    ...(row.execution ? { execution: versionedRowOf(row.execution) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type Queryable,
   type Sql,
   type StepWrite,
+  type VersionedRow,
 } from '../../store/index.ts';
 import type { Clock, EngineMetrics, EngineTracer, Json, JsonObject } from '../../shared/index.ts';
 import { beforeStep, type ObservedStep } from './observe.ts';
@@ -61,6 +62,8 @@ export interface StepOutcome {
 export interface Delivery {
   executionId: string;
   items: ReadonlyArray<{ event: StepEvent; jobId?: number }>;
+  /** The row as the claim of its job read it (null: it was gone), for an unlocked step; absent: read it then. */
+  seen?: VersionedRow | null;
 }
 
 export type DeliveryOutcome = StepOutcome & { delivered: number };
@@ -106,12 +109,17 @@ export async function deliverBatch(ctx: CommitContext, deliveries: readonly Deli
     dueNow = await writeSteps(tx, prepared, ctx.clock.now());
     return results;
   });
+  committed(ctx, prepared, dueNow);
+  return outcomes;
+}
+
+/** After a commit: wake workers for jobs due now, count the group, observe its steps. */
+export function committed(ctx: CommitContext, prepared: readonly PreparedStep[], dueNow: boolean): void {
   if (dueNow) ctx.onJobsDue?.();
   if (prepared.length > 0) {
     ctx.metrics?.groupCommitted(prepared.length);
     ctx.observe?.(prepared.map((p) => p.observed));
   }
-  return outcomes;
 }
 
 /** A branch starts from its own row: its input and outer variables are stored there once, not in its job. */
@@ -134,14 +142,15 @@ export interface PreparedStep {
  * Steps a locked row with its events (and any follow-up the runtime answers at once, such as collected
  * branch results). Effects that are rows of their own (branches, task tokens, sql:query's work) are
  * written now, in the caller's transaction; the row, its history and its jobs are returned for
- * `writeSteps`.
+ * `writeSteps`. Without a transaction (an unlocked step, `unlocked.ts`) such an effect throws
+ * NeedsTransaction.
  */
-export async function prepareStep(ctx: CommitContext, tx: Queryable, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
+export async function prepareStep(ctx: CommitContext, tx: Queryable | null, row: ExecutionRow, events: readonly StepEvent[]): Promise<PreparedStep> {
   const before = beforeStep(row);
-  const version = await ctx.machines.get(tx, row.versionId);
+  const version = await ctx.machines.get(tx ?? ctx.sql, row.versionId);
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs);
-  const context = await ctx.contexts.get(tx, row);
+  const context = await ctx.contexts.get(tx ?? ctx.sql, row);
   const env: StepEnv = { now: nowMs, random: ctx.random ?? Math.random, hash: hashText, newTaskToken, context };
   const effects = new Effects(tx, row, now, { registry: ctx.registry, ignorePrivacyRules: version.ignorePrivacyRules });
   const history: HistoryEvent[] = [];

@@ -25,6 +25,17 @@ import { newExecutionId, type Json } from '../../shared/index.ts';
 import { failedChildResult, stepJobFormat } from '../../core/index.ts';
 import { sqlFailure, sqlIdentityOf } from '../sql-task.ts';
 
+/**
+ * Thrown when a command must read or write rows of its own (branches, task tokens, sql:query) and the
+ * step runs without a transaction (an unlocked step): the step is then run again on the locking path.
+ */
+export class NeedsTransaction extends Error {
+  constructor() {
+    super('this step writes rows of its own: it needs a transaction');
+    this.name = 'NeedsTransaction';
+  }
+}
+
 export class Effects {
   readonly jobs: NewJob[] = [];
   readonly cancelKeys: string[] = [];
@@ -32,11 +43,17 @@ export class Effects {
   readonly followUps: StepEvent[] = [];
 
   constructor(
-    private readonly tx: Queryable,
+    /** The step's transaction; null for an unlocked step, which then writes only its row, history and jobs. */
+    private readonly transaction: Queryable | null,
     private readonly row: ExecutionRow,
     private readonly now: Date,
     private readonly options: { registry?: ResourceRegistry; ignorePrivacyRules: boolean } = { ignorePrivacyRules: false },
   ) {}
+
+  private get tx(): Queryable {
+    if (this.transaction === null) throw new NeedsTransaction();
+    return this.transaction;
+  }
 
   private stepJob(executionId: string, event: StepEvent, runAt: Date, dedupeKey: string | null = null): void {
     this.jobs.push(jobs.step(stepJobFormat, executionId, event, runAt, dedupeKey));
@@ -84,7 +101,7 @@ export class Effects {
   };
 
   private async invoke(command: Extract<Command, { type: 'invoke' }>): Promise<void> {
-    const { row, now, tx } = this;
+    const { row, now } = this;
     const transactional = this.options.registry?.getTransactional(command.resource);
     if (transactional && !command.taskToken) return this.runInStep(transactional, command);
     const payload: InvokePayload = {
@@ -96,7 +113,7 @@ export class Effects {
     this.jobs.push(jobs.invoke(row.id, payload, now));
     if (command.taskToken) {
       const expiresAt = command.timeoutSeconds === null ? null : new Date(now.getTime() + command.timeoutSeconds * 1000);
-      await insertTaskToken(tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
+      await insertTaskToken(this.tx, { token: command.taskToken, executionId: row.id, stateName: command.stateName, invocationId: command.invocationId, attempt: command.attempt, expiresAt });
     }
   }
 

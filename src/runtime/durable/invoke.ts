@@ -17,13 +17,13 @@ export interface InvokeContext extends CommitContext {
   /** Queues an event for an execution as a job of its own (heartbeats). */
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
   /** Records events in a step transaction (the worker's group commit). */
-  deliver(executionId: string, items: Delivery['items']): Promise<DeliveryOutcome>;
+  deliver(executionId: string, items: Delivery['items'], seen?: Delivery['seen']): Promise<DeliveryOutcome>;
 }
 
 /** Records the call's outcome with the step that deletes its job; refused once the lease is lost. */
-async function record(ctx: InvokeContext, executionId: string, event: StepEvent, jobId: number): Promise<void> {
-  const outcome = await ctx.deliver(executionId, [{ event, jobId }]);
-  if (outcome.delivered === 0) throw new LeaseLost(jobId);
+async function record(ctx: InvokeContext, executionId: string, event: StepEvent, job: ClaimedJob): Promise<void> {
+  const outcome = await ctx.deliver(executionId, [{ event, jobId: job.id }], job.execution);
+  if (outcome.delivered === 0) throw new LeaseLost(job.id);
 }
 
 /** Calls the job's resource and records its answer; `answered` is called once the call has settled. */
@@ -34,7 +34,7 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
   if (!handler) {
     answered();
     const event: StepEvent = { type: 'taskFailed', invocationId: payload.invocationId, error: 'States.Runtime', cause: `No resource is registered as '${payload.resource}'` };
-    await record(ctx, executionId, event, job.id);
+    await record(ctx, executionId, event, job);
     return;
   }
   const call = new LeasedCall(ctx, job);
@@ -82,7 +82,7 @@ export async function runInvokeJob(ctx: InvokeContext, job: ClaimedJob, answered
     await completeJobs(ctx.sql, ctx.workerId, [job.id]);
     return;
   }
-  await record(ctx, executionId, event, job.id);
+  await record(ctx, executionId, event, job);
 }
 
 /**

@@ -61,7 +61,7 @@ export class Worker {
       ...commit,
       leaseMs: options.leaseMs,
       logger: options.logger,
-      deliver: (executionId, items) => this.commits.deliver(executionId, items),
+      deliver: (executionId, items, seen) => this.commits.deliver(executionId, items, seen),
       enqueueEvent: async (executionId, event) => {
         await enqueueJobs(commit.sql, [jobBuilders.step(stepJobFormat, executionId, event, new Date(commit.clock.now()))]);
         this.wake();
@@ -165,7 +165,8 @@ export class Worker {
       try {
         while (next.length > 0) {
           await this.run(next, release);
-          next = queue.splice(0);
+          // Claimed while the previous run was written: the row they came with may be older than its commit.
+          next = queue.splice(0).map((j) => ({ ...j, execution: undefined }));
         }
       } finally {
         this.chains.delete(executionId);
@@ -243,7 +244,7 @@ export class Worker {
       else if (job.kind === jobKinds.step) {
         this.timeTimers(batch);
         const items = batch.map((j) => ({ event: decodePayload(stepJobFormat, j).event, jobId: j.id }));
-        await this.commits.deliver(job.executionId as string, items);
+        await this.commits.deliver(job.executionId as string, items, batch.find((j) => j.execution)?.execution);
       } else if (options.jobHandlers?.[job.kind]) {
         const handler = options.jobHandlers[job.kind];
         if (handler.batch && batch.length > 1) await handler.batch(batch, options.commit.workerId);
