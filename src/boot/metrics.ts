@@ -8,7 +8,7 @@
  * as "other", so a project that deploys thousands of workflows still has bounded series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolStats, readQueueGauges, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
+import { poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
 import type { EngineMetrics, Logger } from '../shared/index.ts';
 
 export interface EngineMetricsOptions {
@@ -54,11 +54,7 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
   const slot = (name: string, help: string, pick: (s: { busy: number; total: number }) => number) =>
     new Gauge({ name, help, registers, collect() { this.set(pick(options.slots())); } });
   slot('nightshift_worker_slots_busy', 'Resource-call slots of this process in use', (s) => s.busy);
-  const pool = (name: string, help: string, pick: (s: PoolStats) => number) =>
-    new Gauge({ name, help, registers, collect() { this.set(pick(poolStats(options.sql))); } });
-  pool('nightshift_db_pool_size', 'Statement connections this process may open (NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
-  pool('nightshift_db_transactions_active', 'Transactions of this process holding a pool connection', (s) => s.transactionsActive);
-  pool('nightshift_db_transactions_waiting', 'Transactions of this process waiting for a pool connection', (s) => s.transactionsWaiting);
+  poolGauges(registry, { statements: options.sql });
   slot('nightshift_worker_slots_total', 'Resource-call slots of this process (NIGHTSHIFT_CONCURRENCY; 0 without a worker)', (s) => s.total);
   const metrics: EngineMetrics = {
     executionStarted: (w) => started.inc({ workflow: workflow(w) }),
@@ -71,12 +67,32 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
   return { registry, metrics };
 }
 
+/**
+ * Connections of this process's pools, by pool (`statements`: the one pool the API and the workers of a
+ * process share; LISTEN has a connection of its own, reported by nightshift_listener_connected).
+ */
+function poolGauges(registry: Registry, pools: Record<string, Sql>): void {
+  const registers = [registry];
+  const gauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+    new Gauge({
+      name, help, labelNames: ['pool'], registers,
+      collect() {
+        for (const [pool, sql] of Object.entries(pools)) this.set({ pool }, pick(poolStats(sql)));
+      },
+    });
+  gauge('nightshift_db_pool_size', 'Connections this pool may open (statements: NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
+  gauge('nightshift_db_pool_connections_in_use', 'Connections of this pool running a statement or holding a transaction (docs/observability.md)', (s) => s.inUse);
+  gauge('nightshift_db_pool_requests_waiting', 'Statements and transactions of this process waiting for a connection of this pool', (s) => s.waiting);
+}
+
 /** Gauges of the shared queue: every process reports the same values (aggregate them with max, not sum). */
 function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
   let cached: { at: number; value: Promise<QueueGauges | null> } | null = null;
   const read = () => {
     if (!cached || Date.now() - cached.at > 1_000) {
-      const value = readQueueGauges(options.sql, new Date(), options.queryTimeoutMs ?? 1_000).catch((error: unknown) => {
+      const timeoutMs = options.queryTimeoutMs ?? 1_000;
+      // The deadline covers the wait for a connection too: a saturated pool must not hold the scrape.
+      const value = withDeadline(readQueueGauges(options.sql, new Date(), timeoutMs), timeoutMs + 500, 'the queue gauges statement').catch((error: unknown) => {
         options.logger.warn({ error: String(error) }, 'reading the queue gauges failed');
         return null;
       });

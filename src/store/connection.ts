@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { EngineError } from '../shared/index.ts';
+import { countingUnits } from './pool-stats.ts';
 import { guardedSockets } from './socket.ts';
 
 /**
@@ -90,7 +91,7 @@ function redirectListen(sql: Sql, direct: Sql | null): void {
 export const connectTimeoutSeconds = 5;
 
 function open(url: string, max: number, options: ConnectOptions): Sql {
-  return countTransactions(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
+  return countingUnits(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
     max,
     prepare: options.prepare ?? true,
     onnotice: () => {},
@@ -141,52 +142,6 @@ function fetchingTypesOnce(sql: Sql): Sql {
  */
 function withoutWritesAfterConnectionLoss(sql: Sql): Sql {
   return guardCallback(sql, 'begin', (tx) => guardCallback(tx, 'savepoint', (sp) => sp));
-}
-
-/** Transactions of a pool: waiting for a connection, and holding one. */
-export interface PoolStats {
-  size: number;
-  transactionsActive: number;
-  transactionsWaiting: number;
-}
-
-const statsKey = Symbol('nightshift.poolStats');
-
-/**
- * What a pool's transactions are doing. postgres.js 3.4 keeps its connection queues private, so these
- * are counted here, around `begin()`: a transaction waits from the call until its callback runs, and is
- * active until the callback settles. Statements outside a transaction (claims, reads) are not counted.
- */
-export function poolStats(sql: Sql): PoolStats {
-  const stats = (sql as unknown as Record<symbol, PoolStats | undefined>)[statsKey];
-  return stats ? { ...stats } : { size: 0, transactionsActive: 0, transactionsWaiting: 0 };
-}
-
-/** Counts `sql.begin()` calls into poolStats. */
-function countTransactions(sql: Sql, size: number): Sql {
-  const stats: PoolStats = { size, transactionsActive: 0, transactionsWaiting: 0 };
-  const target = sql as unknown as Record<string | symbol, unknown>;
-  target[statsKey] = stats;
-  const begin = (target.begin as (...args: unknown[]) => Promise<unknown>).bind(sql);
-  target.begin = (...args: unknown[]) => {
-    const fn = args.at(-1) as (tx: TransactionSql) => unknown;
-    stats.transactionsWaiting += 1;
-    let started = false;
-    const counted = async (tx: TransactionSql) => {
-      started = true;
-      stats.transactionsWaiting -= 1;
-      stats.transactionsActive += 1;
-      try {
-        return await fn(tx);
-      } finally {
-        stats.transactionsActive -= 1;
-      }
-    };
-    return begin(...args.slice(0, -1), counted).finally(() => {
-      if (!started) stats.transactionsWaiting -= 1;
-    });
-  };
-  return sql;
 }
 
 /**

@@ -1,5 +1,6 @@
-export { canListen, connect, ping, poolStats, PostgresError } from './connection.ts';
-export type { ConnectOptions, PoolStats, Queryable, Sql, TransactionSql } from './connection.ts';
+export { canListen, connect, ping, PostgresError } from './connection.ts';
+export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
+export { poolStats, type PoolStats } from './pool-stats.ts';
 export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
 export type { WaitForDatabaseOptions } from './unreachable.ts';
 export { embeddedBinariesDir, startEmbeddedPostgres } from './embedded-server.ts';
