@@ -6,6 +6,7 @@ export * from './deps.ts';
 export * from './workflows.ts';
 export * from './workflow-versions.ts';
 export * from './executions.ts';
+export * from './scheduled-retention.ts';
 export * from './start.ts';
 export * from './list-executions.ts';
 export * from './stop-execution.ts';

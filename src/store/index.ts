@@ -37,6 +37,7 @@ export * from './scheduler.ts';
 export * from './chains.ts';
 export * from './scheduled-run-jobs.ts';
 export * from './scheduled-batches.ts';
+export * from './scheduled-retention.ts';
 export * from './flow-waits.ts';
 export * from './held-starts.ts';
 export * from './rate-buckets.ts';
