@@ -8,7 +8,7 @@
  * as "other", so a project that deploys thousands of workflows still has bounded series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
+import { listenerOf, poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
 import type { EngineMetrics, Logger } from '../shared/index.ts';
 
 export interface EngineMetricsOptions {
@@ -55,6 +55,7 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
     new Gauge({ name, help, registers, collect() { this.set(pick(options.slots())); } });
   slot('nightshift_worker_slots_busy', 'Resource-call slots of this process in use', (s) => s.busy);
   poolGauges(registry, { statements: options.sql });
+  listenerGauge(registry, options.sql);
   slot('nightshift_worker_slots_total', 'Resource-call slots of this process (NIGHTSHIFT_CONCURRENCY; 0 without a worker)', (s) => s.total);
   const metrics: EngineMetrics = {
     executionStarted: (w) => started.inc({ workflow: workflow(w) }),
@@ -83,6 +84,18 @@ function poolGauges(registry: Registry, pools: Record<string, Sql>): void {
   gauge('nightshift_db_pool_size', 'Connections this pool may open (statements: NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
   gauge('nightshift_db_pool_connections_in_use', 'Connections of this pool running a statement or holding a transaction (docs/observability.md)', (s) => s.inUse);
   gauge('nightshift_db_pool_requests_waiting', 'Statements and transactions of this process waiting for a connection of this pool', (s) => s.waiting);
+}
+
+/** 1 while the LISTEN connection is subscribed, 0 while it is down; absent when nothing listens (LISTEN off, or not used yet). */
+function listenerGauge(registry: Registry, sql: Sql): void {
+  new Gauge({
+    name: 'nightshift_listener_connected', help: 'Whether the LISTEN connection is subscribed (0: down, being subscribed again; workers poll)', registers: [registry],
+    collect() {
+      const health = listenerOf(sql)?.health();
+      if (health) this.set(health.connected ? 1 : 0);
+      else this.reset();
+    },
+  });
 }
 
 /** Gauges of the shared queue: every process reports the same values (aggregate them with max, not sum). */

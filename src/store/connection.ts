@@ -1,5 +1,7 @@
 import postgres from 'postgres';
 import { EngineError } from '../shared/index.ts';
+import type { Logger } from '../shared/index.ts';
+import { SupervisedListener } from './listener.ts';
 import { countingUnits } from './pool-stats.ts';
 import { guardedSockets } from './socket.ts';
 
@@ -48,16 +50,32 @@ export interface ConnectOptions {
    * is refused with UNAVAILABLE and callers poll). Default: the same URL, on a connection of its own.
    */
   listenUrl?: string | null;
+  /** Where the LISTEN connection says it went down and came back. */
+  logger?: Logger;
 }
 
 /**
  * Opens a lazy pool (no connection until the first query). Column names come back as Postgres
  * spells them (no camel-casing), NOTICE messages are dropped, `undefined` parameters are refused
- * by the driver rather than silently turned into NULL.
+ * by the driver rather than silently turned into NULL. `listen()` goes to a supervised LISTEN
+ * connection (listener.ts), ended with the pool.
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   const sql = open(url, options.max ?? 10, options);
-  if (options.listenUrl !== undefined) redirectListen(sql, options.listenUrl === null ? null : open(options.listenUrl, 1, options));
+  const target = sql as unknown as Record<string | symbol, unknown>;
+  if (options.listenUrl === null) {
+    target[noListen] = true;
+    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
+    return sql;
+  }
+  const listenUrl = options.listenUrl ?? url;
+  const listener = new SupervisedListener({ open: () => open(listenUrl, 1, options), notify: sql, logger: options.logger });
+  target[listenerKey] = listener;
+  target.listen = listener.listen.bind(listener);
+  const end = sql.end;
+  target.end = async (endOptions?: { timeout?: number }) => {
+    await Promise.all([end(endOptions), listener.end()]);
+  };
   return sql;
 }
 
@@ -66,22 +84,13 @@ export function canListen(sql: Sql): boolean {
   return !(sql as unknown as Record<symbol, boolean>)[noListen];
 }
 
-const noListen = Symbol('nightshift.noListen');
-
-/** Points `sql.listen` at `direct` (ended with `sql`), or makes it refuse when there is none. */
-function redirectListen(sql: Sql, direct: Sql | null): void {
-  const target = sql as unknown as Record<string | symbol, unknown>;
-  if (direct === null) {
-    target[noListen] = true;
-    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
-    return;
-  }
-  target.listen = direct.listen;
-  const end = sql.end;
-  target.end = async (options?: { timeout?: number }) => {
-    await Promise.all([end(options), direct.end(options)]);
-  };
+/** The pool's supervised LISTEN connection; null when LISTEN is off (or for a pool `connect` did not build). */
+export function listenerOf(sql: Sql): SupervisedListener | null {
+  return (sql as unknown as Record<symbol, SupervisedListener | undefined>)[listenerKey] ?? null;
 }
+
+const noListen = Symbol('nightshift.noListen');
+const listenerKey = Symbol('nightshift.listener');
 
 /**
  * How long opening a connection may take, TCP to ready for queries (TLS and authentication included),

@@ -1,4 +1,5 @@
-export { canListen, connect, ping, PostgresError } from './connection.ts';
+export { canListen, connect, listenerOf, ping, PostgresError } from './connection.ts';
+export type { ListenerHealth, SupervisedListener } from './listener.ts';
 export type { ConnectOptions, Queryable, Sql, TransactionSql } from './connection.ts';
 export { poolStats, type PoolStats } from './pool-stats.ts';
 export { databaseAddress, databaseRetryAfterSeconds, databaseUnavailable, isDatabaseUnreachable, waitForDatabase } from './unreachable.ts';
