@@ -8,7 +8,7 @@
  * as "other", so a project that deploys thousands of workflows still has bounded series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { listenerOf, poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
+import { heldReasons, jobKinds, listenerOf, poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
 import type { EngineMetrics, Logger } from '../shared/index.ts';
 
 export interface EngineMetricsOptions {
@@ -114,16 +114,20 @@ function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
     return cached.value;
   };
   const registers = [registry];
-  const byLabel = (name: string, help: string, label: string, pick: (g: QueueGauges) => Record<string, number>) =>
+  // Every known value of the label is reported, 0 when nothing has it: an autoscaler or an alert reads
+  // 0 rather than a missing series.
+  const byLabel = (name: string, help: string, label: string, known: readonly string[], pick: (g: QueueGauges) => Record<string, number>) =>
     new Gauge({
       name, help, labelNames: [label], registers,
       async collect() {
         const gauges = await read();
         if (!gauges) return;
         this.reset();
-        for (const [value, n] of Object.entries(pick(gauges))) this.set({ [label]: value }, n);
+        const values = { ...Object.fromEntries(known.map((k) => [k, 0])), ...pick(gauges) };
+        for (const [value, n] of Object.entries(values)) this.set({ [label]: value }, n);
       },
     });
+  const kinds = Object.values(jobKinds);
   const single = (name: string, help: string, pick: (g: QueueGauges) => number) =>
     new Gauge({
       name, help, registers,
@@ -133,9 +137,9 @@ function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
       },
     });
   const readyOf = (field: 'count' | 'oldestSeconds') => (g: QueueGauges) => Object.fromEntries(Object.entries(g.ready).map(([k, v]) => [k, v[field]]));
-  byLabel('nightshift_jobs_ready', 'Jobs due and not leased, by kind: the backlog to scale workers on', 'kind', readyOf('count'));
-  byLabel('nightshift_jobs_oldest_ready_age_seconds', 'Age of the oldest job due and not leased, by kind', 'kind', readyOf('oldestSeconds'));
+  byLabel('nightshift_jobs_ready', 'Jobs due and not leased, by kind: the backlog to scale workers on', 'kind', kinds, readyOf('count'));
+  byLabel('nightshift_jobs_oldest_ready_age_seconds', 'Age of the oldest job due and not leased, by kind (0: none)', 'kind', kinds, readyOf('oldestSeconds'));
   single('nightshift_outbox_backlog', 'Table changes captured and not yet delivered', (g) => g.outbox);
   single('nightshift_scheduled_runs_pending', 'Scheduled runs not yet started nor cancelled', (g) => g.scheduled);
-  byLabel('nightshift_held_starts', 'Flow-controlled starts waiting for admission, by reason', 'reason', (g) => g.held);
+  byLabel('nightshift_held_starts', 'Flow-controlled starts waiting for admission, by reason', 'reason', heldReasons, (g) => g.held);
 }

@@ -45,6 +45,6 @@ export * from './rate-buckets.ts';
 export * from './stop-tree.ts';
 export { createListenerProbe, readinessChannel, withDeadline } from './readiness.ts';
 export type { ListenerProbe } from './readiness.ts';
-export { readQueueGauges } from './gauges.ts';
+export { heldReasons, readQueueGauges } from './gauges.ts';
 export type { QueueGauges } from './gauges.ts';
 export * from './job-kinds.ts';

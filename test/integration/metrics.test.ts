@@ -108,6 +108,10 @@ describe('metrics and logs of a known workload', () => {
     assert.equal(series(text, 'nightshift_state_duration_seconds_bucket{le="0.5",workflow="ok",state="Pause"}'), 0);
     assert.equal(series(text, 'nightshift_state_duration_seconds_bucket{le="2.5",workflow="ok",state="Pause"}'), 5);
     assert.match(text, /nightshift_group_commit_executions_count \d+/);
+    // Every job kind and held-start reason has a series, 0 when nothing is there (not a missing one).
+    assert.equal(series(text, 'nightshift_held_starts{reason="debounce"}'), 0);
+    assert.equal(series(text, 'nightshift_jobs_ready{kind="outbox-drain"}'), 0);
+    assert.equal(series(text, 'nightshift_jobs_oldest_ready_age_seconds{kind="outbox-drain"}'), 0);
     assert.match(text, /nightshift_http_requests_total\{/);
 
     const failedExecutions = lines.filter((l) => l.message === 'execution failed');
