@@ -8,11 +8,11 @@ import { connect, migrate, type Sql } from '../store/index.ts';
 import type { Logger } from '../shared/index.ts';
 
 export function openPool(config: Readonly<Config>, url: string, logger: Logger): Sql {
-  if (!config.databasePooled) return connect(url, { max: config.poolSize });
+  if (!config.databasePooled) return connect(url, { max: config.poolSize, logger });
   if (config.databaseDirectUrl === null) {
     logger.warn({ pollMs: config.pollMs }, 'DATABASE_URL is pooled and DATABASE_DIRECT_URL is not set: nothing LISTENs, workers find new jobs by polling');
   }
-  return connect(url, { max: config.poolSize, prepare: false, listenUrl: config.databaseDirectUrl });
+  return connect(url, { max: config.poolSize, prepare: false, listenUrl: config.databaseDirectUrl, logger });
 }
 
 /** Migrations over the direct connection when there is one (DDL and the lock need no pooler), else the pool. */

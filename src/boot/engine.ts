@@ -16,6 +16,7 @@ import {
   deployWorkflowSources,
   removeIdleRateBuckets,
   removeOldExecutions,
+  removeOldScheduledRuns,
   removeWorkflow,
   workflowsGone,
   type DeployReport,
@@ -279,13 +280,15 @@ async function prepare(
   return { registry, runtime, deps, transient, jobHandlers };
 }
 
-/** Hourly housekeeping in processes that run workers: retention, and start-rate buckets that are full again. */
+/** Hourly housekeeping in processes that run workers: retention (executions, scheduled runs and lists), and start-rate buckets that are full again. */
 function startHousekeeping(deps: ServiceDeps, config: Readonly<Config>, logger: Logger): NodeJS.Timeout {
   const days = config.retentionDays;
   const sweep = async () => {
     if (days !== null) {
       const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
       if (removed) logger.info({ removed, days }, 'removed old executions');
+      const scheduled = await removeOldScheduledRuns(deps, days).catch((e) => logger.warn({ error: String(e) }, 'scheduled-run retention sweep failed'));
+      if (scheduled && scheduled.runs + scheduled.batches > 0) logger.info({ ...scheduled, days }, 'removed old scheduled runs');
     }
     await removeIdleRateBuckets(deps).catch((e) => logger.warn({ error: String(e) }, 'rate bucket sweep failed'));
   };

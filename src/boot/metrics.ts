@@ -8,7 +8,7 @@
  * as "other", so a project that deploys thousands of workflows still has bounded series.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { poolStats, readQueueGauges, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
+import { heldReasons, jobKinds, listenerOf, poolStats, readQueueGauges, withDeadline, type PoolStats, type QueueGauges, type Sql } from '../store/index.ts';
 import type { EngineMetrics, Logger } from '../shared/index.ts';
 
 export interface EngineMetricsOptions {
@@ -54,11 +54,8 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
   const slot = (name: string, help: string, pick: (s: { busy: number; total: number }) => number) =>
     new Gauge({ name, help, registers, collect() { this.set(pick(options.slots())); } });
   slot('nightshift_worker_slots_busy', 'Resource-call slots of this process in use', (s) => s.busy);
-  const pool = (name: string, help: string, pick: (s: PoolStats) => number) =>
-    new Gauge({ name, help, registers, collect() { this.set(pick(poolStats(options.sql))); } });
-  pool('nightshift_db_pool_size', 'Statement connections this process may open (NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
-  pool('nightshift_db_transactions_active', 'Transactions of this process holding a pool connection', (s) => s.transactionsActive);
-  pool('nightshift_db_transactions_waiting', 'Transactions of this process waiting for a pool connection', (s) => s.transactionsWaiting);
+  poolGauges(registry, { statements: options.sql });
+  listenerGauge(registry, options.sql);
   slot('nightshift_worker_slots_total', 'Resource-call slots of this process (NIGHTSHIFT_CONCURRENCY; 0 without a worker)', (s) => s.total);
   const metrics: EngineMetrics = {
     executionStarted: (w) => started.inc({ workflow: workflow(w) }),
@@ -71,12 +68,44 @@ export function createEngineMetrics(options: EngineMetricsOptions): { registry: 
   return { registry, metrics };
 }
 
+/**
+ * Connections of this process's pools, by pool (`statements`: the one pool the API and the workers of a
+ * process share; LISTEN has a connection of its own, reported by nightshift_listener_connected).
+ */
+function poolGauges(registry: Registry, pools: Record<string, Sql>): void {
+  const registers = [registry];
+  const gauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+    new Gauge({
+      name, help, labelNames: ['pool'], registers,
+      collect() {
+        for (const [pool, sql] of Object.entries(pools)) this.set({ pool }, pick(poolStats(sql)));
+      },
+    });
+  gauge('nightshift_db_pool_size', 'Connections this pool may open (statements: NIGHTSHIFT_POOL_SIZE)', (s) => s.size);
+  gauge('nightshift_db_pool_connections_in_use', 'Connections of this pool running a statement or holding a transaction (docs/observability.md)', (s) => s.inUse);
+  gauge('nightshift_db_pool_requests_waiting', 'Statements and transactions of this process waiting for a connection of this pool', (s) => s.waiting);
+}
+
+/** 1 while the LISTEN connection is subscribed, 0 while it is down; absent when nothing listens (LISTEN off, or not used yet). */
+function listenerGauge(registry: Registry, sql: Sql): void {
+  new Gauge({
+    name: 'nightshift_listener_connected', help: 'Whether the LISTEN connection is subscribed (0: down, being subscribed again; workers poll)', registers: [registry],
+    collect() {
+      const health = listenerOf(sql)?.health();
+      if (health) this.set(health.connected ? 1 : 0);
+      else this.reset();
+    },
+  });
+}
+
 /** Gauges of the shared queue: every process reports the same values (aggregate them with max, not sum). */
 function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
   let cached: { at: number; value: Promise<QueueGauges | null> } | null = null;
   const read = () => {
     if (!cached || Date.now() - cached.at > 1_000) {
-      const value = readQueueGauges(options.sql, new Date(), options.queryTimeoutMs ?? 1_000).catch((error: unknown) => {
+      const timeoutMs = options.queryTimeoutMs ?? 1_000;
+      // The deadline covers the wait for a connection too: a saturated pool must not hold the scrape.
+      const value = withDeadline(readQueueGauges(options.sql, new Date(), timeoutMs), timeoutMs + 500, 'the queue gauges statement').catch((error: unknown) => {
         options.logger.warn({ error: String(error) }, 'reading the queue gauges failed');
         return null;
       });
@@ -85,16 +114,20 @@ function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
     return cached.value;
   };
   const registers = [registry];
-  const byLabel = (name: string, help: string, label: string, pick: (g: QueueGauges) => Record<string, number>) =>
+  // Every known value of the label is reported, 0 when nothing has it: an autoscaler or an alert reads
+  // 0 rather than a missing series.
+  const byLabel = (name: string, help: string, label: string, known: readonly string[], pick: (g: QueueGauges) => Record<string, number>) =>
     new Gauge({
       name, help, labelNames: [label], registers,
       async collect() {
         const gauges = await read();
         if (!gauges) return;
         this.reset();
-        for (const [value, n] of Object.entries(pick(gauges))) this.set({ [label]: value }, n);
+        const values = { ...Object.fromEntries(known.map((k) => [k, 0])), ...pick(gauges) };
+        for (const [value, n] of Object.entries(values)) this.set({ [label]: value }, n);
       },
     });
+  const kinds = Object.values(jobKinds);
   const single = (name: string, help: string, pick: (g: QueueGauges) => number) =>
     new Gauge({
       name, help, registers,
@@ -104,9 +137,9 @@ function queueGauges(registry: Registry, options: EngineMetricsOptions): void {
       },
     });
   const readyOf = (field: 'count' | 'oldestSeconds') => (g: QueueGauges) => Object.fromEntries(Object.entries(g.ready).map(([k, v]) => [k, v[field]]));
-  byLabel('nightshift_jobs_ready', 'Jobs due and not leased, by kind: the backlog to scale workers on', 'kind', readyOf('count'));
-  byLabel('nightshift_jobs_oldest_ready_age_seconds', 'Age of the oldest job due and not leased, by kind', 'kind', readyOf('oldestSeconds'));
+  byLabel('nightshift_jobs_ready', 'Jobs due and not leased, by kind: the backlog to scale workers on', 'kind', kinds, readyOf('count'));
+  byLabel('nightshift_jobs_oldest_ready_age_seconds', 'Age of the oldest job due and not leased, by kind (0: none)', 'kind', kinds, readyOf('oldestSeconds'));
   single('nightshift_outbox_backlog', 'Table changes captured and not yet delivered', (g) => g.outbox);
   single('nightshift_scheduled_runs_pending', 'Scheduled runs not yet started nor cancelled', (g) => g.scheduled);
-  byLabel('nightshift_held_starts', 'Flow-controlled starts waiting for admission, by reason', 'reason', (g) => g.held);
+  byLabel('nightshift_held_starts', 'Flow-controlled starts waiting for admission, by reason', 'reason', heldReasons, (g) => g.held);
 }

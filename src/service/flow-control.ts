@@ -92,11 +92,12 @@ export async function holdUnderFlowControl(
   await lockFlow(tx, execution.workflowName);
   const joined = keys.debounce === undefined ? null : await findDebouncedWait(tx, execution.workflowName, keys.debounce);
   if (joined) {
-    await replaceDebouncedWait(tx, joined.id, { input: execution.input, start, dueAt, reason: reason! });
+    await replaceDebouncedWait(tx, joined.id, { input: execution.input, start, dueAt, reason: reason!, traceparent: execution.traceparent ?? null });
   } else {
     const inserted = await insertFlowWait(tx, {
       id: execution.id, workflowName: execution.workflowName, versionId: execution.versionId, flowKeys: keys, input: execution.input,
       start, idempotencyKey: execution.idempotencyKey, priority: flow.priority ?? 0, reason, dueAt, createdAt: now,
+      traceparent: execution.traceparent ?? null,
     });
     if (!inserted) {
       // Its idempotency key was taken between the check and the insert.
@@ -198,7 +199,7 @@ export function admittedExecution(row: FlowWaitRow, now: Date): NewExecution {
   return {
     id: row.id, workflowName: row.workflowName, versionId: row.versionId, name: start.name, mode: 'persistent', input: row.input,
     parentId: start.parentId, rootId: start.rootId, identity: start.identity, idempotencyKey: start.idempotencyKey,
-    callbackToken: start.callbackToken, depth: start.depth, startedAt: now,
+    callbackToken: start.callbackToken, depth: start.depth, startedAt: now, traceparent: row.traceparent,
     // Its end must wake admission: the slot it held is free.
     notifyOnEnd: true,
   };

@@ -6,6 +6,7 @@ export * from './deps.ts';
 export * from './workflows.ts';
 export * from './workflow-versions.ts';
 export * from './executions.ts';
+export * from './scheduled-retention.ts';
 export * from './start.ts';
 export { startExecution } from './start-grouped.ts';
 export * from './list-executions.ts';

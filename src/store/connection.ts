@@ -1,5 +1,8 @@
 import postgres from 'postgres';
 import { EngineError } from '../shared/index.ts';
+import type { Logger } from '../shared/index.ts';
+import { SupervisedListener } from './listener.ts';
+import { countingUnits } from './pool-stats.ts';
 import { guardedSockets } from './socket.ts';
 
 /**
@@ -47,16 +50,32 @@ export interface ConnectOptions {
    * is refused with UNAVAILABLE and callers poll). Default: the same URL, on a connection of its own.
    */
   listenUrl?: string | null;
+  /** Where the LISTEN connection says it went down and came back. */
+  logger?: Logger;
 }
 
 /**
  * Opens a lazy pool (no connection until the first query). Column names come back as Postgres
  * spells them (no camel-casing), NOTICE messages are dropped, `undefined` parameters are refused
- * by the driver rather than silently turned into NULL.
+ * by the driver rather than silently turned into NULL. `listen()` goes to a supervised LISTEN
+ * connection (listener.ts), ended with the pool.
  */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
   const sql = open(url, options.max ?? 10, options);
-  if (options.listenUrl !== undefined) redirectListen(sql, options.listenUrl === null ? null : open(options.listenUrl, 1, options));
+  const target = sql as unknown as Record<string | symbol, unknown>;
+  if (options.listenUrl === null) {
+    target[noListen] = true;
+    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
+    return sql;
+  }
+  const listenUrl = options.listenUrl ?? url;
+  const listener = new SupervisedListener({ open: () => open(listenUrl, 1, options), notify: sql, logger: options.logger });
+  target[listenerKey] = listener;
+  target.listen = listener.listen.bind(listener);
+  const end = sql.end;
+  target.end = async (endOptions?: { timeout?: number }) => {
+    await Promise.all([end(endOptions), listener.end()]);
+  };
   return sql;
 }
 
@@ -65,22 +84,13 @@ export function canListen(sql: Sql): boolean {
   return !(sql as unknown as Record<symbol, boolean>)[noListen];
 }
 
-const noListen = Symbol('nightshift.noListen');
-
-/** Points `sql.listen` at `direct` (ended with `sql`), or makes it refuse when there is none. */
-function redirectListen(sql: Sql, direct: Sql | null): void {
-  const target = sql as unknown as Record<string | symbol, unknown>;
-  if (direct === null) {
-    target[noListen] = true;
-    target.listen = () => Promise.reject(new EngineError('UNAVAILABLE', 'LISTEN is off: DATABASE_URL goes through a transaction-mode pooler and no DATABASE_DIRECT_URL is set'));
-    return;
-  }
-  target.listen = direct.listen;
-  const end = sql.end;
-  target.end = async (options?: { timeout?: number }) => {
-    await Promise.all([end(options), direct.end(options)]);
-  };
+/** The pool's supervised LISTEN connection; null when LISTEN is off (or for a pool `connect` did not build). */
+export function listenerOf(sql: Sql): SupervisedListener | null {
+  return (sql as unknown as Record<symbol, SupervisedListener | undefined>)[listenerKey] ?? null;
 }
+
+const noListen = Symbol('nightshift.noListen');
+const listenerKey = Symbol('nightshift.listener');
 
 /**
  * How long opening a connection may take, TCP to ready for queries (TLS and authentication included),
@@ -90,7 +100,7 @@ function redirectListen(sql: Sql, direct: Sql | null): void {
 export const connectTimeoutSeconds = 5;
 
 function open(url: string, max: number, options: ConnectOptions): Sql {
-  return countTransactions(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
+  return countingUnits(withoutWritesAfterConnectionLoss(fetchingTypesOnce(postgres(url, {
     max,
     prepare: options.prepare ?? true,
     onnotice: () => {},
@@ -141,52 +151,6 @@ function fetchingTypesOnce(sql: Sql): Sql {
  */
 function withoutWritesAfterConnectionLoss(sql: Sql): Sql {
   return guardCallback(sql, 'begin', (tx) => guardCallback(tx, 'savepoint', (sp) => sp));
-}
-
-/** Transactions of a pool: waiting for a connection, and holding one. */
-export interface PoolStats {
-  size: number;
-  transactionsActive: number;
-  transactionsWaiting: number;
-}
-
-const statsKey = Symbol('nightshift.poolStats');
-
-/**
- * What a pool's transactions are doing. postgres.js 3.4 keeps its connection queues private, so these
- * are counted here, around `begin()`: a transaction waits from the call until its callback runs, and is
- * active until the callback settles. Statements outside a transaction (claims, reads) are not counted.
- */
-export function poolStats(sql: Sql): PoolStats {
-  const stats = (sql as unknown as Record<symbol, PoolStats | undefined>)[statsKey];
-  return stats ? { ...stats } : { size: 0, transactionsActive: 0, transactionsWaiting: 0 };
-}
-
-/** Counts `sql.begin()` calls into poolStats. */
-function countTransactions(sql: Sql, size: number): Sql {
-  const stats: PoolStats = { size, transactionsActive: 0, transactionsWaiting: 0 };
-  const target = sql as unknown as Record<string | symbol, unknown>;
-  target[statsKey] = stats;
-  const begin = (target.begin as (...args: unknown[]) => Promise<unknown>).bind(sql);
-  target.begin = (...args: unknown[]) => {
-    const fn = args.at(-1) as (tx: TransactionSql) => unknown;
-    stats.transactionsWaiting += 1;
-    let started = false;
-    const counted = async (tx: TransactionSql) => {
-      started = true;
-      stats.transactionsWaiting -= 1;
-      stats.transactionsActive += 1;
-      try {
-        return await fn(tx);
-      } finally {
-        stats.transactionsActive -= 1;
-      }
-    };
-    return begin(...args.slice(0, -1), counted).finally(() => {
-      if (!started) stats.transactionsWaiting -= 1;
-    });
-  };
-  return sql;
 }
 
 /**

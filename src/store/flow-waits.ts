@@ -25,6 +25,8 @@ export interface NewFlowWait {
   reason: string | null;
   dueAt: Date;
   createdAt: Date;
+  /** The caller's W3C traceparent, which the execution's trace joins when admitted; null when none. */
+  traceparent: string | null;
 }
 
 export interface FlowWaitRow extends NewFlowWait {
@@ -37,13 +39,14 @@ export interface FlowWaitRow extends NewFlowWait {
 export type FlowWaitRecord = {
   id: string; workflow_name: string; version_id: string; flow_keys: FlowKeys; input: Json; start: Json; idempotency_key: string | null;
   priority: number; reason: string | null; due_at: Date; created_at: Date; admitted_at: Date | null; started_at: Date | null; running?: boolean;
+  traceparent: string | null;
 };
 
 export function toFlowWait(r: FlowWaitRecord): FlowWaitRow {
   return {
     id: r.id, workflowName: r.workflow_name, versionId: r.version_id, flowKeys: r.flow_keys, input: r.input, start: r.start,
     idempotencyKey: r.idempotency_key, priority: r.priority, reason: r.reason, dueAt: r.due_at, createdAt: r.created_at,
-    admittedAt: r.admitted_at, startedAt: r.started_at, running: r.running ?? false,
+    admittedAt: r.admitted_at, startedAt: r.started_at, running: r.running ?? false, traceparent: r.traceparent ?? null,
   };
 }
 
@@ -57,12 +60,12 @@ export async function lockFlow(tx: Queryable, workflowName: string): Promise<voi
 export async function insertFlowWait(sql: Queryable, w: NewFlowWait): Promise<boolean> {
   const rows = await sql.unsafe(
     `insert into nightshift.flow_waits
-       (id, workflow_name, version_id, flow_keys, input, start, idempotency_key, priority, reason, due_at, created_at, caller_scope)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nightshift.caller_scope(nullif($6::jsonb -> 'identity', 'null'::jsonb)))
+       (id, workflow_name, version_id, flow_keys, input, start, idempotency_key, priority, reason, due_at, created_at, caller_scope, traceparent)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nightshift.caller_scope(nullif($6::jsonb -> 'identity', 'null'::jsonb)), $12)
      on conflict do nothing
      returning id`,
     [w.id, w.workflowName, w.versionId, sql.json(w.flowKeys as never), sql.json(w.input as never), sql.json(w.start as never),
-      w.idempotencyKey, w.priority, w.reason, w.dueAt, w.createdAt] as never,
+      w.idempotencyKey, w.priority, w.reason, w.dueAt, w.createdAt, w.traceparent] as never,
     { prepare: true },
   );
   return rows.length > 0;
@@ -97,11 +100,13 @@ export async function findDebouncedWait(sql: Queryable, workflowName: string, ke
   return row ? toFlowWait(row) : null;
 }
 
-/** Debounce: the last input wins and the window starts again. */
-export async function replaceDebouncedWait(sql: Queryable, id: string, w: { input: Json; start: Json; dueAt: Date; reason: string }): Promise<void> {
+/** Debounce: the last input (and its caller's trace) wins and the window starts again. */
+export async function replaceDebouncedWait(
+  sql: Queryable, id: string, w: { input: Json; start: Json; dueAt: Date; reason: string; traceparent: string | null },
+): Promise<void> {
   await sql.unsafe(
-    `update nightshift.flow_waits set input = $2, start = $3, due_at = $4, reason = $5 where id = $1 and admitted_at is null`,
-    [id, sql.json(w.input as never), sql.json(w.start as never), w.dueAt, w.reason] as never, { prepare: true });
+    `update nightshift.flow_waits set input = $2, start = $3, due_at = $4, reason = $5, traceparent = $6 where id = $1 and admitted_at is null`,
+    [id, sql.json(w.input as never), sql.json(w.start as never), w.dueAt, w.reason, w.traceparent] as never, { prepare: true });
 }
 
 // flow_waits_workflow_idx, executions_pkey per row. Highest priority first, then oldest.

@@ -19,6 +19,9 @@ export interface QueueGauges {
   held: Record<string, number>;
 }
 
+/** The kinds of reason `held` counts by (the statement below names them). */
+export const heldReasons = ['debounce', 'singleton', 'concurrency', 'rate_limit', 'other'] as const;
+
 /**
  * Ready jobs walk jobs_claim_idx (unleased rows); held starts flow_waits_held_idx; the outbox and the
  * scheduled runs are counted whole (both stay small when delivery keeps up; the timeout bounds the rest).

@@ -98,9 +98,9 @@ describe('metrics and logs of a known workload', () => {
       'nightshift_scheduled_runs_pending': 3,
       'nightshift_outbox_backlog': 0,
       'nightshift_held_starts{reason="concurrency"}': 2,
-      'nightshift_db_pool_size': 9,
-      'nightshift_db_transactions_active': 0,
-      'nightshift_db_transactions_waiting': 0,
+      'nightshift_db_pool_size{pool="statements"}': 9,
+      'nightshift_db_pool_connections_in_use{pool="statements"}': 0,
+      'nightshift_db_pool_requests_waiting{pool="statements"}': 0,
     };
     const actual = Object.fromEntries(Object.keys(expected).map((name) => [name, series(text, name) ?? 0]));
     assert.deepEqual(actual, expected);
@@ -108,6 +108,10 @@ describe('metrics and logs of a known workload', () => {
     assert.equal(series(text, 'nightshift_state_duration_seconds_bucket{le="0.5",workflow="ok",state="Pause"}'), 0);
     assert.equal(series(text, 'nightshift_state_duration_seconds_bucket{le="2.5",workflow="ok",state="Pause"}'), 5);
     assert.match(text, /nightshift_group_commit_executions_count \d+/);
+    // Every job kind and held-start reason has a series, 0 when nothing is there (not a missing one).
+    assert.equal(series(text, 'nightshift_held_starts{reason="debounce"}'), 0);
+    assert.equal(series(text, 'nightshift_jobs_ready{kind="outbox-drain"}'), 0);
+    assert.equal(series(text, 'nightshift_jobs_oldest_ready_age_seconds{kind="outbox-drain"}'), 0);
     assert.match(text, /nightshift_http_requests_total\{/);
 
     const failedExecutions = lines.filter((l) => l.message === 'execution failed');
@@ -129,24 +133,51 @@ describe('metrics and logs of a known workload', () => {
     }
   });
 
-  it('counts a pool\'s transactions holding a connection and waiting for one', async () => {
-    const pool = connect(db.url, { max: 1 });
+  it('shows a pool saturated by slow statements on /metrics: every connection in use and requests waiting, then none', async () => {
+    const gauges = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return { inUse: series(text, 'nightshift_db_pool_connections_in_use{pool="statements"}'), waiting: series(text, 'nightshift_db_pool_requests_waiting{pool="statements"}') };
+    };
+    // 9 connections (concurrency 7 + 2): 12 statements of 2 s each, plus one transaction, leave 4 waiting.
+    const sleepers = [
+      ...Array.from({ length: 12 }, () => engine.sql`select pg_sleep(2)`.then(() => undefined)),
+      engine.sql.begin(async (tx) => {
+        await tx`select pg_sleep(2)`;
+      }).then(() => undefined),
+    ];
+    const busy = await gauges();
+    assert.equal(busy.inUse, 9);
+    assert.ok(busy.waiting !== undefined && busy.waiting >= 4, `waiting: ${busy.waiting}`);
+    await Promise.all(sleepers);
+    // A scrape whose queue statement runs counts it; the next, within the second it is cached, does not.
+    await until('the pool idle again', gauges, (g) => g.inUse === 0 && g.waiting === 0, 10_000);
+  });
+
+  it('counts units of work, not queries inside them: statements, transactions and reserved connections; never a fragment', async () => {
+    const pool = connect(db.url, { max: 2 });
     try {
-      let release = () => {};
-      const gate = new Promise<void>((r) => (release = r));
-      const holders = [1, 2, 3].map(() => pool.begin(async (tx) => {
-        await tx.unsafe('select 1');
-        await gate;
-      }));
-      await until('one transaction holding the only connection', async () => poolStats(pool), (s) => s.transactionsActive === 1, 5_000);
-      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 1, transactionsWaiting: 2 });
-      release();
-      await Promise.all(holders);
-      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 0, transactionsWaiting: 0 });
+      const fragment = pool`where true`;
+      assert.deepEqual(poolStats(pool), { size: 2, inUse: 0, waiting: 0 });
+      const work = [
+        pool`select pg_sleep(0.5) ${fragment}`.then(() => undefined),
+        pool.unsafe('select pg_sleep(0.5)').then(() => undefined),
+        pool.begin(async (tx) => {
+          await tx`select 1`;
+          await tx`select pg_sleep(0.2)`;
+        }).then(() => undefined),
+      ];
+      const reserved = pool.reserve();
+      assert.deepEqual(poolStats(pool), { size: 2, inUse: 2, waiting: 2 });
+      await Promise.all(work);
+      const connection = await reserved;
+      assert.deepEqual(poolStats(pool), { size: 2, inUse: 1, waiting: 0 });
+      connection.release();
+      connection.release();
+      await assert.rejects(pool`select nonsense`);
       await assert.rejects(pool.begin(async () => {
         throw new Error('rolled back');
       }));
-      assert.deepEqual(poolStats(pool), { size: 1, transactionsActive: 0, transactionsWaiting: 0 });
+      assert.deepEqual(poolStats(pool), { size: 2, inUse: 0, waiting: 0 });
     } finally {
       await pool.end();
     }

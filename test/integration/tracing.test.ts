@@ -55,6 +55,9 @@ before(async () => {
   project = mkdtempSync(join(tmpdir(), 'nightshift-tracing-'));
   mkdirSync(join(project, 'workflows'));
   writeFileSync(join(project, 'workflows', 'traced.yaml'), workflow(peer.base));
+  writeFileSync(join(project, 'workflows', 'gated.yaml'), [
+    'name: gated', 'flow:', '  concurrency: { limit: 1 }', 'definition:', '  StartAt: Pause', '  States:', '    Pause: { Type: Wait, Seconds: 1, End: true }', '',
+  ].join('\n'));
   // The peer is on loopback, which http:invoke refuses outside local development unless allowed.
   writeFileSync(join(project, 'nightshift.yaml'), 'http:\n  allowPrivateNetworks: true\n');
 });
@@ -119,9 +122,39 @@ describe('traces', () => {
     const [flaky] = byName(mine, 'state Flaky');
     assert.ok(flaky.duration[0] >= 1, `state Flaky lasted ${flaky.duration[0]} s`);
 
-    const sent = peer.seen.at(-1)!.headers.traceparent;
+    // Other tests of this file run at the same time and call the peer too: this trace's request.
+    const sent = peer.seen.find((r) => String(r.headers.traceparent).includes(traceId))?.headers.traceparent;
     assert.equal(sent, `00-${traceId}-${call.spanContext().spanId}-01`);
     assert.deepEqual(seenByHandler.slice(-2), attempts.map((s) => `00-${traceId}-${s.spanContext().spanId}-01`));
+  });
+
+  it('keeps the caller\'s traceparent with a start flow control holds: admitted later, its execution joins the caller\'s trace', async () => {
+    const exporter = new InMemorySpanExporter();
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const { held, spans } = await withEngine({}, exporter, async (engine, url) => {
+      const post = async (headers: Record<string, string>) => (await fetch(`${url}/v1/workflows/gated/executions`, {
+        method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...headers },
+      })).json() as Promise<{ executionId: string; waitingReason?: string | null }>;
+      await post({});
+      const answer = await post({ traceparent: `00-${traceId}-${callerSpan}-01` });
+      assert.match(answer.waitingReason ?? '', /concurrency/, 'the second start is held while the first runs');
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const view = (await (await fetch(`${url}/v1/executions/${answer.executionId}`)).json()) as { status: string };
+        if (view.status === 'SUCCEEDED') break;
+        assert.ok(Date.now() < deadline, `the held start did not finish: ${JSON.stringify(view)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await engine.flushTraces();
+      return { held: answer.executionId, spans: exporter.getFinishedSpans() };
+    });
+    const mine = spans.filter((s) => s.attributes['nightshift.execution_id'] === held);
+    const [root] = byName(mine, 'execution gated');
+    assert.ok(root, `a root span for the held start: ${mine.map((s) => s.name).join(', ')}`);
+    assert.equal(parentOf(root), callerSpan);
+    assert.deepEqual([...new Set(mine.map((s) => s.spanContext().traceId))], [traceId]);
+    assert.equal(parentOf(byName(mine, 'state Pause')[0]), root.spanContext().spanId);
   });
 
   it('starts a new trace when the start carries no (or a malformed) traceparent', async () => {
