@@ -58,14 +58,14 @@ async function orStop<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** dev: the handlers module imported anew when its file changes (its names replace the registered ones), then the workflows redeployed. */
+/** dev: the handlers module imported anew when its file changes (its names replace the module's previous ones, a removed name is no longer served), then the workflows redeployed. */
 function watchHandlers(engine: Engine, context: CommandContext, file: string): { close(): void } {
   let timer: NodeJS.Timeout | null = null;
   return watch(dirname(file), (_event, name) => {
     if (name !== basename(file)) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void registerHandlersModule(engine.registry, file, { fresh: true })
-      .then((names) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})\n`))
+      .then(({ names, removed }) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})${removed.length > 0 ? `; no longer served: ${removed.join(', ')}` : ''}\n`))
       .then(() => engine.deployWorkflows())
       .then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
   });
