@@ -4,16 +4,18 @@
  * an invalid definition gets {"status":"INVALID","problems":[…]} and a readable list on stderr (exit 2).
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { createLocalEngine, findProjectDir, loadConfig, executeOnce, formatProblems, validateFile } from './verbs.ts';
+import { Option, type Command } from 'commander';
+import { createLocalEngine, loadConfig, projectDirOfFile, executeOnce, formatProblems, validateFile } from './verbs.ts';
 import { EngineError, type Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { chosenDir } from './dir.ts';
 
 interface ExecuteOptions {
   input?: string;
   inputFile?: string;
   name?: string;
   handlers?: string;
+  dir?: string;
   project?: string;
   fastForward?: boolean;
   role?: string;
@@ -59,14 +61,16 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--input-file <file>', 'read the execution input from a JSON file')
     .option('--name <name>', 'the execution name ($$.Execution.Name)')
     .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name (default: the project\'s `handlers:` in nightshift.yaml)')
-    .option('--project <dir>', 'the project whose nightshift.yaml declares smtp, named resources and secrets (default: the nearest one above the file)')
+    .option('--dir <dir>', 'the project whose nightshift.yaml declares handlers, smtp, named resources and secrets (default: the nearest one above the file)')
+    // --project is the option's first name, kept for scripts that use it.
+    .addOption(new Option('--project <dir>').hideHelp())
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
     .option('--role <role>', 'the Postgres role sql:query runs as (SET LOCAL ROLE, so row-level security applies), as an API key\'s role would')
     .option('--claims <json>', 'the JWT claims sql:query sees in request.jwt.claims, with --role (default {})')
     .action(async (file: string, options: ExecuteOptions) => {
       const input = await readInput(options);
       const identity = identityOf(options);
-      const config = loadConfig({ projectDir: options.project ?? findProjectDir(file) });
+      const config = loadConfig({ projectDir: projectDirOfFile(chosenDir(options.project, options.dir), file) ?? undefined });
       const engine = await createLocalEngine({ handlersModule: options.handlers ?? config.handlersModule ?? undefined, virtualTime: options.fastForward, config });
       try {
         // A file run once is never deployed: its file name need not be a workflow name (order.v2.json).

@@ -8,6 +8,7 @@ import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, lis
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
 import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -89,7 +90,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--on-complete <workflow>', 'with --items-file: start this workflow once every item has ended')
     .option('--idempotency-key <key>', 'scheduling again with the same key returns the first run or list')
     .option('--json', 'print JSON (the default when stdout is not a terminal)')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
@@ -126,7 +127,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--limit <n>', 'how many', (v) => Number(v), 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page (with --json)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: ListOptions) => {
       const filter = { workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, limit: options.limit, cursor: options.cursor };
       const where = whereOf(options.where);
@@ -141,7 +142,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('show')
     .description('a scheduled run: due time, status, the execution it started')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string, options: { dir?: string }) => {
       printJson(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }));
     });
@@ -155,7 +156,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--after <time>', 'runs due at or after this time')
     .option('--where <field=value>', 'runs whose input has this field (repeatable)', collect, [])
     .option('--all', 'every scheduled run')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
       if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
@@ -173,7 +174,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('run-now')
     .description('start a scheduled run now, or wake an execution sleeping in a Wait')
     .argument('<id>', 'a scheduled run id or an execution id')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string, options: { dir?: string }) => {
       printJson(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }));
     });
@@ -181,7 +182,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('batch')
     .description('a scheduled list with its counters')
     .argument('<id>', 'the batch id')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string, options: { dir?: string }) => {
       printJson(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }));
     });

@@ -6,6 +6,7 @@ import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProb
 import type { Engine, FolderDeploy } from '../boot/index.ts';
 import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
+import { chosenDir, dirHelp } from './dir.ts';
 
 function printDeploy(context: CommandContext, report: FolderDeploy): void {
   for (const d of report.deployed) context.io.stdout(`${d.changed ? 'deployed' : 'unchanged'} ${d.name} (${d.file})\n`);
@@ -75,10 +76,11 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('dev')
     .description('embedded Postgres (unless DATABASE_URL), workflows from <dir>/workflows reloaded on change, API and workers')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string | undefined, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .action(async (dir: string | undefined, options: { port?: number; dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
       const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
       const engine = await createEngine({ config, logger, workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
@@ -109,10 +111,11 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('serve')
     .description('the HTTP API and workers, for production (DATABASE_URL, or the embedded Postgres)')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string | undefined, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .action(async (dir: string | undefined, options: { port?: number; dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       // The port is bound before any worker starts: a port in use stops the start with nothing running.
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
       await orStop(engine, async () => {
@@ -130,9 +133,10 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('worker')
     .description('workers only: claim and run jobs until stopped')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (dir: string | undefined) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
+    .action(async (dir: string | undefined, options: { dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true });
       // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
       const health = config.workerPort === null ? null : await orStop(engine, () => engine.serveOps({ port: config.workerPort as number }));
@@ -143,9 +147,10 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('migrate')
     .description('apply the database migrations (also done automatically at start)')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (dir: string | undefined) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
+    .action(async (dir: string | undefined, options: { dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       const engine = await createEngine({ config, workers: false });
       context.io.stdout('the nightshift schema is up to date\n');
       await engine.stop();

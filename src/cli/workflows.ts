@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { listWorkflows, removeWorkflow } from './verbs.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { withEngine } from './engine.ts';
 
 export function registerWorkflows(program: Command, context: CommandContext): void {
@@ -11,7 +12,7 @@ export function registerWorkflows(program: Command, context: CommandContext): vo
     .command('ls')
     .description('the workflows with their current version; removed ones say since when')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const items = await listWorkflows(engine.deps);
@@ -23,7 +24,7 @@ export function registerWorkflows(program: Command, context: CommandContext): vo
     .command('remove')
     .description('archive a workflow: no new starts, its table triggers and file schedules gone; executions and history stay; deploying it again restores it')
     .argument('<name>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .addHelpText('after', '\nExample:\n  nightshift workflows remove welcome-email\n')
     .action(async (name: string, options: { dir?: string }) => {
       await withEngine(options.dir, async (engine) => printJson(io, await removeWorkflow(engine.deps, name)));
