@@ -1,7 +1,9 @@
 /**
  * `nightshift execute <file>`: one transient execution in this process. stdout gets exactly one JSON
- * object: {"status":"SUCCEEDED","output":…} or {"status":"FAILED","error":…,"cause":…} (exit 0 / 1);
- * an invalid definition gets {"status":"INVALID","problems":[…]} and a readable list on stderr (exit 2).
+ * object, whatever happens: {"status":"SUCCEEDED","output":…} or {"status":"FAILED","error":…,"cause":…}
+ * (exit 0 / 1); an invalid definition gets {"status":"INVALID","problems":[…]} and a readable list on
+ * stderr (exit 2); anything refused before the run (an input its parameters refuse, a bad option, a
+ * usage error) gets {"status":"ERROR","error":{"code","message","details"}} (main.ts) with the code's exit.
  */
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -67,6 +69,7 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
     .option('--role <role>', 'the Postgres role sql:query runs as (SET LOCAL ROLE, so row-level security applies), as an API key\'s role would')
     .option('--claims <json>', 'the JWT claims sql:query sees in request.jwt.claims, with --role (default {})')
+    .option('--json', 'the answer is one JSON object with or without it; accepted as every command accepts it')
     .action(async (file: string, options: ExecuteOptions) => {
       const input = await readInput(options);
       const identity = identityOf(options);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
 import { EngineError, type Json } from '../shared/index.ts';
-import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
@@ -91,17 +91,19 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .description('stop an execution (or a start flow control holds) with what it started and scheduled')
     .argument('<id>')
     .option('--cause <text>', 'why')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { cause?: string; dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
+    .action(async (id: string, options: { cause?: string; dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
         method: 'POST', path: `/v1/executions/${segment(id)}/stop`, body: options.cause === undefined ? {} : { cause: options.cause },
-      }));
+      }), options.json);
     });
   executions
     .command('redrive')
     .argument('<id>')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }), options.json);
     });
 }

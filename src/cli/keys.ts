@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
 import { EngineError } from '../shared/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printView, printTable, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
@@ -60,8 +60,9 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .command('revoke')
     .description('revoke a key: every later request with it is refused')
     .argument('<id>', 'the key id, as listed')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }), options.json);
     });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
 import type { ScheduleView } from '../service/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printView, printTable, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
@@ -35,32 +35,36 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .description('a schedule with its next fire times')
     .argument('<id>')
     .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { upcoming: number; dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
+    .action(async (id: string, options: { upcoming: number; dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
         method: 'GET', path: `/v1/schedules/${segment(id)}`, query: { upcoming: options.upcoming },
-      }));
+      }), options.json);
     });
   schedules
     .command('pause')
     .argument('<id>')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }), options.json);
     });
   schedules
     .command('resume')
     .argument('<id>')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }), options.json);
     });
   schedules
     .command('rm')
     .description('delete a schedule created through the API (file schedules go with their trigger)')
     .argument('<id>')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }), options.json);
     });
 }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
 import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
@@ -71,7 +71,7 @@ interface ListOptions {
   workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir?: string;
 }
 
-interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir?: string }
+interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; json?: boolean; dir?: string }
 
 export function registerScheduling(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -142,9 +142,10 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('show')
     .description('a scheduled run: due time, status, the execution it started')
     .argument('<id>')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }), options.json);
     });
   scheduled
     .command('cancel')
@@ -156,34 +157,37 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--after <time>', 'runs due at or after this time')
     .option('--where <field=value>', 'runs whose input has this field (repeatable)', collect, [])
     .option('--all', 'every scheduled run')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
       if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
       if (id !== undefined) {
-        printJson(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }));
+        printView(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }), options.json);
         return;
       }
       const filter = { batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after, all: options.all };
       const where = whereOf(options.where);
-      printJson(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
+      printView(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
         method: 'POST', path: '/v1/scheduled/cancel', body: { ...filter, input: where },
-      }));
+      }), options.json);
     });
   scheduled
     .command('run-now')
     .description('start a scheduled run now, or wake an execution sleeping in a Wait')
     .argument('<id>', 'a scheduled run id or an execution id')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }), options.json);
     });
   scheduled
     .command('batch')
     .description('a scheduled list with its counters')
     .argument('<id>', 'the batch id')
+    .option('--json', jsonViewHelp)
     .option('--dir <dir>', dirHelp)
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }));
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }), options.json);
     });
 }
