@@ -95,4 +95,18 @@ describe('the output of start, schedule and show', () => {
     assert.match((JSON.parse(scheduledJson.stdout) as { scheduledRunId: string }).scheduledRunId, /^[0-9a-f-]{36}$/);
     assert.equal((JSON.parse(startedJson.stdout) as { status: string }).status, 'RUNNING');
   });
+
+  it('prints tables with a header, aligned columns and whole ids, one different id per execution', async () => {
+    const [ls, workflows] = await Promise.all([piped(['executions', 'ls', '--workflow', 'greet']), piped(['workflows', 'ls'])]);
+    assert.equal(ls.code, 0, ls.stdout);
+    const [header, ...rows] = ls.stdout.trimEnd().split('\n');
+    assert.match(header, /^EXECUTION +WORKFLOW +STATUS +STARTED +NAME \/ WHY HELD$/);
+    assert.ok(rows.length >= 2, ls.stdout);
+    const ids = rows.map((row) => row.split(/ +/)[0]);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const row of rows) assert.equal(row.indexOf('greet'), header.indexOf('WORKFLOW'), row);
+    assert.equal(workflows.code, 0, workflows.stdout);
+    assert.match(workflows.stdout, /^WORKFLOW +VERSION +STATE\ngreet +\S+ +deployed\n$/);
+  });
 });
