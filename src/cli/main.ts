@@ -58,10 +58,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   let code = 0;
   const program = buildProgram({ io, exit: (c) => (code = c) });
   const command = commandOf(program, argv);
-  const failed = (error: unknown, exit: number) => {
+  /** The JSON document first (stdout), then the line for people (stderr, which `report` writes). */
+  const failed = (error: unknown, report: () => number) => {
     if (command.name() === 'execute') printJson(io, { status: 'ERROR', ...errorDocument(error) });
     else if (command.options.some((o) => o.long === '--json') && (command.opts().json === true || argv.includes('--json'))) printJson(io, errorDocument(error));
-    return exit;
+    return report();
   };
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -70,8 +71,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     // Every usage error (a missing argument, an unknown option or command, a bad option value) is INPUT_INVALID's exit code.
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0;
-      return failed(new EngineError('INPUT_INVALID', e.message.replace(/^error: /, '')), errorCodes.INPUT_INVALID.exit);
+      return failed(new EngineError('INPUT_INVALID', e.message.replace(/^error: /, '')), () => errorCodes.INPUT_INVALID.exit);
     }
-    return failed(e, reportError(io, e));
+    return failed(e, () => reportError(io, e));
   }
 }
