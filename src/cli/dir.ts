@@ -4,7 +4,7 @@
  * for when neither is given is config/project.ts's rule (the nearest one upwards, as git does).
  */
 import type { Command } from 'commander';
-import { EngineError } from '../shared/index.ts';
+import { engineError } from './verbs.ts';
 
 export const dirHelp = 'the project folder (default: the nearest one at or above the current folder)';
 
@@ -16,7 +16,7 @@ export function dirOption(command: Command, help = dirHelp): Command {
 /** The folder named by the `[dir]` argument or `--dir`; naming two different ones is a usage error. */
 export function chosenDir(argument: string | undefined, option: string | undefined): string | undefined {
   if (argument !== undefined && option !== undefined && argument !== option) {
-    throw new EngineError('INPUT_INVALID', `Two project folders given: ${JSON.stringify(argument)} and --dir ${JSON.stringify(option)}; give one`);
+    throw engineError('INPUT_INVALID', `Two project folders given: ${JSON.stringify(argument)} and --dir ${JSON.stringify(option)}; give one`);
   }
   return argument ?? option;
 }

@@ -7,8 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { createLocalEngine, loadConfig, projectDirOfFile, executeOnce, formatProblems, validateFile } from './verbs.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import { createLocalEngine, loadConfig, projectDirOfFile, executeOnce, formatProblems, validateFile, engineError } from './verbs.ts';
+import type { Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
 import { chosenDir } from './dir.ts';
 
@@ -26,31 +26,31 @@ interface ExecuteOptions {
 
 async function readInput(options: ExecuteOptions): Promise<Json> {
   if (options.input !== undefined && options.inputFile !== undefined) {
-    throw new EngineError('INPUT_INVALID', 'Give --input or --input-file, not both');
+    throw engineError('INPUT_INVALID', 'Give --input or --input-file, not both');
   }
   const [text, where] =
     options.inputFile !== undefined
-      ? [await readFile(options.inputFile, 'utf8').catch(() => { throw new EngineError('FILE_NOT_FOUND', `Cannot read the input file ${options.inputFile}`); }), options.inputFile]
+      ? [await readFile(options.inputFile, 'utf8').catch(() => { throw engineError('FILE_NOT_FOUND', `Cannot read the input file ${options.inputFile}`); }), options.inputFile]
       : [options.input ?? '{}', '--input'];
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `${where} is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `${where} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
 function identityOf(options: ExecuteOptions): Json | undefined {
   if (options.role === undefined) {
-    if (options.claims !== undefined) throw new EngineError('INPUT_INVALID', '--claims goes with --role: the role sql:query runs as');
+    if (options.claims !== undefined) throw engineError('INPUT_INVALID', '--claims goes with --role: the role sql:query runs as');
     return undefined;
   }
   let claims: Json = {};
   try {
     claims = options.claims === undefined ? {} : (JSON.parse(options.claims) as Json);
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `--claims is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `--claims is not valid JSON: ${(e as Error).message}`);
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new EngineError('INPUT_INVALID', '--claims must be a JSON object');
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw engineError('INPUT_INVALID', '--claims must be a JSON object');
   return { role: options.role, claims };
 }
 

@@ -1,9 +1,9 @@
 /** `nightshift start` and `nightshift executions ls|show|history|stop|redrive`: the service verbs, from a shell. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
+import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution, engineError } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import type { Json } from '../shared/index.ts';
 import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
@@ -14,7 +14,7 @@ async function inputOf(options: { input?: string; inputFile?: string }): Promise
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `The input is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `The input is not valid JSON: ${(e as Error).message}`);
   }
 }
 

@@ -1,8 +1,7 @@
 /** `nightshift keys create | ls | revoke`: API keys, straight against the database (no server needed). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
-import { EngineError } from '../shared/index.ts';
 import { jsonViewHelp, printJson, printView, printTable, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
@@ -10,7 +9,7 @@ import { segment, viaEngineOrApi as call } from './engine.ts';
 
 function rate(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new EngineError('INPUT_INVALID', `--rate must be a whole number of starts a minute, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--rate must be a whole number of starts a minute, got ${JSON.stringify(value)}`);
   return n;
 }
 

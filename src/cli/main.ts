@@ -9,9 +9,8 @@ import { registerScheduling } from './scheduling.ts';
 import { registerServer } from './server.ts';
 import { errorDocument, printJson, processIo, reportError, type CliIo, type CommandContext } from './output.ts';
 import { registerValidate } from './validate.ts';
-import { EngineError, errorCodes } from '../shared/index.ts';
 import { registerWorkflows } from './workflows.ts';
-import { loadVerbs } from './verbs.ts';
+import { engineError, loadShared, loadVerbs } from './verbs.ts';
 import { addExamples } from './examples.ts';
 import { ownManifest } from './manifest.ts';
 
@@ -68,10 +67,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
+    // --help and --version end here too, as a CommanderError with exit code 0, before anything else loads.
+    if (e instanceof CommanderError && e.exitCode === 0) return 0;
+    const { errorCodes } = await loadShared();
     // Every usage error (a missing argument, an unknown option or command, a bad option value) is INPUT_INVALID's exit code.
     if (e instanceof CommanderError) {
-      if (e.exitCode === 0) return 0;
-      return failed(new EngineError('INPUT_INVALID', e.message.replace(/^error: /, '')), () => errorCodes.INPUT_INVALID.exit);
+      return failed(engineError('INPUT_INVALID', e.message.replace(/^error: /, '')), () => errorCodes.INPUT_INVALID.exit);
     }
     return failed(e, () => reportError(io, e));
   }

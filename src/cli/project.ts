@@ -2,8 +2,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatProblems, loadConfig, requireProjectDir, scaffoldProject, validateFiles, workflowInputTypes } from './verbs.ts';
-import { EngineError } from '../shared/index.ts';
+import { formatProblems, loadConfig, requireProjectDir, scaffoldProject, validateFiles, workflowInputTypes, engineError } from './verbs.ts';
 import type { CommandContext } from './output.ts';
 import { ownManifest } from './manifest.ts';
 import { chosenDir, dirHelp } from './dir.ts';
@@ -11,7 +10,7 @@ import { chosenDir, dirHelp } from './dir.ts';
 /** The workflow files of a project's workflows/ folder (validate and types read them). */
 export async function workflowFilesOf(folder: string): Promise<string[]> {
   const names = await readdir(folder).catch(() => {
-    throw new EngineError('FILE_NOT_FOUND', `${folder} does not exist: a project keeps its workflow files there`);
+    throw engineError('FILE_NOT_FOUND', `${folder} does not exist: a project keeps its workflow files there`);
   });
   return names.filter((n) => /\.(ya?ml|json)$/i.test(n)).sort().map((n) => relative(process.cwd(), join(folder, n)));
 }
@@ -44,7 +43,7 @@ export function registerProject(program: Command, { io }: CommandContext): void 
       const invalid = results.filter((r) => !r.workflow);
       if (invalid.length > 0) {
         const problems = invalid.flatMap((r) => r.problems);
-        throw new EngineError('DEFINITION_INVALID', `${invalid.length} workflow file(s) are invalid:\n${formatProblems(problems)}`, { details: { problems } });
+        throw engineError('DEFINITION_INVALID', `${invalid.length} workflow file(s) are invalid:\n${formatProblems(problems)}`, { details: { problems } });
       }
       const text = await workflowInputTypes(results.map((r) => r.workflow!));
       if (options.out === '-') {

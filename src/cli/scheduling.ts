@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
+import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun, engineError } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
-import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
 import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
 import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
@@ -16,7 +16,7 @@ function parseJson(text: string, what: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `${what} is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `${what} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -27,7 +27,7 @@ async function jsonOf(inline: string | undefined, file: string | undefined, what
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new EngineError('INPUT_INVALID', `${JSON.stringify(value)} is not a number of seconds`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw engineError('INPUT_INVALID', `${JSON.stringify(value)} is not a number of seconds`);
   return n;
 }
 
@@ -37,7 +37,7 @@ function whereOf(pairs: string[]): JsonObject | undefined {
   const out: JsonObject = {};
   for (const pair of pairs) {
     const split = pair.indexOf('=');
-    if (split <= 0) throw new EngineError('INPUT_INVALID', `--where takes field=value, not ${JSON.stringify(pair)}`);
+    if (split <= 0) throw engineError('INPUT_INVALID', `--where takes field=value, not ${JSON.stringify(pair)}`);
     const raw = pair.slice(split + 1);
     let value: Json;
     try {
@@ -94,7 +94,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
-        if (!Array.isArray(items)) throw new EngineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
+        if (!Array.isArray(items)) throw engineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
         const list = {
           items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
           ordering: options.sequential ? 'sequential' as const : 'parallel' as const,
@@ -161,7 +161,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--dir <dir>', dirHelp)
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
-      if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
+      if (id !== undefined && (filtered || options.all)) throw engineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
       if (id !== undefined) {
         printView(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }), options.json);
         return;

@@ -2,9 +2,8 @@
 import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule } from './verbs.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule, engineError } from './verbs.ts';
 import type { Engine, FolderDeploy } from '../boot/index.ts';
-import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
 import { chosenDir, dirHelp } from './dir.ts';
 
@@ -120,7 +119,7 @@ export function registerServer(program: Command, context: CommandContext): void 
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
       await orStop(engine, async () => {
         if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
-          throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
+          throw engineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
             + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
         }
         printDeploy(context, await engine.deployWorkflows());
