@@ -11,7 +11,7 @@ import type * as Shared from '../shared/index.ts';
 
 let service: typeof Service | undefined;
 // shared too: its index loads zod, uuid and re2js, which took most of `--help`'s time (measured in
-// docs/reference/cli.md); errors are built once a command runs, or when the command line fails.
+// docs/performance.md); errors are built once a command runs, or when the command line fails.
 let shared: typeof Shared | undefined;
 let boot: typeof Boot | undefined;
 let configuration: typeof Configuration | undefined;
