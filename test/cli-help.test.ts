@@ -54,6 +54,29 @@ describe('the command line', () => {
     }
   });
 
+  it('gives an unknown option and a missing argument the same exit code on every command', async () => {
+    const usage = errorCodes.INPUT_INVALID.exit;
+    const program = buildProgram({ io: capture().io, exit: () => {} });
+    const leaves: [string[], Command][] = [];
+    const walk = (command: Command, path: string[]) => {
+      for (const sub of command.commands) (sub.commands.length > 0 ? walk(sub, [...path, sub.name()]) : leaves.push([[...path, sub.name()], sub]));
+    };
+    walk(program, []);
+    let missing = 0;
+    for (const [path, command] of leaves) {
+      const unknown = capture();
+      assert.equal(await main([...path, '--no-such-option'], unknown.io), usage, `${path.join(' ')} --no-such-option`);
+      assert.match(unknown.err.join(''), /error: (unknown option '--no-such-option'|required option)/, path.join(' '));
+      const required = command.registeredArguments.some((a) => a.required) || command.options.some((o) => o.mandatory);
+      if (!required) continue;
+      missing += 1;
+      const bare = capture();
+      assert.equal(await main(path, bare.io), usage, path.join(' '));
+      assert.match(bare.err.join(''), /error: (missing required argument|required option)/, path.join(' '));
+    }
+    assert.ok(missing >= 15, `only ${missing} commands have a required argument`);
+  });
+
   it('prints tables with a header and columns aligned to their widest cell', () => {
     const { io, out } = capture();
     printTable(io, ['ID', 'WORKFLOW', 'STATUS'], [['a1', 'welcome', 'SUCCEEDED'], ['b22222', 'charge-at-trial-end', 'RUNNING']]);

@@ -9,11 +9,12 @@ import type { ResourceHandler, ResourceRegistry } from '../resources/index.ts';
 import { EngineError } from '../shared/index.ts';
 
 /**
- * `fresh`: import the file anew (a cache-busting query), so `dev` picks up an edited module; the names
- * it exports replace the registered handlers of the same names. Only the module itself is read again:
- * what it imports stays as Node's module cache has it.
+ * `fresh`: import the file anew (a cache-busting query), so `dev` picks up an edited module. The names
+ * it exports replace the module's previous ones: a name it no longer exports is no longer served
+ * (`removed`; ResourceRegistry.replaceGroup). Only the module itself is read again: what it imports
+ * stays as Node's module cache has it.
  */
-export async function registerHandlersModule(registry: ResourceRegistry, file: string, options: { fresh?: boolean } = {}): Promise<string[]> {
+export async function registerHandlersModule(registry: ResourceRegistry, file: string, options: { fresh?: boolean } = {}): Promise<{ names: string[]; removed: string[] }> {
   let module: Record<string, unknown>;
   const url = pathToFileURL(resolve(file)).href + (options.fresh ? `?reload=${Date.now()}` : '');
   try {
@@ -25,13 +26,11 @@ export async function registerHandlersModule(registry: ResourceRegistry, file: s
   if (!table || typeof table !== 'object') {
     throw new EngineError('CONFIG_INVALID', `The handlers module ${file} must export \`resources\`: an object of name → function`);
   }
-  const names: string[] = [];
   for (const [name, handler] of Object.entries(table)) {
     if (typeof handler !== 'function') {
       throw new EngineError('CONFIG_INVALID', `The handler ${JSON.stringify(name)} in ${file} is not a function`);
     }
-    registry.register(name, handler as ResourceHandler);
-    names.push(name);
   }
-  return names;
+  const removed = registry.replaceGroup(resolve(file), table as Record<string, ResourceHandler>);
+  return { names: Object.keys(table), removed };
 }

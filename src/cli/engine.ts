@@ -3,11 +3,11 @@
  * or, with NIGHTSHIFT_URL set, the same call through the server's HTTP API (no database access).
  * Both paths answer the same views, so a command prints the same either way.
  */
-import { createEngine, loadConfig, projectDirFor, remoteServer } from './verbs.ts';
+import { createEngine, loadConfig, projectDirFor, remoteServer, engineError, sharedModule } from './verbs.ts';
 import type { Engine } from '../boot/index.ts';
 
 type EngineDeps = Engine['deps'];
-import { EngineError, errorCodes, type ErrorCode } from '../shared/index.ts';
+import type { ErrorCode } from '../shared/index.ts';
 
 /** Opens the project's engine (the --dir given, else the nearest project upwards; projectDirFor), runs `work`, and closes it. */
 export async function withEngine<T>(dir: string | undefined, work: (engine: Engine) => Promise<T>): Promise<T> {
@@ -39,19 +39,19 @@ async function request(server: { url: string; key: string | null }, call: ApiCal
   if (server.key) headers.authorization = `Bearer ${server.key}`;
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(url, { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body) }).catch((e: unknown) => {
-    throw new EngineError('UNAVAILABLE', `Cannot reach NIGHTSHIFT_URL ${server.url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+    throw engineError('UNAVAILABLE', `Cannot reach NIGHTSHIFT_URL ${server.url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
   });
   const text = await response.text();
   let body: unknown = null;
   try {
     body = text === '' ? null : JSON.parse(text);
   } catch {
-    throw new EngineError('UNAVAILABLE', `${server.url} answered ${response.status} with something other than JSON: is NIGHTSHIFT_URL a Nightshift server?`);
+    throw engineError('UNAVAILABLE', `${server.url} answered ${response.status} with something other than JSON: is NIGHTSHIFT_URL a Nightshift server?`);
   }
   if (response.ok) return { status: response.status, body };
   const failure = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-  const code = failure?.code && failure.code in errorCodes ? (failure.code as ErrorCode) : 'INTERNAL';
-  throw new EngineError(code, failure?.message ?? `${server.url} answered HTTP ${response.status}`, failure?.details === undefined ? {} : { details: failure.details });
+  const code = failure?.code && failure.code in sharedModule().errorCodes ? (failure.code as ErrorCode) : 'INTERNAL';
+  throw engineError(code, failure?.message ?? `${server.url} answered HTTP ${response.status}`, failure?.details === undefined ? {} : { details: failure.details });
 }
 
 /**

@@ -1,19 +1,23 @@
 /**
  * `nightshift execute <file>`: one transient execution in this process. stdout gets exactly one JSON
- * object: {"status":"SUCCEEDED","output":…} or {"status":"FAILED","error":…,"cause":…} (exit 0 / 1);
- * an invalid definition gets {"status":"INVALID","problems":[…]} and a readable list on stderr (exit 2).
+ * object, whatever happens: {"status":"SUCCEEDED","output":…} or {"status":"FAILED","error":…,"cause":…}
+ * (exit 0 / 1); an invalid definition gets {"status":"INVALID","problems":[…]} and a readable list on
+ * stderr (exit 2); anything refused before the run (an input its parameters refuse, a bad option, a
+ * usage error) gets {"status":"ERROR","error":{"code","message","details"}} (main.ts) with the code's exit.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { createLocalEngine, findProjectDir, loadConfig, executeOnce, formatProblems, validateFile } from './verbs.ts';
-import { EngineError, type Json } from '../shared/index.ts';
+import { Option, type Command } from 'commander';
+import { createLocalEngine, loadConfig, projectDirOfFile, executeOnce, formatProblems, validateFile, engineError } from './verbs.ts';
+import type { Json } from '../shared/index.ts';
 import { printJson, type CommandContext } from './output.ts';
+import { chosenDir } from './dir.ts';
 
 interface ExecuteOptions {
   input?: string;
   inputFile?: string;
   name?: string;
   handlers?: string;
+  dir?: string;
   project?: string;
   fastForward?: boolean;
   role?: string;
@@ -22,31 +26,31 @@ interface ExecuteOptions {
 
 async function readInput(options: ExecuteOptions): Promise<Json> {
   if (options.input !== undefined && options.inputFile !== undefined) {
-    throw new EngineError('INPUT_INVALID', 'Give --input or --input-file, not both');
+    throw engineError('INPUT_INVALID', 'Give --input or --input-file, not both');
   }
   const [text, where] =
     options.inputFile !== undefined
-      ? [await readFile(options.inputFile, 'utf8').catch(() => { throw new EngineError('FILE_NOT_FOUND', `Cannot read the input file ${options.inputFile}`); }), options.inputFile]
+      ? [await readFile(options.inputFile, 'utf8').catch(() => { throw engineError('FILE_NOT_FOUND', `Cannot read the input file ${options.inputFile}`); }), options.inputFile]
       : [options.input ?? '{}', '--input'];
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `${where} is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `${where} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
 function identityOf(options: ExecuteOptions): Json | undefined {
   if (options.role === undefined) {
-    if (options.claims !== undefined) throw new EngineError('INPUT_INVALID', '--claims goes with --role: the role sql:query runs as');
+    if (options.claims !== undefined) throw engineError('INPUT_INVALID', '--claims goes with --role: the role sql:query runs as');
     return undefined;
   }
   let claims: Json = {};
   try {
     claims = options.claims === undefined ? {} : (JSON.parse(options.claims) as Json);
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `--claims is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `--claims is not valid JSON: ${(e as Error).message}`);
   }
-  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw new EngineError('INPUT_INVALID', '--claims must be a JSON object');
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) throw engineError('INPUT_INVALID', '--claims must be a JSON object');
   return { role: options.role, claims };
 }
 
@@ -59,14 +63,17 @@ export function registerExecute(program: Command, { io, exit }: CommandContext):
     .option('--input-file <file>', 'read the execution input from a JSON file')
     .option('--name <name>', 'the execution name ($$.Execution.Name)')
     .option('--handlers <module>', 'a module exporting `resources`: in-code handlers by resource name (default: the project\'s `handlers:` in nightshift.yaml)')
-    .option('--project <dir>', 'the project whose nightshift.yaml declares smtp, named resources and secrets (default: the nearest one above the file)')
+    .option('--dir <dir>', 'the project whose nightshift.yaml declares handlers, smtp, named resources and secrets (default: the nearest one above the file)')
+    // --project is the option's first name, kept for scripts that use it.
+    .addOption(new Option('--project <dir>').hideHelp())
     .option('--fast-forward', 'Wait states and retry intervals pass at once when nothing else is running')
     .option('--role <role>', 'the Postgres role sql:query runs as (SET LOCAL ROLE, so row-level security applies), as an API key\'s role would')
     .option('--claims <json>', 'the JWT claims sql:query sees in request.jwt.claims, with --role (default {})')
+    .option('--json', 'the answer is one JSON object with or without it; accepted as every command accepts it')
     .action(async (file: string, options: ExecuteOptions) => {
       const input = await readInput(options);
       const identity = identityOf(options);
-      const config = loadConfig({ projectDir: options.project ?? findProjectDir(file) });
+      const config = loadConfig({ projectDir: projectDirOfFile(chosenDir(options.project, options.dir), file) ?? undefined });
       const engine = await createLocalEngine({ handlersModule: options.handlers ?? config.handlersModule ?? undefined, virtualTime: options.fastForward, config });
       try {
         // A file run once is never deployed: its file name need not be a workflow name (order.v2.json).

@@ -1,10 +1,11 @@
 /** `nightshift start` and `nightshift executions ls|show|history|stop|redrive`: the service verbs, from a shell. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution } from './verbs.ts';
+import { describeExecution, executionHistory, listExecutions, redriveExecution, startExecution, stopExecution, waitForExecution, engineError } from './verbs.ts';
 import type { ExecutionView } from '../service/index.ts';
-import { EngineError, type Json } from '../shared/index.ts';
-import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import type { Json } from '../shared/index.ts';
+import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -13,7 +14,7 @@ async function inputOf(options: { input?: string; inputFile?: string }): Promise
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `The input is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `The input is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -34,7 +35,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--idempotency-key <key>', 'a second start with the same key returns the first execution')
     .option('--wait <seconds>', 'wait up to this long for the end', (v) => Number(v))
     .option('--json', 'print JSON (the default when stdout is not a terminal)')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (workflow: string, options: { input?: string; inputFile?: string; name?: string; idempotencyKey?: string; wait?: number; json?: boolean; dir?: string }) => {
       const input = await inputOf(options);
       const view = await call(options.dir, async (deps) => {
@@ -57,7 +58,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .option('--held', 'only starts that flow control holds (they show why)')
     .option('--limit <n>', 'how many', (v) => Number(v), 20)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { workflow?: string; status?: string; held?: boolean; limit: number; json?: boolean; dir?: string }) => {
       const page = await call(options.dir, (deps) => listExecutions(deps, options), {
         method: 'GET', path: '/v1/executions', query: { workflow: options.workflow, status: options.status, held: options.held ? 'true' : undefined, limit: options.limit },
@@ -69,7 +70,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .command('show')
     .argument('<id>')
     .option('--json', 'print JSON (the default when stdout is not a terminal)')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string, options: { json?: boolean; dir?: string }) => {
       printView(io, await call(options.dir, (deps) => describeExecution(deps, id), { method: 'GET', path: `/v1/executions/${segment(id)}` }), options.json);
     });
@@ -77,7 +78,7 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .command('history')
     .argument('<id>')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string, options: { json?: boolean; dir?: string }) => {
       const events = await call(options.dir, (deps) => executionHistory(deps, id), {
         method: 'GET', path: `/v1/executions/${segment(id)}/history`, answer: (body) => (body as { items: Awaited<ReturnType<typeof executionHistory>> }).items,
@@ -90,17 +91,19 @@ export function registerExecutions(program: Command, context: CommandContext): v
     .description('stop an execution (or a start flow control holds) with what it started and scheduled')
     .argument('<id>')
     .option('--cause <text>', 'why')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { cause?: string; dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { cause?: string; dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => stopExecution(deps, id, { cause: options.cause }), {
         method: 'POST', path: `/v1/executions/${segment(id)}/stop`, body: options.cause === undefined ? {} : { cause: options.cause },
-      }));
+      }), options.json);
     });
   executions
     .command('redrive')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => redriveExecution(deps, id), { method: 'POST', path: `/v1/executions/${segment(id)}/redrive` }), options.json);
     });
 }

@@ -1,15 +1,15 @@
 /** `nightshift keys create | ls | revoke`: API keys, straight against the database (no server needed). */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from './verbs.ts';
 import type { ApiKeyView } from '../service/index.ts';
-import { EngineError } from '../shared/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printView, printTable, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
 function rate(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new EngineError('INPUT_INVALID', `--rate must be a whole number of starts a minute, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--rate must be a whole number of starts a minute, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -30,7 +30,7 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .option('--rate <n>', 'most executions the key may start a minute (across every process)', rate)
     .option('--allow-privileged-role', 'admin keys only: may act as a superuser or BYPASSRLS role, or one not in roles: (its SQL bypasses row-level security)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { role: string; scopes: string; name?: string; rate?: number; allowPrivilegedRole?: boolean; json?: boolean; dir?: string }) => {
       const scopes = options.scopes.split(',').map((s) => s.trim()).filter((s) => s !== '');
       const request = { name: options.name, role: options.role, scopes, rateLimitPerMinute: options.rate, allowPrivilegedRole: options.allowPrivilegedRole ?? false };
@@ -49,7 +49,7 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .command('ls')
     .description('list the keys (never their secrets)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { json?: boolean; dir?: string }) => {
       const items = await call(options.dir, (deps) => listApiKeys(deps), { method: 'GET', path: '/v1/keys', answer: (body) => (body as { items: ApiKeyView[] }).items });
       if (options.json) printJson(io, { items });
@@ -59,8 +59,9 @@ export function registerKeys(program: Command, context: CommandContext): void {
     .command('revoke')
     .description('revoke a key: every later request with it is refused')
     .argument('<id>', 'the key id, as listed')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => revokeApiKey(deps, id), { method: 'DELETE', path: `/v1/keys/${segment(id)}` }), options.json);
     });
 }

@@ -1,6 +1,5 @@
 /** Where commands write and how they end: injected, so tests can run the CLI in-process. */
-import { databaseUnavailable } from '../shared/index.ts';
-import { errorCodes, isEngineError } from '../shared/index.ts';
+import { sharedModule } from './verbs.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -27,8 +26,17 @@ export function printJson(io: CliIo, value: unknown): void {
   io.stdout(`${JSON.stringify(value)}\n`);
 }
 
+/** The error as one JSON document: the HTTP API's error body, `{"error":{"code","message","details"}}`. */
+export function errorDocument(thrown: unknown): { error: { code: string; message: string; details: unknown } } {
+  const { databaseUnavailable, isEngineError } = sharedModule();
+  const error = databaseUnavailable(thrown) ?? thrown;
+  if (isEngineError(error)) return { error: { code: error.code, message: error.message, details: error.details ?? null } };
+  return { error: { code: 'INTERNAL', message: `internal error: ${error instanceof Error ? error.message : String(error)}`, details: null } };
+}
+
 /** Engine errors (a lost database connection among them) print their code and message; anything else is a bug and says so, without a stack. */
 export function reportError(io: CliIo, thrown: unknown): number {
+  const { databaseUnavailable, errorCodes, isEngineError } = sharedModule();
   const error = databaseUnavailable(thrown) ?? thrown;
   if (isEngineError(error)) {
     io.stderr(`nightshift: ${error.message} [${error.code}]\n`);
@@ -45,6 +53,8 @@ export function printTable(io: CliIo, header: string[], rows: string[][]): void 
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   io.stdout(`${[header, ...rows].map(line).join('\n')}\n`);
 }
+
+export const jsonViewHelp = 'print JSON (the default when stdout is not a terminal)';
 
 /**
  * One object (an execution, a scheduled run): on a terminal without --json, a `field: value` line per

@@ -1,12 +1,13 @@
 /** The executable entry point (bin/nightshift imports this). */
-import { isDatabaseUnreachable } from '../shared/index.ts';
+import { loadedShared } from './verbs.ts';
 import { main } from './main.ts';
 
 // The last net under a driver that lets a connection error escape as an unhandled rejection (the
 // postgres.js bugs store/connection.ts works around): such an error is said, and the process goes on
 // and reconnects. Any other unhandled rejection still ends the process, as Node's default does.
 process.on('unhandledRejection', (reason) => {
-  if (!isDatabaseUnreachable(reason)) throw reason;
+  // Before any command ran (shared not loaded) no connection was opened.
+  if (!loadedShared()?.isDatabaseUnreachable(reason)) throw reason;
   const code = (reason as { code?: unknown }).code;
   process.stderr.write(`nightshift: an unhandled database connection error (${String(code)}) was caught; the connection is re-established\n`);
 });

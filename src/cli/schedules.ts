@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { deleteSchedule, describeSchedule, listSchedules, pauseSchedule, resumeSchedule } from './verbs.ts';
 import type { ScheduleView } from '../service/index.ts';
-import { printJson, printTable, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printView, printTable, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -22,7 +23,7 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .option('--key <key>', 'only the schedule with this external key')
     .option('--limit <n>', 'how many', (v) => Number(v), 100)
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { workflow?: string; key?: string; limit: number; json?: boolean; dir?: string }) => {
       const query = { workflow: options.workflow, key: options.key, limit: options.limit };
       const page = await call(options.dir, (deps) => listSchedules(deps, query), { method: 'GET', path: '/v1/schedules', query });
@@ -34,32 +35,36 @@ export function registerSchedules(program: Command, context: CommandContext): vo
     .description('a schedule with its next fire times')
     .argument('<id>')
     .option('--upcoming <n>', 'how many next fire times', (v) => Number(v), 5)
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { upcoming: number; dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { upcoming: number; dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => describeSchedule(deps, id, { upcoming: options.upcoming }), {
         method: 'GET', path: `/v1/schedules/${segment(id)}`, query: { upcoming: options.upcoming },
-      }));
+      }), options.json);
     });
   schedules
     .command('pause')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => pauseSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/pause` }), options.json);
     });
   schedules
     .command('resume')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => resumeSchedule(deps, id), { method: 'POST', path: `/v1/schedules/${segment(id)}/resume` }), options.json);
     });
   schedules
     .command('rm')
     .description('delete a schedule created through the API (file schedules go with their trigger)')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => deleteSchedule(deps, id), { method: 'DELETE', path: `/v1/schedules/${segment(id)}` }), options.json);
     });
 }

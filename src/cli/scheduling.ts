@@ -4,10 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun } from './verbs.ts';
+import { cancelScheduled, cancelScheduledBy, describeScheduledRun, getBatch, listScheduled, runNow, scheduledItemKinds, scheduleList, scheduleRun, engineError } from './verbs.ts';
 import type { ScheduledItem, ScheduledItemKind } from '../service/index.ts';
-import { EngineError, type Json, type JsonObject } from '../shared/index.ts';
-import { printJson, printTable, printView, type CommandContext } from './output.ts';
+import type { Json, JsonObject } from '../shared/index.ts';
+import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { segment, viaEngineOrApi as call } from './engine.ts';
 
 
@@ -15,7 +16,7 @@ function parseJson(text: string, what: string): Json {
   try {
     return JSON.parse(text) as Json;
   } catch (e) {
-    throw new EngineError('INPUT_INVALID', `${what} is not valid JSON: ${(e as Error).message}`);
+    throw engineError('INPUT_INVALID', `${what} is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -26,7 +27,7 @@ async function jsonOf(inline: string | undefined, file: string | undefined, what
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new EngineError('INPUT_INVALID', `${JSON.stringify(value)} is not a number of seconds`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw engineError('INPUT_INVALID', `${JSON.stringify(value)} is not a number of seconds`);
   return n;
 }
 
@@ -36,7 +37,7 @@ function whereOf(pairs: string[]): JsonObject | undefined {
   const out: JsonObject = {};
   for (const pair of pairs) {
     const split = pair.indexOf('=');
-    if (split <= 0) throw new EngineError('INPUT_INVALID', `--where takes field=value, not ${JSON.stringify(pair)}`);
+    if (split <= 0) throw engineError('INPUT_INVALID', `--where takes field=value, not ${JSON.stringify(pair)}`);
     const raw = pair.slice(split + 1);
     let value: Json;
     try {
@@ -70,7 +71,7 @@ interface ListOptions {
   workflow?: string; batch?: string; kind?: string; before?: string; after?: string; where: string[]; limit: number; cursor?: string; json?: boolean; dir?: string;
 }
 
-interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; dir?: string }
+interface CancelOptions { batch?: string; workflow?: string; before?: string; after?: string; where: string[]; all?: boolean; json?: boolean; dir?: string }
 
 export function registerScheduling(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -89,11 +90,11 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--on-complete <workflow>', 'with --items-file: start this workflow once every item has ended')
     .option('--idempotency-key <key>', 'scheduling again with the same key returns the first run or list')
     .option('--json', 'print JSON (the default when stdout is not a terminal)')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (workflow: string, options: ScheduleOptions) => {
       if (options.itemsFile !== undefined) {
         const items = await jsonOf(undefined, options.itemsFile, 'The items', []);
-        if (!Array.isArray(items)) throw new EngineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
+        if (!Array.isArray(items)) throw engineError('INPUT_INVALID', `${options.itemsFile} must hold a JSON array`);
         const list = {
           items, intervalSeconds: options.interval === undefined ? 0 : seconds(options.interval), startAt: options.startAt,
           ordering: options.sequential ? 'sequential' as const : 'parallel' as const,
@@ -126,7 +127,7 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--limit <n>', 'how many', (v) => Number(v), 50)
     .option('--cursor <cursor>', 'the nextCursor of the previous page (with --json)')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: ListOptions) => {
       const filter = { workflow: options.workflow, batchId: options.batch, before: options.before, after: options.after, limit: options.limit, cursor: options.cursor };
       const where = whereOf(options.where);
@@ -141,9 +142,10 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .command('show')
     .description('a scheduled run: due time, status, the execution it started')
     .argument('<id>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => describeScheduledRun(deps, id), { method: 'GET', path: `/v1/scheduled/${segment(id)}` }), options.json);
     });
   scheduled
     .command('cancel')
@@ -155,34 +157,37 @@ export function registerScheduling(program: Command, context: CommandContext): v
     .option('--after <time>', 'runs due at or after this time')
     .option('--where <field=value>', 'runs whose input has this field (repeatable)', collect, [])
     .option('--all', 'every scheduled run')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
     .action(async (id: string | undefined, options: CancelOptions) => {
       const filtered = [options.batch, options.workflow, options.before, options.after].some((v) => v !== undefined) || options.where.length > 0;
-      if (id !== undefined && (filtered || options.all)) throw new EngineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
+      if (id !== undefined && (filtered || options.all)) throw engineError('INPUT_INVALID', 'give a scheduled run id or a filter, not both');
       if (id !== undefined) {
-        printJson(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }));
+        printView(io, await call(options.dir, (deps) => cancelScheduled(deps, id), { method: 'DELETE', path: `/v1/scheduled/${segment(id)}` }), options.json);
         return;
       }
       const filter = { batchId: options.batch, workflow: options.workflow, before: options.before, after: options.after, all: options.all };
       const where = whereOf(options.where);
-      printJson(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
+      printView(io, await call(options.dir, (deps) => cancelScheduledBy(deps, { ...filter, inputContains: where }), {
         method: 'POST', path: '/v1/scheduled/cancel', body: { ...filter, input: where },
-      }));
+      }), options.json);
     });
   scheduled
     .command('run-now')
     .description('start a scheduled run now, or wake an execution sleeping in a Wait')
     .argument('<id>', 'a scheduled run id or an execution id')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => runNow(deps, id), { method: 'POST', path: `/v1/scheduled/${segment(id)}/run-now` }), options.json);
     });
   scheduled
     .command('batch')
     .description('a scheduled list with its counters')
     .argument('<id>', 'the batch id')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (id: string, options: { dir?: string }) => {
-      printJson(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }));
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
+    .action(async (id: string, options: { dir?: string; json?: boolean }) => {
+      printView(io, await call(options.dir, (deps) => getBatch(deps, id), { method: 'GET', path: `/v1/batches/${segment(id)}` }), options.json);
     });
 }

@@ -2,10 +2,10 @@
 import { watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
-import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule } from './verbs.ts';
+import { createEngine, createLogger, loadConfig, ensureLocalAdminKey, formatProblems, hasApiKeys, projectDirFor, registerHandlersModule, engineError } from './verbs.ts';
 import type { Engine, FolderDeploy } from '../boot/index.ts';
-import { EngineError } from '../shared/index.ts';
 import { reportError, type CommandContext } from './output.ts';
+import { chosenDir, dirHelp } from './dir.ts';
 
 function printDeploy(context: CommandContext, report: FolderDeploy): void {
   for (const d of report.deployed) context.io.stdout(`${d.changed ? 'deployed' : 'unchanged'} ${d.name} (${d.file})\n`);
@@ -58,14 +58,14 @@ async function orStop<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** dev: the handlers module imported anew when its file changes (its names replace the registered ones), then the workflows redeployed. */
+/** dev: the handlers module imported anew when its file changes (its names replace the module's previous ones, a removed name is no longer served), then the workflows redeployed. */
 function watchHandlers(engine: Engine, context: CommandContext, file: string): { close(): void } {
   let timer: NodeJS.Timeout | null = null;
   return watch(dirname(file), (_event, name) => {
     if (name !== basename(file)) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void registerHandlersModule(engine.registry, file, { fresh: true })
-      .then((names) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})\n`))
+      .then(({ names, removed }) => context.io.stdout(`reloaded handlers ${basename(file)} (${names.join(', ')})${removed.length > 0 ? `; no longer served: ${removed.join(', ')}` : ''}\n`))
       .then(() => engine.deployWorkflows())
       .then((r) => printDeploy(context, r), (e: unknown) => reportError(context.io, e)), 150);
   });
@@ -75,10 +75,11 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('dev')
     .description('embedded Postgres (unless DATABASE_URL), workflows from <dir>/workflows reloaded on change, API and workers')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string | undefined, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .action(async (dir: string | undefined, options: { port?: number; dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       // On a terminal, dev logs are one coloured line each; piped, JSON as serve and worker write.
       const logger = await createLogger(config.logLevel, { pretty: process.stderr.isTTY === true });
       const engine = await createEngine({ config, logger, workers: true, localDevelopment: true, waitForDatabase: true, listen: { port: options.port } });
@@ -109,15 +110,16 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('serve')
     .description('the HTTP API and workers, for production (DATABASE_URL, or the embedded Postgres)')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
     .option('--port <port>', 'HTTP port', (v) => Number(v))
-    .action(async (dir: string | undefined, options: { port?: number }) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .action(async (dir: string | undefined, options: { port?: number; dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       // The port is bound before any worker starts: a port in use stops the start with nothing running.
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true, listen: { port: options.port } });
       await orStop(engine, async () => {
         if (config.auth !== 'disabled' && !(await hasApiKeys(engine.deps))) {
-          throw new EngineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
+          throw engineError('CONFIG_INVALID', 'No API key exists, so nobody could use this server: create one with '
             + '`nightshift keys create --role <role> --scopes admin`, or set NIGHTSHIFT_AUTH=disabled for a local experiment');
         }
         printDeploy(context, await engine.deployWorkflows());
@@ -130,9 +132,10 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('worker')
     .description('workers only: claim and run jobs until stopped')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (dir: string | undefined) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
+    .action(async (dir: string | undefined, options: { dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       const engine = await createEngine({ config, logger: await createLogger(config.logLevel), workers: true, waitForDatabase: true });
       // Off unless NIGHTSHIFT_WORKER_PORT is set: several workers on one host would fight over a default port.
       const health = config.workerPort === null ? null : await orStop(engine, () => engine.serveOps({ port: config.workerPort as number }));
@@ -143,9 +146,10 @@ export function registerServer(program: Command, context: CommandContext): void 
   program
     .command('migrate')
     .description('apply the database migrations (also done automatically at start)')
-    .argument('[dir]', 'the project folder (default: the nearest one at or above the current folder)')
-    .action(async (dir: string | undefined) => {
-      const config = loadConfig({ projectDir: projectDirFor(dir) });
+    .argument('[dir]', dirHelp)
+    .option('--dir <dir>', 'the same as [dir]')
+    .action(async (dir: string | undefined, options: { dir?: string }) => {
+      const config = loadConfig({ projectDir: projectDirFor(chosenDir(dir, options.dir)) });
       const engine = await createEngine({ config, workers: false });
       context.io.stdout('the nightshift schema is up to date\n');
       await engine.stop();

@@ -7,13 +7,33 @@
 import type * as Boot from '../boot/index.ts';
 import type * as Configuration from '../config/index.ts';
 import type * as Service from '../service/index.ts';
+import type * as Shared from '../shared/index.ts';
 
 let service: typeof Service | undefined;
+// shared too: its index loads zod, uuid and re2js, which took most of `--help`'s time (measured in
+// docs/performance.md); errors are built once a command runs, or when the command line fails.
+let shared: typeof Shared | undefined;
 let boot: typeof Boot | undefined;
 let configuration: typeof Configuration | undefined;
 
 export async function loadVerbs(): Promise<void> {
-  [service, boot, configuration] = await Promise.all([import('../service/index.ts'), import('../boot/index.ts'), import('../config/index.ts')]);
+  [service, boot, configuration] = await Promise.all([import('../service/index.ts'), import('../boot/index.ts'), import('../config/index.ts'), loadShared()]);
+}
+
+/** The shared module alone (error codes and classes), for a command line that failed before any command ran. */
+export async function loadShared(): Promise<typeof Shared> {
+  shared ??= await import('../shared/index.ts');
+  return shared;
+}
+
+/** The shared module once loaded, else undefined (nothing ran that could have raised its errors). */
+export function loadedShared(): typeof Shared | undefined {
+  return shared;
+}
+
+/** `new EngineError(…)` of the shared module, for commands (they run after loadVerbs). */
+export function engineError(code: Shared.ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }): Error {
+  return new (loaded(shared).EngineError)(code, message, options);
 }
 
 function loaded<T>(module: T | undefined): T {
@@ -29,6 +49,8 @@ function later<M, K extends keyof M>(get: () => M | undefined, name: K): M[K] {
 
 const fromService = <K extends keyof typeof Service>(name: K) => later(() => service, name);
 
+export const sharedModule = (): typeof Shared => loaded(shared);
+
 /** Kept here because option help lists them before anything loads; test/cli-project.test.ts checks they match the service's. */
 export const scheduledItemKinds = ['scheduled-run', 'wait', 'task-token', 'cron', 'held', 'unserved'] as const;
 
@@ -37,7 +59,8 @@ export const createLocalEngine = later(() => boot, 'createLocalEngine');
 export const createLogger = later(() => boot, 'createLogger');
 export const registerHandlersModule = later(() => boot, 'registerHandlersModule');
 export const loadConfig = later(() => configuration, 'loadConfig');
-export const findProjectDir = later(() => configuration, 'findProjectDir');
+export const projectDirOfFile = later(() => configuration, 'projectDirOfFile');
+export const requireProjectDir = later(() => configuration, 'requireProjectDir');
 export const projectDirFor = later(() => configuration, 'projectDirFor');
 export const remoteServer = later(() => configuration, 'remoteServer');
 export const formatProblems = fromService('formatProblems');

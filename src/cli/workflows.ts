@@ -1,7 +1,8 @@
 /** `nightshift workflows ls|remove`: the deployed workflows, and removing (archiving) one. */
 import type { Command } from 'commander';
 import { listWorkflows, removeWorkflow } from './verbs.ts';
-import { printJson, type CommandContext } from './output.ts';
+import { jsonViewHelp, printJson, printTable, printView, type CommandContext } from './output.ts';
+import { dirHelp } from './dir.ts';
 import { withEngine } from './engine.ts';
 
 export function registerWorkflows(program: Command, context: CommandContext): void {
@@ -11,21 +12,22 @@ export function registerWorkflows(program: Command, context: CommandContext): vo
     .command('ls')
     .description('the workflows with their current version; removed ones say since when')
     .option('--json', 'print JSON')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--dir <dir>', dirHelp)
     .action(async (options: { json?: boolean; dir?: string }) => {
       await withEngine(options.dir, async (engine) => {
         const items = await listWorkflows(engine.deps);
         if (options.json) printJson(io, { items });
-        else for (const w of items) io.stdout(`${w.name.padEnd(32)} ${(w.versionId ?? '-').padEnd(34)} ${w.archivedAt ? `removed ${w.archivedAt}` : 'deployed'}\n`);
+        else printTable(io, ['WORKFLOW', 'VERSION', 'STATE'], items.map((w) => [w.name, w.versionId ?? '-', w.archivedAt ? `removed ${w.archivedAt}` : 'deployed']));
       });
     });
   workflows
     .command('remove')
     .description('archive a workflow: no new starts, its table triggers and file schedules gone; executions and history stay; deploying it again restores it')
     .argument('<name>')
-    .option('--dir <dir>', 'the project folder (default: the nearest one at or above the current folder)')
+    .option('--json', jsonViewHelp)
+    .option('--dir <dir>', dirHelp)
     .addHelpText('after', '\nExample:\n  nightshift workflows remove welcome-email\n')
-    .action(async (name: string, options: { dir?: string }) => {
-      await withEngine(options.dir, async (engine) => printJson(io, await removeWorkflow(engine.deps, name)));
+    .action(async (name: string, options: { dir?: string; json?: boolean }) => {
+      await withEngine(options.dir, async (engine) => printView(io, await removeWorkflow(engine.deps, name), options.json));
     });
 }

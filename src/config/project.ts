@@ -3,23 +3,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../shared/index.ts';
 
-/** The nearest folder at or above the file's that holds a nightshift.yaml; `fallback` when none does. */
-export function findProjectDir(file: string, fallback = '.'): string {
-  let dir = dirname(resolve(file));
-  for (;;) {
-    if (existsSync(join(dir, 'nightshift.yaml'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(fallback);
-    dir = parent;
-  }
-}
-
 /*
  * Which project a command works on, found as git finds its repository: the nearest folder at or above
- * the current one that holds nightshift.yaml or a workflows/ folder. Without one (and without
- * DATABASE_URL) a command that needs a database stops with CONFIG_INVALID (exit 2) instead of creating
- * a new embedded Postgres in whatever folder it was run from.
+ * the current one (or, for a command given a workflow file, the file's) that holds nightshift.yaml or
+ * a workflows/ folder. A folder named with --dir (or a [dir] argument) must be one. Without one (and
+ * without DATABASE_URL) a command that needs a database stops with CONFIG_INVALID (exit 2) instead of
+ * creating a new embedded Postgres in whatever folder it was run from.
  */
+
 /** Whether `dir` looks like a Nightshift project. */
 export function isProjectDir(dir: string): boolean {
   return existsSync(join(dir, 'nightshift.yaml')) || existsSync(join(dir, 'workflows'));
@@ -36,21 +27,45 @@ export function findProjectUpwards(start: string): string | null {
   }
 }
 
-/** The project folder of a command: the one given (--dir or [dir]), else the nearest one upwards; refused when there is none and no DATABASE_URL. */
+/** The nearest project folder at or above the file's; `fallback` when there is none. */
+export function findProjectDir(file: string, fallback = '.'): string {
+  return findProjectUpwards(dirname(resolve(file))) ?? resolve(fallback);
+}
+
+function givenProject(given: string, hint: string): string {
+  const dir = resolve(given);
+  if (!isProjectDir(dir)) {
+    throw new EngineError('CONFIG_INVALID', `${dir} is not a Nightshift project (no nightshift.yaml, no workflows/ folder): run \`nightshift init ${given}\` first${hint}`);
+  }
+  return dir;
+}
+
+function noProjectHere(hint: string): EngineError {
+  return new EngineError('CONFIG_INVALID', `No Nightshift project here or in any folder above ${process.cwd()} (none holds nightshift.yaml or workflows/): `
+    + `cd into one, give --dir, run \`nightshift init\`${hint}`);
+}
+
+/** The project folder of a command that uses the database: the one given (--dir or [dir]), else the nearest one upwards; refused when there is none and no DATABASE_URL. */
 export function projectDirFor(given: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const hasDatabase = Boolean(env.DATABASE_URL);
-  if (given !== undefined) {
-    const dir = resolve(given);
-    if (!hasDatabase && !isProjectDir(dir)) {
-      throw new EngineError('CONFIG_INVALID', `${dir} is not a Nightshift project (no nightshift.yaml, no workflows/ folder): run \`nightshift init ${given}\` first, or set DATABASE_URL`);
-    }
-    return dir;
-  }
+  if (given !== undefined) return hasDatabase ? resolve(given) : givenProject(given, ', or set DATABASE_URL');
   const found = findProjectUpwards(process.cwd());
   if (found) return found;
   if (hasDatabase) return process.cwd();
-  throw new EngineError('CONFIG_INVALID', `No Nightshift project here or in any folder above ${process.cwd()} (none holds nightshift.yaml or workflows/): `
-    + 'cd into one, give --dir, run `nightshift init`, or set DATABASE_URL');
+  throw noProjectHere(', or set DATABASE_URL');
+}
+
+/** The project folder of a command that reads the project's files only (`types`, `validate` without files): the one given, else the nearest one upwards; refused when there is none. */
+export function requireProjectDir(given: string | undefined): string {
+  if (given !== undefined) return givenProject(given, '');
+  const found = findProjectUpwards(process.cwd());
+  if (found) return found;
+  throw noProjectHere('');
+}
+
+/** The project of a command given a workflow file (`validate`, `execute`): the one given, else the nearest one at or above the file, else null (they need none). */
+export function projectDirOfFile(given: string | undefined, file: string): string | null {
+  return given !== undefined ? givenProject(given, '') : findProjectUpwards(dirname(resolve(file)));
 }
 
 /** NIGHTSHIFT_URL (and NIGHTSHIFT_KEY): the server the API commands talk to instead of the project's database; null when unset. */

@@ -8,6 +8,8 @@ export class ResourceRegistry {
   private readonly handlers = new Map<string, ResourceHandler>();
   private readonly families = new Map<string, ResourceFamily>();
   private readonly transactional = new Map<string, TransactionalHandler>();
+  /** The names each group (a handlers module file) registered, and what each of them replaced. */
+  private readonly groups = new Map<string, Map<string, ResourceHandler | undefined>>();
   /** Grows with every registration: a worker recomputes what it serves when it changes. */
   private changes = 0;
 
@@ -32,6 +34,29 @@ export class ResourceRegistry {
     this.handlers.set(name, handler);
     this.changes += 1;
     return this;
+  }
+
+  /**
+   * Registers a group's handlers (a handlers module, loaded again by `dev`) in place of the group's
+   * previous ones: a name the group no longer has is gone (or serves again what it had replaced, a
+   * built-in say), so a worker stops claiming its Tasks. Answers the names removed.
+   */
+  replaceGroup(group: string, table: Readonly<Record<string, ResourceHandler>>): string[] {
+    const previous = this.groups.get(group) ?? new Map<string, ResourceHandler | undefined>();
+    const next = new Map<string, ResourceHandler | undefined>();
+    for (const [name, handler] of Object.entries(table)) {
+      next.set(name, previous.has(name) ? previous.get(name) : this.handlers.get(name));
+      this.register(name, handler);
+    }
+    const removed = [...previous.keys()].filter((name) => !next.has(name));
+    for (const name of removed) {
+      const replaced = previous.get(name);
+      if (replaced) this.handlers.set(name, replaced);
+      else this.handlers.delete(name);
+      this.changes += 1;
+    }
+    this.groups.set(group, next);
+    return removed;
   }
 
   /** Serves every name that starts with `prefix` and goes on after it; exact names are looked up first. */

@@ -25,12 +25,21 @@ export class Serving {
   private served: ServedResources = { names: [], patterns: [] };
   private seenVersion = -1;
   private timer: NodeJS.Timeout | null = null;
+  /** The advert written on a change: awaited by stop(), so it cannot bring the row back after its removal. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ServingOptions) {}
 
-  /** What the claim statement filters on; recomputed when a resource was registered since. */
+  /**
+   * What the claim statement filters on; recomputed when a resource was registered or removed since,
+   * and then advertised at once (not at the next renewal), so "nobody serves it" is said without delay.
+   */
   current(): ServedResources {
-    if (this.options.registry.version !== this.seenVersion) this.refresh();
+    if (this.options.registry.version !== this.seenVersion) {
+      const first = this.seenVersion === -1;
+      this.refresh();
+      if (!first && this.timer) this.writing = this.writing.then(() => this.write());
+    }
     return this.served;
   }
 
@@ -46,12 +55,17 @@ export class Serving {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.writing;
     await removeWorker(this.options.sql, this.options.workerId, new Date(this.options.clock.now())).catch(() => {});
   }
 
   private async advertise(): Promise<void> {
-    const { options } = this;
     this.current();
+    await this.write();
+  }
+
+  private async write(): Promise<void> {
+    const { options } = this;
     try {
       await advertiseWorker(options.sql, { id: options.workerId, resources: this.names, now: new Date(options.clock.now()), ttlMs: options.ttlMs });
     } catch (e) {
