@@ -18,6 +18,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/store/in
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { unreachableEmbeddedBinaries } from '../support/embedded.ts';
 import { startNightshift, type NightshiftProcess } from '../support/nightshift-process.ts';
+import { freePort } from '../support/ports.ts';
 import { startSystemPostgres, systemPostgresBin } from '../support/system-postgres.ts';
 
 /** Exit codes from the table in src/shared/errors.ts, and the shutdown's (docs/security.md). */
@@ -62,14 +63,6 @@ function nightshift(args: string[], env: NodeJS.ProcessEnv): NightshiftProcess {
   const p = startNightshift(args, { LOG_LEVEL: 'info', NIGHTSHIFT_AUTH: 'disabled', ...env });
   running.push(p);
   return p;
-}
-
-/** A port nothing listens on (taken, then let go). */
-async function freePort(): Promise<number> {
-  const server = await occupyPort();
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 function occupyPort(): Promise<Server> {

@@ -33,6 +33,8 @@ before(async () => {
   engine = await createTestEngine({ jobHandlers: (deps) => ({ ...scheduledRunJobHandlers(deps), ...flowControlJobHandlers(deps) }) });
   await engine.deploy({ name: 'per-user', flow: { concurrency: { limit: 1, key: '$.user' } }, definition: sleeper }, 'per-user');
   await engine.deploy({ name: 'settle', flow: { debounce: { seconds: 0.5, key: '$.doc' } }, definition: passer }, 'settle');
+  // A window long enough for the test to stop the start inside it on a slow machine.
+  await engine.deploy({ name: 'settle-slowly', flow: { debounce: { seconds: 3, key: '$.doc' } }, definition: passer }, 'settle-slowly');
   await engine.deploy(startsChild, 'parent');
   server = await serveAdminApi(engine.deps);
   api = server.call;
@@ -52,7 +54,8 @@ const historyOf = async (id: string) => (await api('GET', `/v1/executions/${id}/
 
 describe('listing held starts', () => {
   it('lists a held start among executions and in the Scheduler, with why it waits', async () => {
-    const holder = await start('per-user', { user: 'u1', ms: 1_000 });
+    // The holder runs until the test stops it, so the held start stays held however slow the machine is.
+    const holder = await start('per-user', { user: 'u1', ms: 60_000 });
     const held = await start('per-user', { user: 'u1', ms: 1 });
     assert.equal(held.waitingReason, 'concurrency limit 1 reached for key u1');
 
@@ -73,7 +76,8 @@ describe('listing held starts', () => {
       kind: 'held', id: held.executionId, workflow: 'per-user', dueAt: null, input: { user: 'u1', ms: 1 }, executionId: held.executionId,
       reason: 'concurrency limit 1 reached for key u1',
     }]);
-    assert.equal((await ended(held.executionId)).status, 'SUCCEEDED');
+    assert.equal((await api('POST', `/v1/executions/${holder.executionId}/stop`)).body.status, 'ABORTED');
+    assert.equal((await ended(held.executionId)).status, 'SUCCEEDED', 'the holder stopped, the held start is admitted');
     assert.equal((await api('GET', '/v1/executions?held=true')).body.items.length, 0, 'admitted, it is an execution like any other');
   });
 
@@ -89,7 +93,7 @@ describe('listing held starts', () => {
 
 describe('stopping a held start', () => {
   it('ends it ABORTED without a step; it never starts, and the next start of the key runs', async () => {
-    const holder = await start('per-user', { user: 'u2', ms: 600 });
+    const holder = await start('per-user', { user: 'u2', ms: 60_000 });
     const first = await start('per-user', { user: 'u2', ms: 1, n: 1 });
     const next = await start('per-user', { user: 'u2', ms: 1, n: 2 });
 
@@ -98,7 +102,8 @@ describe('stopping a held start', () => {
     assert.deepEqual([stopped.body.status, stopped.body.error, stopped.body.cause], ['ABORTED', 'States.Aborted', 'Stopped by a request']);
     assert.equal(stopped.body.waitingReason, undefined);
 
-    assert.equal((await ended(holder.executionId)).status, 'SUCCEEDED');
+    await api('POST', `/v1/executions/${holder.executionId}/stop`);
+    assert.equal((await ended(holder.executionId)).status, 'ABORTED');
     assert.equal((await ended(next.executionId)).status, 'SUCCEEDED');
     const after = await api('GET', `/v1/executions/${first.executionId}`);
     assert.deepEqual([after.body.status, after.body.stoppedAt !== null], ['ABORTED', true]);
@@ -108,31 +113,32 @@ describe('stopping a held start', () => {
   });
 
   it('stops a debounced start before its window ends: nothing runs for that key', async () => {
-    const waiting = await start('settle', { doc: 'd9', v: 1 });
-    const joined = await start('settle', { doc: 'd9', v: 2 });
+    const waiting = await start('settle-slowly', { doc: 'd9', v: 1 });
+    const joined = await start('settle-slowly', { doc: 'd9', v: 2 });
     assert.equal(joined.executionId, waiting.executionId);
     assert.equal((await api('POST', `/v1/executions/${waiting.executionId}/stop`, { cause: 'not needed' })).body.status, 'ABORTED');
-    await sleep(900);
-    const rows = await engine.db.sql.unsafe<Array<{ status: string }>>(`select status from nightshift.executions where workflow_name = 'settle' and input->>'doc' = 'd9'`);
+    await sleep(3_500);
+    const rows = await engine.db.sql.unsafe<Array<{ status: string }>>(`select status from nightshift.executions where workflow_name = 'settle-slowly' and input->>'doc' = 'd9'`);
     assert.deepEqual(rows.map((r) => r.status), ['ABORTED']);
-    const fresh = await start('settle', { doc: 'd9', v: 3 });
+    const fresh = await start('settle-slowly', { doc: 'd9', v: 3 });
     assert.notEqual(fresh.executionId, waiting.executionId, 'the key is free again');
     assert.equal((await ended(fresh.executionId)).status, 'SUCCEEDED');
   });
 
   it('fails the workflow:start.sync task that waits for a held start when that start is stopped', async () => {
-    const holder = await start('per-user', { user: 'u3', ms: 1_500 });
+    const holder = await start('per-user', { user: 'u3', ms: 60_000 });
     const parent = await start('parent', { user: 'u3', ms: 1 });
     const child = await until('the held child', async () => (await api('GET', '/v1/executions?held=true&workflow=per-user')).body.items[0],
       (item: any) => item?.parentId === parent.executionId, 10_000);
     await api('POST', `/v1/executions/${child.executionId}/stop`);
     const failed = await ended(parent.executionId);
     assert.deepEqual([failed.status, failed.error, failed.cause], ['FAILED', 'States.Aborted', 'Stopped by a request']);
+    await api('POST', `/v1/executions/${holder.executionId}/stop`);
     await ended(holder.executionId);
   });
 
   it('stops a held start from the CLI, and lists held starts there', async () => {
-    const holder = await start('per-user', { user: 'u4', ms: 800 });
+    const holder = await start('per-user', { user: 'u4', ms: 60_000 });
     const held = await start('per-user', { user: 'u4', ms: 1 });
     const project = mkdtempSync(join(tmpdir(), 'nightshift-held-'));
     const previous = process.env.DATABASE_URL;
@@ -149,6 +155,7 @@ describe('stopping a held start', () => {
       else process.env.DATABASE_URL = previous;
       rmSync(project, { recursive: true, force: true });
     }
-    assert.equal((await ended(holder.executionId)).status, 'SUCCEEDED');
+    await api('POST', `/v1/executions/${holder.executionId}/stop`);
+    assert.equal((await ended(holder.executionId)).status, 'ABORTED');
   });
 });

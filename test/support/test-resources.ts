@@ -30,10 +30,13 @@ export const resources: Record<string, ResourceHandler> = {
     new Promise<Json>((_resolve, reject) => {
       context.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
     }),
-  'test:sleep': async (input) => {
+  // Called off (stop, timeout), it ends at once, so a stopped test execution leaves no timer behind.
+  'test:sleep': (input, context) => {
     const ms = field(input, 'ms');
-    await new Promise((resolve) => setTimeout(resolve, typeof ms === 'number' ? ms : 0));
-    return input;
+    return new Promise<Json>((resolve, reject) => {
+      const timer = setTimeout(() => resolve(input), typeof ms === 'number' ? ms : 0);
+      context.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); }, { once: true });
+    });
   },
   'test:context': (_input, context) => ({
     stateName: context.stateName,
