@@ -44,7 +44,9 @@ async function seedData(): Promise<void> {
   seed.found = ((await found.json()) as { executionId: string }).executionId;
 }
 
-describe('the dashboard for daily use, in a real browser', { skip }, () => {
+// Two projects at a time (each in its own browser context, making its own names and keys): much of a
+// project's time is spent waiting for polls and for the server, not for the CPU.
+describe('the dashboard for daily use, in a real browser', { skip, concurrency: 2 }, () => {
   before(async () => {
     // welcome's table trigger needs its table, or the workflow is not deployed.
     dev = await startDashboardDev(fixture, (db) => db.sql`create table public.signups (id serial primary key, email text)`.then(() => undefined));
@@ -56,7 +58,8 @@ describe('the dashboard for daily use, in a real browser', { skip }, () => {
   });
 
   for (const project of everyLook) {
-    describe(`at ${project.name}`, () => {
+    // Its items one after the other: the theme item stores a choice in the context for a moment.
+    describe(`at ${project.name}`, { concurrency: 1 }, () => {
       let context: BrowserContext;
       const run = { project } as { project: Project; dev: DashboardDev; context: BrowserContext; seed: Seed };
 
