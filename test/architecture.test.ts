@@ -58,6 +58,10 @@ function imports(text: string): string[] {
   return found;
 }
 
+function exportsThen(text: string): boolean {
+  return /\bexport\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+then\b/.test(text) || /\bexport\s*\{[^}]*\bthen\b(?!\s+as\b)[^}]*\}/.test(text) || /\bas\s+then\b/.test(text);
+}
+
 function folderOf(path: string): string {
   return relative(src, path).split('/')[0];
 }
@@ -68,6 +72,8 @@ for (const file of files(src)) {
   const where = relative(resolve(src, '..'), file);
   const text = readFileSync(file, 'utf8');
   if (folder !== 'config' && /process\.env\b/.test(text)) violations.push(`${where}: reads process.env (only config may)`);
+  // A module exporting `then` is a thenable namespace: `await import()` and vitest's module runner take it for a promise.
+  if (exportsThen(text)) violations.push(`${where}: exports \`then\` (its namespace would be a thenable)`);
   for (const spec of imports(text)) {
     if (spec.startsWith('.')) {
       const target = resolve(dirname(file), spec);
@@ -111,6 +117,13 @@ describe('architecture', () => {
   it('knows every folder under src/', () => {
     const folders = readdirSync(src).filter((name) => statSync(join(src, name)).isDirectory());
     assert.deepEqual(folders.filter((f) => !(f in allowed)), []);
+  });
+
+  it('catches an export named then when one is written', () => {
+    assert.equal(exportsThen('export function then<T>(v: T) {}'), true);
+    assert.equal(exportsThen('export { andThen as then };'), true);
+    assert.equal(exportsThen('export { then, other };'), true);
+    assert.equal(exportsThen('export function andThen() { return p.then(f); }'), false);
   });
 
   it('catches a forbidden import when one is written', () => {

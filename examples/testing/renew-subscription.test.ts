@@ -1,6 +1,6 @@
 // Tests of examples/testing/workflows/renew-subscription.yaml with nightshift/testing: no database, no
 // network, and the three-day Wait and ten-minute retries pass at once (virtual time).
-// Run: node scripts/test.mjs examples/testing   (or with vitest: the same file, `import { it } from 'vitest'`).
+// Run: node scripts/test.mjs examples/testing   (renew-subscription.vitest.ts has the same tests for vitest).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runWorkflow, TaskFailure } from 'nightshift/testing';

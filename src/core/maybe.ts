@@ -8,10 +8,13 @@
  *
  * A Json value is never a promise, so `instanceof Promise` tells the two apart; JSONata answers with
  * native promises (our own async functions wrap whatever it returns).
+ *
+ * Not named `then`: a module exporting `then` is a thenable namespace, which `await import()` and
+ * vitest's module runner unwrap as if it were a promise (the import then fails with the function).
  */
 export type Maybe<T> = T | Promise<T>;
 
 /** Calls `next` with the value now, or once the promise settles. */
-export function then<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
+export function andThen<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
   return value instanceof Promise ? value.then(next) : next(value);
 }

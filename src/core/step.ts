@@ -11,7 +11,7 @@ import { handleFailure } from './catch.ts';
 import { StatesError, type Failure } from './failure.ts';
 import { maxPayloadBytes } from './limits.ts';
 import type { Machine } from './machine.ts';
-import { then, type Maybe } from './maybe.ts';
+import { andThen, type Maybe } from './maybe.ts';
 import type { ExecutionStatus, Snapshot, StepEnv, StepEvent, StepResult } from './model.ts';
 import { suspended, type InlineChildren, type Outcome } from './outcome.ts';
 import { runChildrenInline } from './states/children.ts';
@@ -168,7 +168,7 @@ function recover(turn: Turn, state: State, failure: Failure): Maybe<Outcome> {
   } catch (e) {
     outcome = asFailed(e);
   }
-  return then(outcome, unhandled);
+  return andThen(outcome, unhandled);
 }
 
 /** Children that cannot wait run now, each through step() (see inline.ts); then the state goes on. */

@@ -7,25 +7,12 @@
 import type { InvocationContext, ResourceHandler } from '../resources/index.ts';
 import type { Json, Logger } from '../shared/index.ts';
 
-/** What a handler is told about the call it serves. */
-export interface ResourceContext {
-  /** The execution (or its Parallel branch / Map iteration) that runs the Task. */
-  readonly executionId: string;
-  readonly workflowName: string;
-  /** The Task state's name. */
-  readonly stateName: string;
-  /** 0 for the first attempt of this state, 1 for the first retry, … */
-  readonly attempt: number;
-  /** `<execution>:<state>:<attempt>`: the same for a repeated delivery of one attempt (calls are at least once). */
-  readonly idempotencyKey: string;
-  /** Set when the Task's Resource ends in `.waitForTaskToken`: the execution waits for this token's answer. */
-  readonly taskToken: string | null;
-  /** Aborted when the Task times out, misses a heartbeat, or the execution stops. */
-  readonly signal: AbortSignal;
-  /** Tells the engine the task is alive (for a Task with HeartbeatSeconds). */
-  heartbeat(): void;
-  /** Who the execution acts as (API key role, JWT claims, trigger role); null when unknown. */
-  readonly identity: Json;
+/**
+ * What a handler is told about the call it serves: the engine's invocation context, less what is
+ * internal (the author's references, the trace parent), plus a logger.
+ */
+export interface ResourceContext extends Readonly<Pick<InvocationContext,
+  'executionId' | 'workflowName' | 'stateName' | 'attempt' | 'idempotencyKey' | 'taskToken' | 'signal' | 'heartbeat' | 'identity'>> {
   /** The engine's logger, with the execution, state and attempt in every line. */
   readonly logger: Logger;
 }

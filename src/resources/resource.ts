@@ -5,8 +5,10 @@
 import type { AuthoredText, Json } from '../shared/index.ts';
 
 export interface InvocationContext {
+  /** The execution (or its Parallel branch / Map iteration) that runs the Task. */
   executionId: string;
   workflowName: string;
+  /** The Task state's name. */
   stateName: string;
   /** 0 for the first attempt of this state, 1 for the first retry, ... */
   attempt: number;

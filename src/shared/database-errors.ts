@@ -3,7 +3,7 @@
  * away is the stable code DATABASE_UNAVAILABLE. Pure (error codes only), so the CLI can tell an outage
  * without loading the store.
  */
-import { EngineError } from './errors.ts';
+import { EngineError, isEngineError } from './errors.ts';
 
 /**
  * Driver codes of a connection that could not be made or went away, and socket errors. SQLSTATE class
@@ -18,7 +18,7 @@ const unreachableCodes = new Set([
 /** Whether `error` (or one of its causes) says the database cannot be reached, rather than refused a statement. */
 export function isDatabaseUnreachable(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof EngineError) return e.code === 'DATABASE_UNAVAILABLE';
+    if (isEngineError(e)) return e.code === 'DATABASE_UNAVAILABLE';
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && (unreachableCodes.has(code) || code.startsWith('08') || code.startsWith('57P0'))) return true;
   }
@@ -33,7 +33,7 @@ export const databaseRetryAfterSeconds = 2;
  * (the driver's does, and an API answer must not); the driver's error stays as the cause for the log.
  */
 export function databaseUnavailable(error: unknown): EngineError | null {
-  if (error instanceof EngineError) return error.code === 'DATABASE_UNAVAILABLE' ? error : null;
+  if (isEngineError(error)) return error.code === 'DATABASE_UNAVAILABLE' ? error : null;
   if (!isDatabaseUnreachable(error)) return null;
   return new EngineError('DATABASE_UNAVAILABLE', 'The database cannot be reached right now; try again shortly', {
     cause: error,

@@ -67,8 +67,24 @@ export class EngineError extends Error {
   }
 }
 
+/**
+ * The brand of an EngineError, on its prototype under a key of the global symbol registry: every copy of
+ * this package (a linked install, two versions in node_modules, a bundled copy) makes the same key, so
+ * they recognise each other's errors, which `instanceof` cannot.
+ */
+const engineErrorBrand = Symbol.for('nightshift.EngineError');
+Object.defineProperty(EngineError.prototype, engineErrorBrand, { value: true });
+
+/**
+ * Whether a thrown value is an EngineError, by its shape rather than its class (as isTaskFailure): the
+ * brand, the name 'EngineError', a string message and a code this copy knows (a code from a newer copy
+ * has no HTTP status or exit code here, so it is not taken for one).
+ */
 export function isEngineError(value: unknown): value is EngineError {
-  return value instanceof EngineError;
+  if (value === null || typeof value !== 'object') return false;
+  const { name, code, message } = value as { name?: unknown; code?: unknown; message?: unknown };
+  return (value as { [engineErrorBrand]?: unknown })[engineErrorBrand] === true && name === 'EngineError'
+    && typeof message === 'string' && typeof code === 'string' && Object.hasOwn(errorCodes, code);
 }
 
 /** Turns anything thrown into an Error without losing its message. */

@@ -5,7 +5,7 @@
  * trigger removed deletes it. A file schedule's key is the trigger's `key`, or `file:<n>`: its
  * position among the file's cron and every triggers.
  */
-import { EngineError, type JsonObject, type Logger } from '../shared/index.ts';
+import { EngineError, isEngineError, type JsonObject, type Logger } from '../shared/index.ts';
 import {
   checkSchedule,
   createSchedule,
@@ -83,7 +83,7 @@ async function problemsOf(deps: Pick<ServiceDeps, 'sql' | 'clock'>, request: Sch
     await checkSchedule(deps, request, 'file');
     return [];
   } catch (e) {
-    if (!(e instanceof EngineError) || e.code !== 'INPUT_INVALID') throw e;
+    if (!isEngineError(e) || e.code !== 'INPUT_INVALID') throw e;
     const listed = (e.details as { problems?: Array<{ path?: string; pointer?: string; message: string }> } | undefined)?.problems ?? [];
     if (listed.length === 0) return [{ path: `triggers/${position}`, message: e.message }];
     return listed.map((p) => ({ path: `triggers/${position}/${p.path ?? `input${p.pointer ?? ''}`}`, message: p.message }));

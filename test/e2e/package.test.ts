@@ -2,7 +2,8 @@
  * The package as a user gets it: `npm pack` (which builds dist/ through prepack when it is stale), the
  * tarball unpacked into a scratch project, then the installed `nightshift` bin, `init`, `types`, the
  * scaffolded test under plain node, and a TypeScript file using every entry point — type-checked under
- * moduleResolution node16 and bundler, then run with node against Postgres.
+ * moduleResolution node16 and bundler, then run with node against Postgres; and a vitest test using the
+ * installed `nightshift/testing`.
  *
  * Why not `npm install <tarball>`: this machine's npm cache does not hold the dependencies (an
  * `--offline` install fails with ENOTCACHED) and an online install takes minutes and depends on the
@@ -26,11 +27,11 @@ let tmp: string;
 let scratch: string;
 let tarball: string;
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): SpawnSyncReturns<string> {
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   const env = { ...process.env, ...options.env };
   delete env.NODE_TEST_CONTEXT;
   delete env.NODE_OPTIONS;
-  return spawnSync(command, args, { cwd: options.cwd ?? scratch, env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(command, args, { cwd: options.cwd ?? scratch, env, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
 }
 
 function ok(result: SpawnSyncReturns<string>, what: string): string {
@@ -42,7 +43,8 @@ const bin = () => join(scratch, 'node_modules/.bin/nightshift');
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'nightshift-package-'));
-  const packed = ok(run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: repo }), 'npm pack');
+  // A stale dist/ is built first (prepack): over two minutes on the loaded 2-core machine.
+  const packed = ok(run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: repo, timeoutMs: 360_000 }), 'npm pack');
   tarball = join(tmp, (JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string }>)[0].filename);
   scratch = join(tmp, 'scratch');
   const installed = join(scratch, 'node_modules', 'nightshift');
@@ -104,6 +106,16 @@ describe('the packed package', () => {
     assert.match(ok(run(process.execPath, ['--test', 'test/']), 'the scaffolded test'), /# pass 1\n/);
   });
 
+  it('runs a vitest test of a workflow with the installed nightshift/testing', () => {
+    mkdirSync(join(scratch, 'vitest'), { recursive: true });
+    copyFileSync(join(consumerDir, 'hello.vitest.ts'), join(scratch, 'vitest/hello.test.ts'));
+    copyFileSync(join(consumerDir, 'hello.yaml'), join(scratch, 'workflows/hello.yaml'));
+    const vitest = join(scratch, 'node_modules/vitest/vitest.mjs');
+    ok(run(process.execPath, [vitest, 'run', '--dir', 'vitest', '--reporter=json', '--outputFile=vitest-report.json']), 'vitest run');
+    const report = JSON.parse(readFileSync(join(scratch, 'vitest-report.json'), 'utf8')) as { numTotalTests: number; numPassedTests: number };
+    assert.deepEqual([report.numTotalTests, report.numPassedTests], [2, 2]);
+  });
+
   describe('a TypeScript file using every entry point', () => {
     let db: TestDatabase;
     before(async () => {
@@ -130,6 +142,9 @@ describe('the packed package', () => {
         known: 'WORKFLOW_NOT_FOUND',
         unknownCode: 'NO_SUCH_CODE',
         taskFailure: true,
+        engineError: 'EXECUTION_NOT_FOUND',
+        // The last call the handler served: the direct start's.
+        context: { executionId: true, workflowName: 'hello', stateName: 'Greet', attempt: 0, idempotencyKey: true, taskToken: null, aborted: false, identity: null },
       });
     });
   });

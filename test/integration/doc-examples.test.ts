@@ -13,7 +13,9 @@
  * - `<!-- test: workers -->` (no block): from here on the page's engine runs workers on its database with
  *   the folder's workflows deployed, as `nightshift dev` would (again before each later run block), and
  *   serves the API: `$ curl …` lines then run in a real shell with $URL (the API), $KEY (an admin key acting
- *   as authenticated) and $JWT (a user's token: sub ada, role authenticated, signed with NIGHTSHIFT_JWT_SECRET).
+ *   as authenticated) and $JWT (a user's token: sub ada, role authenticated, signed with NIGHTSHIFT_JWT_SECRET);
+ *   `$ NAME=$(curl …)` (or printf) sets $NAME for later lines (nightshift lines too), and $MAIL is the text of
+ *   the last email the SMTP server received. Module blocks then get NIGHTSHIFT_URL and NIGHTSHIFT_KEY.
  * Each page gets a fresh database (DATABASE_URL), a real HTTP server standing at `http://127.0.0.1:8080` and
  * `http://127.0.0.1:54321` (the text is replaced by its real address) and a real SMTP server (SMTP_HOST,
  * SMTP_PORT in the env); NIGHTSHIFT_SECRET_SUPABASE_ANON_KEY is set.
@@ -35,100 +37,12 @@ import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import type { AddressInfo } from 'node:net';
 import { startSmtpPeer, type SmtpPeer } from '../support/smtp-peer.ts';
+import { assertPrinted, commandsOf, examplesOf, type Example } from '../support/doc-blocks.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const pageDirs = ['docs/reference', 'docs/coming-from'];
 /** Addresses the pages use for a server of the reader's (8080) and Supabase's local Edge Functions (54321). */
 const standIns = ['http://127.0.0.1:8080', 'http://127.0.0.1:54321'];
-
-interface Example {
-  kind: 'file' | 'sql' | 'run' | 'workers' | 'module' | 'copy';
-  arg: string;
-  body: string;
-  line: number;
-}
-
-/** The marked blocks of a page, in order. */
-export function examplesOf(text: string): Example[] {
-  const lines = text.split('\n');
-  const out: Example[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const mark = /^<!-- test: (file|sql|run|workers|module|copy)\s*(.*?)\s*-->$/.exec(lines[i].trim());
-    if (!mark) continue;
-    const kind = mark[1] as Example['kind'];
-    if (kind === 'workers' || kind === 'copy') {
-      out.push({ kind, arg: mark[2], body: '', line: i + 1 });
-      continue;
-    }
-    const open = lines[i + 1]?.match(/^(\s*)(```+)/);
-    assert.ok(open, `line ${i + 1}: a test mark must be followed by a fenced block`);
-    const end = lines.findIndex((l, n) => n > i + 1 && l.trim() === open[2]);
-    assert.ok(end > 0, `line ${i + 1}: the block is not closed`);
-    out.push({ kind, arg: mark[2], body: lines.slice(i + 2, end).map((l) => l.slice(open[1].length)).join('\n') + '\n', line: i + 2 });
-    i = end;
-  }
-  return out;
-}
-
-/** Words of one command line, with '…' and "…" quoting as a shell reads them (no expansion). */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let word: string | null = null;
-  let quote: string | null = null;
-  for (const c of line) {
-    if (quote) {
-      if (c === quote) quote = null;
-      else word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= '';
-    } else if (/\s/.test(c)) {
-      if (word !== null) out.push(word);
-      word = null;
-    } else word = (word ?? '') + c;
-  }
-  if (word !== null) out.push(word);
-  return out;
-}
-
-/** `$ nightshift …` lines (a trailing `\` continues), each with the lines it must print. */
-function commandsOf(body: string): Array<{ argv: string[]; command: string; expected: string[] }> {
-  const out: Array<{ argv: string[]; command: string; expected: string[] }> = [];
-  const lines = body.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].startsWith('$ ')) {
-      if (lines[i].trim() !== '') out.at(-1)?.expected.push(lines[i].trimEnd());
-      continue;
-    }
-    let command = lines[i].slice(2);
-    while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i].trim();
-    const argv = words(command.replace(/\s+#\s.*$/, ''));
-    assert.ok(['nightshift', 'curl'].includes(argv[0]), `only nightshift and curl commands run here: ${command}`);
-    out.push({ argv, command, expected: [] });
-  }
-  return out;
-}
-
-/**
- * A printed line that fits an expected one: equal, or, when the expected line has `…`, holding each of the
- * pieces between them (in any order: Postgres keeps a JSON object's keys in its own order).
- */
-function fits(line: string, expected: string): boolean {
-  const want = expected.trim();
-  if (!want.includes('…')) return line === want;
-  return want.split('…').every((piece) => line.includes(piece));
-}
-
-/** Every expected line fits one printed line, in order. */
-function assertPrinted(printed: string, expected: string[], where: string): void {
-  const lines = printed.split('\n').map((l) => l.trim());
-  let at = 0;
-  for (const want of expected) {
-    const found = lines.findIndex((l, n) => n >= at && fits(l, want));
-    assert.ok(found >= 0, `${where}: expected a line like\n  ${want}\nin what it printed:\n${printed}`);
-    at = found + 1;
-  }
-}
 
 /** Answers every request with JSON of what it got (method, url, body), status 200; `/missing` is a 404. */
 async function startStandIn(): Promise<{ server: Server; base: string }> {
@@ -204,16 +118,27 @@ class Page {
     const target = join(this.dir, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, body);
-    const link = join(this.dir, 'node_modules', 'nightshift');
-    if (!existsSync(link)) {
-      mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(root, link, 'dir');
-    }
+    this.install();
+    // With workers serving the API, a module reaches it as the CLI does: NIGHTSHIFT_URL and NIGHTSHIFT_KEY.
+    const env = process.env;
+    if (this.shellEnv.URL) process.env = { ...env, NIGHTSHIFT_URL: this.shellEnv.URL, NIGHTSHIFT_KEY: this.shellEnv.KEY };
     process.chdir(this.dir);
     try {
       await import(pathToFileURL(target).href);
     } finally {
       process.chdir(cwd);
+      process.env = env;
+    }
+  }
+
+  /** node_modules as a user's project has it: `nightshift` (this package) and what it depends on (hono, …). */
+  private install(): void {
+    const modules = join(this.dir, 'node_modules');
+    if (existsSync(modules)) return;
+    mkdirSync(modules);
+    symlinkSync(root, join(modules, 'nightshift'), 'dir');
+    for (const name of readdirSync(join(root, 'node_modules'))) {
+      if (!name.startsWith('.')) symlinkSync(join(root, 'node_modules', name), join(modules, name));
     }
   }
 
@@ -235,7 +160,8 @@ class Page {
     for (const { argv, command, expected } of commandsOf(body)) {
       const deadline = Date.now() + (eventually ? 10_000 : 0);
       for (;;) {
-        const { code, printed } = argv[0] === 'curl' ? await this.shell(command) : await this.nightshift(argv.slice(1));
+        const { code, printed } = argv[0] === '=' ? await this.assign(argv[1], command, where)
+          : argv[0] !== 'nightshift' ? await this.shell(command) : await this.nightshift(argv.slice(1).map((w) => this.expand(w)));
         try {
           assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
           assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
@@ -248,11 +174,31 @@ class Page {
     }
   }
 
-  /** A curl line, run by a real shell and a real curl against the page's served API. */
+  /** A curl (or printf) line, run by a real shell and a real curl against the page's served API. */
   async shell(command: string): Promise<{ code: number; printed: string }> {
-    assert.ok(this.shellEnv.URL, 'curl lines need <!-- test: workers --> before them');
-    const { stdout, stderr } = await run('sh', ['-c', command], { cwd: this.dir, env: { ...process.env, ...this.shellEnv } });
+    const { stdout, stderr } = await this.sh(command);
     return { code: 0, printed: stdout + stderr };
+  }
+
+  /** `$ NAME=$(…)`: what the command prints, trimmed, is $NAME for the page's later lines; it must print something. */
+  private async assign(name: string, command: string, where: string): Promise<{ code: number; printed: string }> {
+    const { stdout, stderr } = await this.sh(command);
+    const value = stdout.trim();
+    assert.ok(value !== '' && value !== 'null', `${where}: ${name}=$(${command}) printed nothing:\n${stderr}`);
+    this.shellEnv[name] = value;
+    return { code: 0, printed: '' };
+  }
+
+  /** $MAIL: the text of the last email the SMTP server received (what a reader's mail client would show). */
+  private sh(command: string): Promise<{ stdout: string; stderr: string }> {
+    assert.ok(this.shellEnv.URL, 'curl lines need <!-- test: workers --> before them');
+    const mail = smtp.received.at(-1)?.parsed.text ?? '';
+    return run('sh', ['-c', command], { cwd: this.dir, env: { ...process.env, ...this.shellEnv, MAIL: mail } });
+  }
+
+  /** `$NAME` in a nightshift line: a value a `$ NAME=$(…)` line set. */
+  private expand(word: string): string {
+    return word.replace(/\$([A-Z][A-Z0-9_]*)/g, (whole, name: string) => this.shellEnv[name] ?? whole);
   }
 
   async nightshift(argv: string[]): Promise<{ code: number; printed: string }> {

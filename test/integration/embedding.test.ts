@@ -5,7 +5,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { getRequestListener } from '@hono/node-server';
@@ -144,6 +147,30 @@ describe('createNightshift', () => {
       assert.deepEqual(done.output, { message: 'Hello, from a starter' });
     } finally {
       await starter.stop();
+    }
+  });
+
+  it("deploys a project folder's workflows at start and reads its nightshift.yaml", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'nightshift-embed-'));
+    try {
+      mkdirSync(join(project, 'workflows'));
+      writeFileSync(join(project, 'nightshift.yaml'), 'concurrency: 3\n');
+      writeFileSync(join(project, 'workflows', 'tick.yaml'), 'name: tick\ndefinition:\n  StartAt: T\n  States:\n    T: {Type: Task, Resource: greeting, End: true}\n');
+      const fromProject = createNightshift<{ tick: { name: string } }>({ databaseUrl: db.url, project, resources: [greeting], logger: silentLogger });
+      await fromProject.start();
+      try {
+        const run = await fromProject.startExecution('tick', { name: 'Project' }, { wait: 10 });
+        assert.deepEqual([run.status, run.output], ['SUCCEEDED', { message: 'Hello, Project' }]);
+      } finally {
+        await fromProject.stop();
+      }
+      writeFileSync(join(project, 'workflows', 'broken.yaml'), 'name: broken\ndefinition:\n  StartAt: A\n  States:\n    A: {Type: Pass, Next: Nowhere}\n');
+      const broken = createNightshift({ databaseUrl: db.url, project, workers: 0, logger: silentLogger });
+      await assert.rejects(broken.start(), (e: { code: string; message: string }) => e.code === 'DEFINITION_INVALID' && /broken\.yaml/.test(e.message) && /Nowhere/.test(e.message));
+      writeFileSync(join(project, 'nightshift.yaml'), 'concurrency: many\n');
+      assert.throws(() => createNightshift({ databaseUrl: db.url, project }), (e: { code: string; message: string }) => e.code === 'CONFIG_INVALID' && /concurrency/.test(e.message));
+    } finally {
+      rmSync(project, { recursive: true, force: true });
     }
   });
 

@@ -16,7 +16,7 @@ import {
   scheduleRun,
   type ScheduledItemKind,
 } from '../../service/index.ts';
-import { EngineError, type Json, type JsonObject } from '../../shared/index.ts';
+import { EngineError, isEngineError, type Json, type JsonObject } from '../../shared/index.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { components, pageLimit, startHeaders, workflowParams } from '../schemas.ts';
 
@@ -155,7 +155,7 @@ async function inBody<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    const problems = e instanceof EngineError && e.code === 'INPUT_INVALID' ? (e.details as { problems?: Array<{ pointer?: string; message: string }> } | undefined)?.problems : undefined;
+    const problems = isEngineError(e) && e.code === 'INPUT_INVALID' ? (e.details as { problems?: Array<{ pointer?: string; message: string }> } | undefined)?.problems : undefined;
     if (!problems) throw e;
     const details = { ...((e as EngineError).details as object), problems: problems.map((p) => ({ path: ['body', ...(p.pointer ?? '').split('/').filter(Boolean)].join('.'), message: p.message })) };
     throw new EngineError('INPUT_INVALID', (e as EngineError).message, { details, cause: e });

@@ -9,7 +9,7 @@ import {
   pauseSchedule,
   resumeSchedule,
 } from '../../service/index.ts';
-import { EngineError, type Json } from '../../shared/index.ts';
+import { EngineError, isEngineError, type Json } from '../../shared/index.ts';
 import { defineRoute, type Route } from '../route.ts';
 import { components, pageLimit } from '../schemas.ts';
 
@@ -73,7 +73,7 @@ async function inBody<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    const problems = e instanceof EngineError && e.code === 'INPUT_INVALID' ? (e.details as { problems?: Array<{ path?: string }> } | undefined)?.problems : undefined;
+    const problems = isEngineError(e) && e.code === 'INPUT_INVALID' ? (e.details as { problems?: Array<{ path?: string }> } | undefined)?.problems : undefined;
     if (!problems) throw e;
     const details = { problems: problems.map((p) => (p.path === undefined ? p : { ...p, path: `body.${p.path}` })) };
     throw new EngineError('INPUT_INVALID', (e as EngineError).message, { details, cause: e });

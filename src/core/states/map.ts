@@ -4,7 +4,7 @@ import { StatesError } from '../failure.ts';
 import { applyInputPath, numberFields, type NumberFieldSpec } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { childMachineIds } from '../machine.ts';
-import { then, type Maybe } from '../maybe.ts';
+import { andThen, type Maybe } from '../maybe.ts';
 import type { Outcome } from '../outcome.ts';
 import { requirePath } from '../paths.ts';
 import { applyTemplate } from '../template.ts';
@@ -82,7 +82,7 @@ function fanOut(turn: Turn, state: MapState, name: string, raw: Json, effective:
     [state.ToleratedFailureCount, state.ToleratedFailureCountPath, 'ToleratedFailureCount'],
     [state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, 'ToleratedFailurePercentage'],
   ];
-  return then(numberFields(turn, raw, effective, limits), ([maxConcurrency, toleratedCount, toleratedPercentage]) => {
+  return andThen(numberFields(turn, raw, effective, limits), ([maxConcurrency, toleratedCount, toleratedPercentage]) => {
     turn.record('MapStateStarted', name, { length: inputs.length });
     return startFanOut(turn, state, name, {
       stateType: 'Map',
@@ -119,7 +119,7 @@ export const map: StateHandler<MapState> = {
     const selected = state.ItemsPath === undefined ? effective : requirePath(state.ItemsPath, turn.roots(effective), 'States.Runtime', 'ItemsPath');
     const inputs = selectInputsPath(turn, state, effective, itemsArray(selected, 'States.Runtime'));
     if (!state.ItemBatcher) return fanOut(turn, state, name, raw, effective, inputs);
-    return then(batch(turn, state, raw, effective, inputs, state.ItemBatcher), (batched) => fanOut(turn, state, name, raw, effective, batched));
+    return andThen(batch(turn, state, raw, effective, inputs, state.ItemBatcher), (batched) => fanOut(turn, state, name, raw, effective, batched));
   },
   resume: resumeFanOut,
 };

@@ -3,7 +3,7 @@ import type { Json } from '../../shared/index.ts';
 import { applyInputPath } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { childMachineIds } from '../machine.ts';
-import { then, type Maybe } from '../maybe.ts';
+import { andThen, type Maybe } from '../maybe.ts';
 import type { Outcome } from '../outcome.ts';
 import { applyTemplate } from '../template.ts';
 import type { Turn } from '../turn.ts';
@@ -15,7 +15,7 @@ export const parallel: StateHandler<ParallelState> = {
     const raw = turn.snap.stateInput;
     if (turn.language(state) === 'JSONata') {
       if (state.Arguments === undefined) return fanOut(turn, state, name, raw);
-      return then(evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }), 'Arguments'), (input) => fanOut(turn, state, name, input));
+      return andThen(evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }), 'Arguments'), (input) => fanOut(turn, state, name, input));
     }
     const effective = applyInputPath(turn, state, raw);
     return fanOut(turn, state, name, state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective)));

@@ -4,7 +4,7 @@ import { authoredTextOf } from '../authored.ts';
 import { applyInputPath, finishWithResult, numberFields } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
 import { maxPayloadBytes } from '../limits.ts';
-import { then, type Maybe } from '../maybe.ts';
+import { andThen, type Maybe } from '../maybe.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import { applyTemplate } from '../template.ts';
 import type { Turn } from '../turn.ts';
@@ -31,7 +31,7 @@ function scheduleWithTimeouts(turn: Turn, state: TaskState, name: string, call: 
     [TimeoutSeconds, TimeoutSecondsPath, 'TimeoutSeconds'],
     [HeartbeatSeconds, HeartbeatSecondsPath, 'HeartbeatSeconds'],
   ]);
-  return then(fields, ([timeoutSeconds, heartbeatSeconds]) => schedule(turn, state, name, call, timeoutSeconds, heartbeatSeconds));
+  return andThen(fields, ([timeoutSeconds, heartbeatSeconds]) => schedule(turn, state, name, call, timeoutSeconds, heartbeatSeconds));
 }
 
 /** The Task waits: one invoke, and a timer per timeout it has. */
@@ -84,7 +84,7 @@ export const task: StateHandler<TaskState> = {
     const extra = taskToken ? { Task: { Token: taskToken } } : undefined;
     if (turn.language(state) === 'JSONata') {
       const input = state.Arguments === undefined ? raw : evaluateJsonata(state.Arguments, turn.jsonataScope({ input: raw }, extra), 'Arguments');
-      return then(input, (value) => scheduleWithTimeouts(turn, state, name, { resource, taskToken, input: value, raw, effective: raw }));
+      return andThen(input, (value) => scheduleWithTimeouts(turn, state, name, { resource, taskToken, input: value, raw, effective: raw }));
     }
     const effective = applyInputPath(turn, state, raw);
     const input = state.Parameters === undefined ? effective : applyTemplate(state.Parameters, turn.templateScope(effective, extra));

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../../shared/index.ts';
 import { StatesError } from '../failure.ts';
 import { applyInputPath, applyOutputPath, assignJsonata, assignJsonPath, numberField } from '../io.ts';
 import { evaluateJsonata } from '../jsonata.ts';
-import { then } from '../maybe.ts';
+import { andThen } from '../maybe.ts';
 import { requirePath } from '../paths.ts';
 import { suspended, type Outcome } from '../outcome.ts';
 import { parseTimestamp } from '../timestamp.ts';
@@ -52,7 +52,7 @@ export const wait: StateHandler<WaitState> = {
     const raw = turn.snap.stateInput;
     if (turn.language(state) === 'JSONata') return runJsonata(turn, state, raw);
     const effective = applyInputPath(turn, state, raw);
-    return then(numberField(turn, raw, effective, state.Seconds, state.SecondsPath, 'Seconds'), (seconds) => {
+    return andThen(numberField(turn, raw, effective, state.Seconds, state.SecondsPath, 'Seconds'), (seconds) => {
       const at = seconds !== null ? turn.env.now + seconds * 1000 : timestampPathField(turn, state, effective);
       const assign = assignJsonPath(turn, state.Assign, effective);
       return waitUntil(turn, state, at, applyOutputPath(turn, state, effective), assign);

@@ -2,15 +2,27 @@
 // packed tarball is installed: it uses every entry point of the package as documented.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNightshift, defineResource, isTaskFailure, TaskFailure, type Logger, type ResourceContext } from 'nightshift';
+import { createNightshift, defineResource, isEngineError, isTaskFailure, TaskFailure, type Json, type Logger, type ResourceContext } from 'nightshift';
 import { createClient, NightshiftApiError, type ErrorCode } from 'nightshift/client';
 import { runWorkflow } from 'nightshift/testing';
 import type { Workflows } from './nightshift-types.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** Every field of the handler context that docs/embedding.md lists, with the type it documents. */
+type Seen = { executionId: string; workflowName: string; stateName: string; attempt: number; idempotencyKey: string; taskToken: string | null; aborted: boolean; identity: Json };
+let seen: Seen | null = null;
+function read(context: ResourceContext): Seen {
+  context.heartbeat();
+  // @ts-expect-error: what the engine keeps for itself (the author's references) is not the handler's
+  void context.authored;
+  const { executionId, workflowName, stateName, attempt, idempotencyKey, taskToken, identity } = context;
+  return { executionId, workflowName, stateName, attempt, idempotencyKey, taskToken, aborted: context.signal.aborted, identity };
+}
+
 const greet = defineResource<{ name: string }, { message: string }>('greet', async (input, context: ResourceContext) => {
   context.logger.info({ attempt: context.attempt, key: context.idempotencyKey }, 'greeting');
+  seen = read(context);
   if (input.name === 'nobody') throw new TaskFailure('Greeting.NoName', 'nobody to greet');
   return { message: `Welcome, ${input.name}!` };
 });
@@ -48,6 +60,8 @@ async function main(): Promise<void> {
       testing: { status: tested.status, path: tested.path },
       client: viaClient.output, direct: direct.output, apiError, known, unknownCode,
       taskFailure: isTaskFailure(new TaskFailure('A.B')),
+      engineError: await nightshift.describeExecution('not-an-id').catch((e: unknown) => isEngineError(e) && e.code),
+      context: seen && { ...(seen as Seen), executionId: (seen as Seen).executionId === direct.executionId, idempotencyKey: (seen as Seen).idempotencyKey === `${direct.executionId}:Greet:0` },
     }));
   } finally {
     await new Promise((resolve) => server.close(resolve));
