@@ -18,7 +18,6 @@ const fixture = join(import.meta.dirname, 'dashboard-project');
 
 let dev: DashboardDev;
 let base = '';
-let signInLink = '';
 let adminKey = '';
 let browser: Browser;
 const ids: Record<string, string> = {};
@@ -45,7 +44,7 @@ async function signedIn(path = '/dashboard/'): Promise<Page> {
 describe('the dashboard, in a real browser', { skip }, () => {
   before(async () => {
     dev = await startDashboardDev(fixture, (db) => db.sql`create table public.signups (id serial primary key, email text)`.then(() => undefined));
-    ({ base, signInLink, adminKey, browser } = dev);
+    ({ base, adminKey, browser } = dev);
     await seed();
   });
 
@@ -89,31 +88,6 @@ describe('the dashboard, in a real browser', { skip }, () => {
     await linked.getByRole('heading', { name: 'Workflows' }).waitFor();
     assert.ok(!linked.url().includes('key='), `the key left the address bar: ${linked.url()}`);
     await linked.close();
-  });
-
-  it('signs in once per browser: a session cookie scripts cannot read, good in a second tab, ended server-side by signing out', async () => {
-    const context = await browser.newContext();
-    const first = await context.newPage();
-    await first.goto(signInLink);
-    await first.getByTestId('identity').waitFor();
-    const cookies = await context.cookies();
-    const session = cookies.find((c) => c.name === 'nightshift_session')!;
-    assert.ok(session, 'a session cookie');
-    assert.equal(session.httpOnly, true);
-    assert.equal(session.sameSite, 'Strict');
-    assert.ok(session.expires > Date.now() / 1000, 'it expires');
-    assert.equal(await first.evaluate(() => document.cookie.includes('nightshift_session')), false, 'scripts cannot read it');
-    assert.equal(await first.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })).then((t) => t.includes(adminKey)), false, 'the key is kept nowhere');
-    const second = await context.newPage();
-    await second.goto(`${base}/dashboard/scheduler`);
-    await second.getByRole('heading', { name: 'Scheduler' }).waitFor();
-    await second.getByRole('button', { name: 'Sign out' }).click();
-    await second.getByLabel('API key').waitFor();
-    const stale = await fetch(`${base}/v1/identity`, { headers: { cookie: `nightshift_session=${session.value}` } });
-    assert.equal(stale.status, 401, 'the session ended on the server');
-    await first.reload();
-    await first.getByLabel('API key').waitFor();
-    await context.close();
   });
 
   it('lists the workflows and draws one as a graph, a node per state and the Map holding its processor', async () => {
@@ -161,7 +135,7 @@ describe('the dashboard, in a real browser', { skip }, () => {
     for (const state of ['Prepare', 'CheckQuantity', 'Bulk', 'Single', 'Done']) {
       assert.equal(await graph.locator(`[data-state="${state}"]`).getAttribute('data-status'), 'succeeded', state);
     }
-    // Edges are drawn a frame after the nodes they join: wait for the fifth taken one rather than count at once.
+    // The history may come after the graph is drawn: wait for the fifth taken edge rather than count at once.
     await graph.locator('.react-flow__edge.taken').nth(4).waitFor({ state: 'attached', timeout: 5_000 });
     await graph.locator('[data-state="Bulk"]').click();
     const panel = page.getByTestId('state-panel');

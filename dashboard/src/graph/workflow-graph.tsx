@@ -4,7 +4,7 @@
  * selects it.
  */
 import { useMemo } from 'react';
-import { Background, Controls, MarkerType, ReactFlow } from '@xyflow/react';
+import { Background, Controls, MarkerType, Position, ReactFlow, type NodeHandle } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useTheme } from '../theme.ts';
 import { edgeTypes, type RoutedFlowEdge } from './edges.tsx';
@@ -21,6 +21,24 @@ interface Props {
   height?: number;
 }
 
+/** The side of a port's square, as styles.css draws `.react-flow__handle`. */
+const port = 6;
+
+/**
+ * Where each node's two ports are, as React Flow would measure them (centred on the top and bottom
+ * borders). Given up front, edges are drawn with their nodes: left to the DOM measurement, the edges
+ * waited for it, and every new path or selection (fresh node objects) cleared the measured ports; a
+ * measurement landing in the same React batch as such a clearing was lost and the edges were never
+ * drawn (with the CPU slowed 8 times: 2 pages in 32 before, none in 40 since).
+ */
+function ports(width: number, height: number): NodeHandle[] {
+  const x = width / 2 - port / 2;
+  return [
+    { type: 'target', position: Position.Top, x, y: -port / 2, width: port, height: port },
+    { type: 'source', position: Position.Bottom, x, y: height - port / 2, width: port, height: port },
+  ];
+}
+
 function flowNode(node: GraphNode, path: ExecutionPath | undefined, selected: string | null | undefined): StateFlowNode {
   const isState = node.kind === 'state' || node.kind === 'group';
   const status = isState ? path?.nodeStatus.get(node.id) : undefined;
@@ -33,6 +51,7 @@ function flowNode(node: GraphNode, path: ExecutionPath | undefined, selected: st
     style: { width: node.width, height: node.height },
     width: node.width,
     height: node.height,
+    handles: ports(node.width, node.height),
     selectable: isState,
     selected: isState && selected === node.name,
     data: {
