@@ -89,7 +89,10 @@ const embedded = needsDatabase && (process.env.NIGHTSHIFT_TEST_EMBEDDED === '1'
 const env = embedded ? { ...process.env, NIGHTSHIFT_TEST_DATABASE_URL: embedded.url } : process.env;
 let status = 1;
 try {
-  status = await run(['--conditions=nightshift-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], env);
+  // Two files at a time: most integration and browser tests wait on Postgres, child processes or
+  // Chromium rather than on the CPU, so two share the two cores well (each file has its own database).
+  const concurrency = process.env.NIGHTSHIFT_TEST_CONCURRENCY ?? '2';
+  status = await run(['--conditions=nightshift-source', '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], env);
 } finally {
   await embedded?.stop();
 }

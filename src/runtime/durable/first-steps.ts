@@ -34,8 +34,6 @@ class NoTransaction {
 export async function firstStepsInMemory(ctx: CommitContext, sql: Queryable, executions: readonly NewExecution[]): Promise<FirstSteps | null> {
   const starts: SteppedStart[] = [];
   const observed: ObservedStep[] = [];
-  const nowMs = ctx.clock.now();
-  let dueNow = false;
   const seen = new Set<string>();
   for (const execution of executions) {
     // The same execution twice (a held start admitted by its own hold) is inserted once, as the insert's conflict rule would.
@@ -52,7 +50,9 @@ export async function firstStepsInMemory(ctx: CommitContext, sql: Queryable, exe
     if (!prepared || guard.touched || prepared.cancelKeys.length > 0) return null;
     starts.push({ row: { ...row, ...prepared.write.update }, write: prepared.write, jobs: prepared.jobs });
     observed.push(prepared.observed);
-    dueNow ||= prepared.jobs.some((job) => job.runAt.getTime() <= nowMs);
   }
+  // Read after stepping: a job stamped "now" by its step (a millisecond after the loop began) is due.
+  const nowMs = ctx.clock.now();
+  const dueNow = starts.some((start) => start.jobs.some((job) => job.runAt.getTime() <= nowMs));
   return { starts, observed, dueNow };
 }
