@@ -160,9 +160,10 @@ class Page {
     for (const { argv, command, expected } of commandsOf(body)) {
       const deadline = Date.now() + (eventually ? 10_000 : 0);
       for (;;) {
-        const { code, printed } = argv[0] === '=' ? await this.assign(argv[1], command, where)
-          : argv[0] !== 'nightshift' ? await this.shell(command) : await this.nightshift(argv.slice(1).map((w) => this.expand(w)));
         try {
+          // Inside the try: an assignment that prints nothing yet (an email still on its way) is tried again too.
+          const { code, printed } = argv[0] === '=' ? await this.assign(argv[1], command, where)
+            : argv[0] !== 'nightshift' ? await this.shell(command) : await this.nightshift(argv.slice(1).map((w) => this.expand(w)));
           assert.equal(code, exit, `${where}: nightshift ${argv.join(' ')} exited ${code}:\n${printed}`);
           assertPrinted(printed, expected, `${where}: nightshift ${argv.join(' ')}`);
           break;
