@@ -11,40 +11,26 @@
  */
 import { getCurrentVersionHead, type Sql, type WorkflowVersionHead } from '../store/index.ts';
 import type { Clock } from '../shared/index.ts';
+import { PoolCache } from './pool-cache.ts';
 
 /** How long a version read is used before it is read again (measured: one lookup a second is nothing next to thousands of starts). */
 export const currentVersionTtlMs = 1_000;
 
-interface Cached {
-  head: WorkflowVersionHead;
-  readAt: number;
-}
-
-const pools = new WeakMap<Sql, Map<string, Cached>>();
-
-function cacheOf(sql: Sql): Map<string, Cached> {
-  let cache = pools.get(sql);
-  if (!cache) {
-    cache = new Map();
-    pools.set(sql, cache);
-  }
-  return cache;
-}
+const cache = new PoolCache<WorkflowVersionHead>(currentVersionTtlMs);
 
 /** The workflow's current version without its definition, from memory when read less than a TTL ago. */
 export async function cachedCurrentVersion(deps: { sql: Sql; clock: Clock }, name: string): Promise<WorkflowVersionHead | null> {
-  const cache = cacheOf(deps.sql);
   const now = deps.clock.now();
-  const cached = cache.get(name);
-  if (cached && now >= cached.readAt && now - cached.readAt < currentVersionTtlMs) return cached.head;
+  const cached = cache.fresh(deps.sql, name, now);
+  if (cached) return cached;
   const head = await getCurrentVersionHead(deps.sql, name);
-  if (head && !head.archivedAt) cache.set(name, { head, readAt: now });
-  else cache.delete(name);
+  if (head && !head.archivedAt) cache.keep(deps.sql, name, head, now);
+  else cache.forget(deps.sql, name);
   // Names come from callers: the cache holds deployed workflows only, so it stays as small as they are.
   return head;
 }
 
 /** Forgets what is kept of the workflow (this process deployed or removed it, or a start found its version stale). */
 export function forgetCurrentVersion(sql: Sql, name: string): void {
-  pools.get(sql)?.delete(name);
+  cache.forget(sql, name);
 }

@@ -8,44 +8,29 @@
  */
 import { findApiKeyByPrefix, type ApiKeyCredential, type Sql } from '../store/index.ts';
 import type { Clock } from '../shared/index.ts';
+import { PoolCache } from './pool-cache.ts';
 
 export const apiKeyTtlMs = 2_000;
 
-interface Cached {
-  key: ApiKeyCredential;
-  readAt: number;
-}
-
-const pools = new WeakMap<Sql, Map<string, Cached>>();
-
-function cacheOf(sql: Sql): Map<string, Cached> {
-  let cache = pools.get(sql);
-  if (!cache) {
-    cache = new Map();
-    pools.set(sql, cache);
-  }
-  return cache;
-}
+const cache = new PoolCache<ApiKeyCredential>(apiKeyTtlMs);
 
 /** The key with this prefix, from memory when read less than a TTL ago. */
 export async function cachedApiKey(deps: { sql: Sql; clock: Clock }, prefix: string, isGenuine: (key: ApiKeyCredential) => boolean): Promise<ApiKeyCredential | null> {
-  const cache = cacheOf(deps.sql);
   const now = deps.clock.now();
-  const cached = cache.get(prefix);
-  if (cached && now >= cached.readAt && now - cached.readAt < apiKeyTtlMs) return cached.key;
+  const cached = cache.fresh(deps.sql, prefix, now);
+  if (cached) return cached;
   const key = await findApiKeyByPrefix(deps.sql, prefix);
-  if (key && !key.revokedAt && isGenuine(key)) cache.set(prefix, { key, readAt: now });
-  else cache.delete(prefix);
+  if (key && !key.revokedAt && isGenuine(key)) cache.keep(deps.sql, prefix, key, now);
+  else cache.forget(deps.sql, prefix);
   return key;
 }
 
 /** Records in memory that the key's use was written (last_used_at), so the next requests do not write it again. */
 export function rememberKeyUsed(sql: Sql, prefix: string, at: Date): void {
-  const cached = pools.get(sql)?.get(prefix);
-  if (cached) cached.key = { ...cached.key, lastUsedAt: at };
+  cache.update(sql, prefix, (key) => ({ ...key, lastUsedAt: at }));
 }
 
 /** Forgets the key (it was revoked through this process). */
 export function forgetApiKey(sql: Sql, prefix: string): void {
-  pools.get(sql)?.delete(prefix);
+  cache.forget(sql, prefix);
 }
