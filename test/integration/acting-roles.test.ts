@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { createApp, listen, type ListeningServer } from '../../src/api/index.ts';
 import { main } from '../../src/cli/main.ts';
-import { createApiKey, createJwtVerifier } from '../../src/service/index.ts';
+import { apiKeyTtlMs, createApiKey, createJwtVerifier } from '../../src/service/index.ts';
 import { ensureRoles } from '../support/database.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import { sleep } from '../support/wait.ts';
 
 const secret = 'a-test-secret-of-at-least-thirty-two-characters';
 const suffix = randomBytes(4).toString('hex');
@@ -138,10 +139,12 @@ describe('the roles an API key may act as', () => {
     assert.equal(made.body.allowPrivilegedRole, true);
   });
 
-  it('refuses at use a key whose role became BYPASSRLS after it was created', async () => {
+  it('refuses at use a key whose role became BYPASSRLS after it was created, once the key kept in memory is read again', async () => {
     const { key } = await createApiKey(engine.deps, { role: changed, scopes: ['read'] });
     assert.equal((await call('GET', '/v1/workflows', key)).status, 200);
     await engine.db.sql.unsafe(`alter role ${changed} bypassrls`);
+    // A key and its role's attributes are kept for apiKeyTtlMs (docs/security.md: how soon a change takes effect).
+    await sleep(apiKeyTtlMs + 50);
     await refused(() => call('GET', '/v1/workflows', key));
   });
 });
