@@ -112,6 +112,8 @@ export class SupervisedListener {
 
   private start(): Promise<void> {
     if (this.first) return this.first;
+    // A pool already ended opens nothing more (a connection made now would keep the process alive).
+    if (this.stopped) return (this.first = Promise.resolve().then(() => this.down('the pool has been ended')));
     this.timer = setInterval(() => void this.tick(), this.options.probeMs ?? 5_000);
     this.timer.unref();
     this.first = this.connect().then(
