@@ -3,7 +3,7 @@
  * under the identity rules (the workflow's ignorePrivacyRules, or the role given with --role).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,8 @@ const saved = { ...process.env };
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nightshift-execute-'));
+  // A project folder (--dir refuses one that is not: no nightshift.yaml and no workflows/).
+  mkdirSync(join(dir, 'workflows'));
   db = await createTestDatabase();
   await db.sql.unsafe(`
     create table public.orders (id int primary key, owner text not null, total numeric not null);
