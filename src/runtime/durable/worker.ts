@@ -16,6 +16,7 @@ import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
 import type { Serving } from './serving.ts';
+import type { EagerSlots } from './eager.ts';
 
 export interface WorkerOptions {
   /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
@@ -41,6 +42,8 @@ export class Worker {
   private inFlight = new Set<Promise<void>>();
   /** Slots in use: work that has not answered yet (at most `concurrency`). Freeing one wakes the loop. */
   private busy = 0;
+  /** Slots promised to jobs being leased at birth (eager.ts). */
+  private reserved = 0;
   private readonly maxInFlight: number;
   private wakeUp: (() => void) | null = null;
   private woken = false;
@@ -104,6 +107,48 @@ export class Worker {
     return { clean };
   }
 
+  /** Jobs the next claim may take: free slots, and room in what this worker holds, less what is promised at birth. */
+  private room(): number {
+    return Math.min(this.options.concurrency - this.busy - this.reserved, this.maxInFlight - this.inFlight.size - this.reserved);
+  }
+
+  /**
+   * Jobs leased at birth while a claim was under way took slots the claim counted on: the claim's last
+   * jobs are handed back at once rather than run past `concurrency` (rare: a worker with jobs queued for
+   * it is seldom left with free slots for eager dispatch).
+   */
+  private keepRoomFor(jobs: ClaimedJob[]): ClaimedJob[] {
+    const excess = jobs.length - Math.max(0, this.room());
+    if (excess <= 0) return jobs;
+    const { commit } = this.options;
+    void releaseJobs(commit.sql, commit.workerId, jobs.slice(-excess).map((j) => j.id)).catch(() => {});
+    return jobs.slice(0, jobs.length - excess);
+  }
+
+  /** This worker's slots as eager dispatch takes them (eager.ts). */
+  eagerSlots(): EagerSlots {
+    const { options } = this;
+    return {
+      workerId: options.commit.workerId,
+      leaseMs: options.leaseMs,
+      reserve: (resource) => {
+        if (!this.running || this.room() <= 0 || !options.serving.serves(resource)) return false;
+        this.reserved += 1;
+        return true;
+      },
+      unreserve: (n) => {
+        this.reserved -= n;
+        this.wake();
+      },
+      run: (job) => {
+        this.reserved -= 1;
+        // Stopping: hand the job back at once, as stop() does with the jobs still running.
+        if (!this.running) void releaseJobs(options.commit.sql, options.commit.workerId, [job.id]).catch(() => {});
+        else this.dispatch([job]);
+      },
+    };
+  }
+
   slots(): { busy: number; total: number } {
     return { busy: this.busy, total: this.options.concurrency };
   }
@@ -118,7 +163,7 @@ export class Worker {
   private async loop(): Promise<void> {
     const { options } = this;
     while (this.running) {
-      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.inFlight.size);
+      const room = this.room();
       if (room <= 0) {
         // Woken when a slot is freed or work finishes (or by a NOTIFY, which only makes it look again).
         this.woken = false;
@@ -134,6 +179,7 @@ export class Worker {
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
+      jobs = this.keepRoomFor(jobs);
       for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
       if (jobs.length === room) continue;
       if (jobs.length > 0 || this.woken) continue;
