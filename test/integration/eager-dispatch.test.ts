@@ -42,7 +42,7 @@ const invokesOf = (id: string) =>
     join nightshift.executions e on e.id = i.execution_id
     where i.kind = 'invoke' and (e.id = ${id} or e.parent_id = ${id} or e.root_id = ${id}) order by i.id`;
 
-/** A worker of its own, whose handlers count their calls and the most that ran at once. */
+/** A worker of its own, whose handlers count their calls and the most that ran at once; it polls rarely (woken by NOTIFY). */
 function worker(options: { concurrency: number; resources?: string[]; eagerDispatch?: boolean; holdMs?: number }) {
   const calls: Record<string, number> = {};
   let running = 0;
@@ -56,7 +56,7 @@ function worker(options: { concurrency: number; resources?: string[]; eagerDispa
   };
   const registry = new ResourceRegistry().register('test:a', handler('test:a')).register('test:b', handler('test:b'));
   const runtime = new DurableRuntime({
-    sql: engine.db.sql, registry, logger: silentLogger, concurrency: options.concurrency, pollMs: 100, leaseMs: 10_000,
+    sql: engine.db.sql, registry, logger: silentLogger, concurrency: options.concurrency, pollMs: 5_000, leaseMs: 10_000,
     resources: options.resources, eagerDispatch: options.eagerDispatch,
   });
   return { runtime, calls, most: () => most };
