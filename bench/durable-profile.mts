@@ -91,6 +91,11 @@ try {
   console.log(`# Nightshift alone (${nightshiftBuild}): ${items} executions of ${steps} Task state(s), worker concurrency ${concurrency}`);
   report(await phase('start (no worker running)', start(undefined, items)), items);
   report(await phase(`work-off (concurrency ${concurrency})`, workOff(undefined, items)), items);
+  // Heap-only updates write no index entry: the share of the execution rows' updates that were (statistics flushed first).
+  await new Promise((r) => setTimeout(r, 1_100));
+  const [hot] = await bench.pool.unsafe<{ updates: number; hot: number }[]>(
+    `select n_tup_upd::int as updates, n_tup_hot_upd::int as hot from pg_stat_user_tables where schemaname = 'nightshift' and relname = 'executions'`);
+  console.log(`executions updates so far: ${hot.updates}, heap-only (HOT) ${hot.hot} (${((hot.hot / Math.max(1, hot.updates)) * 100).toFixed(0)}%)`);
 
   if (loggedItems > 0) {
     const log = await statementLog(bench.pool);
