@@ -30,8 +30,8 @@ export interface SteppedStart {
 }
 
 export interface StartedWrite {
-  /** Ids of the executions inserted (a taken name or idempotency key inserts nothing, nor its history and jobs). */
-  inserted: Set<string>;
+  /** The executions inserted (id → their row's version): a taken name or idempotency key inserts nothing, nor its history and jobs. */
+  inserted: Map<string, string>;
   /** With `currentVersionOnly`: ids not inserted because their version is no longer the workflow's current one (or it was removed). */
   stale: Set<string>;
   /** The jobs leased at birth that were inserted (those of inserted executions). */
@@ -47,7 +47,7 @@ export interface StartedWrite {
  * inserted by a sibling CTE holds: it is checked at the end of the statement.
  */
 export async function insertStartedExecutions(sql: Queryable, started: readonly SteppedStart[], currentVersionOnly: boolean): Promise<StartedWrite> {
-  if (started.length === 0) return { inserted: new Set(), stale: new Set(), leased: new Map() };
+  if (started.length === 0) return { inserted: new Map(), stale: new Set(), leased: new Map() };
   const rows = started.map(({ row: r, write: { update: u } }) => ({
     id: r.id, workflow_name: r.workflowName, version_id: r.versionId, name: r.name, mode: r.mode, input: r.input, parent_id: r.parentId,
     root_id: r.rootId, identity: r.identity, idempotency_key: r.idempotencyKey, started_at: r.startedAt.toISOString(),
@@ -58,12 +58,12 @@ export async function insertStartedExecutions(sql: Queryable, started: readonly 
   const history = started.filter((s) => s.write.events.length > 0).map((s) => historyBatchRow(s.row.id, s.write.firstSeq, s.write.events));
   // Each job names the start that adds it: a job whose start was not inserted is not either.
   const jobs = started.flatMap((s) => jobRecords(s.jobs).map((job) => ({ ...job, owner: s.row.id })));
-  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[]; leased: Array<{ id: string; dedupe_key: string; leased: boolean }> }>>(
+  const [answer] = await sql.unsafe<Array<{ inserted: Array<[string, string]>; stale: string[]; leased: Array<{ id: string; dedupe_key: string; leased: boolean }> }>>(
     insertStarted,
     [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never), currentVersionOnly] as never,
     { prepare: true },
   );
-  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
+  return { inserted: new Map(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
 }
 
 // $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
@@ -89,7 +89,7 @@ const insertStarted = `
            nightshift.caller_scope(n.identity), n.traceparent, n.snapshot, n.output, n.error, n.cause, n.event_count, n.stopped_at
     from n where n.id in (select id from current)
     on conflict do nothing
-    returning id
+    returning id, xmin::text as row_version
   ),
   history as (
     insert into nightshift.history (execution_id, first_seq, batch, created_at)
@@ -105,5 +105,5 @@ const insertStarted = `
     on conflict (dedupe_key) do nothing
     returning ${leasedReturning}
   )
-  select array(select id from inserted) as inserted, array(select n.id from n where n.id not in (select id from current)) as stale,
+  select coalesce((select jsonb_agg(jsonb_build_array(id, row_version)) from inserted), '[]') as inserted, array(select n.id from n where n.id not in (select id from current)) as stale,
     coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dedupe_key', dedupe_key, 'leased', true)) from jobs where leased), '[]') as leased`;

@@ -43,7 +43,7 @@ const invokesOf = (id: string) =>
     where i.kind = 'invoke' and (e.id = ${id} or e.parent_id = ${id} or e.root_id = ${id}) order by i.id`;
 
 /** A worker of its own, whose handlers count their calls and the most that ran at once; it polls rarely (woken by NOTIFY). */
-function worker(options: { concurrency: number; resources?: string[]; eagerDispatch?: boolean; holdMs?: number }) {
+function worker(options: { concurrency: number; resources?: string[]; eagerDispatch?: boolean; holdMs?: number; sql?: typeof engine.db.sql }) {
   const calls: Record<string, number> = {};
   let running = 0;
   let most = 0;
@@ -56,7 +56,7 @@ function worker(options: { concurrency: number; resources?: string[]; eagerDispa
   };
   const registry = new ResourceRegistry().register('test:a', handler('test:a')).register('test:b', handler('test:b'));
   const runtime = new DurableRuntime({
-    sql: engine.db.sql, registry, logger: silentLogger, concurrency: options.concurrency, pollMs: 5_000, leaseMs: 10_000,
+    sql: options.sql ?? engine.db.sql, registry, logger: silentLogger, concurrency: options.concurrency, pollMs: 5_000, leaseMs: 10_000,
     resources: options.resources, eagerDispatch: options.eagerDispatch,
   });
   return { runtime, calls, most: () => most };
@@ -93,6 +93,35 @@ describe('eager dispatch', () => {
       const jobs = await invokesOf(executionId);
       assert.deepEqual(jobs.map((j) => j.lease_owner), [w.runtime.workerId, w.runtime.workerId, w.runtime.workerId]);
       assert.equal(w.calls['test:a'], 3);
+    } finally {
+      await w.runtime.stop(2_000);
+    }
+  });
+
+  it('gives a call taken at birth its row as written, so the step that records its result reads no row', async () => {
+    // The runtime's statements pass through this wrapper, which counts the unlocked path's row reads.
+    let rowReads = 0;
+    const counted = new Proxy(engine.db.sql, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (key !== 'unsafe') return typeof value === 'function' ? value.bind(target) : value;
+        return (query: string, ...rest: unknown[]) => {
+          if (query.includes('row_version from nightshift.executions e where e.id = any')) rowReads += 1;
+          return (target.unsafe as (...a: unknown[]) => unknown)(query, ...rest);
+        };
+      },
+    });
+    const w = worker({ concurrency: 64, sql: counted });
+    await w.runtime.start();
+    try {
+      const deps = { ...engine.deps, runtime: w.runtime };
+      const ids = await Promise.all(Array.from({ length: 20 }, (_, n) => startExecution(deps, { workflow: 'three-tasks', input: { n } })));
+      for (const { executionId } of ids) assert.equal((await waitForExecution(engine.deps, executionId, 15_000)).status, 'SUCCEEDED');
+      assert.equal(w.calls['test:a'], 60);
+      const leased = await engine.db.sql<{ n: number }[]>`
+        select count(*)::int as n from public.inserted_jobs where kind = 'invoke' and lease_owner is not null and execution_id = any(${ids.map((i) => i.executionId)}::uuid[])`;
+      assert.equal(leased[0].n, 60, 'every call taken at birth');
+      assert.equal(rowReads, 0);
     } finally {
       await w.runtime.stop(2_000);
     }

@@ -10,7 +10,7 @@
  * a worker runs what its own steps create at once when it has room, before queued jobs (as Temporal's
  * eager activity dispatch does), which finishes started executions first.
  */
-import { jobKinds, type ClaimedJob, type LeasedJobIds, type NewJob } from '../../store/index.ts';
+import { jobKinds, type ClaimedJob, type LeasedJobIds, type NewJob, type VersionedRow } from '../../store/index.ts';
 
 /** What a worker offers eager dispatch: its slots and its lease. */
 export interface EagerSlots {
@@ -56,15 +56,25 @@ export class EagerLeases {
     this.ids = ids;
   }
 
-  /** Once the write committed: runs the taken jobs it inserted and frees the other slots. */
-  commit(): void {
+  /**
+   * Once the write committed: runs the taken jobs it inserted and frees the other slots. `rows`: the rows
+   * the write left, with their versions; the first job of each carries its row, as a claim's would, so
+   * the step that records its result needs no read.
+   */
+  commit(rows: ReadonlyMap<string, VersionedRow> = new Map()): void {
     if (this.done || !this.slots) return;
     this.done = true;
     let unused = 0;
+    const carried = new Set<string>();
     for (const job of this.taken) {
       const id = this.ids.get(job.dedupeKey as string);
-      if (id === undefined) unused += 1;
-      else this.slots.run(claimedAtBirth(job, id));
+      if (id === undefined) {
+        unused += 1;
+        continue;
+      }
+      const row = job.executionId && !carried.has(job.executionId) ? rows.get(job.executionId) : undefined;
+      if (row) carried.add(row.row.id);
+      this.slots.run(claimedAtBirth(job, id, row));
     }
     if (unused > 0) this.slots.unreserve(unused);
   }
@@ -87,8 +97,8 @@ export function queuedDueNow(jobs: readonly NewJob[], nowMs: number): boolean {
   return jobs.some((j) => !j.lease && j.runAt.getTime() <= nowMs);
 }
 
-/** The job as a claim would have answered it: first attempt, its row not read (the step that records its result reads it). */
-function claimedAtBirth(job: NewJob, id: number): ClaimedJob {
+/** The job as a claim would have answered it: first attempt, with its row as written when known (else the step that records its result reads it). */
+function claimedAtBirth(job: NewJob, id: number, execution: VersionedRow | undefined): ClaimedJob {
   const lease = job.lease as { expiresAt: Date };
   return {
     id,
@@ -100,5 +110,6 @@ function claimedAtBirth(job: NewJob, id: number): ClaimedJob {
     attempts: 1,
     leaseExpiresAt: lease.expiresAt,
     dedupeKey: job.dedupeKey ?? null,
+    ...(execution ? { execution } : {}),
   };
 }

@@ -180,13 +180,17 @@ export class DurableRuntime {
       leases.cancel();
       throw e;
     }
-    leases.commit();
     const { inserted, stale } = written;
+    // The rows as inserted, with their versions: the step that records a taken call's result reads none.
+    leases.commit(new Map(starts.flatMap((s) => {
+      const version = inserted.get(s.row.id);
+      return version === undefined ? [] : [[s.row.id, { row: { ...s.row, ...s.write.update }, version }] as const];
+    })));
     for (const [id, span] of spans) if (inserted.has(id)) span.end();
     return { ...this.startedAnswer(first, inserted), stale };
   }
 
-  private startedAnswer(first: FirstSteps, inserted: Set<string>): { created: ExecutionRow[]; afterCommit(): void } {
+  private startedAnswer(first: FirstSteps, inserted: ReadonlyMap<string, string>): { created: ExecutionRow[]; afterCommit(): void } {
     const created = first.starts.filter((s) => inserted.has(s.row.id)).map((s) => s.row);
     const observed = first.observed.filter((o) => inserted.has(o.row.id));
     return { created, afterCommit: () => this.afterStarts(first.dueNow && created.length > 0, observed) };
