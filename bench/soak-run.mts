@@ -148,6 +148,6 @@ export function soakSummary(result: Soak, warmupMinutes: number, databaseBytesBe
         `failed starts ${result.failed}${result.failure === null ? '' : ` (first: ${result.failure})`}`,
     `backlog: ${result.backlog} executions running when the arrivals stopped, all finished ${result.drainSeconds.toFixed(1)} s later`,
     `database: ${(databaseBytesBefore / 2 ** 30).toFixed(2)} GiB before the soak, ${(end.databaseBytes / 2 ** 30).toFixed(2)} GiB at its end: ` +
-      `+${(grown / 2 ** 20).toFixed(0)} MiB, ${completed > 0 ? Math.round(grown / completed) : 0} bytes per completed execution (no retention ran)`,
+      `+${(grown / 2 ** 20).toFixed(0)} MiB, ${formatRate(completed > 0 ? grown / completed : 0)} bytes per completed execution (no retention ran)`,
   ];
 }

@@ -28,9 +28,10 @@
  *     [--rounds=3] [--soak-minutes=30] [--scale=1] [--chunk=100000] [--min-free-gb=10]
  *
  * `--scale` multiplies the stored and pending counts, the items and the soak's minutes. Both databases
- * are dropped at the end (on a failure too). The full run needs ~10 GB of disk at peak (stored
- * ~2.6 KB per execution, the soak's executions ~3 KB each) and ~45–60 minutes on 2 cores; the load
- * stops when the database's disk has less than `--min-free-gb` free.
+ * are dropped at the end (on a failure or Ctrl-C too). The full run needs ~12 GB of disk at peak (stored
+ * ~2.6 KB per execution, pending ~1 KB per run, the soak's executions ~4.3 KB each: at 750/s, 1.35 M of
+ * them) and ~45–60 minutes on 2 cores; the load stops when the database's disk has less than
+ * `--min-free-gb` free.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -164,9 +165,15 @@ const open = async (database: string): Promise<NightshiftBench> => {
   return bench;
 };
 const databases = ['bench_soak_empty', 'bench_soak_loaded'];
-// Interrupted (Ctrl-C), the run still drops its databases: a loaded one holds gigabytes.
+// Interrupted (Ctrl-C), the run still drops its databases: a loaded one holds gigabytes. The drop ends
+// every connection of the run's pools, so what fails from then on is expected and must not end the
+// process before the drop has.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void Promise.allSettled(databases.map(dropDatabase)).finally(() => process.exit(130)));
+  process.once(signal, () => {
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
+    void Promise.allSettled(databases.map(dropDatabase)).finally(() => process.exit(130));
+  });
 }
 try {
   const empty = await open(databases[0]);
@@ -176,7 +183,7 @@ try {
   await empty.pool.unsafe('vacuum analyze');
   const rates = await measureRounds({ empty, loaded });
   const perSecond = median(rates.starts.loaded) / 2;
-  log(`soak: ${soakMinutes} minutes at ${formatRate(perSecond)} starts/s on the loaded database (load ${load1()})`);
+  log(`soak: ${soakMinutes} minute${soakMinutes === 1 ? '' : 's'} at ${formatRate(perSecond)} starts/s on the loaded database (load ${load1()})`);
   const before = await databaseBytes(loaded);
   const result = await soak(loaded, perSecond, soakMinutes, log);
   const facts = await durabilityReport({ items, rounds, loadAtStart, loadAtEnd: loadavg(), seconds: (Date.now() - began) / 1000 });
@@ -188,7 +195,7 @@ try {
     '',
     ratesTable(rates),
     '',
-    `### Soak: ${soakMinutes} minutes of open-loop starts at ${formatRate(perSecond)}/s (half the loaded database's start rate), worker in the process`,
+    `### Soak: ${soakMinutes} minute${soakMinutes === 1 ? '' : 's'} of open-loop starts at ${formatRate(perSecond)}/s (half the loaded database's start rate), worker in the process`,
     '',
     soakTable(result),
     '',
