@@ -21,7 +21,15 @@ export interface NewJob {
   dedupeKey?: string | null;
   /** invoke jobs: the resource called; only workers that serve it claim the job. Null: any worker. */
   resource?: string | null;
+  /**
+   * Leased at birth to a worker of this process that runs it at once, with no claim (eager dispatch,
+   * runtime/durable/eager.ts); counts as the first attempt. Absent: queued for any worker's claim.
+   */
+  lease?: { owner: string; expiresAt: Date } | null;
 }
+
+/** Jobs leased at birth that a write inserted: their ids by dedupe key (a key already taken inserted nothing). */
+export type LeasedJobIds = Map<string, number>;
 
 export interface ClaimedJob {
   id: number;
@@ -97,16 +105,32 @@ const priorityLevels = `
     where levels.priority is not null
   )`;
 
+// What every job insert writes from a `jobRecords` row (here, in the step writes and in the starts written
+// at once): a job leased at birth has its lease and its first attempt counted.
+export const jobColumns = 'kind, execution_id, payload, run_at, priority, dedupe_key, resource, lease_owner, lease_expires_at, attempts';
+export const jobValues = (j: string): string =>
+  `${j}.kind, ${j}.execution_id, coalesce(${j}.payload, '{}'), ${j}.run_at, coalesce(${j}.priority, 0), ${j}.dedupe_key, ${j}.resource, ` +
+  `${j}.lease_owner, ${j}.lease_expires_at, (${j}.lease_owner is not null)::int`;
+export const jobRecordType =
+  'kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, lease_owner text, lease_expires_at timestamptz';
+
 // $n jobs as a JSON array (`jobRecords`). One statement for any number of jobs (a JSON parameter
 // has no 65 535-parameter limit). ON CONFLICT relies on jobs_dedupe_key_key; rows without a key
 // never conflict. Also the last part of the step write (`saveStepStates`), which inserts a step's
 // jobs in the statement that writes its row.
 export const insertJobsFrom = (n: number): string => `
-  insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
-  select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key, resource
-  from jsonb_to_recordset($${n}::jsonb)
-    as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text)
+  insert into nightshift.jobs (${jobColumns})
+  select ${jobValues('j')}
+  from jsonb_to_recordset($${n}::jsonb) as j(${jobRecordType})
   on conflict (dedupe_key) do nothing`;
+
+/** The rows a job insert returns (`returning` these columns) read as the ids of the jobs leased at birth. */
+export const leasedReturning = 'id, dedupe_key, lease_owner is not null as leased';
+export function leasedIdsOf(rows: ReadonlyArray<{ id: number | string; dedupe_key: string | null; leased: boolean }>): LeasedJobIds {
+  const ids: LeasedJobIds = new Map();
+  for (const r of rows) if (r.leased && r.dedupe_key !== null) ids.set(r.dedupe_key, Number(r.id));
+  return ids;
+}
 
 const enqueueStatement = `${insertJobsFrom(1)}
   returning id`;
@@ -121,6 +145,8 @@ export function jobRecords(jobs: readonly NewJob[]): Array<Record<string, unknow
     priority: job.priority ?? 0,
     dedupe_key: job.dedupeKey ?? null,
     resource: job.resource ?? null,
+    lease_owner: job.lease?.owner ?? null,
+    lease_expires_at: job.lease?.expiresAt.toISOString() ?? null,
   }));
 }
 

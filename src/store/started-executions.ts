@@ -7,7 +7,7 @@
 import type { Queryable } from './connection.ts';
 import type { ExecutionRow, NewExecution, StepWrite } from './executions.ts';
 import { historyBatchRow } from './history.ts';
-import { jobRecords, type NewJob } from './jobs.ts';
+import { jobColumns, jobRecords, jobRecordType, jobValues, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 
 /** The row `insertExecutions` would insert for this start, before its first step. */
@@ -34,6 +34,8 @@ export interface StartedWrite {
   inserted: Set<string>;
   /** With `currentVersionOnly`: ids not inserted because their version is no longer the workflow's current one (or it was removed). */
   stale: Set<string>;
+  /** The jobs leased at birth that were inserted (those of inserted executions). */
+  leased: LeasedJobIds;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface StartedWrite {
  * inserted by a sibling CTE holds: it is checked at the end of the statement.
  */
 export async function insertStartedExecutions(sql: Queryable, started: readonly SteppedStart[], currentVersionOnly: boolean): Promise<StartedWrite> {
-  if (started.length === 0) return { inserted: new Set(), stale: new Set() };
+  if (started.length === 0) return { inserted: new Set(), stale: new Set(), leased: new Map() };
   const rows = started.map(({ row: r, write: { update: u } }) => ({
     id: r.id, workflow_name: r.workflowName, version_id: r.versionId, name: r.name, mode: r.mode, input: r.input, parent_id: r.parentId,
     root_id: r.rootId, identity: r.identity, idempotency_key: r.idempotencyKey, started_at: r.startedAt.toISOString(),
@@ -56,12 +58,12 @@ export async function insertStartedExecutions(sql: Queryable, started: readonly 
   const history = started.filter((s) => s.write.events.length > 0).map((s) => historyBatchRow(s.row.id, s.write.firstSeq, s.write.events));
   // Each job names the start that adds it: a job whose start was not inserted is not either.
   const jobs = started.flatMap((s) => jobRecords(s.jobs).map((job) => ({ ...job, owner: s.row.id })));
-  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[] }>>(
+  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[]; leased: Array<{ id: string; dedupe_key: string; leased: boolean }> }>>(
     insertStarted,
     [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never), currentVersionOnly] as never,
     { prepare: true },
   );
-  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale) };
+  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
 }
 
 // $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
@@ -96,11 +98,12 @@ const insertStarted = `
     where h.execution_id in (select id from inserted)
   ),
   jobs as (
-    insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
-    select j.kind, j.execution_id, coalesce(j.payload, '{}'), j.run_at, coalesce(j.priority, 0), j.dedupe_key, j.resource
-    from jsonb_to_recordset($3::jsonb)
-      as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, owner uuid)
+    insert into nightshift.jobs (${jobColumns})
+    select ${jobValues('j')}
+    from jsonb_to_recordset($3::jsonb) as j(${jobRecordType}, owner uuid)
     where j.owner in (select id from inserted)
     on conflict (dedupe_key) do nothing
+    returning ${leasedReturning}
   )
-  select array(select id from inserted) as inserted, array(select n.id from n where n.id not in (select id from current)) as stale`;
+  select array(select id from inserted) as inserted, array(select n.id from n where n.id not in (select id from current)) as stale,
+    coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dedupe_key', dedupe_key, 'leased', true)) from jobs where leased), '[]') as leased`;

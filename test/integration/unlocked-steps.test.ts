@@ -100,7 +100,7 @@ describe('unlocked steps', () => {
       },
       jobs: [{ kind: 'step', executionId: id, runAt: now, payload: { marker: true } }],
     }));
-    const saved = await saveUnlockedSteps(engine.db.sql, 'me', steps);
+    const { saved } = await saveUnlockedSteps(engine.db.sql, 'me', steps);
     assert.deepEqual([...saved], [kept]);
     const rows = await engine.db.sql<{ id: string; status: string; jobs: number; marked: number; batches: number }[]>`
       select e.id, e.status,

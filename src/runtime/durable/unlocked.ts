@@ -11,6 +11,7 @@
 import { readRowsForStep, saveUnlockedSteps, type UnlockedStep } from '../../store/index.ts';
 import { committed, deliverBatch, prepareStep, type CommitContext, type Delivery, type DeliveryOutcome, type PreparedStep } from './commit.ts';
 import { NeedsTransaction } from './effects.ts';
+import { EagerLeases, queuedDueNow } from './eager.ts';
 
 /**
  * A child's end steps its parent's join, which starts the next children or collects their results
@@ -28,12 +29,23 @@ interface Attempt {
 /** Steps many executions (distinct) as `deliverBatch` does, unlocked where it can; answers an outcome per delivery, in order. */
 export async function deliverUnlocked(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
   const attempts = await prepareUnlocked(ctx, deliveries);
-  const saved = await saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step));
+  const nowMs = ctx.clock.now();
+  const leases = new EagerLeases(ctx.eager, nowMs);
+  for (const a of attempts) a.step = { ...a.step, jobs: leases.mark(a.step.jobs) };
+  let saved: Set<string>;
+  try {
+    const answer = await saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step));
+    saved = answer.saved;
+    leases.inserted(answer.leased);
+  } catch (e) {
+    leases.cancel();
+    throw e;
+  }
+  leases.commit();
   const outcomes: Array<DeliveryOutcome | undefined> = new Array(deliveries.length);
   const done = attempts.filter((a) => saved.has(a.step.write.id));
   for (const { index, prepared } of done) outcomes[index] = { status: prepared.status, ignored: false, delivered: deliveries[index].items.length };
-  const nowMs = ctx.clock.now();
-  committed(ctx, done.map((a) => a.prepared), done.some((a) => a.prepared.jobs.some((j) => j.runAt.getTime() <= nowMs)));
+  committed(ctx, done.map((a) => a.prepared), done.some((a) => queuedDueNow(a.step.jobs, nowMs)));
   const rest = deliveries.flatMap((delivery, index) => (outcomes[index] ? [] : [{ delivery, index }]));
   if (rest.length > 0) {
     const locked = await deliverBatch(ctx, rest.map((r) => r.delivery));

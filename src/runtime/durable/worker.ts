@@ -16,6 +16,7 @@ import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
 import type { Serving } from './serving.ts';
+import type { EagerSlots } from './eager.ts';
 
 export interface WorkerOptions {
   /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
@@ -41,6 +42,16 @@ export class Worker {
   private inFlight = new Set<Promise<void>>();
   /** Slots in use: work that has not answered yet (at most `concurrency`). Freeing one wakes the loop. */
   private busy = 0;
+  /** Slots promised to jobs being leased at birth (eager.ts). */
+  private reserved = 0;
+  /**
+   * Whether due jobs may be waiting for this worker: set by a NOTIFY, a commit that queued jobs due now,
+   * a claim that took all it asked for or found some, and the end of an idle sleep. A freed slot alone
+   * does not make the worker claim: with nothing queued that claim finds nothing.
+   */
+  private mayClaim = true;
+  /** Sleeping because every slot is taken: a freed slot ends that sleep. */
+  private sleepingForRoom = false;
   private readonly maxInFlight: number;
   private wakeUp: (() => void) | null = null;
   private woken = false;
@@ -104,12 +115,64 @@ export class Worker {
     return { clean };
   }
 
+  /** Jobs the next claim may take: free slots, and room in what this worker holds, less what is promised at birth. */
+  private room(): number {
+    return Math.min(this.options.concurrency - this.busy - this.reserved, this.maxInFlight - this.inFlight.size - this.reserved);
+  }
+
+  /**
+   * Jobs leased at birth while a claim was under way took slots the claim counted on: the claim's last
+   * jobs are handed back at once rather than run past `concurrency` (rare: a claim under way finds few
+   * jobs when eager dispatch finds free slots).
+   */
+  private keepRoomFor(jobs: ClaimedJob[]): ClaimedJob[] {
+    const excess = jobs.length - Math.max(0, this.room());
+    if (excess <= 0) return jobs;
+    const { commit } = this.options;
+    void releaseJobs(commit.sql, commit.workerId, jobs.slice(-excess).map((j) => j.id)).catch(() => {});
+    return jobs.slice(0, jobs.length - excess);
+  }
+
+  /** This worker's slots as eager dispatch takes them (eager.ts). */
+  eagerSlots(): EagerSlots {
+    const { options } = this;
+    return {
+      workerId: options.commit.workerId,
+      leaseMs: options.leaseMs,
+      reserve: (resource) => {
+        if (!this.running || this.room() <= 0 || !options.serving.serves(resource)) return false;
+        this.reserved += 1;
+        return true;
+      },
+      unreserve: (n) => {
+        this.reserved -= n;
+        this.slotFreed();
+      },
+      run: (job) => {
+        this.reserved -= 1;
+        // Stopping: hand the job back at once, as stop() does with the jobs still running.
+        if (!this.running) void releaseJobs(options.commit.sql, options.commit.workerId, [job.id]).catch(() => {});
+        else this.dispatch([job]);
+      },
+    };
+  }
+
   slots(): { busy: number; total: number } {
     return { busy: this.busy, total: this.options.concurrency };
   }
 
+  /** Due jobs may be waiting (a NOTIFY, a commit that queued jobs due now, a stop): look now. */
   wake(): void {
     this.woken = true;
+    this.mayClaim = true;
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  /** A slot was freed: ends a sleep for room, not an idle one (nothing says a job waits). */
+  private slotFreed(): void {
+    if (!this.sleepingForRoom) return;
     const wake = this.wakeUp;
     this.wakeUp = null;
     wake?.();
@@ -118,26 +181,35 @@ export class Worker {
   private async loop(): Promise<void> {
     const { options } = this;
     while (this.running) {
-      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.inFlight.size);
+      const room = this.room();
       if (room <= 0) {
-        // Woken when a slot is freed or work finishes (or by a NOTIFY, which only makes it look again).
+        // Ended by a freed slot or finished work (a NOTIFY only makes it look again).
         this.woken = false;
+        this.sleepingForRoom = true;
         await this.sleep(options.pollMs);
+        this.sleepingForRoom = false;
         continue;
       }
+      if (!this.mayClaim) {
+        await this.sleep(await this.idleDelay());
+        this.mayClaim = true;
+        continue;
+      }
+      this.mayClaim = false;
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
         jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs, served: options.serving.current() });
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
+        this.mayClaim = true;
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
+      jobs = this.keepRoomFor(jobs);
       for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
-      if (jobs.length === room) continue;
-      if (jobs.length > 0 || this.woken) continue;
-      await this.sleep(await this.idleDelay());
+      // More may wait behind a claim that found some; an empty one leaves the next look to a signal or the idle sleep.
+      if (jobs.length > 0) this.mayClaim = true;
     }
   }
 
@@ -183,14 +255,14 @@ export class Worker {
       if (!holding) return;
       holding = false;
       this.busy -= 1;
-      this.wake();
+      this.slotFreed();
     };
     const done = work(release);
     this.inFlight.add(done);
     void done.finally(() => {
       release();
       this.inFlight.delete(done);
-      this.wake();
+      this.slotFreed();
     });
   }
 
