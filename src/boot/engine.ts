@@ -268,6 +268,7 @@ async function prepare(
     sql, registry, logger, clock: systemClock, metrics: telemetry.metrics, tracer: telemetry.tracer,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents, resources: config.serves,
+    eagerDispatch: config.eagerDispatch,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };

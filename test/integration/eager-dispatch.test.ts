@@ -11,6 +11,11 @@ import { DurableRuntime } from '../../src/runtime/index.ts';
 import { startExecution, waitForExecution } from '../../src/service/index.ts';
 import { silentLogger, type Json } from '../../src/shared/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/index.ts';
+import { isEngineError } from '../../src/shared/index.ts';
 
 let engine: TestEngine;
 before(async () => {
@@ -172,6 +177,25 @@ describe('eager dispatch', () => {
       assert.equal(w.calls['test:a'], 3);
     } finally {
       await w.runtime.stop(2_000);
+    }
+  });
+});
+
+describe('eager dispatch setting', () => {
+  it('is on by default, off with NIGHTSHIFT_EAGER_DISPATCH=false or eagerDispatch: false, and refuses another value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nightshift-eager-'));
+    try {
+      assert.equal(loadConfig({ projectDir: dir, env: {} }).eagerDispatch, true);
+      assert.equal(loadConfig({ projectDir: dir, env: { NIGHTSHIFT_EAGER_DISPATCH: 'false' } }).eagerDispatch, false);
+      writeFileSync(join(dir, 'nightshift.yaml'), 'eagerDispatch: false\n');
+      assert.equal(loadConfig({ projectDir: dir, env: {} }).eagerDispatch, false);
+      assert.equal(loadConfig({ projectDir: dir, env: { NIGHTSHIFT_EAGER_DISPATCH: '1' } }).eagerDispatch, true);
+      assert.throws(
+        () => loadConfig({ projectDir: dir, env: { NIGHTSHIFT_EAGER_DISPATCH: 'sometimes' } }),
+        (e: unknown) => isEngineError(e) && e.code === 'CONFIG_INVALID' && /NIGHTSHIFT_EAGER_DISPATCH must be true or false/.test(JSON.stringify(e.details) + e.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
