@@ -66,12 +66,15 @@ export class EagerLeases {
     this.done = true;
     let unused = 0;
     const carried = new Set<string>();
+    const started = new Set<number>();
     for (const job of this.taken) {
       const id = this.ids.get(job.dedupeKey as string);
-      if (id === undefined) {
+      // Two jobs of one write with one key insert one row: it runs once.
+      if (id === undefined || started.has(id)) {
         unused += 1;
         continue;
       }
+      started.add(id);
       const row = job.executionId && !carried.has(job.executionId) ? rows.get(job.executionId) : undefined;
       if (row) carried.add(row.row.id);
       this.slots.run(claimedAtBirth(job, id, row));
