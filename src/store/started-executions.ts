@@ -37,6 +37,12 @@ export interface StartedWrite {
 }
 
 /**
+ * Writes starts stepped in memory in one statement: `insertStartedExecutions` with `currentVersionOnly`,
+ * or a statement that also writes what the starts carry (`insertScheduledStarts`: their runs and jobs).
+ */
+export type StartWriter = (sql: Queryable, started: readonly SteppedStart[]) => Promise<StartedWrite>;
+
+/**
  * Inserts the executions with their first step's state, history batch and jobs, in one statement. With
  * `currentVersionOnly`, an execution whose version is no longer its workflow's current one, or whose
  * workflow was removed, is not inserted (a start that used a cached version: workflows_pkey, one probe
@@ -46,6 +52,16 @@ export interface StartedWrite {
  */
 export async function insertStartedExecutions(sql: Queryable, started: readonly SteppedStart[], currentVersionOnly: boolean): Promise<StartedWrite> {
   if (started.length === 0) return { inserted: new Set(), stale: new Set() };
+  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[] }>>(
+    insertStarted,
+    [...startedParameters(sql, started), currentVersionOnly] as never,
+    { prepare: true },
+  );
+  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale) };
+}
+
+/** The parameters $1–$3 of `startedRows` and `startedInserts`: the executions with their first step, their history batches, their jobs. */
+export function startedParameters(sql: Queryable, started: readonly SteppedStart[]): unknown[] {
   const rows = started.map(({ row: r, write: { update: u } }) => ({
     id: r.id, workflow_name: r.workflowName, version_id: r.versionId, name: r.name, mode: r.mode, input: r.input, parent_id: r.parentId,
     root_id: r.rootId, identity: r.identity, idempotency_key: r.idempotencyKey, started_at: r.startedAt.toISOString(),
@@ -56,28 +72,23 @@ export async function insertStartedExecutions(sql: Queryable, started: readonly 
   const history = started.filter((s) => s.write.events.length > 0).map((s) => historyBatchRow(s.row.id, s.write.firstSeq, s.write.events));
   // Each job names the start that adds it: a job whose start was not inserted is not either.
   const jobs = started.flatMap((s) => jobRecords(s.jobs).map((job) => ({ ...job, owner: s.row.id })));
-  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[] }>>(
-    insertStarted,
-    [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never), currentVersionOnly] as never,
-    { prepare: true },
-  );
-  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale) };
+  return [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never)];
 }
 
-// $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
-const insertStarted = `
-  with n as (
+/** The starts of $1 as rows (`n`), the first CTE of a statement that inserts them. */
+export const startedRows = `
+  n as (
     select * from jsonb_to_recordset($1::jsonb) as n(id uuid, workflow_name text, version_id text, name text, mode text, input jsonb,
       parent_id uuid, root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int,
       notify_on_end boolean, traceparent text, status text, snapshot jsonb, output jsonb, error text, cause text, event_count int,
       stopped_at timestamptz, updated_at timestamptz)
-  ),
-  current as (
-    select n.id from n
-    where not $4::boolean
-       or exists (select 1 from nightshift.workflows w
-                  where w.name = n.workflow_name and w.current_version_id = n.version_id and w.archived_at is null)
-  ),
+  )`;
+
+/**
+ * The CTEs that insert the starts of `n` whose ids `admitted` (a query) selects, with their history
+ * ($2) and jobs ($3): `inserted` holds the ids inserted (a taken name or idempotency key skips a row).
+ */
+export const startedInserts = (admitted: string): string => `
   inserted as (
     insert into nightshift.executions
       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
@@ -85,7 +96,7 @@ const insertStarted = `
     select n.id, 'execution', n.workflow_name, n.version_id, n.name, n.status, n.mode, coalesce(n.input, 'null'::jsonb), n.parent_id,
            n.root_id, n.identity, n.idempotency_key, n.started_at, n.updated_at, n.callback_token_hash, n.depth, n.notify_on_end,
            nightshift.caller_scope(n.identity), n.traceparent, n.snapshot, n.output, n.error, n.cause, n.event_count, n.stopped_at
-    from n where n.id in (select id from current)
+    from n where n.id in (${admitted})
     on conflict do nothing
     returning id
   ),
@@ -102,5 +113,18 @@ const insertStarted = `
       as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, owner uuid)
     where j.owner in (select id from inserted)
     on conflict (dedupe_key) do nothing
-  )
+  )`;
+
+/** A start of `n` whose version is still its workflow's current one, and the workflow not removed (workflows_pkey, one probe per start). */
+export const versionIsCurrent = `exists (select 1 from nightshift.workflows w
+                where w.name = n.workflow_name and w.current_version_id = n.version_id and w.archived_at is null)`;
+
+// $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
+const insertStarted = `
+  with ${startedRows},
+  current as (
+    select n.id from n
+    where not $4::boolean or ${versionIsCurrent}
+  ),
+  ${startedInserts('select id from current')}
   select array(select id from inserted) as inserted, array(select n.id from n where n.id not in (select id from current)) as stale`;

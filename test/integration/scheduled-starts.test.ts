@@ -1,7 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { DurableRuntime } from '../../src/runtime/index.ts';
-import { describeScheduledRun, getBatch, scheduleList, scheduleRun, startExecution, waitForExecution } from '../../src/service/index.ts';
+import { describeScheduledRun, getBatch, scheduleList, scheduleRun, startDueRunsAtOnce, startExecution, waitForExecution } from '../../src/service/index.ts';
+import { getScheduledRuns } from '../../src/store/index.ts';
 import { scheduledRunJobHandlers } from '../../src/triggers/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
 import { until } from '../support/wait.ts';
@@ -11,6 +12,8 @@ let engine: TestEngine;
 before(async () => {
   engine = await createTestEngine({ concurrency: 0 });
   await engine.deploy({ StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: 'test:echo', End: true } } }, 'plain');
+  await engine.deploy({ StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: 'test:echo', End: true } } }, 'burst');
+  await engine.deploy({ StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: 'test:echo', End: true } } }, 'held');
   await engine.deploy({
     name: 'one-at-a-time',
     flow: { concurrency: { limit: 1 } },
@@ -64,5 +67,67 @@ describe('scheduled runs started together', () => {
     });
     assert.equal(runs[2].executionId, early.executionId, 'the run is marked with the execution it started before');
     assert.equal(new Set(runs.map((r) => r.executionId)).size, 5);
+  });
+
+  it('starts 2 000 runs due at once across two workers, each exactly once, in statements of hundreds', async () => {
+    const count = 2_000;
+    const list = await scheduleList(engine.deps, { workflow: 'burst', items: Array.from({ length: count }, (_, i) => ({ i })), intervalSeconds: 0 });
+    const workers = ['burst-a', 'burst-b'].map((workerId) => new DurableRuntime({
+      sql: engine.db.sql, registry: engine.registry, concurrency: 8, pollMs: 100, workerId, jobHandlers: scheduledRunJobHandlers(engine.deps),
+    }));
+    await Promise.all(workers.map((w) => w.start()));
+    let batch;
+    try {
+      batch = await until('every run to end', () => getBatch(engine.deps, list.batchId), (b) => b.succeeded === count, 60_000);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop(2_000)));
+    }
+    assert.equal(batch.started, count);
+    assert.equal(batch.failed, 0);
+    const [runs] = await engine.db.sql<{ started: number; executions: number }[]>`
+      select count(*) filter (where status = 'STARTED')::int as started, count(distinct execution_id)::int as executions
+      from nightshift.scheduled_runs where batch_id = ${list.batchId}`;
+    assert.deepEqual(runs, { started: count, executions: count });
+    const [started] = await engine.db.sql<{ executions: number; keys: number; transactions: number; jobs: number }[]>`
+      select count(*)::int as executions, count(distinct e.idempotency_key)::int as keys, count(distinct h.xmin::text)::int as transactions,
+             (select count(*)::int from nightshift.jobs where kind = 'scheduled-start') as jobs
+      from nightshift.executions e join nightshift.history h on h.execution_id = e.id and h.first_seq = 0
+      where e.workflow_name = 'burst'`;
+    assert.equal(started.executions, count, 'one execution per run');
+    assert.equal(started.keys, count);
+    assert.equal(started.jobs, 0, 'every start job is gone');
+    // Claims of 8 (the slots) went one transaction each before: 250 or more.
+    assert.ok(started.transactions <= 60, `${count} starts took ${started.transactions} transactions`);
+  });
+
+  it('starts a run with one statement only while its worker holds the job and the run waits; others are left whole', async () => {
+    const at = new Date(Date.now() - 1_000).toISOString();
+    const [mine, taken, keyed, cancelled] = await Promise.all([1, 2, 3, 4].map((n) => scheduleRun(engine.deps, { workflow: 'held', input: { n }, at })));
+    const ids = [mine, taken, keyed, cancelled].map((r) => r.scheduledRunId);
+    // This worker holds the jobs of three runs; another worker took over the job of `taken`.
+    await engine.db.sql`
+      update nightshift.jobs set lease_owner = case when dedupe_key = ${`scheduled:${taken.scheduledRunId}`} then 'other' else 'me' end,
+        lease_expires_at = now() + interval '1 minute'
+      where dedupe_key = any(${ids.map((id) => `scheduled:${id}`)}::text[])`;
+    // `keyed`'s execution was started already (a crash between its start and its bookkeeping); `cancelled` no longer waits.
+    await startExecution(engine.deps, { workflow: 'held', input: { n: 3 }, idempotencyKey: `scheduled:${keyed.scheduledRunId}` });
+    const rows = await getScheduledRuns(engine.db.sql, ids);
+    await engine.db.sql`update nightshift.scheduled_runs set status = 'CANCELLED' where id = ${cancelled.scheduledRunId}`;
+    const jobs = await engine.db.sql<{ id: number; dedupe_key: string }[]>`
+      select id, dedupe_key from nightshift.jobs where dedupe_key = any(${ids.map((id) => `scheduled:${id}`)}::text[])`;
+    const jobOf = (runId: string) => Number(jobs.find((j) => j.dedupe_key === `scheduled:${runId}`)!.id);
+    const due = ids.map((id) => ({ jobId: jobOf(id), run: rows.find((r) => r.id === id)! }));
+    const left = await startDueRunsAtOnce(engine.deps, due, 'me');
+    assert.deepEqual(left.map((d) => d.run.id).sort(), [taken, keyed, cancelled].map((r) => r.scheduledRunId).sort());
+    const after = await engine.db.sql<{ id: string; status: string; job: number; executions: number }[]>`
+      select r.id, r.status, (select count(*)::int from nightshift.jobs j where j.dedupe_key = 'scheduled:' || r.id) as job,
+             (select count(*)::int from nightshift.executions e where e.idempotency_key = 'scheduled:' || r.id) as executions
+      from nightshift.scheduled_runs r where r.id = any(${ids}::uuid[])`;
+    const byId = new Map(after.map((r) => [r.id, r]));
+    assert.deepEqual(byId.get(mine.scheduledRunId), { id: mine.scheduledRunId, status: 'STARTED', job: 0, executions: 1 });
+    assert.deepEqual(byId.get(taken.scheduledRunId), { id: taken.scheduledRunId, status: 'SCHEDULED', job: 1, executions: 0 });
+    assert.deepEqual(byId.get(keyed.scheduledRunId), { id: keyed.scheduledRunId, status: 'SCHEDULED', job: 1, executions: 1 });
+    assert.deepEqual(byId.get(cancelled.scheduledRunId), { id: cancelled.scheduledRunId, status: 'CANCELLED', job: 1, executions: 0 });
+    await engine.db.sql`delete from nightshift.jobs where dedupe_key = any(${ids.map((id) => `scheduled:${id}`)}::text[])`;
   });
 });

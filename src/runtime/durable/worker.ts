@@ -4,7 +4,8 @@
  * commit in this process. Polling, not NOTIFY, is what guarantees progress.
  *
  * `concurrency` counts what runs: a Task's resource call holds a slot until it answers, not until its
- * result is committed. Answered calls wait for their group commit without a slot (at most
+ * result is committed. Answered calls, step jobs (timers, child ends) and jobs of a kind whose handler
+ * takes batches (scheduled starts) wait for their commit without a slot (at most
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
@@ -46,7 +47,7 @@ export class Worker {
   private woken = false;
   private loopDone: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
-  /** Executions being stepped by this worker, with the step jobs that arrived for them meanwhile. */
+  /** Work that goes together (an execution's steps, a batch kind's jobs) being run, with the jobs that arrived for it meanwhile. */
   private readonly chains = new Map<string, ClaimedJob[]>();
   /** Jobs this worker is running now (their leases), for a graceful stop. */
   private readonly held = new Set<number>();
@@ -118,7 +119,8 @@ export class Worker {
   private async loop(): Promise<void> {
     const { options } = this;
     while (this.running) {
-      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.inFlight.size);
+      // Jobs held count, not work in flight: a chain of jobs that go together is one piece of work.
+      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.held.size);
       if (room <= 0) {
         // Woken when a slot is freed or work finishes (or by a NOTIFY, which only makes it look again).
         this.woken = false;
@@ -142,34 +144,39 @@ export class Worker {
   }
 
   /**
-   * Step jobs of an execution that this worker is already stepping wait for that transaction and go
-   * in the next one: two transactions of one worker never queue on the same row lock (a Map's
-   * branches all end on their parent), and the waiting events are delivered together.
+   * Jobs that go together run one group at a time: the step jobs of an execution that this worker is
+   * already stepping wait for that transaction and go in the next one (two transactions of one worker
+   * never queue on the same row lock: a Map's branches all end on their parent, and the waiting events
+   * are delivered together), and so do the jobs of a kind whose handler takes batches (claims made
+   * while a batch is written make the next one: 10 000 scheduled starts due within a second went in
+   * claims of 32, one transaction each). Such work is database work only: it frees its resource slot
+   * at once, and its jobs count against `maxInFlight` while they wait.
    */
   private dispatch(batch: ClaimedJob[]): void {
-    const executionId = batch[0].kind === jobKinds.step ? batch[0].executionId : null;
-    if (executionId === null) {
+    const key = togetherKey(batch[0], this.options.jobHandlers);
+    if (key === null) {
       this.track((release) => this.run(batch, release));
       return;
     }
-    const waiting = this.chains.get(executionId);
+    const waiting = this.chains.get(key);
     if (waiting) {
       waiting.push(...batch);
       for (const j of batch) this.held.add(j.id);
       return;
     }
     const queue: ClaimedJob[] = [];
-    this.chains.set(executionId, queue);
+    this.chains.set(key, queue);
     const chain = async (release: () => void) => {
+      release();
       let next = batch;
       try {
         while (next.length > 0) {
           await this.run(next, release);
           // Claimed while the previous run was written: the row they came with may be older than its commit.
-          next = queue.splice(0).map((j) => ({ ...j, execution: undefined }));
+          next = queue.splice(0, this.maxInFlight).map((j) => ({ ...j, execution: undefined }));
         }
       } finally {
-        this.chains.delete(executionId);
+        this.chains.delete(key);
       }
     };
     this.track(chain);
@@ -261,6 +268,8 @@ export class Worker {
       await releaseJobs(options.commit.sql, options.commit.workerId, batch.map((j) => j.id), new Date(options.commit.clock.now() + delay)).catch(() => {});
     } finally {
       for (const j of batch) this.held.delete(j.id);
+      // Room for more jobs: a chain still running frees no slot when one of its groups is written.
+      this.wake();
     }
   }
 }
@@ -284,24 +293,30 @@ function groupSizeFor(jobs: number): number {
   return Math.max(Math.min(32, jobs), Math.ceil(jobs / 2));
 }
 
+/** What a job goes together with: its execution (a step job), its kind (a kind whose handler takes batches), or nothing. */
+function togetherKey(job: ClaimedJob, handlers: WorkerOptions['jobHandlers']): string | null {
+  if (job.kind === jobKinds.step) return job.executionId;
+  return handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
+}
+
 /**
  * Step jobs of one execution go together (one transaction), and so do the jobs of a kind whose handler
  * takes batches; every other job alone.
  */
 function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): ClaimedJob[][] {
-  const byExecution = new Map<string, ClaimedJob[]>();
+  const together = new Map<string, ClaimedJob[]>();
   const out: ClaimedJob[][] = [];
   for (const job of jobs) {
-    const together = job.kind === jobKinds.step ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
-    if (together === null) {
+    const key = togetherKey(job, handlers);
+    if (key === null) {
       out.push([job]);
       continue;
     }
-    const group = byExecution.get(together);
+    const group = together.get(key);
     if (group) group.push(job);
     else {
       const fresh = [job];
-      byExecution.set(together, fresh);
+      together.set(key, fresh);
       out.push(fresh);
     }
   }
