@@ -112,7 +112,7 @@ describe('scheduled runs started together', () => {
     // `keyed`'s execution was started already (a crash between its start and its bookkeeping); `cancelled` no longer waits.
     await startExecution(engine.deps, { workflow: 'held', input: { n: 3 }, idempotencyKey: `scheduled:${keyed.scheduledRunId}` });
     const rows = await getScheduledRuns(engine.db.sql, ids);
-    await engine.db.sql`update nightshift.scheduled_runs set status = 'CANCELLED' where id = ${cancelled.scheduledRunId}`;
+    await engine.db.sql`update nightshift.scheduled_runs set status = 'CANCELLED', cancelled_at = now() where id = ${cancelled.scheduledRunId}`;
     const jobs = await engine.db.sql<{ id: number; dedupe_key: string }[]>`
       select id, dedupe_key from nightshift.jobs where dedupe_key = any(${ids.map((id) => `scheduled:${id}`)}::text[])`;
     const jobOf = (runId: string) => Number(jobs.find((j) => j.dedupe_key === `scheduled:${runId}`)!.id);

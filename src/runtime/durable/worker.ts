@@ -53,10 +53,13 @@ export class Worker {
   private readonly held = new Set<number>();
   private readonly ctx: InvokeContext;
   private readonly commits: GroupCommit;
+  /** The kinds of job that take no slot: step, and those whose handler takes batches. */
+  private readonly slotlessKinds: string[];
 
   constructor(private readonly options: WorkerOptions) {
     const { commit } = options;
     this.maxInFlight = maxInFlightFor(options.concurrency);
+    this.slotlessKinds = [jobKinds.step, ...Object.keys(options.jobHandlers ?? {}).filter((kind) => options.jobHandlers?.[kind]?.batch)];
     this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(this.maxInFlight), logger: options.logger });
     this.ctx = {
       ...commit,
@@ -130,17 +133,35 @@ export class Worker {
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
-        jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs, served: options.serving.current() });
+        jobs = await this.claim(room, null);
+        for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
+        // A burst of database-only jobs (timers, scheduled starts coming due together): no slot bounds
+        // them, so the next claim takes hundreds of them alone, not as many as the free slots.
+        const bulk = this.maxInFlight - this.held.size;
+        if (jobs.length === room && bulk > 0 && 2 * jobs.filter((j) => this.slotless(j)).length >= jobs.length) {
+          for (const batch of batches(await this.claim(bulk, this.slotlessKinds), options.jobHandlers)) this.dispatch(batch);
+        }
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
-      for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
       if (jobs.length === room) continue;
       if (jobs.length > 0 || this.woken) continue;
       await this.sleep(await this.idleDelay());
     }
+  }
+
+  private claim(limit: number, kinds: readonly string[] | null): Promise<ClaimedJob[]> {
+    const { options } = this;
+    return claimDueJobs(options.commit.sql, {
+      workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit, leaseMs: options.leaseMs, served: options.serving.current(), kinds,
+    });
+  }
+
+  /** Whether the job is database work only (a step, or a kind whose handler takes batches): it takes no slot. */
+  private slotless(job: ClaimedJob): boolean {
+    return job.kind === jobKinds.step || Boolean(this.options.jobHandlers?.[job.kind]?.batch);
   }
 
   /**
