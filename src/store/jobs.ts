@@ -51,6 +51,8 @@ export interface ClaimOptions {
   served?: ServedResources | null;
   /** Only jobs of these kinds (a worker's claim of many database-only jobs); absent or null: every kind. */
   kinds?: readonly string[] | null;
+  /** No job of these kinds; absent or null: none left out. */
+  exceptKinds?: readonly string[] | null;
 }
 
 /**
@@ -135,8 +137,8 @@ export function jobRecords(jobs: readonly NewJob[]): Array<Record<string, unknow
 const servedBy = (n: number) =>
   `coalesce(resource = any($${n}::text[]) or resource like any($${n + 1}::text[]), true)`;
 
-// $1 now, $2 limit, $3 worker id, $4 lease expiry, $5/$6 what the worker serves, $7 the kinds to claim (null:
-// all; a filter on the same index scans, like $5/$6). Jobs whose lease ran out come first (found
+// $1 now, $2 limit, $3 worker id, $4 lease expiry, $5/$6 what the worker serves, $7/$8 the kinds to claim and
+// those to leave (null: all, none; a filter on the same index scans, like $5/$6). Jobs whose lease ran out come first (found
 // through jobs_lease_expires_at_idx, which holds in-flight jobs only), then due unleased jobs by
 // priority and run_at (jobs_claim_idx, level by level). Rows are locked one by one as the LIMIT
 // pulls them, so a claimer never holds more than it takes, and SKIP LOCKED lets concurrent
@@ -146,8 +148,9 @@ const servedBy = (n: number) =>
 // Joined by id instead, the planner, guessing hundreds of claimed rows, hashed the whole jobs table
 // on every claim once the table was analysed (5 000 queued jobs: 1.5 of 2.4 ms per claim of 25,
 // growing with the queue) and, with an array of ids, scanned it when statistics said "empty".
-// Whether the job is of the kinds asked for ($n null: every kind). One expression, for the reason given for servedBy.
-const ofKinds = (n: number) => `coalesce(kind = any($${n}::text[]), true)`;
+// Whether the job is of the kinds asked for ($n null: every kind) and not of those left out ($n+1 null:
+// none). Expressions that stay filters, for the reason given for servedBy.
+const ofKinds = (n: number) => `coalesce(kind = any($${n}::text[]), true) and coalesce(kind <> all($${n + 1}::text[]), true)`;
 
 // Step and invoke jobs come with their execution row as it is now, and its version (executions_pkey):
 // the step that records their event writes it unlocked if it is still that version (unlocked-steps.ts),
@@ -255,7 +258,7 @@ export async function claimDueJobs(sql: Queryable, options: ClaimOptions): Promi
   const leaseExpiresAt = new Date(options.now.getTime() + options.leaseMs);
   const rows = await sql.unsafe<JobRow[]>(
     claimStatement,
-    [options.now, options.limit, options.workerId, leaseExpiresAt, ...servedParameters(options.served), options.kinds ?? null] as never,
+    [options.now, options.limit, options.workerId, leaseExpiresAt, ...servedParameters(options.served), options.kinds ?? null, options.exceptKinds ?? null] as never,
     { prepare: true },
   );
   return rows.map(toClaimedJob).sort(byPriorityThenRunAt);
