@@ -4,8 +4,8 @@
  * commit in this process. Polling, not NOTIFY, is what guarantees progress.
  *
  * `concurrency` counts what runs: a Task's resource call holds a slot until it answers, not until its
- * result is committed. Answered calls, step jobs (timers, child ends) and jobs of a kind whose handler
- * takes batches (scheduled starts) wait for their commit without a slot (at most
+ * result is committed. Answered calls and jobs of a kind whose handler takes batches (scheduled
+ * starts) wait for their commit without a slot (at most
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
@@ -53,7 +53,7 @@ export class Worker {
   private readonly held = new Set<number>();
   private readonly ctx: InvokeContext;
   private readonly commits: GroupCommit;
-  /** The kinds of job that take no slot: step, and those whose handler takes batches. */
+  /** The kinds of job that take no slot: those whose handler takes batches. */
   private readonly slotlessKinds: string[];
   /** Whether the last claim of database-only jobs found some: claim them apart from the others until none is due. */
   private burst = false;
@@ -61,7 +61,7 @@ export class Worker {
   constructor(private readonly options: WorkerOptions) {
     const { commit } = options;
     this.maxInFlight = maxInFlightFor(options.concurrency);
-    this.slotlessKinds = [jobKinds.step, ...Object.keys(options.jobHandlers ?? {}).filter((kind) => options.jobHandlers?.[kind]?.batch)];
+    this.slotlessKinds = Object.keys(options.jobHandlers ?? {}).filter((kind) => options.jobHandlers?.[kind]?.batch);
     this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(this.maxInFlight), logger: options.logger });
     this.ctx = {
       ...commit,
@@ -136,11 +136,11 @@ export class Worker {
       let jobs: ClaimedJob[] = [];
       try {
         // In a burst the slots' claim leaves the database-only jobs to the bulk claim below: the Tasks
-        // that fired timers call are not queued behind timers due later.
+        // of runs just started are not queued behind runs due later.
         jobs = await this.claim(room, this.burst ? { exceptKinds: this.slotlessKinds } : {});
         for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
-        // A burst of database-only jobs (timers, scheduled starts coming due together): no slot bounds
-        // them, so a claim of their kinds alone takes hundreds, not as many as the free slots.
+        // A burst of database-only jobs (scheduled starts coming due together): no slot bounds them, so
+        // a claim of their kinds alone takes hundreds, not as many as the free slots.
         const bulk = this.maxInFlight - this.held.size;
         if (bulk > 0 && (this.burst || (jobs.length === room && 2 * jobs.filter((j) => this.slotless(j)).length >= jobs.length))) {
           const more = await this.claim(bulk, { kinds: this.slotlessKinds });
@@ -165,9 +165,9 @@ export class Worker {
     });
   }
 
-  /** Whether the job is database work only (a step, or a kind whose handler takes batches): it takes no slot. */
+  /** Whether the job is of a kind whose handler takes batches: database work only, it takes no slot. */
   private slotless(job: ClaimedJob): boolean {
-    return job.kind === jobKinds.step || Boolean(this.options.jobHandlers?.[job.kind]?.batch);
+    return Boolean(this.options.jobHandlers?.[job.kind]?.batch);
   }
 
   /**
@@ -176,8 +176,8 @@ export class Worker {
    * never queue on the same row lock: a Map's branches all end on their parent, and the waiting events
    * are delivered together), and so do the jobs of a kind whose handler takes batches (claims made
    * while a batch is written make the next one: 10 000 scheduled starts due within a second went in
-   * claims of 32, one transaction each). Such work is database work only: it frees its resource slot
-   * at once, and its jobs count against `maxInFlight` while they wait.
+   * claims of 32, one transaction each). A batch kind's work is database work only: it frees its
+   * resource slot at once. Waiting jobs count against `maxInFlight`.
    */
   private dispatch(batch: ClaimedJob[]): void {
     const key = togetherKey(batch[0], this.options.jobHandlers);
@@ -194,7 +194,10 @@ export class Worker {
     const queue: ClaimedJob[] = [];
     this.chains.set(key, queue);
     const chain = async (release: () => void) => {
-      release();
+      // A batch kind's jobs are database work only. A step job keeps its slot until committed: freed at
+      // once, a burst of 10 000 timers claimed ahead of the Tasks they call made those calls later (see
+      // docs/performance.md, Timers).
+      if (key.startsWith('kind:')) release();
       let next = batch;
       try {
         while (next.length > 0) {
