@@ -55,8 +55,6 @@ export class Worker {
   private readonly commits: GroupCommit;
   /** The kinds of job that take no slot: those whose handler takes batches. */
   private readonly slotlessKinds: string[];
-  /** Whether the last claim of database-only jobs found some: claim them apart from the others until none is due. */
-  private burst = false;
 
   constructor(private readonly options: WorkerOptions) {
     const { commit } = options;
@@ -135,30 +133,26 @@ export class Worker {
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
-        // In a burst the slots' claim leaves the database-only jobs to the bulk claim below: the Tasks
-        // of runs just started are not queued behind runs due later.
-        jobs = await this.claim(room, this.burst ? { exceptKinds: this.slotlessKinds } : {});
+        jobs = await this.claim(room, {});
         for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
         // A burst of database-only jobs (scheduled starts coming due together): no slot bounds them, so
         // a claim of their kinds alone takes hundreds, not as many as the free slots.
         const bulk = this.maxInFlight - this.held.size;
-        if (bulk > 0 && (this.burst || (jobs.length === room && 2 * jobs.filter((j) => this.slotless(j)).length >= jobs.length))) {
-          const more = await this.claim(bulk, { kinds: this.slotlessKinds });
-          for (const batch of batches(more, options.jobHandlers)) this.dispatch(batch);
-          this.burst = more.length > 0;
+        if (bulk > 0 && jobs.length === room && 2 * jobs.filter((j) => this.slotless(j)).length >= jobs.length) {
+          for (const batch of batches(await this.claim(bulk, { kinds: this.slotlessKinds }), options.jobHandlers)) this.dispatch(batch);
         }
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
-      if (jobs.length === room || this.burst) continue;
+      if (jobs.length === room) continue;
       if (jobs.length > 0 || this.woken) continue;
       await this.sleep(await this.idleDelay());
     }
   }
 
-  private claim(limit: number, kinds: Pick<ClaimOptions, 'kinds' | 'exceptKinds'>): Promise<ClaimedJob[]> {
+  private claim(limit: number, kinds: Pick<ClaimOptions, 'kinds'>): Promise<ClaimedJob[]> {
     const { options } = this;
     return claimDueJobs(options.commit.sql, {
       workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit, leaseMs: options.leaseMs, served: options.serving.current(), ...kinds,
