@@ -79,6 +79,8 @@ export interface NightshiftOptions {
   maxConcurrency: number;
   leaseMs?: number;
   pollMs?: number;
+  /** The scratch database's name (default `nightshiftDatabase`): a benchmark comparing two databases names the second. */
+  database?: string;
 }
 
 export class NightshiftBench {
@@ -90,6 +92,10 @@ export class NightshiftBench {
   private readonly registry: ResourceRegistry;
   private sql: Sql | null = null;
   private url = '';
+
+  private get database(): string {
+    return this.options.database ?? nightshiftDatabase;
+  }
 
   /** The database's URL, for another process (`bench/scale-out.mts`). */
   get databaseUrl(): string {
@@ -111,7 +117,7 @@ export class NightshiftBench {
   /** A fresh database, migrated, with the workflow deployed. */
   static async open(options: NightshiftOptions): Promise<NightshiftBench> {
     const bench = new NightshiftBench(options);
-    bench.url = await createDatabase(nightshiftDatabase);
+    bench.url = await createDatabase(bench.database);
     bench.sql = connect(bench.url, { max: poolSizeFor(options.maxConcurrency), applicationName: 'nightshift-bench' });
     await migrate(bench.sql);
     for (const [name, source] of [[workflowName, definition], [threeStepWorkflowName, threeStepDefinition], [waitWorkflowName, waitDefinition]] as const) {
@@ -179,7 +185,7 @@ export class NightshiftBench {
   async close(): Promise<void> {
     await this.sql?.end();
     this.sql = null;
-    await dropDatabase(nightshiftDatabase);
+    await dropDatabase(this.database);
   }
 }
 

@@ -75,7 +75,7 @@ export function sampleWaits(sql: Sql, everyMs: number): { stop(): Promise<Map<st
   const loop = (async () => {
     while (running) {
       const rows = await sql.unsafe<{ what: string }[]>(
-        `select state || ' | ' || coalesce(wait_event_type || ':' || wait_event, 'CPU') as what
+        `select coalesce(state, 'starting') || ' | ' || coalesce(wait_event_type || ':' || wait_event, 'CPU') as what
          from pg_stat_activity
          where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
       );

@@ -11,7 +11,7 @@
  *    (pg_stat_statements would say the same but needs shared_preload_libraries and a restart.)
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/nightshift-profile --import tsx bench/durable-profile.mts \
- *     [--items=5000] [--concurrency=32] [--statements=200]
+ *     [--items=5000] [--concurrency=32] [--statements=200] [--steps=1|3]
  *   node --import tsx bench/cpuprofile-summary.mts /tmp/nightshift-profile/*.cpuprofile --top=30
  *
  * The profile covers the whole process; the work-off dominates it unless --items is small.
@@ -19,7 +19,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { nightshiftBuild, startExecution, type Sql } from './durable-modules.mts';
-import { NightshiftBench } from './durable-nightshift.mts';
+import { NightshiftBench, threeStepWorkflowName, workflowName } from './durable-nightshift.mts';
 import { inParallel, waitUntilNone, within } from './durable-support.mts';
 import { cpuSnapshot, sampleWaits, statementLog } from './durable-probes.mts';
 
@@ -28,11 +28,15 @@ const { values } = parseArgs({
     items: { type: 'string', default: '5000' },
     concurrency: { type: 'string', default: '32' },
     statements: { type: 'string', default: '200' },
+    steps: { type: 'string', default: '1' },
   },
 });
 const items = Number(values.items);
 const concurrency = Number(values.concurrency);
 const loggedItems = Number(values.statements);
+// --steps=3: executions of three Task states in a row (start-one-by-one's second workflow).
+const steps = Number(values.steps);
+const workflow = steps === 3 ? threeStepWorkflowName : workflowName;
 
 const bench = await NightshiftBench.open({ maxConcurrency: concurrency });
 
@@ -71,12 +75,12 @@ function report(p: Phase, count: number): void {
 
 const start = (sql: Sql | undefined, count: number) => async () => {
   const { deps } = bench.runtime(0, sql);
-  await inParallel(count, 32, (i) => startExecution(deps, { workflow: 'bench-noop', input: { i } }));
+  await inParallel(count, 32, (i) => startExecution(deps, { workflow, input: { i } }));
 };
 
 const workOff = (sql: Sql | undefined, count: number) => async () => {
   const { runtime } = bench.runtime(concurrency, sql);
-  const called = bench.counter.expect(count);
+  const called = bench.counter.expect(count * steps);
   await runtime.start();
   await within(called, 600_000, 'handlers');
   await waitUntilNone(() => bench.running(), 60_000);
@@ -84,9 +88,14 @@ const workOff = (sql: Sql | undefined, count: number) => async () => {
 };
 
 try {
-  console.log(`# Nightshift alone (${nightshiftBuild}): ${items} one-Task executions, worker concurrency ${concurrency}`);
+  console.log(`# Nightshift alone (${nightshiftBuild}): ${items} executions of ${steps} Task state(s), worker concurrency ${concurrency}`);
   report(await phase('start (no worker running)', start(undefined, items)), items);
   report(await phase(`work-off (concurrency ${concurrency})`, workOff(undefined, items)), items);
+  // Heap-only updates write no index entry: the share of the execution rows' updates that were (statistics flushed first).
+  await new Promise((r) => setTimeout(r, 1_100));
+  const [hot] = await bench.pool.unsafe<{ updates: number; hot: number }[]>(
+    `select n_tup_upd::int as updates, n_tup_hot_upd::int as hot from pg_stat_user_tables where schemaname = 'nightshift' and relname = 'executions'`);
+  console.log(`executions updates so far: ${hot.updates}, heap-only (HOT) ${hot.hot} (${((hot.hot / Math.max(1, hot.updates)) * 100).toFixed(0)}%)`);
 
   if (loggedItems > 0) {
     const log = await statementLog(bench.pool);

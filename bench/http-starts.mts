@@ -9,7 +9,8 @@
  * Beside it, in the same run, the in-process figure: the same number of callers, each calling
  * `startExecution` and starting the next when it returns, for the same time, with the worker in this
  * process (what `start-one-by-one.mts` measures, at this concurrency). The difference is what HTTP, the
- * key check and the extra process cost. autocannon runs in this process: it shares the 2 cores too.
+ * key check and the extra process cost. autocannon runs in this process: it shares the 2 cores too; the
+ * CPU each side spent per start during the load (from /proc) says how much.
  *
  *   node --import tsx bench/http-starts.mts [--connections=64] [--seconds=30] [--scale=1]
  */
@@ -21,6 +22,15 @@ import { createDatabase, dropDatabase, percentile, sleep } from './durable-suppo
 import { durabilityReport } from './durable-report.mts';
 import { formatRate, markdownTable } from './report.mts';
 import { cannon, drain, makeProject, prepareDatabase, removeProject, startChild, type LoadResult } from './serve-process.mts';
+import { cpuSnapshot, processTicks } from './durable-probes.mts';
+
+/** CPU seconds spent during the measured load: the Nightshift process, the load generator (autocannon, or nothing in process), Postgres's backends. */
+interface LoadCpu {
+  nightshift: number;
+  generator: number | null;
+  postgres: number | null;
+  machineBusy: number;
+}
 
 const { values } = parseArgs({
   strict: false,
@@ -33,7 +43,7 @@ const { values } = parseArgs({
 const connections = Number(values.connections);
 const seconds = Math.max(2, Math.round(Number(values.seconds) * Number(values.scale)));
 
-async function overHttp(): Promise<LoadResult & { drainMs: number }> {
+async function overHttp(): Promise<LoadResult & { drainMs: number; cpu: LoadCpu }> {
   const database = `bench_http_${process.pid}`;
   const url = await createDatabase(database);
   const project = makeProject();
@@ -44,8 +54,13 @@ async function overHttp(): Promise<LoadResult & { drainMs: number }> {
     try {
       await cannon(server.url, key, connections, 2); // warm-up: JIT, pool, caches
       await drain(probe);
+      const before = await cpuSnapshot(probe);
+      const serveBefore = processTicks(server.process.pid!);
       const result = await cannon(server.url, key, connections, seconds);
-      return { ...result, drainMs: await drain(probe) };
+      const used = (await cpuSnapshot(probe)).since(before);
+      // /proc's ticks are 1/100 s.
+      const cpu = { nightshift: (processTicks(server.process.pid!) - serveBefore) / 100, generator: used.node, postgres: used.postgres, machineBusy: used.machineBusy };
+      return { ...result, cpu, drainMs: await drain(probe) };
     } finally {
       const code = await server.stop();
       if (code !== 0) console.error(`nightshift serve exited with ${code}`);
@@ -57,7 +72,7 @@ async function overHttp(): Promise<LoadResult & { drainMs: number }> {
   }
 }
 
-async function inProcess(): Promise<LoadResult & { drainMs: number }> {
+async function inProcess(): Promise<LoadResult & { drainMs: number; cpu: LoadCpu }> {
   const bench = await NightshiftBench.open({ maxConcurrency: 32 });
   const probe = bench.openPool(1);
   const { runtime, deps } = bench.runtime(32);
@@ -79,10 +94,13 @@ async function inProcess(): Promise<LoadResult & { drainMs: number }> {
     };
     await run(2_000, false);
     await drain(probe);
+    const before = await cpuSnapshot(probe);
     const t = performance.now();
     const started = await run(seconds * 1000, true);
     const elapsed = (performance.now() - t) / 1000;
-    return { perSecond: started / elapsed, p50: percentile(calls, 50), p99: percentile(calls, 99), requests: started, errors: 0, drainMs: await drain(probe) };
+    const used = (await cpuSnapshot(probe)).since(before);
+    const cpu = { nightshift: used.node, generator: null, postgres: used.postgres, machineBusy: used.machineBusy };
+    return { perSecond: started / elapsed, p50: percentile(calls, 50), p99: percentile(calls, 99), requests: started, errors: 0, cpu, drainMs: await drain(probe) };
   } finally {
     await runtime.stop(5_000);
     await probe.end();
@@ -110,5 +128,17 @@ console.log(markdownTable(
     ['in process: startExecution', formatRate(local.perSecond), local.p50.toFixed(1), local.p99.toFixed(1), '0', `${(local.drainMs / 1000).toFixed(1)} s`, ''],
   ],
   [false, true, true, true, true, true, true],
+));
+const perStart = (seconds_: number | null, starts: number) => (seconds_ === null ? '—' : `${Math.round((seconds_ / starts) * 1e6)} µs`);
+const httpStarts = http.perSecond * seconds;
+const localStarts = local.perSecond * seconds;
+console.log(`\n### CPU per start during the load (Nightshift's process, the load generator, Postgres's backends)\n`);
+console.log(markdownTable(
+  ['path', 'nightshift process', 'load generator', 'postgres', 'machine busy'],
+  [
+    ['HTTP: nightshift serve + autocannon', perStart(http.cpu.nightshift, httpStarts), perStart(http.cpu.generator, httpStarts), perStart(http.cpu.postgres, httpStarts), `${Math.round(http.cpu.machineBusy * 100)}%`],
+    ['in process: startExecution', perStart(local.cpu.nightshift, localStarts), perStart(local.cpu.generator, localStarts), perStart(local.cpu.postgres, localStarts), `${Math.round(local.cpu.machineBusy * 100)}%`],
+  ],
+  [false, true, true, true, true],
 ));
 if (http.errors > 0) process.exitCode = 1;

@@ -22,7 +22,8 @@ import { loadavg } from 'node:os';
 import { GraphileBench } from './durable-graphile.mts';
 import { startExecution } from './durable-modules.mts';
 import { NightshiftBench, workflowName } from './durable-nightshift.mts';
-import { percentile, randomPause, sleep, waitUntilNone, within } from './durable-support.mts';
+import { percentile, randomPause, waitUntilNone, within } from './durable-support.mts';
+import { OpenLoop } from './open-loop.mts';
 import { durabilityReport } from './durable-report.mts';
 import { formatRate, markdownTable } from './report.mts';
 
@@ -91,37 +92,16 @@ async function measure(engine: Engine): Promise<Figures> {
   try {
     const rate = await capacity(engine);
     const idle = await probeFor(engine, Math.min(5_000, seconds * 1000), 0);
-    const target = rate / 2;
-    let arrived = 0;
-    let missed = 0;
-    let inFlight = 0;
-    let loading = true;
-    const began = performance.now();
-    const loader = (async () => {
-      while (loading) {
-        const due = Math.floor(((performance.now() - began) / 1000) * target);
-        while (arrived + missed < due) {
-          if (inFlight >= maxInFlight) {
-            missed += 1;
-            continue;
-          }
-          inFlight += 1;
-          arrived += 1;
-          void engine.load(arrived).finally(() => (inFlight -= 1));
-        }
-        await sleep(5);
-      }
-    })();
+    const load = new OpenLoop(rate / 2, maxInFlight, (i) => engine.load(i));
     const loaded = await probeFor(engine, seconds * 1000, 1_000_000);
-    const elapsed = (performance.now() - began) / 1000;
-    loading = false;
-    await loader;
-    await waitUntilNone(async () => inFlight, 60_000, 5);
+    const elapsed = load.seconds;
+    await load.stop();
+    if (load.failed > 0) throw new Error(`${load.failed} load starts failed`, { cause: load.failures[0] });
     await waitUntilNone(() => engine.unfinished(), 300_000, 20);
     return {
       capacity: rate,
-      carried: arrived / elapsed,
-      missed,
+      carried: load.arrived / elapsed,
+      missed: load.missed,
       idle: { p50: percentile(idle, 50), p99: percentile(idle, 99) },
       loaded: { p50: percentile(loaded, 50), p99: percentile(loaded, 99), samples: loaded.length },
     };

@@ -16,6 +16,12 @@ export function loadLine(): string {
     .join(' / ');
 }
 
+/** A progress line on stderr with the UTC time: a long run's log then says when each step happened. */
+export const logTimed = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
+
+/** The 1-minute load average, for progress lines. */
+export const load1 = (): string => loadavg()[0].toFixed(2);
+
 /** The command as typed from the repository root, so a reader can run exactly this again. */
 export function commandLine(): string {
   const script = relative(process.cwd(), process.argv[1] ?? '');

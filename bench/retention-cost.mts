@@ -25,7 +25,6 @@
  * The database is dropped at the end (on a failure too). `--stored=10000000` needs ~25 GB of disk and
  * about an hour on 2 cores; the load stops when the database's disk has less than `--min-free-gb` free.
  */
-import { statfs } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { removeOldExecutions, type Sql } from './durable-modules.mts';
@@ -34,8 +33,8 @@ import { NightshiftBench } from './durable-nightshift.mts';
 import { processTicks } from './durable-probes.mts';
 import { durabilityReport } from './durable-report.mts';
 import { median, serverUrl, serverVersion, sleep } from './durable-support.mts';
-import { formatRate, formatRatio, markdownTable } from './report.mts';
-import { day, loadStored, startOf, storedCount, storedSize, storedWindow, walLsn, walSince, type StoredWindow } from './retention-load.mts';
+import { formatRate, formatRatio, load1, logTimed, markdownTable } from './report.mts';
+import { day, loadStoredCopies, startOf, storedCount, storedSize, storedWindow, walLsn, walSince, type StoredWindow } from './retention-load.mts';
 
 const { values } = parseArgs({
   strict: false,
@@ -60,8 +59,7 @@ const retentionDays = 30;
 const windowDays = 32;
 const retentionBatch = 1_000;
 
-const log = (line: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`);
-const load1 = (): string => loadavg()[0].toFixed(2);
+const log = logTimed;
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 /**
@@ -158,29 +156,9 @@ async function graphileRound(bench: GraphileBench, probe: Sql): Promise<Measured
   return { perSecond: items / (result.ms / 1000), walPerItem: (await walSince(probe, lsn)) / items, cpuUs: Number.NaN, deleted: 0, load };
 }
 
-async function dataDirectoryFree(sql: Sql): Promise<number> {
-  const [row] = await sql.unsafe<{ setting: string }[]>(`select setting from pg_settings where name = 'data_directory'`);
-  const fs = await statfs(row?.setting ?? '/');
-  return fs.bavail * fs.bsize;
-}
-
 async function fill(bench: NightshiftBench): Promise<{ window: StoredWindow; seconds: number; indexSeconds: number }> {
-  // The template: one execution run by the engine.
-  await bench.enqueue(1);
-  await bench.workOff(1, concurrency);
-  const [template] = await bench.pool.unsafe<{ id: string }[]>(`select id from nightshift.executions where status = 'SUCCEEDED' limit 1`);
   const window = storedWindow(stored, windowDays, Date.now() - 60_000);
-  const began = performance.now();
-  let reported = 0;
-  const { indexSeconds } = await loadStored(bench.pool, template.id, window, chunk, (done) => {
-    if (done - reported < stored / 20 && done < stored) return;
-    reported = done;
-    const seconds = (performance.now() - began) / 1000;
-    log(`  loaded ${done.toLocaleString('en-US')} of ${stored.toLocaleString('en-US')} (${formatRate(done / seconds)}/s, load ${load1()})`);
-  }, async () => {
-    if ((await dataDirectoryFree(bench.pool)) < minFreeBytes) throw new Error(`less than ${values['min-free-gb']} GB free on the database's disk: load stopped`);
-  });
-  const seconds = (performance.now() - began) / 1000;
+  const { seconds, indexSeconds } = await loadStoredCopies(bench, window, chunk, minFreeBytes, (line) => log(`${line}, load ${load1()}`));
   log(`  rows and indexes written in ${Math.round(seconds)} s (indexes built in ${Math.round(indexSeconds)} s); vacuum analyze, checkpoint`);
   await bench.pool.unsafe('vacuum analyze nightshift.executions, nightshift.history');
   await bench.pool.unsafe('checkpoint');

@@ -11,7 +11,10 @@
  * same size). Copies are written in start-time order in transactions of `chunk` executions, so every
  * index grows as it does under the engine (new keys at the right edge of the time-ordered ones).
  */
+import { statfs } from 'node:fs/promises';
 import type { Sql } from './durable-modules.mts';
+import type { NightshiftBench } from './durable-nightshift.mts';
+import { formatRate } from './report.mts';
 
 export const day = 86_400_000;
 
@@ -103,6 +106,37 @@ export async function loadStored(
     });
   }
   return { indexSeconds: (performance.now() - began) / 1000 };
+}
+
+/**
+ * Runs one execution on `bench` (the template), then writes `window.count` copies of it (`loadStored`),
+ * logging every 5%; stops when the database's disk has less than `minFreeBytes` free.
+ */
+export async function loadStoredCopies(
+  bench: NightshiftBench, window: StoredWindow, chunk: number, minFreeBytes: number, log: (line: string) => void,
+): Promise<{ seconds: number; indexSeconds: number }> {
+  await bench.enqueue(1);
+  await bench.workOff(1, 32);
+  const [template] = await bench.pool.unsafe<{ id: string }[]>(`select id from nightshift.executions where status = 'SUCCEEDED' limit 1`);
+  const began = performance.now();
+  let reported = 0;
+  const { indexSeconds } = await loadStored(bench.pool, template.id, window, chunk, (done) => {
+    if (done - reported < window.count / 20 && done < window.count) return;
+    reported = done;
+    const seconds = (performance.now() - began) / 1000;
+    log(`  loaded ${done.toLocaleString('en-US')} of ${window.count.toLocaleString('en-US')} (${formatRate(done / seconds)}/s)`);
+  }, async () => {
+    const free = await dataDirectoryFree(bench.pool);
+    if (free < minFreeBytes) throw new Error(`less than ${(minFreeBytes / 2 ** 30).toFixed(0)} GiB free on the database's disk: load stopped`);
+  });
+  return { seconds: (performance.now() - began) / 1000, indexSeconds };
+}
+
+/** Bytes free on the disk of the server's data directory (the server runs on this machine). */
+export async function dataDirectoryFree(sql: Sql): Promise<number> {
+  const [row] = await sql.unsafe<{ setting: string }[]>(`select setting from pg_settings where name = 'data_directory'`);
+  const fs = await statfs(row?.setting ?? '/');
+  return fs.bavail * fs.bsize;
 }
 
 export interface StoredSize {

@@ -83,7 +83,9 @@ export interface Child {
  */
 export function startChild(kind: 'serve' | 'worker', project: string, databaseUrl: string, concurrency = 32): Promise<Child> {
   const args = kind === 'serve' ? ['serve', project, '--port', '0'] : ['worker', project];
-  const child = spawn(process.execPath, [...command, ...args], {
+  // BENCH_CHILD_CPU_PROF=DIR: each child writes a V8 CPU profile there when it exits (node refuses --cpu-prof in NODE_OPTIONS).
+  const profile = process.env.BENCH_CHILD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...command, ...args], {
     cwd: root,
     env: env(databaseUrl, { NIGHTSHIFT_CONCURRENCY: String(concurrency) }),
     stdio: ['ignore', 'pipe', 'pipe'],

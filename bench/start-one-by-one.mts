@@ -22,9 +22,9 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import { DbosBench } from './durable-dbos.mts';
 import { GraphileBench, type GraphileConfiguration } from './durable-graphile.mts';
-import { startExecution, type DurableRuntime, type ServiceDeps, type Sql } from './durable-modules.mts';
-import { NightshiftBench, threeStepWorkflowName, workflowName } from './durable-nightshift.mts';
-import { inParallel, median, percentile, serverUrl, serverVersion, sleep, within } from './durable-support.mts';
+import { NightshiftBench } from './durable-nightshift.mts';
+import { median, serverUrl, serverVersion } from './durable-support.mts';
+import { measureOneByOne, nightshiftContestant, type Contestant, type RoundResult } from './one-by-one.mts';
 import { durabilityReport } from './durable-report.mts';
 import { formatRate, formatRatio, markdownTable } from './report.mts';
 import { nightshiftBuild } from './durable-modules.mts';
@@ -46,56 +46,6 @@ const callers = Number(values.callers);
 const rounds = Number(values.rounds);
 const pollMs = Number(values['poll-ms']);
 const stepCounts = String(values.steps).split(',').map(Number).filter((n): n is 1 | 3 => n === 1 || n === 3);
-
-/** One engine in one configuration running workflows of `steps` steps. */
-interface Contestant {
-  label: string;
-  steps: 1 | 3;
-  /** Starts the worker(s). */
-  begin(): Promise<void>;
-  /** Starts item `i`; answers its id once the start is committed. */
-  start(i: number): Promise<string>;
-  /** Ids of items started and not finished (a committed start may appear here). */
-  unfinished(): Promise<Set<string>>;
-  end(): Promise<void>;
-}
-
-interface RoundResult {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  startCallP50: number;
-  startCallP99: number;
-}
-
-function nightshiftContestant(bench: NightshiftBench, probe: Sql, steps: 1 | 3): Contestant {
-  let worker: DurableRuntime | null = null;
-  let deps: ServiceDeps | null = null;
-  const workflow = steps === 1 ? workflowName : threeStepWorkflowName;
-  return {
-    label: 'nightshift',
-    steps,
-    async begin() {
-      // One runtime: the starts and the worker share the process and its pool, as `nightshift serve` does.
-      const runtime = bench.runtime(32);
-      worker = runtime.runtime;
-      deps = runtime.deps;
-      await worker.start();
-    },
-    async start(i) {
-      const view = await startExecution(deps!, { workflow, input: { i } });
-      return view.executionId;
-    },
-    async unfinished() {
-      const rows = await probe.unsafe<{ id: string }[]>(`select id::text as id from nightshift.executions where status = 'RUNNING'`);
-      return new Set(rows.map((r) => r.id));
-    },
-    async end() {
-      await worker?.stop(5_000);
-      worker = null;
-    },
-  };
-}
 
 function graphileContestant(bench: GraphileBench, configuration: GraphileConfiguration, steps: 1 | 3): Contestant {
   let runner: Awaited<ReturnType<GraphileBench['startChainRunner']>> | null = null;
@@ -127,53 +77,6 @@ function dbosContestant(bench: DbosBench, steps: 1 | 3, round: () => number): Co
     unfinished: () => bench.unfinished(),
     async end() {},
   };
-}
-
-async function measure(contestant: Contestant): Promise<RoundResult> {
-  await contestant.begin();
-  try {
-    const startedAt = new Map<string, number>();
-    const pending = new Set<string>();
-    const latencies: number[] = [];
-    const startCalls: number[] = [];
-    let startsDone = false;
-    let lastDone = 0;
-    const probe = async (): Promise<void> => {
-      while (!startsDone || pending.size > 0) {
-        const asked = [...pending];
-        const unfinished = await contestant.unfinished();
-        const now = performance.now();
-        for (const id of asked) {
-          if (unfinished.has(id)) continue;
-          latencies.push(now - startedAt.get(id)!);
-          pending.delete(id);
-          lastDone = now;
-        }
-        await sleep(pollMs);
-      }
-    };
-    const first = performance.now();
-    const probing = probe();
-    await inParallel(executions, callers, async (i) => {
-      const t = performance.now();
-      const id = await contestant.start(i);
-      const returned = performance.now();
-      startedAt.set(id, t);
-      pending.add(id);
-      startCalls.push(returned - t);
-    });
-    startsDone = true;
-    await within(probing, 300_000, `${contestant.label} finishing ${executions} executions`);
-    return {
-      perSecond: executions / ((lastDone - first) / 1000),
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      startCallP50: percentile(startCalls, 50),
-      startCallP99: percentile(startCalls, 99),
-    };
-  } finally {
-    await contestant.end();
-  }
 }
 
 const log = (line: string): void => console.error(line);
@@ -209,7 +112,7 @@ try {
       log(`round ${round + 1} of ${rounds}: ${steps} step${steps === 1 ? '' : 's'}, ${executions} executions, ${callers} callers`);
       for (let k = 0; k < group.length; k++) {
         const contestant = group[(k + round) % group.length];
-        const result = await measure(contestant);
+        const result = await measureOneByOne(contestant, { executions, callers, pollMs });
         results.get(contestant)!.push(result);
         log(
           `  ${contestant.label}: ${Math.round(result.perSecond)}/s, start→completion p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms ` +

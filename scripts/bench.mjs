@@ -15,8 +15,9 @@ const allBenchmarks = [
   'bench/latency-under-load.mts',
   'bench/scale-out.mts',
 ];
-// Run only when named (`--bench=retention-cost`): it fills a database with a million executions or more.
-const onRequest = ['bench/retention-cost.mts'];
+// Run only when named (`--bench=retention-cost`, `--bench=soak`): each fills a database with a million
+// executions or more (and the soak runs for 30 minutes).
+const onRequest = ['bench/retention-cost.mts', 'bench/soak.mts'];
 // The durable benchmarks need Postgres at 127.0.0.1:5432 (or BENCH_DATABASE_URL) and pgbench.
 const peers = ['aws-local-stepfunctions', 'graphile-worker', 'pg-boss', '@dbos-inc/dbos-sdk', 'autocannon'];
 const selection = process.argv.slice(2).find((a) => a.startsWith('--bench='))?.slice('--bench='.length).split(',');

@@ -1,6 +1,5 @@
 /** The HTTP API as a Hono app: the route table mounted behind metrics and a body cap, with one error handler. */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { EngineError, limitsOf, silentLogger } from '../shared/index.ts';
 import { createGuard } from './auth.ts';
 import { defaultDashboardDir, mountDashboard } from './dashboard.ts';
@@ -9,6 +8,7 @@ import { errorHandler, routeNotFound } from './errors.ts';
 import { createHttpMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { mount, type Route } from './route.ts';
+import { cappedBody } from './request-body.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { eventRoutes } from './routes/events.ts';
 import { executionRoutes } from './routes/executions.ts';
@@ -35,16 +35,13 @@ export function createApp(deps: ApiDeps): Hono {
   const metrics = createHttpMetrics();
   app.use('*', metrics.middleware);
   const limits = limitsOf(deps.limits);
-  const capped = (maxSize: number, setting: string) => bodyLimit({
-    maxSize,
-    onError: (context) => {
-      // The rest of the body is never read, so this connection cannot carry another request: say so, or a
-      // keep-alive client reuses it and sees it closed under its next request.
-      context.header('Connection', 'close');
-      throw new EngineError('REQUEST_TOO_LARGE', `The request body is larger than ${maxSize} bytes (${sizeOf(maxSize)}, limits.${setting})`, {
-        details: { maxBytes: maxSize, limit: setting },
-      });
-    },
+  const capped = (maxSize: number, setting: string) => cappedBody(maxSize, (context) => {
+    // The rest of the body is never read, so this connection cannot carry another request: say so, or a
+    // keep-alive client reuses it and sees it closed under its next request.
+    context.header('Connection', 'close');
+    throw new EngineError('REQUEST_TOO_LARGE', `The request body is larger than ${maxSize} bytes (${sizeOf(maxSize)}, limits.${setting})`, {
+      details: { maxBytes: maxSize, limit: setting },
+    });
   });
   const [small, large] = [capped(limits.maxRequestBytes, 'maxRequestBytes'), capped(limits.maxListRequestBytes, 'maxListRequestBytes')];
   app.use('*', (context, next) => (listPath.test(context.req.path) ? large : small)(context, next));

@@ -17,6 +17,7 @@ import {
 } from '../service/index.ts';
 import { EngineError, isEngineError } from '../shared/index.ts';
 import type { ApiDeps } from './deps.ts';
+import { bodyText } from './request-body.ts';
 
 export interface ApiAuth {
   /** NIGHTSHIFT_AUTH=disabled: every request passes as an admin (local experiments only). */
@@ -95,8 +96,8 @@ async function workflowOf(context: Context, where: string): Promise<string> {
 
 async function bodyField(context: Context, field: string): Promise<unknown> {
   try {
-    // Hono keeps the body it read, so the route still reads it afterwards.
-    const body: unknown = JSON.parse(await context.req.text());
+    // The body is kept once read (request-body.ts, or Hono's own copy), so the route still reads it afterwards.
+    const body: unknown = JSON.parse(await bodyText(context));
     return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
   } catch {
     return undefined;

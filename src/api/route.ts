@@ -9,6 +9,7 @@ import { EngineError, exceedsJsonTextDepth, maxJsonDepth, type ErrorCode } from 
 import type { Guard } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { findUnstorable } from './storable.ts';
+import { bodyText } from './request-body.ts';
 
 type ObjectSchema = z.ZodObject;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -127,7 +128,7 @@ function headerValues(context: Context, schema: ObjectSchema | undefined): Recor
 
 /** Bodies are JSON whatever the Content-Type says; bodyLimit (app.ts) has already capped their size. */
 async function readJson(context: Context, required: boolean): Promise<unknown> {
-  const text = await context.req.text();
+  const text = await bodyText(context);
   if (text.trim() === '') {
     if (required) throw new EngineError('INPUT_INVALID', 'This request needs a JSON body', { details: { problems: [{ path: 'body', message: 'a JSON body is required' }] } });
     return {};

@@ -268,6 +268,7 @@ async function prepare(
     sql, registry, logger, clock: systemClock, metrics: telemetry.metrics, tracer: telemetry.tracer,
     concurrency: options.workers === false ? 0 : config.concurrency,
     leaseMs: config.leaseMs, pollMs: config.pollMs, maxHistoryEvents: config.limits.maxHistoryEvents, resources: config.serves,
+    eagerDispatch: config.eagerDispatch,
   });
   const transient = new MemoryRunner({ registry, clock: systemClock });
   const deps: ServiceDeps = { sql, runtime, clock: systemClock, transient, transientRuns: new Map(), limits: config.limits, roles: config.roles };
@@ -285,8 +286,10 @@ function startHousekeeping(deps: ServiceDeps, config: Readonly<Config>, logger: 
   const days = config.retentionDays;
   const sweep = async () => {
     if (days !== null) {
+      const began = Date.now();
       const removed = await removeOldExecutions(deps, days).catch((e) => logger.warn({ error: String(e) }, 'retention sweep failed'));
-      if (removed) logger.info({ removed, days }, 'removed old executions');
+      // Its time is what docs/scaling.md compares with the database's CPU to tell when partitioning would pay.
+      if (removed) logger.info({ removed, days, ms: Date.now() - began }, 'removed old executions');
       const scheduled = await removeOldScheduledRuns(deps, days).catch((e) => logger.warn({ error: String(e) }, 'scheduled-run retention sweep failed'));
       if (scheduled && scheduled.runs + scheduled.batches > 0) logger.info({ ...scheduled, days }, 'removed old scheduled runs');
     }

@@ -43,6 +43,8 @@ export interface Config {
   serves: readonly string[] | null;
   leaseMs: number;
   pollMs: number;
+  /** Task calls this process's own steps create run at once on its worker when it has room (eager dispatch); false queues them all. */
+  eagerDispatch: boolean;
   /** Stopped executions older than this are deleted; null keeps them. */
   retentionDays: number | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -126,6 +128,7 @@ const fileSchema = z
   .object({
     handlers: z.string().optional(),
     concurrency: z.number().int().min(0).max(1000).optional(),
+    eagerDispatch: z.boolean().optional(),
     serves: z.array(z.string().min(1)).min(1).optional(),
     retentionDays: z.number().positive().nullable().optional(),
     port: z.number().int().min(0).max(65535).optional(),
@@ -150,6 +153,14 @@ const envNumber = (name: string, value: string | undefined, problems: string[]):
   const n = Number(value);
   if (!Number.isFinite(n)) problems.push(`${name} must be a number, got ${JSON.stringify(value)}`);
   return n;
+};
+
+const envBoolean = (name: string, value: string | undefined, problems: string[]): boolean | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  problems.push(`${name} must be true or false, got ${JSON.stringify(value)}`);
+  return undefined;
 };
 
 /** A number of seconds from the environment: at least 0, at most a day. */
@@ -200,6 +211,7 @@ export function loadConfig(options: { projectDir?: string; env?: NodeJS.ProcessE
     serves: servesOf(env.NIGHTSHIFT_SERVES, file.serves, problems),
     leaseMs: envNumber('NIGHTSHIFT_LEASE_MS', env.NIGHTSHIFT_LEASE_MS, problems) ?? 30_000,
     pollMs: envNumber('NIGHTSHIFT_POLL_MS', env.NIGHTSHIFT_POLL_MS, problems) ?? 1_000,
+    eagerDispatch: envBoolean('NIGHTSHIFT_EAGER_DISPATCH', env.NIGHTSHIFT_EAGER_DISPATCH, problems) ?? file.eagerDispatch ?? true,
     retentionDays: envNumber('NIGHTSHIFT_RETENTION_DAYS', env.NIGHTSHIFT_RETENTION_DAYS, problems) ?? file.retentionDays ?? 30,
     logLevel: logLevel as Config['logLevel'],
     databaseWaitMs: 1000 * (envSeconds('NIGHTSHIFT_DATABASE_WAIT_SECONDS', env, problems) ?? file.databaseWaitSeconds ?? 60),

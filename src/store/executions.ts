@@ -6,7 +6,7 @@
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
 import { historyBatchRow, type NewHistoryEvent } from './history.ts';
-import { insertJobsFrom, jobRecords, type NewJob } from './jobs.ts';
+import { insertJobsFrom, jobRecords, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 import { toRow, type Record_ } from './execution-record.ts';
 
@@ -212,8 +212,8 @@ export interface StepWrite {
  * through the index whatever the statistics say (joined to the JSON rows alone, the planner guessed
  * 100 of them and scanned the whole table on every step: 1.1 ms at 10 000 executions, growing).
  */
-export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[], jobs: readonly NewJob[] = []): Promise<void> {
-  if (writes.length === 0) return;
+export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[], jobs: readonly NewJob[] = []): Promise<LeasedJobIds> {
+  if (writes.length === 0) return new Map();
   const rows = writes.map(({ id, update: u }) => ({
     id, status: u.status, snapshot: u.snapshot, output: u.output, error: u.error, cause: u.cause,
     event_count: u.eventCount, stopped_at: u.stoppedAt?.toISOString() ?? null, updated_at: u.updatedAt.toISOString(),
@@ -221,11 +221,14 @@ export async function saveStepStates(sql: Queryable, writes: readonly StepWrite[
   // One history row per thread per step: its events in order (history.ts).
   const history = writes.filter((w) => w.events.length > 0).map((w) => historyBatchRow(w.id, w.firstSeq, w.events));
   const params = [sql.json(rows as never), sql.json(history as never), writes.map((w) => w.id)];
-  if (jobs.length === 0) await sql.unsafe(`${saveRowsAndEvents} ${insertEvents}`, params as never, { prepare: true });
-  else {
-    params.push(sql.json(jobRecords(jobs) as never));
-    await sql.unsafe(`${saveRowsAndEvents}, events as (${insertEvents}) ${insertJobsFrom(4)}`, params as never, { prepare: true });
+  if (jobs.length === 0) {
+    await sql.unsafe(`${saveRowsAndEvents} ${insertEvents}`, params as never, { prepare: true });
+    return new Map();
   }
+  params.push(sql.json(jobRecords(jobs) as never));
+  const inserted = await sql.unsafe<Array<{ id: string; dedupe_key: string | null; leased: boolean }>>(
+    `${saveRowsAndEvents}, events as (${insertEvents}) ${insertJobsFrom(4)} returning ${leasedReturning}`, params as never, { prepare: true });
+  return leasedIdsOf(inserted);
 }
 
 // $1 rows, $3 their ids (saveStepStates).

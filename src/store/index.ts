@@ -20,7 +20,7 @@ export {
   releaseJobs,
   servedResources,
 } from './jobs.ts';
-export type { ClaimedJob, ClaimOptions, NewJob, ServedResources } from './jobs.ts';
+export type { ClaimedJob, ClaimOptions, LeasedJobIds, NewJob, ServedResources } from './jobs.ts';
 export * from './workers.ts';
 export { deleteJobsByKey, holdsJob } from './jobs.ts';
 export * from './workflows.ts';

@@ -24,9 +24,7 @@ import type { ClaimedJob, NewJob } from './jobs.ts';
 /**
  * Runs one claimed job; `workerId` holds its lease, and the handler completes the job itself
  * (completeJobs) in the transaction of its effects. With `batch`, the jobs of that kind claimed
- * together are handed over together, one batch at a time per worker (those claimed meanwhile make the
- * next, up to the jobs a worker holds), and the handler must do database work only: its jobs take no
- * resource slot (runtime/durable/worker.ts).
+ * together are handed over together.
  */
 export type JobHandler = ((job: ClaimedJob, workerId: string) => Promise<void>) & {
   batch?: (jobs: ClaimedJob[], workerId: string) => Promise<void>;

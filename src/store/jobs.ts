@@ -21,7 +21,15 @@ export interface NewJob {
   dedupeKey?: string | null;
   /** invoke jobs: the resource called; only workers that serve it claim the job. Null: any worker. */
   resource?: string | null;
+  /**
+   * Leased at birth to a worker of this process that runs it at once, with no claim (eager dispatch,
+   * runtime/durable/eager.ts); counts as the first attempt. Absent: queued for any worker's claim.
+   */
+  lease?: { owner: string; expiresAt: Date } | null;
 }
+
+/** Jobs leased at birth that a write inserted: their ids by dedupe key (a key already taken inserted nothing). */
+export type LeasedJobIds = Map<string, number>;
 
 export interface ClaimedJob {
   id: number;
@@ -49,8 +57,6 @@ export interface ClaimOptions {
   leaseMs: number;
   /** The resources this worker serves (`servedResources`); absent or null: every resource. */
   served?: ServedResources | null;
-  /** Only jobs of these kinds (a worker's claim of many database-only jobs); absent: every kind. */
-  kinds?: readonly string[];
 }
 
 /**
@@ -99,16 +105,32 @@ const priorityLevels = `
     where levels.priority is not null
   )`;
 
+// What every job insert writes from a `jobRecords` row (here, in the step writes and in the starts written
+// at once): a job leased at birth has its lease and its first attempt counted.
+export const jobColumns = 'kind, execution_id, payload, run_at, priority, dedupe_key, resource, lease_owner, lease_expires_at, attempts';
+export const jobValues = (j: string): string =>
+  `${j}.kind, ${j}.execution_id, coalesce(${j}.payload, '{}'), ${j}.run_at, coalesce(${j}.priority, 0), ${j}.dedupe_key, ${j}.resource, ` +
+  `${j}.lease_owner, ${j}.lease_expires_at, (${j}.lease_owner is not null)::int`;
+export const jobRecordType =
+  'kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, lease_owner text, lease_expires_at timestamptz';
+
 // $n jobs as a JSON array (`jobRecords`). One statement for any number of jobs (a JSON parameter
 // has no 65 535-parameter limit). ON CONFLICT relies on jobs_dedupe_key_key; rows without a key
 // never conflict. Also the last part of the step write (`saveStepStates`), which inserts a step's
 // jobs in the statement that writes its row.
 export const insertJobsFrom = (n: number): string => `
-  insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
-  select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key, resource
-  from jsonb_to_recordset($${n}::jsonb)
-    as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text)
+  insert into nightshift.jobs (${jobColumns})
+  select ${jobValues('j')}
+  from jsonb_to_recordset($${n}::jsonb) as j(${jobRecordType})
   on conflict (dedupe_key) do nothing`;
+
+/** The rows a job insert returns (`returning` these columns) read as the ids of the jobs leased at birth. */
+export const leasedReturning = 'id, dedupe_key, lease_owner is not null as leased';
+export function leasedIdsOf(rows: ReadonlyArray<{ id: number | string; dedupe_key: string | null; leased: boolean }>): LeasedJobIds {
+  const ids: LeasedJobIds = new Map();
+  for (const r of rows) if (r.leased && r.dedupe_key !== null) ids.set(r.dedupe_key, Number(r.id));
+  return ids;
+}
 
 const enqueueStatement = `${insertJobsFrom(1)}
   returning id`;
@@ -123,6 +145,8 @@ export function jobRecords(jobs: readonly NewJob[]): Array<Record<string, unknow
     priority: job.priority ?? 0,
     dedupe_key: job.dedupeKey ?? null,
     resource: job.resource ?? null,
+    lease_owner: job.lease?.owner ?? null,
+    lease_expires_at: job.lease?.expiresAt.toISOString() ?? null,
   }));
 }
 
@@ -150,11 +174,11 @@ const servedBy = (n: number) =>
 // without reading it again. Only the first job of each execution brings it: the 10 000 children of a
 // Map end on one parent whose row holds their items, and a row for each of their jobs made a
 // 10 000-item Map several times slower (test/integration/map-10k.test.ts timed out).
-const claimStatementWhere = (kinds: string) => `
+const claimStatement = `
   with recursive ${priorityLevels},
   expired as (
     select ctid from nightshift.jobs
-    where lease_owner is not null and lease_expires_at <= $1::timestamptz and ${servedBy(5)}${kinds}
+    where lease_owner is not null and lease_expires_at <= $1::timestamptz and ${servedBy(5)}
     order by lease_expires_at
     limit $2::int
     for update skip locked
@@ -164,7 +188,7 @@ const claimStatementWhere = (kinds: string) => `
     from levels
     cross join lateral (
       select ctid from nightshift.jobs
-      where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz and ${servedBy(5)}${kinds}
+      where lease_owner is null and priority = levels.priority and run_at <= $1::timestamptz and ${servedBy(5)}
       order by run_at, id
       limit $2::int
       for update skip locked
@@ -183,12 +207,6 @@ const claimStatementWhere = (kinds: string) => `
       (select to_jsonb(e) || jsonb_build_object('row_version', e.xmin::text) from nightshift.executions e where e.id = c.execution_id)
     end as execution
   from claimed c`;
-
-const claimStatement = claimStatementWhere('');
-// The same, only jobs of the kinds $7 (a worker's claim of many database-only jobs, worker.ts): a filter
-// on the same index scans, which read past due jobs of other kinds. A statement of its own, so that the
-// common claim's plan stays the one measured above.
-const claimKindsStatement = claimStatementWhere(' and kind = any($7::text[])');
 
 // $1 worker id, $2 ids. jobs_pkey; the lease_owner condition makes a worker whose lease was
 // taken over unable to delete (or release, or extend) the new owner's job.
@@ -256,8 +274,8 @@ export async function claimDueJobs(sql: Queryable, options: ClaimOptions): Promi
   if (options.limit <= 0) return [];
   const leaseExpiresAt = new Date(options.now.getTime() + options.leaseMs);
   const rows = await sql.unsafe<JobRow[]>(
-    options.kinds ? claimKindsStatement : claimStatement,
-    [options.now, options.limit, options.workerId, leaseExpiresAt, ...servedParameters(options.served), ...(options.kinds ? [options.kinds] : [])] as never,
+    claimStatement,
+    [options.now, options.limit, options.workerId, leaseExpiresAt, ...servedParameters(options.served)],
     { prepare: true },
   );
   return rows.map(toClaimedJob).sort(byPriorityThenRunAt);

@@ -16,7 +16,7 @@
 import { jobsChannel } from './jobs.ts';
 import type { Queryable } from './connection.ts';
 import { completionJobsSql, nextItemJobsSql } from './scheduled-batches.ts';
-import { startedInserts, startedParameters, startedRows, versionIsCurrent, type StartedWrite, type SteppedStart } from './started-executions.ts';
+import { startedAnswer, startedInserts, startedParameters, startedRows, startedWrite, versionIsCurrent, type StartedAnswer, type StartedWrite, type SteppedStart } from './started-executions.ts';
 
 const relaxedFlush = `relaxed as (select set_config('synchronous_commit', 'off', true) as setting)`;
 
@@ -134,9 +134,8 @@ const startDueStatement = `
     where b.id = m.batch_id
     returning b.id
   )
-  select array(select execution_id from started) as inserted,
-         array(select n.id from n where not ${versionIsCurrent}) as stale,
-         (select count(*) from counted)::int as counted`;
+  ${startedAnswer(`select n.id from n where not ${versionIsCurrent}`)},
+    (select count(*) from counted)::int as counted`;
 
 /** A due run to start: the execution that starts it (one of the starts) and the job, held by this worker, that carries it. */
 export interface ScheduledStart {
@@ -155,14 +154,14 @@ export interface ScheduledStart {
 export async function insertScheduledStarts(
   sql: Queryable, started: readonly SteppedStart[], runs: readonly ScheduledStart[], workerId: string, now: Date,
 ): Promise<StartedWrite> {
-  if (started.length === 0) return { inserted: new Set(), stale: new Set() };
+  if (started.length === 0) return { inserted: new Map(), stale: new Set(), leased: new Map() };
   const carried = runs.map((r) => ({ execution_id: r.executionId, run_id: r.runId, job_id: r.jobId }));
-  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[] }>>(
+  const [answer] = await sql.unsafe<StartedAnswer[]>(
     startDueStatement,
     [...startedParameters(sql, started), sql.json(carried), workerId, now, runs.map((r) => r.jobId), runs.map((r) => r.runId)] as never,
     { prepare: true },
   );
-  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale) };
+  return startedWrite(answer);
 }
 
 // $1 [{job_id, execution_id, status}] (distinct executions), $2 worker, $3 now, $4 the jobs channel,

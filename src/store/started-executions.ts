@@ -7,7 +7,7 @@
 import type { Queryable } from './connection.ts';
 import type { ExecutionRow, NewExecution, StepWrite } from './executions.ts';
 import { historyBatchRow } from './history.ts';
-import { jobRecords, type NewJob } from './jobs.ts';
+import { jobColumns, jobRecords, jobRecordType, jobValues, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 
 /** The row `insertExecutions` would insert for this start, before its first step. */
@@ -30,10 +30,12 @@ export interface SteppedStart {
 }
 
 export interface StartedWrite {
-  /** Ids of the executions inserted (a taken name or idempotency key inserts nothing, nor its history and jobs). */
-  inserted: Set<string>;
+  /** The executions inserted (id → their row's version): a taken name or idempotency key inserts nothing, nor its history and jobs. */
+  inserted: Map<string, string>;
   /** With `currentVersionOnly`: ids not inserted because their version is no longer the workflow's current one (or it was removed). */
   stale: Set<string>;
+  /** The jobs leased at birth that were inserted (those of inserted executions). */
+  leased: LeasedJobIds;
 }
 
 /**
@@ -51,13 +53,20 @@ export type StartWriter = (sql: Queryable, started: readonly SteppedStart[]) => 
  * inserted by a sibling CTE holds: it is checked at the end of the statement.
  */
 export async function insertStartedExecutions(sql: Queryable, started: readonly SteppedStart[], currentVersionOnly: boolean): Promise<StartedWrite> {
-  if (started.length === 0) return { inserted: new Set(), stale: new Set() };
-  const [answer] = await sql.unsafe<Array<{ inserted: string[]; stale: string[] }>>(
-    insertStarted,
-    [...startedParameters(sql, started), currentVersionOnly] as never,
-    { prepare: true },
-  );
-  return { inserted: new Set(answer.inserted), stale: new Set(answer.stale) };
+  if (started.length === 0) return { inserted: new Map(), stale: new Set(), leased: new Map() };
+  const [answer] = await sql.unsafe<StartedAnswer[]>(insertStarted, [...startedParameters(sql, started), currentVersionOnly] as never, { prepare: true });
+  return startedWrite(answer);
+}
+
+/** What a statement ending in `startedAnswer` returns. */
+export interface StartedAnswer {
+  inserted: Array<[string, string]>;
+  stale: string[];
+  leased: Array<{ id: string; dedupe_key: string; leased: boolean }>;
+}
+
+export function startedWrite(answer: StartedAnswer): StartedWrite {
+  return { inserted: new Map(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
 }
 
 /** The parameters $1–$3 of `startedRows` and `startedInserts`: the executions with their first step, their history batches, their jobs. */
@@ -86,7 +95,8 @@ export const startedRows = `
 
 /**
  * The CTEs that insert the starts of `n` whose ids `admitted` (a query) selects, with their history
- * ($2) and jobs ($3): `inserted` holds the ids inserted (a taken name or idempotency key skips a row).
+ * ($2) and jobs ($3): `inserted` holds the ids inserted with their versions (a taken name or
+ * idempotency key skips a row), `jobs` the jobs inserted.
  */
 export const startedInserts = (admitted: string): string => `
   inserted as (
@@ -98,7 +108,7 @@ export const startedInserts = (admitted: string): string => `
            nightshift.caller_scope(n.identity), n.traceparent, n.snapshot, n.output, n.error, n.cause, n.event_count, n.stopped_at
     from n where n.id in (${admitted})
     on conflict do nothing
-    returning id
+    returning id, xmin::text as row_version
   ),
   history as (
     insert into nightshift.history (execution_id, first_seq, batch, created_at)
@@ -107,13 +117,18 @@ export const startedInserts = (admitted: string): string => `
     where h.execution_id in (select id from inserted)
   ),
   jobs as (
-    insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
-    select j.kind, j.execution_id, coalesce(j.payload, '{}'), j.run_at, coalesce(j.priority, 0), j.dedupe_key, j.resource
-    from jsonb_to_recordset($3::jsonb)
-      as j(kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, owner uuid)
+    insert into nightshift.jobs (${jobColumns})
+    select ${jobValues('j')}
+    from jsonb_to_recordset($3::jsonb) as j(${jobRecordType}, owner uuid)
     where j.owner in (select id from inserted)
     on conflict (dedupe_key) do nothing
+    returning ${leasedReturning}
   )`;
+
+/** The select that ends such a statement (`StartedAnswer`): the executions inserted, those whose version was `stale` (a query), the jobs leased at birth. */
+export const startedAnswer = (stale: string): string => `
+  select coalesce((select jsonb_agg(jsonb_build_array(id, row_version)) from inserted), '[]') as inserted, array(${stale}) as stale,
+    coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dedupe_key', dedupe_key, 'leased', true)) from jobs where leased), '[]') as leased`;
 
 /** A start of `n` whose version is still its workflow's current one, and the workflow not removed (workflows_pkey, one probe per start). */
 export const versionIsCurrent = `exists (select 1 from nightshift.workflows w
@@ -127,4 +142,4 @@ const insertStarted = `
     where not $4::boolean or ${versionIsCurrent}
   ),
   ${startedInserts('select id from current')}
-  select array(select id from inserted) as inserted, array(select n.id from n where n.id not in (select id from current)) as stale`;
+  ${startedAnswer('select n.id from n where n.id not in (select id from current)')}`;

@@ -12,7 +12,7 @@ import type { Queryable } from './connection.ts';
 import { toRow, type Record_, type VersionedRow } from './execution-record.ts';
 import type { StepWrite } from './executions.ts';
 import { historyBatchRow } from './history.ts';
-import { jobRecords, type NewJob } from './jobs.ts';
+import { jobColumns, jobRecords, jobRecordType, jobValues, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
 
 export type { VersionedRow };
 
@@ -37,27 +37,29 @@ export interface UnlockedStep {
 
 /**
  * Writes the steps whose row is still the version read and whose carrying jobs this worker still
- * holds (all of them), deleting those jobs; answers the ids of the rows written. One statement,
+ * holds (all of them), deleting those jobs; answers the rows written (id → their new version) and the ids
+ * of the jobs leased at birth it inserted (only a written step's jobs are). One statement,
  * committed on its own: a step is written whole or not at all.
  * `held` locks the carrying jobs first (jobs_pkey; the order of the locking path: jobs, then rows), so
  * the deletion cannot miss one the update counted. The update re-checks `xmin` on the latest version
  * of a row another transaction changes concurrently (READ COMMITTED), and skips it.
  * executions_pkey (the ids again as an array, as in saveStepStates), history_pkey, jobs_dedupe_key_key.
  */
-export async function saveUnlockedSteps(sql: Queryable, workerId: string, steps: readonly UnlockedStep[]): Promise<Set<string>> {
-  if (steps.length === 0) return new Set();
+export async function saveUnlockedSteps(sql: Queryable, workerId: string, steps: readonly UnlockedStep[]): Promise<{ saved: Map<string, string>; leased: LeasedJobIds }> {
+  if (steps.length === 0) return { saved: new Map(), leased: new Map() };
   const rows = steps.map(({ write: { id, update: u }, version, jobIds }) => ({
     id, version, job_ids: jobIds, status: u.status, snapshot: u.snapshot, output: u.output, error: u.error, cause: u.cause,
     event_count: u.eventCount, stopped_at: u.stoppedAt?.toISOString() ?? null, updated_at: u.updatedAt.toISOString(),
   }));
   const history = steps.filter((s) => s.write.events.length > 0).map((s) => historyBatchRow(s.write.id, s.write.firstSeq, s.write.events));
   const jobs = steps.flatMap((s) => jobRecords(s.jobs).map((j) => ({ ...j, step_of: s.write.id })));
-  const saved = await sql.unsafe<Array<{ id: string }>>(
+  const answer = await sql.unsafe<Array<{ id: string | null; row_version: string | null; job_id: string | null; dedupe_key: string | null }>>(
     saveUnlockedStatement,
     [sql.json(rows as never), sql.json(history as never), steps.map((s) => s.write.id), steps.flatMap((s) => s.jobIds), workerId, sql.json(jobs as never)] as never,
     { prepare: true },
   );
-  return new Set(saved.map((r) => r.id));
+  const saved = new Map(answer.flatMap((r) => (r.id === null ? [] : [[r.id, r.row_version as string] as const])));
+  return { saved, leased: leasedIdsOf(answer.flatMap((r) => (r.job_id === null ? [] : [{ id: r.job_id, dedupe_key: r.dedupe_key, leased: true }]))) };
 }
 
 // $1 rows, $2 history batches, $3 row ids, $4 carrying job ids, $5 worker id, $6 new jobs (with step_of).
@@ -74,7 +76,7 @@ const saveUnlockedStatement = `
       error text, cause text, event_count int, stopped_at timestamptz, updated_at timestamptz)
     where e.id = any($3::uuid[]) and e.id = u.id and e.xmin = u.version::xid
       and (select count(*) from held where held.id = any(u.job_ids)) = cardinality(u.job_ids)
-    returning e.id, u.job_ids
+    returning e.id, u.job_ids, e.xmin::text as row_version
   ),
   done as (
     delete from nightshift.jobs where id in (select unnest(job_ids) from saved)
@@ -86,11 +88,13 @@ const saveUnlockedStatement = `
     where h.execution_id in (select id from saved)
   ),
   added as (
-    insert into nightshift.jobs (kind, execution_id, payload, run_at, priority, dedupe_key, resource)
-    select kind, execution_id, coalesce(payload, '{}'), run_at, coalesce(priority, 0), dedupe_key, resource
-    from jsonb_to_recordset($6::jsonb)
-      as j(step_of uuid, kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text)
+    insert into nightshift.jobs (${jobColumns})
+    select ${jobValues('j')}
+    from jsonb_to_recordset($6::jsonb) as j(step_of uuid, ${jobRecordType})
     where j.step_of in (select id from saved)
     on conflict (dedupe_key) do nothing
+    returning ${leasedReturning}
   )
-  select id from saved`;
+  select id::text, row_version, null::text as job_id, null::text as dedupe_key from saved
+  union all
+  select null, null, id::text, dedupe_key from added where leased`;

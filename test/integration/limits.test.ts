@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { createEngine, type Engine } from '../../src/boot/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -50,6 +51,7 @@ before(async () => {
   });
   await engine.deployWorkflows();
   const admin = await createApiKey(engine.deps, { name: 'limits', role: 'postgres', scopes: ['admin'], rateLimitPerMinute: 1000, allowPrivilegedRole: true });
+  adminKey = admin.key;
   baseUrl = await engine.serve({ port: 0 });
   api = apiClient(baseUrl, admin.key);
 });
@@ -60,6 +62,22 @@ after(async () => {
 });
 
 const code = (reply: { body: any }) => reply.body?.error?.code;
+let adminKey = '';
+
+/** A POST whose body is sent in chunks with no Content-Length (transfer-encoding: chunked), as a stream would be. */
+function chunkedPost(path: string, pieces: string[]): Promise<{ status: number; connection: string | undefined; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: JSON.parse(text) }));
+    });
+    // The server may answer and close before the whole body is sent.
+    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
+    for (const piece of pieces) req.write(piece);
+    req.end();
+  });
+}
 
 describe('nightshift.yaml limits:', () => {
   it('are read into the config with their defaults, and every bad one is reported with its path', () => {
@@ -86,6 +104,15 @@ describe('request body size', () => {
     assert.equal(reply.status, 413);
     assert.equal(code(reply), 'REQUEST_TOO_LARGE');
     assert.deepEqual(reply.body.error.details, { maxBytes: 300_000, limit: 'maxRequestBytes' });
+  });
+
+  it('counts a chunked body with no Content-Length as it arrives: refused past the limit with the connection closed, read whole under it', async () => {
+    const over = await chunkedPost('/v1/workflows/quick/executions', ['{"blob":"', ...Array.from({ length: 31 }, () => 'x'.repeat(10_000)), '"}']);
+    assert.deepEqual([over.status, over.body.error.code, over.connection], [413, 'REQUEST_TOO_LARGE', 'close']);
+    const fits = await chunkedPost('/v1/workflows/quick/executions', ['{"blob":', '"', 'y'.repeat(1_000), '"}']);
+    assert.equal(fits.status, 201);
+    const ended = await waitForExecution(engine.deps, fits.body.executionId, 10_000);
+    assert.deepEqual(ended.output, { blob: 'y'.repeat(1_000) });
   });
 
   it('gives a scheduled list limits.maxListRequestBytes instead', async () => {

@@ -23,6 +23,7 @@ import { Effects } from './effects.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
 import type { ContextCache } from './contexts.ts';
 import type { MachineCache } from './machines.ts';
+import { EagerLeases, queuedDueNow, type EagerSlots } from './eager.ts';
 
 export interface CommitContext {
   sql: Sql;
@@ -42,6 +43,8 @@ export interface CommitContext {
   metrics?: EngineMetrics;
   /** Spans of states and task attempts; absent when tracing is off. */
   tracer?: EngineTracer;
+  /** This process's worker, which runs the Task calls its steps create at once when it has room (eager.ts); absent: none. */
+  eager?: EagerSlots;
 }
 
 /** The job's lease was lost (taken over, or the job was called off): the transaction rolled back. */
@@ -87,28 +90,36 @@ export async function deliverEvents(ctx: CommitContext, executionId: string, ite
 export async function deliverBatch(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
   let dueNow = false;
   let prepared: PreparedStep[] = [];
-  const outcomes = await ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
-    prepared = [];
-    const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
-    const ids = deliveries.map((d) => d.executionId);
-    const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
-    const results: DeliveryOutcome[] = [];
-    for (const delivery of deliveries) {
-      const row = locked.rows.get(delivery.executionId) ?? null;
-      // No row: the execution is gone and its jobs with it; their events count as delivered.
-      const events = delivery.items.filter((i) => i.jobId === undefined || !row || locked.held.has(i.jobId)).map((i) => i.event);
-      const live = !row ? [] : row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
-      if (!row || live.length === 0) {
-        results.push({ status: row?.status ?? 'MISSING', ignored: true, delivered: events.length });
-        continue;
+  const leases = new EagerLeases(ctx.eager, ctx.clock.now());
+  let outcomes: DeliveryOutcome[];
+  try {
+    outcomes = await ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
+      prepared = [];
+      const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
+      const ids = deliveries.map((d) => d.executionId);
+      const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
+      const results: DeliveryOutcome[] = [];
+      for (const delivery of deliveries) {
+        const row = locked.rows.get(delivery.executionId) ?? null;
+        // No row: the execution is gone and its jobs with it; their events count as delivered.
+        const events = delivery.items.filter((i) => i.jobId === undefined || !row || locked.held.has(i.jobId)).map((i) => i.event);
+        const live = !row ? [] : row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
+        if (!row || live.length === 0) {
+          results.push({ status: row?.status ?? 'MISSING', ignored: true, delivered: events.length });
+          continue;
+        }
+        const step = await prepareStep(ctx, tx, row, live);
+        prepared.push(step);
+        results.push({ status: step.status, ignored: false, delivered: events.length });
       }
-      const step = await prepareStep(ctx, tx, row, live);
-      prepared.push(step);
-      results.push({ status: step.status, ignored: false, delivered: events.length });
-    }
-    dueNow = await writeSteps(tx, prepared, ctx.clock.now());
-    return results;
-  });
+      dueNow = await writeSteps(tx, prepared, ctx.clock.now(), leases);
+      return results;
+    });
+  } catch (e) {
+    leases.cancel();
+    throw e;
+  }
+  leases.commit();
   committed(ctx, prepared, dueNow);
   return outcomes;
 }
@@ -193,14 +204,19 @@ function historyFull(ctx: CommitContext, row: ExecutionRow): StepEvent[] | null 
   return [{ type: 'stop', status: 'FAILED', error: 'States.Runtime', cause }];
 }
 
-/** Writes prepared steps in two statements whatever their number (one with no job called off); answers whether a job is due now. */
-async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number): Promise<boolean> {
+/**
+ * Writes prepared steps in two statements whatever their number (one with no job called off); answers
+ * whether a job is due now that was queued (not taken at birth by this worker through `leases`).
+ */
+async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number, leases?: EagerLeases): Promise<boolean> {
   if (prepared.length === 0) return false;
   // Called-off jobs go first: a new job may take a called-off one's dedupe key.
   await deleteJobsByKey(tx, prepared.flatMap((p) => p.cancelKeys));
   const jobs = prepared.flatMap((p) => p.jobs);
-  await saveStepStates(tx, prepared.map((p) => p.write), jobs);
-  return jobs.some((j) => j.runAt.getTime() <= nowMs);
+  const written = leases ? leases.mark(jobs) : jobs;
+  const leased = await saveStepStates(tx, prepared.map((p) => p.write), written);
+  leases?.inserted(leased);
+  return queuedDueNow(written, nowMs);
 }
 
 /**

@@ -17,6 +17,7 @@ import { Serving } from './serving.ts';
 import { observeSteps, type ObservedStep } from './observe.ts';
 import { firstStepsInMemory, type FirstSteps } from './first-steps.ts';
 import { debouncedNotifier, Worker } from './worker.ts';
+import { EagerLeases, queuedDueNow } from './eager.ts';
 
 export interface DurableRuntimeOptions {
   sql: Sql;
@@ -42,6 +43,12 @@ export interface DurableRuntimeOptions {
   metrics?: EngineMetrics;
   /** Spans per execution, state and task attempt (default: none). */
   tracer?: EngineTracer;
+  /**
+   * Whether this process's worker runs the Task calls that its own steps and starts create at once when
+   * it has a free slot, leased at birth with no claim (eager.ts; default true). False: every call is queued
+   * and claimed, strictly by priority.
+   */
+  eagerDispatch?: boolean;
 }
 
 export class DurableRuntime {
@@ -96,6 +103,8 @@ export class DurableRuntime {
       serving: new Serving({ sql: options.sql, registry: options.registry, workerId, clock, logger: this.logger, resources: options.resources, ttlMs: leaseMs }),
     });
     await this.worker.start();
+    // Steps and starts of this process hand the Task calls they create to this worker when it has room.
+    if (options.eagerDispatch !== false) this.ctx.eager = this.worker.eagerSlots();
   }
 
   /** Resource-call slots of this process's worker: in use and in all (0 and 0 without a worker). */
@@ -160,14 +169,32 @@ export class DurableRuntime {
   ): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null> {
     // Root spans end only for the executions inserted: the others are started again, with spans of their own.
     const spans = new Map<string, { end(): void }>();
-    const first = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions, spans));
-    if (!first) return null;
-    const { inserted, stale } = await write(this.options.sql, first.starts);
+    const found = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions, spans));
+    if (!found) return null;
+    // Written outside a transaction block: what this process's worker takes at birth runs once the statement returns.
+    const nowMs = this.ctx.clock.now();
+    const leases = new EagerLeases(this.ctx.eager, nowMs);
+    const starts = found.starts.map((s) => ({ ...s, jobs: leases.mark(s.jobs) }));
+    const first = { ...found, starts, dueNow: starts.some((s) => queuedDueNow(s.jobs, nowMs)) };
+    let written: Awaited<ReturnType<typeof insertStartedExecutions>>;
+    try {
+      written = await write(this.options.sql, first.starts);
+      leases.inserted(written.leased);
+    } catch (e) {
+      leases.cancel();
+      throw e;
+    }
+    const { inserted, stale } = written;
+    // The rows as inserted, with their versions: the step that records a taken call's result reads none.
+    leases.commit(new Map(starts.flatMap((s) => {
+      const version = inserted.get(s.row.id);
+      return version === undefined ? [] : [[s.row.id, { row: { ...s.row, ...s.write.update }, version }] as const];
+    })));
     for (const [id, span] of spans) if (inserted.has(id)) span.end();
     return { ...this.startedAnswer(first, inserted), stale };
   }
 
-  private startedAnswer(first: FirstSteps, inserted: Set<string>): { created: ExecutionRow[]; afterCommit(): void } {
+  private startedAnswer(first: FirstSteps, inserted: ReadonlyMap<string, string>): { created: ExecutionRow[]; afterCommit(): void } {
     const created = first.starts.filter((s) => inserted.has(s.row.id)).map((s) => s.row);
     const observed = first.observed.filter((o) => inserted.has(o.row.id));
     return { created, afterCommit: () => this.afterStarts(first.dueNow && created.length > 0, observed) };

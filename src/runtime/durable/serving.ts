@@ -43,6 +43,12 @@ export class Serving {
     return this.served;
   }
 
+  /** Whether the claim would take an invoke job of `resource` (as `current()`'s names and `*` families say). */
+  serves(resource: string): boolean {
+    this.current();
+    return this.names.some((name) => (name.endsWith('*') ? resource.startsWith(name.slice(0, -1)) : name === resource));
+  }
+
   async start(): Promise<void> {
     const { options } = this;
     const missing = (options.resources ?? []).filter((name) => !this.canServe(name));

@@ -8,9 +8,10 @@
  * RUNNING or is gone, and steps that write rows of their own (branches, task tokens, sql:query) or
  * call jobs off. Either way a step is recorded once: by the statement that deletes its job.
  */
-import { readRowsForStep, saveUnlockedSteps, type UnlockedStep } from '../../store/index.ts';
+import { readRowsForStep, saveUnlockedSteps, type ExecutionRow, type UnlockedStep, type VersionedRow } from '../../store/index.ts';
 import { committed, deliverBatch, prepareStep, type CommitContext, type Delivery, type DeliveryOutcome, type PreparedStep } from './commit.ts';
 import { NeedsTransaction } from './effects.ts';
+import { EagerLeases, queuedDueNow } from './eager.ts';
 
 /**
  * A child's end steps its parent's join, which starts the next children or collects their results
@@ -23,17 +24,30 @@ interface Attempt {
   index: number;
   prepared: PreparedStep;
   step: UnlockedStep;
+  /** The row as read, which the step changes. */
+  row: ExecutionRow;
 }
 
 /** Steps many executions (distinct) as `deliverBatch` does, unlocked where it can; answers an outcome per delivery, in order. */
 export async function deliverUnlocked(ctx: CommitContext, deliveries: readonly Delivery[]): Promise<DeliveryOutcome[]> {
   const attempts = await prepareUnlocked(ctx, deliveries);
-  const saved = await saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step));
+  const nowMs = ctx.clock.now();
+  const leases = new EagerLeases(ctx.eager, nowMs);
+  for (const a of attempts) a.step = { ...a.step, jobs: leases.mark(a.step.jobs) };
+  let saved: Map<string, string>;
+  try {
+    const answer = await saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step));
+    saved = answer.saved;
+    leases.inserted(answer.leased);
+  } catch (e) {
+    leases.cancel();
+    throw e;
+  }
+  leases.commit(writtenRows(attempts, saved));
   const outcomes: Array<DeliveryOutcome | undefined> = new Array(deliveries.length);
   const done = attempts.filter((a) => saved.has(a.step.write.id));
   for (const { index, prepared } of done) outcomes[index] = { status: prepared.status, ignored: false, delivered: deliveries[index].items.length };
-  const nowMs = ctx.clock.now();
-  committed(ctx, done.map((a) => a.prepared), done.some((a) => a.prepared.jobs.some((j) => j.runAt.getTime() <= nowMs)));
+  committed(ctx, done.map((a) => a.prepared), done.some((a) => queuedDueNow(a.step.jobs, nowMs)));
   const rest = deliveries.flatMap((delivery, index) => (outcomes[index] ? [] : [{ delivery, index }]));
   if (rest.length > 0) {
     const locked = await deliverBatch(ctx, rest.map((r) => r.delivery));
@@ -60,7 +74,17 @@ async function prepareUnlocked(ctx: CommitContext, deliveries: readonly Delivery
     // Called-off jobs must be deleted before new ones take their keys: the locking path does that.
     if (prepared.cancelKeys.length > 0) continue;
     const jobIds = delivery.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId]));
-    attempts.push({ index, prepared, step: { write: prepared.write, version: seen.version, jobIds, jobs: prepared.jobs } });
+    attempts.push({ index, prepared, row: seen.row, step: { write: prepared.write, version: seen.version, jobIds, jobs: prepared.jobs } });
   }
   return attempts;
+}
+
+/** The rows the statement wrote, as written, with their new versions. */
+function writtenRows(attempts: readonly Attempt[], saved: ReadonlyMap<string, string>): Map<string, VersionedRow> {
+  const rows = new Map<string, VersionedRow>();
+  for (const a of attempts) {
+    const version = saved.get(a.step.write.id);
+    if (version !== undefined) rows.set(a.row.id, { row: { ...a.row, ...a.step.write.update }, version });
+  }
+  return rows;
 }

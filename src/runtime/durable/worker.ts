@@ -4,19 +4,19 @@
  * commit in this process. Polling, not NOTIFY, is what guarantees progress.
  *
  * `concurrency` counts what runs: a Task's resource call holds a slot until it answers, not until its
- * result is committed. Answered calls and jobs of a kind whose handler takes batches (scheduled
- * starts) wait for their commit without a slot (at most
+ * result is committed. Answered calls wait for their group commit without a slot (at most
  * `maxInFlightFor(concurrency)` jobs are held in all), so the default 32 slots keep claiming while
  * earlier results are written.
  */
 import { stepJobFormat } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { claimDueJobs, enqueueJobs, decodePayload, jobKinds, jobs as jobBuilders, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimOptions, type ClaimedJob, type JobHandler, type Sql } from '../../store/index.ts';
+import { claimDueJobs, enqueueJobs, decodePayload, jobKinds, jobs as jobBuilders, listenForJobs, nextDueAt, notifyJobsAvailable, releaseJobs, type ClaimedJob, type JobHandler, type Sql } from '../../store/index.ts';
 import type { Logger } from '../../shared/index.ts';
 import { LeaseLost, type CommitContext } from './commit.ts';
 import { GroupCommit } from './group-commit.ts';
 import { runInvokeJob, type InvokeContext } from './invoke.ts';
 import type { Serving } from './serving.ts';
+import type { EagerSlots } from './eager.ts';
 
 export interface WorkerOptions {
   /** What steps need (the pool, caches, this worker's id as lease owner); its onJobsDue wakes workers. */
@@ -42,24 +42,31 @@ export class Worker {
   private inFlight = new Set<Promise<void>>();
   /** Slots in use: work that has not answered yet (at most `concurrency`). Freeing one wakes the loop. */
   private busy = 0;
+  /** Slots promised to jobs being leased at birth (eager.ts). */
+  private reserved = 0;
+  /**
+   * Whether due jobs may be waiting for this worker: set by a NOTIFY, a commit that queued jobs due now,
+   * a claim that took all it asked for or found some, and the end of an idle sleep. A freed slot alone
+   * does not make the worker claim: with nothing queued that claim finds nothing.
+   */
+  private mayClaim = true;
+  /** Sleeping because every slot is taken: a freed slot ends that sleep. */
+  private sleepingForRoom = false;
   private readonly maxInFlight: number;
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private loopDone: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
-  /** Work that goes together (an execution's steps, a batch kind's jobs) being run, with the jobs that arrived for it meanwhile. */
+  /** Executions being stepped by this worker, with the step jobs that arrived for them meanwhile. */
   private readonly chains = new Map<string, ClaimedJob[]>();
   /** Jobs this worker is running now (their leases), for a graceful stop. */
   private readonly held = new Set<number>();
   private readonly ctx: InvokeContext;
   private readonly commits: GroupCommit;
-  /** The kinds of job that take no slot: those whose handler takes batches. */
-  private readonly slotlessKinds: string[];
 
   constructor(private readonly options: WorkerOptions) {
     const { commit } = options;
     this.maxInFlight = maxInFlightFor(options.concurrency);
-    this.slotlessKinds = Object.keys(options.jobHandlers ?? {}).filter((kind) => options.jobHandlers?.[kind]?.batch);
     this.commits = new GroupCommit(commit, { maxBatch: groupSizeFor(this.maxInFlight), logger: options.logger });
     this.ctx = {
       ...commit,
@@ -108,12 +115,64 @@ export class Worker {
     return { clean };
   }
 
+  /** Jobs the next claim may take: free slots, and room in what this worker holds, less what is promised at birth. */
+  private room(): number {
+    return Math.min(this.options.concurrency - this.busy - this.reserved, this.maxInFlight - this.inFlight.size - this.reserved);
+  }
+
+  /**
+   * Jobs leased at birth while a claim was under way took slots the claim counted on: the claim's last
+   * jobs are handed back at once rather than run past `concurrency` (rare: a claim under way finds few
+   * jobs when eager dispatch finds free slots).
+   */
+  private keepRoomFor(jobs: ClaimedJob[]): ClaimedJob[] {
+    const excess = jobs.length - Math.max(0, this.room());
+    if (excess <= 0) return jobs;
+    const { commit } = this.options;
+    void releaseJobs(commit.sql, commit.workerId, jobs.slice(-excess).map((j) => j.id)).catch(() => {});
+    return jobs.slice(0, jobs.length - excess);
+  }
+
+  /** This worker's slots as eager dispatch takes them (eager.ts). */
+  eagerSlots(): EagerSlots {
+    const { options } = this;
+    return {
+      workerId: options.commit.workerId,
+      leaseMs: options.leaseMs,
+      reserve: (resource) => {
+        if (!this.running || this.room() <= 0 || !options.serving.serves(resource)) return false;
+        this.reserved += 1;
+        return true;
+      },
+      unreserve: (n) => {
+        this.reserved -= n;
+        this.slotFreed();
+      },
+      run: (job) => {
+        this.reserved -= 1;
+        // Stopping: hand the job back at once, as stop() does with the jobs still running.
+        if (!this.running) void releaseJobs(options.commit.sql, options.commit.workerId, [job.id]).catch(() => {});
+        else this.dispatch([job]);
+      },
+    };
+  }
+
   slots(): { busy: number; total: number } {
     return { busy: this.busy, total: this.options.concurrency };
   }
 
+  /** Due jobs may be waiting (a NOTIFY, a commit that queued jobs due now, a stop): look now. */
   wake(): void {
     this.woken = true;
+    this.mayClaim = true;
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  /** A slot was freed: ends a sleep for room, not an idle one (nothing says a job waits). */
+  private slotFreed(): void {
+    if (!this.sleepingForRoom) return;
     const wake = this.wakeUp;
     this.wakeUp = null;
     wake?.();
@@ -122,85 +181,67 @@ export class Worker {
   private async loop(): Promise<void> {
     const { options } = this;
     while (this.running) {
-      // Jobs held count, not work in flight: a chain of jobs that go together is one piece of work.
-      const room = Math.min(options.concurrency - this.busy, this.maxInFlight - this.held.size);
+      const room = this.room();
       if (room <= 0) {
-        // Woken when a slot is freed or work finishes (or by a NOTIFY, which only makes it look again).
+        // Ended by a freed slot or finished work (a NOTIFY only makes it look again).
         this.woken = false;
+        this.sleepingForRoom = true;
         await this.sleep(options.pollMs);
+        this.sleepingForRoom = false;
         continue;
       }
+      if (!this.mayClaim) {
+        await this.sleep(await this.idleDelay());
+        this.mayClaim = true;
+        continue;
+      }
+      this.mayClaim = false;
       this.woken = false;
       let jobs: ClaimedJob[] = [];
       try {
-        jobs = await this.claim(room, {});
-        for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
-        // A burst of database-only jobs (scheduled starts coming due together): no slot bounds them, so
-        // a claim of their kinds alone takes hundreds, not as many as the free slots.
-        const bulk = this.maxInFlight - this.held.size;
-        if (bulk > 0 && jobs.length === room && 2 * jobs.filter((j) => this.slotless(j)).length >= jobs.length) {
-          for (const batch of batches(await this.claim(bulk, { kinds: this.slotlessKinds }), options.jobHandlers)) this.dispatch(batch);
-        }
+        jobs = await claimDueJobs(options.commit.sql, { workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit: room, leaseMs: options.leaseMs, served: options.serving.current() });
       } catch (e) {
         options.logger.warn({ error: String(e) }, 'claiming jobs failed; retrying');
+        this.mayClaim = true;
         await this.sleep(Math.min(1000, options.pollMs));
         continue;
       }
-      if (jobs.length === room) continue;
-      if (jobs.length > 0 || this.woken) continue;
-      await this.sleep(await this.idleDelay());
+      jobs = this.keepRoomFor(jobs);
+      for (const batch of batches(jobs, options.jobHandlers)) this.dispatch(batch);
+      // More may wait behind a claim that found some; an empty one leaves the next look to a signal or the idle sleep.
+      if (jobs.length > 0) this.mayClaim = true;
     }
-  }
-
-  private claim(limit: number, kinds: Pick<ClaimOptions, 'kinds'>): Promise<ClaimedJob[]> {
-    const { options } = this;
-    return claimDueJobs(options.commit.sql, {
-      workerId: options.commit.workerId, now: new Date(options.commit.clock.now()), limit, leaseMs: options.leaseMs, served: options.serving.current(), ...kinds,
-    });
-  }
-
-  /** Whether the job is of a kind whose handler takes batches: database work only, it takes no slot. */
-  private slotless(job: ClaimedJob): boolean {
-    return Boolean(this.options.jobHandlers?.[job.kind]?.batch);
   }
 
   /**
-   * Jobs that go together run one group at a time: the step jobs of an execution that this worker is
-   * already stepping wait for that transaction and go in the next one (two transactions of one worker
-   * never queue on the same row lock: a Map's branches all end on their parent, and the waiting events
-   * are delivered together), and so do the jobs of a kind whose handler takes batches (claims made
-   * while a batch is written make the next one: 10 000 scheduled starts due within a second went in
-   * claims of 32, one transaction each). A batch kind's work is database work only: it frees its
-   * resource slot at once. Waiting jobs count against `maxInFlight`.
+   * Step jobs of an execution that this worker is already stepping wait for that transaction and go
+   * in the next one: two transactions of one worker never queue on the same row lock (a Map's
+   * branches all end on their parent), and the waiting events are delivered together.
    */
   private dispatch(batch: ClaimedJob[]): void {
-    const key = togetherKey(batch[0], this.options.jobHandlers);
-    if (key === null) {
+    const executionId = batch[0].kind === jobKinds.step ? batch[0].executionId : null;
+    if (executionId === null) {
       this.track((release) => this.run(batch, release));
       return;
     }
-    const waiting = this.chains.get(key);
+    const waiting = this.chains.get(executionId);
     if (waiting) {
       waiting.push(...batch);
       for (const j of batch) this.held.add(j.id);
       return;
     }
     const queue: ClaimedJob[] = [];
-    this.chains.set(key, queue);
+    this.chains.set(executionId, queue);
     const chain = async (release: () => void) => {
-      // A batch kind's jobs are database work only. A step job keeps its slot until committed: freed at
-      // once, a burst of 10 000 timers claimed ahead of the Tasks they call made those calls later (see
-      // docs/performance.md, Timers).
-      if (key.startsWith('kind:')) release();
       let next = batch;
       try {
         while (next.length > 0) {
           await this.run(next, release);
           // Claimed while the previous run was written: the row they came with may be older than its commit.
-          next = queue.splice(0, this.maxInFlight).map((j) => ({ ...j, execution: undefined }));
+          next = queue.splice(0).map((j) => ({ ...j, execution: undefined }));
         }
       } finally {
-        this.chains.delete(key);
+        this.chains.delete(executionId);
       }
     };
     this.track(chain);
@@ -214,14 +255,14 @@ export class Worker {
       if (!holding) return;
       holding = false;
       this.busy -= 1;
-      this.wake();
+      this.slotFreed();
     };
     const done = work(release);
     this.inFlight.add(done);
     void done.finally(() => {
       release();
       this.inFlight.delete(done);
-      this.wake();
+      this.slotFreed();
     });
   }
 
@@ -292,8 +333,6 @@ export class Worker {
       await releaseJobs(options.commit.sql, options.commit.workerId, batch.map((j) => j.id), new Date(options.commit.clock.now() + delay)).catch(() => {});
     } finally {
       for (const j of batch) this.held.delete(j.id);
-      // Room for more jobs: a chain still running frees no slot when one of its groups is written.
-      this.wake();
     }
   }
 }
@@ -317,30 +356,24 @@ function groupSizeFor(jobs: number): number {
   return Math.max(Math.min(32, jobs), Math.ceil(jobs / 2));
 }
 
-/** What a job goes together with: its execution (a step job), its kind (a kind whose handler takes batches), or nothing. */
-function togetherKey(job: ClaimedJob, handlers: WorkerOptions['jobHandlers']): string | null {
-  if (job.kind === jobKinds.step) return job.executionId;
-  return handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
-}
-
 /**
  * Step jobs of one execution go together (one transaction), and so do the jobs of a kind whose handler
  * takes batches; every other job alone.
  */
 function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): ClaimedJob[][] {
-  const together = new Map<string, ClaimedJob[]>();
+  const byExecution = new Map<string, ClaimedJob[]>();
   const out: ClaimedJob[][] = [];
   for (const job of jobs) {
-    const key = togetherKey(job, handlers);
-    if (key === null) {
+    const together = job.kind === jobKinds.step ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
+    if (together === null) {
       out.push([job]);
       continue;
     }
-    const group = together.get(key);
+    const group = byExecution.get(together);
     if (group) group.push(job);
     else {
       const fresh = [job];
-      together.set(key, fresh);
+      byExecution.set(together, fresh);
       out.push(fresh);
     }
   }
