@@ -1,6 +1,6 @@
 /** What the service verbs are given by boot: the database, the runtime, the clock. */
 import type { StepEvent } from '../core/index.ts';
-import type { ExecutionRow, NewExecution, Queryable, Sql, StartWriter } from '../store/index.ts';
+import type { ExecutionRow, NewExecution, Queryable, Sql } from '../store/index.ts';
 import type { Clock, Limits } from '../shared/index.ts';
 import type { TransientRunner } from './execute-once.ts';
 import type { ExecutionView } from './executions.ts';
@@ -12,9 +12,8 @@ export interface ExecutionRuntime {
   /**
    * Inserts and first-steps executions with one statement outside any transaction, when no first step
    * writes another row (null otherwise); only those whose version is still current (the others are `stale`).
-   * `write` replaces the insert with a statement that also writes what the starts carry (scheduled runs).
    */
-  startAtOnce(executions: readonly NewExecution[], write?: StartWriter): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null>;
+  startAtOnce(executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null>;
   deliverNow(executionId: string, event: StepEvent): Promise<{ status: string; ignored: boolean }>;
   enqueueEvent(executionId: string, event: StepEvent): Promise<void>;
 }

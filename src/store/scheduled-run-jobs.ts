@@ -16,7 +16,6 @@
 import { jobsChannel } from './jobs.ts';
 import type { Queryable } from './connection.ts';
 import { completionJobsSql, nextItemJobsSql } from './scheduled-batches.ts';
-import { startedAnswer, startedInserts, startedParameters, startedRows, startedWrite, versionIsCurrent, type StartedAnswer, type StartedWrite, type SteppedStart } from './started-executions.ts';
 
 const relaxedFlush = `relaxed as (select set_config('synchronous_commit', 'off', true) as setting)`;
 
@@ -89,79 +88,6 @@ export async function markRunsStarted(sql: Queryable, starts: ReadonlyArray<{ ru
   const rows = starts.map((s) => ({ run_id: s.runId, execution_id: s.executionId }));
   const [row] = await sql.unsafe<Array<{ marked: number }>>(markStartedStatement, [sql.json(rows), now, starts.map((s) => s.runId)] as never, { prepare: true });
   return row.marked;
-}
-
-// $1–$3 the starts (started-executions.ts), $4 [{execution_id, run_id, job_id}], $5 worker, $6 now, $7 and
-// $8 the job and run ids again (jobs_pkey, scheduled_runs_pkey whatever the statistics say). Locks in
-// the order of the other statements on runs: jobs, runs, batches. A start is inserted only while this
-// worker holds its run's job, its run still waits and its version is still current (the service took it
-// from a cache); then, in the same statement, the job is deleted, the run marked STARTED and counted
-// in its batch (one counter update per batch). A start whose idempotency key is taken (a start
-// recorded by another path) is not inserted, and its job and run are left as they were.
-const startDueStatement = `
-  with ${startedRows},
-  carried as (
-    select * from jsonb_to_recordset($4::jsonb) as c(execution_id uuid, run_id uuid, job_id bigint)
-  ),
-  held as (
-    select id from nightshift.jobs where id = any($7::bigint[]) and lease_owner = $5::text
-    for update
-  ),
-  waiting as (
-    select id from nightshift.scheduled_runs where id = any($8::uuid[]) and status = 'SCHEDULED'
-    for update
-  ),
-  ready as (
-    select c.* from carried c join n on n.id = c.execution_id
-    where c.job_id in (select id from held) and c.run_id in (select id from waiting) and ${versionIsCurrent}
-  ),
-  ${startedInserts('select execution_id from ready')},
-  started as (
-    select * from ready where execution_id in (select id from inserted)
-  ),
-  done as (
-    delete from nightshift.jobs where id in (select job_id from started)
-  ),
-  marked as (
-    update nightshift.scheduled_runs r set status = 'STARTED', execution_id = s.execution_id, started_at = $6
-    from started s
-    where r.id = any($8::uuid[]) and r.id = s.run_id
-    returning r.batch_id
-  ),
-  counted as (
-    update nightshift.scheduled_batches b set started = b.started + m.runs
-    from (select batch_id, count(*)::int as runs from marked where batch_id is not null group by batch_id) m
-    where b.id = m.batch_id
-    returning b.id
-  )
-  ${startedAnswer(`select n.id from n where not ${versionIsCurrent}`)},
-    (select count(*) from counted)::int as counted`;
-
-/** A due run to start: the execution that starts it (one of the starts) and the job, held by this worker, that carries it. */
-export interface ScheduledStart {
-  runId: string;
-  jobId: number;
-  executionId: string;
-}
-
-/**
- * Starts due scheduled runs in one statement: their executions inserted already first-stepped (as
- * `insertStartedExecutions`), their jobs deleted, the runs marked STARTED and counted in their batches.
- * `inserted` are the executions started; `stale` those not inserted because their version is no longer
- * current. A run not started (its job no longer held, its run no longer waiting, its key taken, its
- * version stale) is left whole, job and all, for the caller's transactional path.
- */
-export async function insertScheduledStarts(
-  sql: Queryable, started: readonly SteppedStart[], runs: readonly ScheduledStart[], workerId: string, now: Date,
-): Promise<StartedWrite> {
-  if (started.length === 0) return { inserted: new Map(), stale: new Set(), leased: new Map() };
-  const carried = runs.map((r) => ({ execution_id: r.executionId, run_id: r.runId, job_id: r.jobId }));
-  const [answer] = await sql.unsafe<StartedAnswer[]>(
-    startDueStatement,
-    [...startedParameters(sql, started), sql.json(carried), workerId, now, runs.map((r) => r.jobId), runs.map((r) => r.runId)] as never,
-    { prepare: true },
-  );
-  return startedWrite(answer);
 }
 
 // $1 [{job_id, execution_id, status}] (distinct executions), $2 worker, $3 now, $4 the jobs channel,

@@ -39,12 +39,6 @@ export interface StartedWrite {
 }
 
 /**
- * Writes starts stepped in memory in one statement: `insertStartedExecutions` with `currentVersionOnly`,
- * or a statement that also writes what the starts carry (`insertScheduledStarts`: their runs and jobs).
- */
-export type StartWriter = (sql: Queryable, started: readonly SteppedStart[]) => Promise<StartedWrite>;
-
-/**
  * Inserts the executions with their first step's state, history batch and jobs, in one statement. With
  * `currentVersionOnly`, an execution whose version is no longer its workflow's current one, or whose
  * workflow was removed, is not inserted (a start that used a cached version: workflows_pkey, one probe
@@ -54,23 +48,6 @@ export type StartWriter = (sql: Queryable, started: readonly SteppedStart[]) => 
  */
 export async function insertStartedExecutions(sql: Queryable, started: readonly SteppedStart[], currentVersionOnly: boolean): Promise<StartedWrite> {
   if (started.length === 0) return { inserted: new Map(), stale: new Set(), leased: new Map() };
-  const [answer] = await sql.unsafe<StartedAnswer[]>(insertStarted, [...startedParameters(sql, started), currentVersionOnly] as never, { prepare: true });
-  return startedWrite(answer);
-}
-
-/** What a statement ending in `startedAnswer` returns. */
-export interface StartedAnswer {
-  inserted: Array<[string, string]>;
-  stale: string[];
-  leased: Array<{ id: string; dedupe_key: string; leased: boolean }>;
-}
-
-export function startedWrite(answer: StartedAnswer): StartedWrite {
-  return { inserted: new Map(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
-}
-
-/** The parameters $1–$3 of `startedRows` and `startedInserts`: the executions with their first step, their history batches, their jobs. */
-export function startedParameters(sql: Queryable, started: readonly SteppedStart[]): unknown[] {
   const rows = started.map(({ row: r, write: { update: u } }) => ({
     id: r.id, workflow_name: r.workflowName, version_id: r.versionId, name: r.name, mode: r.mode, input: r.input, parent_id: r.parentId,
     root_id: r.rootId, identity: r.identity, idempotency_key: r.idempotencyKey, started_at: r.startedAt.toISOString(),
@@ -81,24 +58,28 @@ export function startedParameters(sql: Queryable, started: readonly SteppedStart
   const history = started.filter((s) => s.write.events.length > 0).map((s) => historyBatchRow(s.row.id, s.write.firstSeq, s.write.events));
   // Each job names the start that adds it: a job whose start was not inserted is not either.
   const jobs = started.flatMap((s) => jobRecords(s.jobs).map((job) => ({ ...job, owner: s.row.id })));
-  return [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never)];
+  const [answer] = await sql.unsafe<Array<{ inserted: Array<[string, string]>; stale: string[]; leased: Array<{ id: string; dedupe_key: string; leased: boolean }> }>>(
+    insertStarted,
+    [sql.json(rows as never), sql.json(history as never), sql.json(jobs as never), currentVersionOnly] as never,
+    { prepare: true },
+  );
+  return { inserted: new Map(answer.inserted), stale: new Set(answer.stale), leased: leasedIdsOf(answer.leased) };
 }
 
-/** The starts of $1 as rows (`n`), the first CTE of a statement that inserts them. */
-export const startedRows = `
-  n as (
+// $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
+const insertStarted = `
+  with n as (
     select * from jsonb_to_recordset($1::jsonb) as n(id uuid, workflow_name text, version_id text, name text, mode text, input jsonb,
       parent_id uuid, root_id uuid, identity jsonb, idempotency_key text, started_at timestamptz, callback_token_hash text, depth int,
       notify_on_end boolean, traceparent text, status text, snapshot jsonb, output jsonb, error text, cause text, event_count int,
       stopped_at timestamptz, updated_at timestamptz)
-  )`;
-
-/**
- * The CTEs that insert the starts of `n` whose ids `admitted` (a query) selects, with their history
- * ($2) and jobs ($3): `inserted` holds the ids inserted with their versions (a taken name or
- * idempotency key skips a row), `jobs` the jobs inserted.
- */
-export const startedInserts = (admitted: string): string => `
+  ),
+  current as (
+    select n.id from n
+    where not $4::boolean
+       or exists (select 1 from nightshift.workflows w
+                  where w.name = n.workflow_name and w.current_version_id = n.version_id and w.archived_at is null)
+  ),
   inserted as (
     insert into nightshift.executions
       (id, kind, workflow_name, version_id, name, status, mode, input, parent_id, root_id, identity, idempotency_key, started_at, updated_at,
@@ -106,7 +87,7 @@ export const startedInserts = (admitted: string): string => `
     select n.id, 'execution', n.workflow_name, n.version_id, n.name, n.status, n.mode, coalesce(n.input, 'null'::jsonb), n.parent_id,
            n.root_id, n.identity, n.idempotency_key, n.started_at, n.updated_at, n.callback_token_hash, n.depth, n.notify_on_end,
            nightshift.caller_scope(n.identity), n.traceparent, n.snapshot, n.output, n.error, n.cause, n.event_count, n.stopped_at
-    from n where n.id in (${admitted})
+    from n where n.id in (select id from current)
     on conflict do nothing
     returning id, xmin::text as row_version
   ),
@@ -123,23 +104,6 @@ export const startedInserts = (admitted: string): string => `
     where j.owner in (select id from inserted)
     on conflict (dedupe_key) do nothing
     returning ${leasedReturning}
-  )`;
-
-/** The select that ends such a statement (`StartedAnswer`): the executions inserted, those whose version was `stale` (a query), the jobs leased at birth. */
-export const startedAnswer = (stale: string): string => `
-  select coalesce((select jsonb_agg(jsonb_build_array(id, row_version)) from inserted), '[]') as inserted, array(${stale}) as stale,
+  )
+  select coalesce((select jsonb_agg(jsonb_build_array(id, row_version)) from inserted), '[]') as inserted, array(select n.id from n where n.id not in (select id from current)) as stale,
     coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dedupe_key', dedupe_key, 'leased', true)) from jobs where leased), '[]') as leased`;
-
-/** A start of `n` whose version is still its workflow's current one, and the workflow not removed (workflows_pkey, one probe per start). */
-export const versionIsCurrent = `exists (select 1 from nightshift.workflows w
-                where w.name = n.workflow_name and w.current_version_id = n.version_id and w.archived_at is null)`;
-
-// $1 executions with their first step, $2 history batches, $3 jobs with their owner, $4 currentVersionOnly.
-const insertStarted = `
-  with ${startedRows},
-  current as (
-    select n.id from n
-    where not $4::boolean or ${versionIsCurrent}
-  ),
-  ${startedInserts('select id from current')}
-  ${startedAnswer('select n.id from n where n.id not in (select id from current)')}`;

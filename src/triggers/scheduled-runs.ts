@@ -16,7 +16,6 @@ import {
   advanceBatches,
   batchView,
   scheduledRunRequest,
-  startDueRunsAtOnce,
   startDueRunsTogether,
   startExecution,
   type DueRun,
@@ -64,9 +63,8 @@ export function scheduledRunJobHandlers(deps: ServiceDeps): Record<string, JobHa
 }
 
 /**
- * Start jobs claimed together: the plain runs start with one statement, the others in one transaction
- * (service/scheduled-starts.ts), what both leave one by one. If either fails, the jobs it had left take
- * the one-by-one path.
+ * Start jobs claimed together: the plain runs start in one transaction (service/scheduled-starts.ts),
+ * the others one by one. If the shared transaction fails, every job takes the one-by-one path.
  */
 async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string, startOne: JobHandler): Promise<void> {
   const runIds = new Map<number, string>();
@@ -80,15 +78,13 @@ async function startMany(deps: ServiceDeps, jobs: ClaimedJob[], workerId: string
     const run = runs.get(runIds.get(job.id) ?? '');
     return run ? [{ jobId: job.id, run }] : [];
   });
-  let left = due;
+  let rest = jobs;
   try {
-    left = await startDueRunsAtOnce(deps, due, workerId);
-    left = await startDueRunsTogether(deps, left, workerId);
+    const left = new Set((await startDueRunsTogether(deps, due, workerId)).map((d) => d.jobId));
+    rest = jobs.filter((job) => left.has(job.id) || !runIds.has(job.id) || !runs.has(runIds.get(job.id) ?? ''));
   } catch {
-    // What is left is retried below, one by one: each job then succeeds or fails on its own.
+    // Retried below, one by one: each job then succeeds or fails on its own.
   }
-  const leftJobs = new Set(left.map((d) => d.jobId));
-  const rest = jobs.filter((job) => leftJobs.has(job.id) || !runIds.has(job.id) || !runs.has(runIds.get(job.id) ?? ''));
   // As if claimed alone: concurrently, and a failure hands back only the jobs still held (the worker's release).
   const failed = (await Promise.allSettled(rest.map((job) => startOne(job, workerId)))).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { stepJobFormat, type StepEvent } from '../../core/index.ts';
 import type { ResourceRegistry } from '../../resources/index.ts';
-import { enqueueJobs, insertExecutions, insertStartedExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql, type StartWriter } from '../../store/index.ts';
+import { enqueueJobs, insertExecutions, insertStartedExecutions, jobs, type JobHandler, type ExecutionRow, type NewExecution, type Queryable, type Sql } from '../../store/index.ts';
 import { defaultLimits, Grouped, silentLogger, silentMetrics, systemClock, type Clock, type EngineMetrics, type EngineTracer, type Logger } from '../../shared/index.ts';
 import { deliverEvents, stepStarts, type CommitContext, type StepOutcome } from './commit.ts';
 import { ContextCache } from './contexts.ts';
@@ -160,13 +160,9 @@ export class DurableRuntime {
    * Starts executions with one statement and no transaction block, when no first step writes another
    * row: one round trip and one commit (null otherwise: the caller starts them in a transaction). Only
    * executions whose version is still their workflow's current one are inserted; the others are `stale`
-   * (the caller took the version from a cache). `write` may be a statement that also writes what the
-   * starts carry (scheduled runs: their jobs and runs).
+   * (the caller took the version from a cache).
    */
-  async startAtOnce(
-    executions: readonly NewExecution[],
-    write: StartWriter = (sql, started) => insertStartedExecutions(sql, started, true),
-  ): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null> {
+  async startAtOnce(executions: readonly NewExecution[]): Promise<{ created: ExecutionRow[]; stale: Set<string>; afterCommit(): void } | null> {
     // Root spans end only for the executions inserted: the others are started again, with spans of their own.
     const spans = new Map<string, { end(): void }>();
     const found = await firstStepsInMemory(this.ctx, this.options.sql, this.traced(executions, spans));
@@ -178,7 +174,7 @@ export class DurableRuntime {
     const first = { ...found, starts, dueNow: starts.some((s) => queuedDueNow(s.jobs, nowMs)) };
     let written: Awaited<ReturnType<typeof insertStartedExecutions>>;
     try {
-      written = await write(this.options.sql, first.starts);
+      written = await insertStartedExecutions(this.options.sql, first.starts, true);
       leases.inserted(written.leased);
     } catch (e) {
       leases.cancel();
