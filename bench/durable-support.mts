@@ -31,7 +31,16 @@ export async function createDatabase(database: string): Promise<string> {
 }
 
 export async function dropDatabase(database: string): Promise<void> {
-  await withAdmin((admin) => admin.unsafe(`drop database if exists ${quoteIdent(scoped(database))} with (force)`));
+  await withAdmin(async (admin) => {
+    // Pools a peer ends in the background (graphile-worker's runner) get up to 2 s to close their connections:
+    // one terminated by the forced drop while idle is an 'error' event on a pool nobody listens to any more.
+    for (let waited = 0; waited < 2_000; waited += 50) {
+      const [row] = await admin.unsafe<{ n: number }[]>('select count(*)::int as n from pg_stat_activity where datname = $1', [scoped(database)]);
+      if (row.n === 0) break;
+      await sleep(50);
+    }
+    await admin.unsafe(`drop database if exists ${quoteIdent(scoped(database))} with (force)`);
+  });
 }
 
 export async function serverVersion(): Promise<string> {
