@@ -11,7 +11,7 @@
  *    (pg_stat_statements would say the same but needs shared_preload_libraries and a restart.)
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/nightshift-profile --import tsx bench/durable-profile.mts \
- *     [--items=5000] [--concurrency=32] [--statements=200] [--steps=1|3]
+ *     [--items=5000] [--concurrency=32] [--statements=200] [--steps=1|3] [--stored=N]
  *   node --import tsx bench/cpuprofile-summary.mts /tmp/nightshift-profile/*.cpuprofile --top=30
  *
  * The profile covers the whole process; the work-off dominates it unless --items is small.
@@ -22,6 +22,7 @@ import { nightshiftBuild, startExecution, type Sql } from './durable-modules.mts
 import { NightshiftBench, threeStepWorkflowName, workflowName } from './durable-nightshift.mts';
 import { inParallel, waitUntilNone, within } from './durable-support.mts';
 import { cpuSnapshot, sampleWaits, statementLog } from './durable-probes.mts';
+import { loadStoredCopies, storedWindow } from './retention-load.mts';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     statements: { type: 'string', default: '200' },
     steps: { type: 'string', default: '1' },
+    stored: { type: 'string', default: '0' },
   },
 });
 const items = Number(values.items);
@@ -37,6 +39,8 @@ const loggedItems = Number(values.statements);
 // --steps=3: executions of three Task states in a row (start-one-by-one's second workflow).
 const steps = Number(values.steps);
 const workflow = steps === 3 ? threeStepWorkflowName : workflowName;
+// --stored=N: the database first holds N finished one-Task executions (retention-load.mts), to see what stored history costs each statement.
+const stored = Number(values.stored);
 
 const bench = await NightshiftBench.open({ maxConcurrency: concurrency });
 
@@ -88,7 +92,11 @@ const workOff = (sql: Sql | undefined, count: number) => async () => {
 };
 
 try {
-  console.log(`# Nightshift alone (${nightshiftBuild}): ${items} executions of ${steps} Task state(s), worker concurrency ${concurrency}`);
+  if (stored > 0) {
+    await loadStoredCopies(bench, storedWindow(stored, 30, Date.now()), 100_000, 5 * 2 ** 30, (line) => console.error(line));
+    await bench.pool.unsafe('vacuum analyze');
+  }
+  console.log(`# Nightshift alone (${nightshiftBuild}): ${items} executions of ${steps} Task state(s), worker concurrency ${concurrency}, ${stored} stored before`);
   report(await phase('start (no worker running)', start(undefined, items)), items);
   report(await phase(`work-off (concurrency ${concurrency})`, workOff(undefined, items)), items);
   // Heap-only updates write no index entry: the share of the execution rows' updates that were (statistics flushed first).
