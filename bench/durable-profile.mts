@@ -49,10 +49,18 @@ interface Phase {
   ms: number;
   cpu: { node: number; postgres: number | null; machineBusy: number };
   waits: Map<string, number>;
+  /** WAL the server wrote meanwhile (server-wide). */
+  walBytes: number;
 }
 
 /** Runs `work` while sampling wait events, and answers its counters as deltas. */
+async function walLsn(): Promise<string> {
+  const [row] = await bench.pool.unsafe<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn');
+  return row.lsn;
+}
+
 async function phase(name: string, work: () => Promise<void>): Promise<Phase> {
+  const walBefore = await walLsn();
   const cpuBefore = await cpuSnapshot(bench.pool);
   const sampler = sampleWaits(bench.openPool(1), 5);
   const started = performance.now();
@@ -60,11 +68,13 @@ async function phase(name: string, work: () => Promise<void>): Promise<Phase> {
   const ms = performance.now() - started;
   const waits = await sampler.stop();
   const cpuAfter = await cpuSnapshot(bench.pool);
+  const [wal] = await bench.pool.unsafe<{ bytes: string }[]>('select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text as bytes', [walBefore]);
   return {
     name,
     ms,
     cpu: cpuAfter.since(cpuBefore),
     waits,
+    walBytes: Number(wal.bytes),
   };
 }
 
@@ -72,6 +82,7 @@ function report(p: Phase, count: number): void {
   const us = (seconds: number) => `${Math.round((seconds / count) * 1e6)} µs`;
   console.log(`\n## ${p.name}: ${count} executions in ${Math.round(p.ms)} ms = ${Math.round(count / (p.ms / 1000))}/s`);
   console.log(`CPU per execution: node ${us(p.cpu.node)}, its postgres backends ${p.cpu.postgres === null ? 'unknown' : us(p.cpu.postgres)}; machine busy ${(p.cpu.machineBusy * 100).toFixed(0)}% of ${cpus().length} cores`);
+  console.log(`WAL per execution (server-wide): ${Math.round(p.walBytes / count)} bytes`);
   const total = [...p.waits.values()].reduce((a, b) => a + b, 0);
   console.log(`backend states, sampled every 5 ms (${total} backend samples):`);
   for (const [state, n] of [...p.waits].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${((n / total) * 100).toFixed(1).padStart(5)}%  ${state}`);
