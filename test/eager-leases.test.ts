@@ -40,12 +40,12 @@ describe('eager leases', () => {
     const worker = slots(3);
     const leases = new EagerLeases(worker, now);
     leases.mark([invoke('a'), invoke('b'), invoke('c')]);
-    leases.inserted(new Map([['invoke:a', 11], ['invoke:c', 13]]));
+    const inserted = new Map([['invoke:a', 11], ['invoke:c', 13]]);
     const row = { row: { id: 'e-a' } as never, version: '42' };
-    leases.commit(new Map([['e-a', row]]));
+    leases.commit(inserted, new Map([['e-a', row]]));
     assert.deepEqual(worker.ran.map((j) => [j.id, j.attempts, j.dedupeKey, j.execution?.version ?? null]), [[11, 1, 'invoke:a', '42'], [13, 1, 'invoke:c', null]]);
     assert.equal(worker.freed, 1);
-    leases.commit();
+    leases.commit(inserted);
     assert.equal(worker.ran.length, 2, 'committed once');
   });
 
@@ -53,16 +53,15 @@ describe('eager leases', () => {
     const worker = slots(2);
     const leases = new EagerLeases(worker, now);
     leases.mark([invoke('a'), invoke('a')]);
-    leases.inserted(new Map([['invoke:a', 7]]));
-    leases.commit();
+    leases.commit(new Map([['invoke:a', 7]]));
     assert.deepEqual([worker.ran.map((j) => j.id), worker.freed], [[7], 1]);
   });
 
-  it('gives every slot back when the write fails, and takes nothing without a worker', () => {
+  it('gives every slot back when the write fails, and takes nothing without a worker', async () => {
     const worker = slots(2);
     const leases = new EagerLeases(worker, now);
     leases.mark([invoke('a'), invoke('b')]);
-    leases.cancel();
+    await assert.rejects(leases.write(() => Promise.reject(new Error('the write failed'))), /the write failed/);
     assert.deepEqual([worker.free, worker.ran.length], [2, 0]);
     const none = new EagerLeases(undefined, now);
     const jobs = [invoke('a')];

@@ -21,9 +21,9 @@ export function cappedBody(maxSize: number, tooLarge: (context: Context) => neve
     const incoming = unreadIncoming(context);
     if (!incoming) return throughWeb(context, next);
     const body = await readCapped(incoming, maxSize);
-    if (body === null) tooLarge(context);
-    (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody = body as Buffer;
-    texts.set(context, (body as Buffer).toString('utf8'));
+    if (body === null) return tooLarge(context);
+    (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    texts.set(context, body.toString('utf8'));
     return next();
   };
 }

@@ -13,6 +13,7 @@ import {
   type NewJob,
   type Queryable,
   type Sql,
+  type LeasedJobIds,
   type StepWrite,
   type VersionedRow,
 } from '../../store/index.ts';
@@ -91,35 +92,30 @@ export async function deliverBatch(ctx: CommitContext, deliveries: readonly Deli
   let dueNow = false;
   let prepared: PreparedStep[] = [];
   const leases = new EagerLeases(ctx.eager, ctx.clock.now());
-  let outcomes: DeliveryOutcome[];
-  try {
-    outcomes = await ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
-      prepared = [];
-      const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
-      const ids = deliveries.map((d) => d.executionId);
-      const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
-      const results: DeliveryOutcome[] = [];
-      for (const delivery of deliveries) {
-        const row = locked.rows.get(delivery.executionId) ?? null;
-        // No row: the execution is gone and its jobs with it; their events count as delivered.
-        const events = delivery.items.filter((i) => i.jobId === undefined || !row || locked.held.has(i.jobId)).map((i) => i.event);
-        const live = !row ? [] : row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
-        if (!row || live.length === 0) {
-          results.push({ status: row?.status ?? 'MISSING', ignored: true, delivered: events.length });
-          continue;
-        }
-        const step = await prepareStep(ctx, tx, row, live);
-        prepared.push(step);
-        results.push({ status: step.status, ignored: false, delivered: events.length });
+  let leased: LeasedJobIds = new Map();
+  const outcomes = await leases.write(() => ctx.sql.begin(async (tx): Promise<DeliveryOutcome[]> => {
+    prepared = [];
+    const jobIds = deliveries.flatMap((d) => d.items.flatMap((i) => (i.jobId === undefined ? [] : [i.jobId])));
+    const ids = deliveries.map((d) => d.executionId);
+    const locked = await lockExecutionsAndCompleteJobs(tx, ids, ctx.workerId, jobIds);
+    const results: DeliveryOutcome[] = [];
+    for (const delivery of deliveries) {
+      const row = locked.rows.get(delivery.executionId) ?? null;
+      // No row: the execution is gone and its jobs with it; their events count as delivered.
+      const events = delivery.items.filter((i) => i.jobId === undefined || !row || locked.held.has(i.jobId)).map((i) => i.event);
+      const live = !row ? [] : row.status === 'RUNNING' ? events : events.filter((e) => e.type === 'redrive').slice(0, 1);
+      if (!row || live.length === 0) {
+        results.push({ status: row?.status ?? 'MISSING', ignored: true, delivered: events.length });
+        continue;
       }
-      dueNow = await writeSteps(tx, prepared, ctx.clock.now(), leases);
-      return results;
-    });
-  } catch (e) {
-    leases.cancel();
-    throw e;
-  }
-  leases.commit();
+      const step = await prepareStep(ctx, tx, row, live);
+      prepared.push(step);
+      results.push({ status: step.status, ignored: false, delivered: events.length });
+    }
+    ({ dueNow, leased } = await writeSteps(tx, prepared, ctx.clock.now(), leases));
+    return results;
+  }));
+  leases.commit(leased);
   committed(ctx, prepared, dueNow);
   return outcomes;
 }
@@ -206,17 +202,17 @@ function historyFull(ctx: CommitContext, row: ExecutionRow): StepEvent[] | null 
 
 /**
  * Writes prepared steps in two statements whatever their number (one with no job called off); answers
- * whether a job is due now that was queued (not taken at birth by this worker through `leases`).
+ * whether a job is due now that was queued (not taken at birth by this worker through `leases`), and the
+ * ids of those taken at birth that were inserted.
  */
-async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number, leases?: EagerLeases): Promise<boolean> {
-  if (prepared.length === 0) return false;
+async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowMs: number, leases?: EagerLeases): Promise<{ dueNow: boolean; leased: LeasedJobIds }> {
+  if (prepared.length === 0) return { dueNow: false, leased: new Map() };
   // Called-off jobs go first: a new job may take a called-off one's dedupe key.
   await deleteJobsByKey(tx, prepared.flatMap((p) => p.cancelKeys));
   const jobs = prepared.flatMap((p) => p.jobs);
   const written = leases ? leases.mark(jobs) : jobs;
   const leased = await saveStepStates(tx, prepared.map((p) => p.write), written);
-  leases?.inserted(leased);
-  return queuedDueNow(written, nowMs);
+  return { dueNow: queuedDueNow(written, nowMs), leased };
 }
 
 /**
@@ -226,7 +222,7 @@ async function writeSteps(tx: Queryable, prepared: readonly PreparedStep[], nowM
 export async function stepStarts(ctx: CommitContext, tx: Queryable, rows: readonly ExecutionRow[]): Promise<{ rows: ExecutionRow[]; dueNow: boolean; observed: ObservedStep[] }> {
   const prepared: PreparedStep[] = [];
   for (const row of rows) prepared.push(await prepareStep(ctx, tx, row, [{ type: 'start', input: row.input }]));
-  const dueNow = await writeSteps(tx, prepared, ctx.clock.now());
+  const { dueNow } = await writeSteps(tx, prepared, ctx.clock.now());
   // The rows as written: callers answer with them without reading them back.
   return { rows: rows.map((row, i) => ({ ...row, ...prepared[i].write.update })), dueNow, observed: prepared.map((p) => p.observed) };
 }

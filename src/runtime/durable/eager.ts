@@ -25,12 +25,11 @@ export interface EagerSlots {
 }
 
 /**
- * The jobs of one write that this worker takes at birth: `mark` them before the write, pass the write's
- * answer to `inserted`, then `commit` once it is committed, or `cancel` if it failed.
+ * The jobs of one write that this worker takes at birth: `mark` them before the write, run the write
+ * through `write` (a failure gives the slots back), then `commit` with what it inserted.
  */
 export class EagerLeases {
   private readonly taken: NewJob[] = [];
-  private ids: LeasedJobIds = new Map();
   private done = false;
 
   constructor(
@@ -51,24 +50,29 @@ export class EagerLeases {
     });
   }
 
-  /** What the write answered: the ids of the jobs leased at birth it inserted (a dedupe key already taken inserted none). */
-  inserted(ids: LeasedJobIds): void {
-    this.ids = ids;
+  /** Runs the write that carries the marked jobs; if it fails (or rolls back), every slot is given back. */
+  async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      this.cancel();
+      throw e;
+    }
   }
 
   /**
-   * Once the write committed: runs the taken jobs it inserted and frees the other slots. `rows`: the rows
-   * the write left, with their versions; the first job of each carries its row, as a claim's would, so
-   * the step that records its result needs no read.
+   * Once the write committed: runs the taken jobs it `inserted` (a dedupe key already taken inserted none)
+   * and frees the other slots. `rows`: the rows the write left, with their versions; the first job of each
+   * carries its row, as a claim's would, so the step that records its result needs no read.
    */
-  commit(rows: ReadonlyMap<string, VersionedRow> = new Map()): void {
+  commit(inserted: LeasedJobIds, rows: ReadonlyMap<string, VersionedRow> = new Map()): void {
     if (this.done || !this.slots) return;
     this.done = true;
     let unused = 0;
     const carried = new Set<string>();
     const started = new Set<number>();
     for (const job of this.taken) {
-      const id = this.ids.get(job.dedupeKey as string);
+      const id = inserted.get(job.dedupeKey as string);
       // Two jobs of one write with one key insert one row: it runs once.
       if (id === undefined || started.has(id)) {
         unused += 1;
@@ -82,7 +86,7 @@ export class EagerLeases {
     if (unused > 0) this.slots.unreserve(unused);
   }
 
-  /** The write failed or rolled back: every slot is given back. */
+  /** The write failed or rolled back: every slot is given back (`write` calls it). */
   cancel(): void {
     if (this.done || !this.slots) return;
     this.done = true;

@@ -172,17 +172,9 @@ export class DurableRuntime {
     const leases = new EagerLeases(this.ctx.eager, nowMs);
     const starts = found.starts.map((s) => ({ ...s, jobs: leases.mark(s.jobs) }));
     const first = { ...found, starts, dueNow: starts.some((s) => queuedDueNow(s.jobs, nowMs)) };
-    let written: Awaited<ReturnType<typeof insertStartedExecutions>>;
-    try {
-      written = await insertStartedExecutions(this.options.sql, first.starts, true);
-      leases.inserted(written.leased);
-    } catch (e) {
-      leases.cancel();
-      throw e;
-    }
-    const { inserted, stale } = written;
+    const { inserted, stale, leased } = await leases.write(() => insertStartedExecutions(this.options.sql, first.starts, true));
     // The rows as inserted, with their versions: the step that records a taken call's result reads none.
-    leases.commit(new Map(starts.flatMap((s) => {
+    leases.commit(leased, new Map(starts.flatMap((s) => {
       const version = inserted.get(s.row.id);
       return version === undefined ? [] : [[s.row.id, { row: { ...s.row, ...s.write.update }, version }] as const];
     })));

@@ -34,16 +34,8 @@ export async function deliverUnlocked(ctx: CommitContext, deliveries: readonly D
   const nowMs = ctx.clock.now();
   const leases = new EagerLeases(ctx.eager, nowMs);
   for (const a of attempts) a.step = { ...a.step, jobs: leases.mark(a.step.jobs) };
-  let saved: Map<string, string>;
-  try {
-    const answer = await saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step));
-    saved = answer.saved;
-    leases.inserted(answer.leased);
-  } catch (e) {
-    leases.cancel();
-    throw e;
-  }
-  leases.commit(writtenRows(attempts, saved));
+  const { saved, leased } = await leases.write(() => saveUnlockedSteps(ctx.sql, ctx.workerId, attempts.map((a) => a.step)));
+  leases.commit(leased, writtenRows(attempts, saved));
   const outcomes: Array<DeliveryOutcome | undefined> = new Array(deliveries.length);
   const done = attempts.filter((a) => saved.has(a.step.write.id));
   for (const { index, prepared } of done) outcomes[index] = { status: prepared.status, ignored: false, delivered: deliveries[index].items.length };
