@@ -5,7 +5,7 @@
  */
 import type { Json, JsonObject } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
-import { historyBatchRow, type NewHistoryEvent } from './history.ts';
+import { historyBatchRow, insertHistoryFrom, type NewHistoryEvent } from './history.ts';
 import { insertJobsFrom, jobRecords, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 import { toRow, type Record_ } from './execution-record.ts';
@@ -244,10 +244,7 @@ const saveRowsAndEvents = `
   )`;
 
 // $2 history batches, one per thread (saveStepStates).
-const insertEvents = `
-  insert into nightshift.history (execution_id, first_seq, batch, created_at)
-  select h.execution_id, h.first_seq, h.batch, h.created_at
-  from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, first_seq int, batch jsonb, created_at timestamptz)`;
+const insertEvents = insertHistoryFrom(2);
 
 /** Stores progress on the execution a thread belongs to (a branch reports for the execution that owns it). */
 export async function saveProgress(sql: Queryable, id: string, progress: Json): Promise<void> {

@@ -56,6 +56,18 @@ export interface HistoryBatchRow {
   created_at: string;
 }
 
+/**
+ * Inserts the history batches of parameter $n (`historyBatchRow`s); with `written`, a query of execution
+ * ids, only the batches of those (a step or start the same statement did not write writes none). The
+ * step writes (executions.ts, unlocked-steps.ts, started-executions.ts) end with it. history_pkey.
+ */
+export const insertHistoryFrom = (n: number, written?: string): string => `
+  insert into nightshift.history (execution_id, first_seq, batch, created_at)
+  select h.execution_id, h.first_seq, h.batch, h.created_at
+  from jsonb_to_recordset($${n}::jsonb) as h(execution_id uuid, first_seq int, batch jsonb, created_at timestamptz)${
+    written === undefined ? '' : `
+  where h.execution_id in (${written})`}`;
+
 export function historyBatchRow(executionId: string, firstSeq: number, events: readonly NewHistoryEvent[]): HistoryBatchRow {
   const at = events[0].at;
   const stored = events.map((e): StoredEvent => ({

@@ -107,11 +107,11 @@ const priorityLevels = `
 
 // What every job insert writes from a `jobRecords` row (here, in the step writes and in the starts written
 // at once): a job leased at birth has its lease and its first attempt counted.
-export const jobColumns = 'kind, execution_id, payload, run_at, priority, dedupe_key, resource, lease_owner, lease_expires_at, attempts';
-export const jobValues = (j: string): string =>
+const jobColumns = 'kind, execution_id, payload, run_at, priority, dedupe_key, resource, lease_owner, lease_expires_at, attempts';
+const jobValues = (j: string): string =>
   `${j}.kind, ${j}.execution_id, coalesce(${j}.payload, '{}'), ${j}.run_at, coalesce(${j}.priority, 0), ${j}.dedupe_key, ${j}.resource, ` +
   `${j}.lease_owner, ${j}.lease_expires_at, (${j}.lease_owner is not null)::int`;
-export const jobRecordType =
+const jobRecordType =
   'kind text, execution_id uuid, payload jsonb, run_at timestamptz, priority int, dedupe_key text, resource text, lease_owner text, lease_expires_at timestamptz';
 
 // $n jobs as a JSON array (`jobRecords`). One statement for any number of jobs (a JSON parameter
@@ -123,6 +123,19 @@ export const insertJobsFrom = (n: number): string => `
   select ${jobValues('j')}
   from jsonb_to_recordset($${n}::jsonb) as j(${jobRecordType})
   on conflict (dedupe_key) do nothing`;
+
+/**
+ * Inserts the jobs of parameter $n (`jobRecords` rows, each naming in `owner` the row whose write adds
+ * it), only those whose owner `written` (a query of ids) selects, and answers `leasedReturning`: the
+ * statements that write steps and starts at once (unlocked-steps.ts, started-executions.ts).
+ */
+export const insertOwnedJobsFrom = (n: number, owner: string, written: string): string => `
+  insert into nightshift.jobs (${jobColumns})
+  select ${jobValues('j')}
+  from jsonb_to_recordset($${n}::jsonb) as j(${owner} uuid, ${jobRecordType})
+  where j.${owner} in (${written})
+  on conflict (dedupe_key) do nothing
+  returning ${leasedReturning}`;
 
 /** The rows a job insert returns (`returning` these columns) read as the ids of the jobs leased at birth. */
 export const leasedReturning = 'id, dedupe_key, lease_owner is not null as leased';

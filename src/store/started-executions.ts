@@ -6,8 +6,8 @@
  */
 import type { Queryable } from './connection.ts';
 import type { ExecutionRow, NewExecution, StepWrite } from './executions.ts';
-import { historyBatchRow } from './history.ts';
-import { jobColumns, jobRecords, jobRecordType, jobValues, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
+import { historyBatchRow, insertHistoryFrom } from './history.ts';
+import { insertOwnedJobsFrom, jobRecords, leasedIdsOf, type LeasedJobIds, type NewJob } from './jobs.ts';
 import { hashToken } from './task-tokens.ts';
 
 /** The row `insertExecutions` would insert for this start, before its first step. */
@@ -91,19 +91,9 @@ const insertStarted = `
     on conflict do nothing
     returning id, xmin::text as row_version
   ),
-  history as (
-    insert into nightshift.history (execution_id, first_seq, batch, created_at)
-    select h.execution_id, h.first_seq, h.batch, h.created_at
-    from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, first_seq int, batch jsonb, created_at timestamptz)
-    where h.execution_id in (select id from inserted)
+  history as (${insertHistoryFrom(2, 'select id from inserted')}
   ),
-  jobs as (
-    insert into nightshift.jobs (${jobColumns})
-    select ${jobValues('j')}
-    from jsonb_to_recordset($3::jsonb) as j(${jobRecordType}, owner uuid)
-    where j.owner in (select id from inserted)
-    on conflict (dedupe_key) do nothing
-    returning ${leasedReturning}
+  jobs as (${insertOwnedJobsFrom(3, 'owner', 'select id from inserted')}
   )
   select coalesce((select jsonb_agg(jsonb_build_array(id, row_version)) from inserted), '[]') as inserted, array(select n.id from n where n.id not in (select id from current)) as stale,
     coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dedupe_key', dedupe_key, 'leased', true)) from jobs where leased), '[]') as leased`;

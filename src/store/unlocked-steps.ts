@@ -11,8 +11,8 @@
 import type { Queryable } from './connection.ts';
 import { toRow, type Record_, type VersionedRow } from './execution-record.ts';
 import type { StepWrite } from './executions.ts';
-import { historyBatchRow } from './history.ts';
-import { jobColumns, jobRecords, jobRecordType, jobValues, leasedIdsOf, leasedReturning, type LeasedJobIds, type NewJob } from './jobs.ts';
+import { historyBatchRow, insertHistoryFrom } from './history.ts';
+import { insertOwnedJobsFrom, jobRecords, leasedIdsOf, type LeasedJobIds, type NewJob } from './jobs.ts';
 
 export type { VersionedRow };
 
@@ -81,19 +81,9 @@ const saveUnlockedStatement = `
   done as (
     delete from nightshift.jobs where id in (select unnest(job_ids) from saved)
   ),
-  events as (
-    insert into nightshift.history (execution_id, first_seq, batch, created_at)
-    select h.execution_id, h.first_seq, h.batch, h.created_at
-    from jsonb_to_recordset($2::jsonb) as h(execution_id uuid, first_seq int, batch jsonb, created_at timestamptz)
-    where h.execution_id in (select id from saved)
+  events as (${insertHistoryFrom(2, 'select id from saved')}
   ),
-  added as (
-    insert into nightshift.jobs (${jobColumns})
-    select ${jobValues('j')}
-    from jsonb_to_recordset($6::jsonb) as j(step_of uuid, ${jobRecordType})
-    where j.step_of in (select id from saved)
-    on conflict (dedupe_key) do nothing
-    returning ${leasedReturning}
+  added as (${insertOwnedJobsFrom(6, 'step_of', 'select id from saved')}
   )
   select id::text, row_version, null::text as job_id, null::text as dedupe_key from saved
   union all
