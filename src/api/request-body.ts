@@ -13,6 +13,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 const texts = new WeakMap<Context, string>();
+// As the web Request's text() decodes: UTF-8, a leading byte-order mark dropped, bad bytes replaced.
+const utf8 = new TextDecoder();
 
 /** Refuses a body above `maxSize` bytes with `tooLarge` (which throws), before any route reads it. */
 export function cappedBody(maxSize: number, tooLarge: (context: Context) => never): MiddlewareHandler {
@@ -23,7 +25,7 @@ export function cappedBody(maxSize: number, tooLarge: (context: Context) => neve
     const body = await readCapped(incoming, maxSize);
     if (body === null) return tooLarge(context);
     (incoming as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
-    texts.set(context, body.toString('utf8'));
+    texts.set(context, utf8.decode(body));
     return next();
   };
 }

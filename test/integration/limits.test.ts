@@ -65,7 +65,7 @@ const code = (reply: { body: any }) => reply.body?.error?.code;
 let adminKey = '';
 
 /** A POST whose body is sent in chunks with no Content-Length (transfer-encoding: chunked), as a stream would be. */
-function chunkedPost(path: string, pieces: string[]): Promise<{ status: number; connection: string | undefined; body: any }> {
+function chunkedPost(path: string, pieces: Array<string | Buffer>): Promise<{ status: number; connection: string | undefined; body: any }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } }, (res) => {
       let text = '';
@@ -113,6 +113,13 @@ describe('request body size', () => {
     assert.equal(fits.status, 201);
     const ended = await waitForExecution(engine.deps, fits.body.executionId, 10_000);
     assert.deepEqual(ended.output, { blob: 'y'.repeat(1_000) });
+  });
+
+  it('reads a body as the web Request would: a leading byte-order mark dropped, a bad byte replaced', async () => {
+    const reply = await chunkedPost('/v1/workflows/quick/executions', ['\uFEFF{"text":"a', Buffer.from([0xff]), 'b"}']);
+    assert.equal(reply.status, 201);
+    const ended = await waitForExecution(engine.deps, reply.body.executionId, 10_000);
+    assert.deepEqual(ended.output, { text: 'a\uFFFDb' });
   });
 
   it('gives a scheduled list limits.maxListRequestBytes instead', async () => {
