@@ -16,6 +16,7 @@
 import { jobsChannel } from './jobs.ts';
 import type { Queryable } from './connection.ts';
 import { completionJobsSql, nextItemJobsSql } from './scheduled-batches.ts';
+import { stillWaiting } from './scheduled-runs.ts';
 
 const relaxedFlush = `relaxed as (select set_config('synchronous_commit', 'off', true) as setting)`;
 
@@ -29,7 +30,7 @@ const finishStartStatement = `
   ),
   marked as (
     update nightshift.scheduled_runs set status = 'STARTED', execution_id = $4, started_at = $5
-    where id = $3 and status = 'SCHEDULED' and exists (select 1 from done)
+    where id = $3 and ${stillWaiting('scheduled_runs')} and exists (select 1 from done)
     returning batch_id
   ),
   counted as (
@@ -56,8 +57,8 @@ export async function finishScheduledStart(
   return { held: row.held > 0, marked: row.marked > 0 };
 }
 
-// $1 [{run_id, execution_id}], $2 now, $3 the run ids again (the index is used whatever the
-// statistics say; see saveStepStates): a start transaction that holds the runs' jobs (it deleted them)
+// $1 [{run_id, execution_id}], $2 now, $3 the run ids again (scheduled_runs_pkey is used whatever the
+// statistics say: see saveStepStates and stillWaiting): a start transaction that holds the runs' jobs (it deleted them)
 // marks every run that still waits (scheduled_runs_pkey) and counts them per batch, one counter update
 // per batch (scheduled_batches_pkey).
 const markStartedStatement = `
@@ -67,7 +68,7 @@ const markStartedStatement = `
   marked as (
     update nightshift.scheduled_runs r set status = 'STARTED', execution_id = s.execution_id, started_at = $2
     from started s
-    where r.id = any($3::uuid[]) and r.id = s.run_id and r.status = 'SCHEDULED'
+    where r.id = any($3::uuid[]) and r.id = s.run_id and ${stillWaiting('r')}
     returning r.batch_id
   ),
   counted as (

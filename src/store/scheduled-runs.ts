@@ -66,6 +66,15 @@ export interface NewScheduledRun {
   now: Date;
 }
 
+/**
+ * "The run still waits" in the statements that find runs by id. Not written `status = 'SCHEDULED'`: that
+ * implies the predicate of the partial indexes on waiting runs, which all end in `id`, and the planner may
+ * then read one of them whole, checking `id` on every entry, when the statistics say the table is small.
+ * Measured in a burst of 10 000 runs due within a second (statistics taken on the empty table): 1 680
+ * buffers and 3.4 ms to mark 23 runs started; through scheduled_runs_pkey, 3 buffers a run.
+ */
+export const stillWaiting = (run: string): string => `coalesce(${run}.status = 'SCHEDULED', false)`;
+
 // The run and its job in one statement. ON CONFLICT relies on
 // scheduled_runs_caller_idempotency_key_idx: a key repeated by the same caller scope inserts nothing (and no job).
 const insertRunStatement = `
@@ -185,7 +194,7 @@ export async function findScheduledRunByKey(
 export async function markRunRefused(sql: Queryable, id: string, error: string, now: Date): Promise<boolean> {
   const rows = await sql.unsafe(
     `update nightshift.scheduled_runs set status = 'CANCELLED', cancelled_at = $3, error = $2
-     where id = $1 and status = 'SCHEDULED' returning id`,
+     where id = $1 and ${stillWaiting('scheduled_runs')} returning id`,
     [id, error, now] as never,
     { prepare: true },
   );

@@ -10,7 +10,7 @@
 import type { Json } from '../shared/index.ts';
 import type { Queryable } from './connection.ts';
 import { jobKinds, scheduledKeyPrefixes, scheduledStartPayloadSql } from './job-kinds.ts';
-import { toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
+import { stillWaiting, toScheduledRun, type ScheduledRunRow } from './scheduled-runs.ts';
 
 export interface ScheduledFilter {
   workflow?: string;
@@ -186,7 +186,7 @@ const cancelStatement = (candidates: string) => `
   cancelled as (
     update nightshift.scheduled_runs r set status = 'CANCELLED', cancelled_at = $1
     from targets t
-    where r.id = t.id and r.status = 'SCHEDULED'
+    where r.id = t.id and ${stillWaiting('r')}
     returning r.id, r.batch_id
   ),
   counted as (
@@ -198,7 +198,7 @@ const cancelStatement = (candidates: string) => `
   select (select count(*) from cancelled)::int as cancelled, (select coalesce(array_agg(id), '{}') from counted) as batch_ids,
          (select coalesce(array_agg(id), '{}') from cancelled) as ids`;
 
-const cancelOneStatement = cancelStatement(`select id from nightshift.scheduled_runs where id = $2 and status = 'SCHEDULED'`);
+const cancelOneStatement = cancelStatement(`select id from nightshift.scheduled_runs where id = $2 and ${stillWaiting('scheduled_runs')}`);
 const cancelWhereStatement = cancelStatement(`select id from nightshift.scheduled_runs where ${runFilter}`);
 // scheduled_runs_parent_id_idx.
 const cancelOfParentsStatement = cancelStatement(
@@ -240,7 +240,7 @@ export async function cancelScheduledRunsOf(sql: Queryable, parentIds: readonly 
 const runNowStatement = `
   with run as (
     update nightshift.scheduled_runs set run_now_at = case when due_at > $2 then $2 else run_now_at end
-    where id = $1 and status = 'SCHEDULED'
+    where id = $1 and ${stillWaiting('scheduled_runs')}
     returning id
   )
   insert into nightshift.jobs (kind, payload, run_at, dedupe_key)
