@@ -102,7 +102,7 @@ const update = `
 interface Cost { us: number; walBytes: number; walRecords: number; hot: number }
 
 async function endAll(): Promise<Cost> {
-  const ids = (await sql.unsafe<{ id: string }[]>(`select id from nightshift.executions where status = 'RUNNING' order by id`)).map((r) => r.id);
+  const ids = (await sql.unsafe<{ id: string }[]>(`select id from nightshift.executions where kind = 'execution' and status = 'RUNNING' order by id`)).map((r) => r.id);
   const ended = { ...snapshot, status: 'SUCCEEDED', pending: null };
   const hotBefore = await hotUpdates();
   let ms = 0;

@@ -57,7 +57,7 @@ export function nightshiftContestant(bench: NightshiftBench, probe: Sql, steps: 
       return view.executionId;
     },
     async unfinished() {
-      const rows = await probe.unsafe<{ id: string }[]>(`select id::text as id from nightshift.executions where status = 'RUNNING'`);
+      const rows = await probe.unsafe<{ id: string }[]>(`select id::text as id from nightshift.executions where kind = 'execution' and status = 'RUNNING'`);
       return new Set(rows.map((r) => r.id));
     },
     async end() {

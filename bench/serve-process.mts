@@ -158,7 +158,7 @@ export async function cannon(url: string, key: string, conns: number, durationS:
 export async function drain(sql: Sql): Promise<number> {
   const t = performance.now();
   await waitUntilNone(async () => {
-    const [row] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from nightshift.executions where status = 'RUNNING'`);
+    const [row] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from nightshift.executions where kind = 'execution' and status = 'RUNNING'`);
     return row.n;
   }, 600_000, 50);
   return performance.now() - t;
