@@ -167,3 +167,58 @@ function parseLog(text: string, db: string): LoggedStatement[] {
   }
   return statements;
 }
+
+export interface StatementCpu {
+  /** The statement text, whitespace collapsed. */
+  text: string;
+  /** Executions (EXECUTE messages and simple queries). */
+  calls: number;
+  /** CPU seconds (user + system) of its parse, bind and execute messages. */
+  cpu: number;
+}
+
+/**
+ * Turns on `log_statement_stats` for the database (sessions opened from now on): the server logs the
+ * CPU time each message of each statement used (getrusage), which the server's own statement timings
+ * (`statementLog`) cannot tell apart from waiting. `read` sums it by statement between two marks.
+ */
+export async function statementCpuLog(sql: Sql): Promise<{
+  mark(): Promise<number>;
+  read(from: number, to: number): Promise<StatementCpu[]>;
+  close(): Promise<void>;
+}> {
+  const [{ db }] = await sql.unsafe<{ db: string }[]>('select current_database() as db');
+  const [{ file }] = await sql.unsafe<{ file: string | null }[]>('select pg_current_logfile() as file');
+  const path = file ?? '/var/log/postgresql/postgresql-15-main.log';
+  if (!existsSync(path)) throw new Error(`cannot read the server log (${path})`);
+  await sql.unsafe(`alter database "${db}" set log_statement_stats = on`);
+  return {
+    async mark() {
+      await sleep(200);
+      return statSync(path).size;
+    },
+    async read(from, to) {
+      return parseUsage(readRange(path, from, to), db);
+    },
+    async close() {
+      await sql.unsafe(`alter database "${db}" reset log_statement_stats`);
+    },
+  };
+}
+
+/** `LOG:  <KIND> [MESSAGE ]STATISTICS` … `!\t<u> s user, <s> s system, …` … `STATEMENT:  <text>`, one record per message. */
+const usageRecord = /@(\S+) LOG: {2}(\w+) (?:MESSAGE )?STATISTICS[\s\S]*?!\t([\d.]+) s user, ([\d.]+) s system[\s\S]*?STATEMENT: {2}([\s\S]*)$/;
+
+function parseUsage(text: string, db: string): StatementCpu[] {
+  const byText = new Map<string, StatementCpu>();
+  for (const record of text.split(/\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[\d+\] \S+ LOG: {2})/)) {
+    const match = usageRecord.exec(record);
+    if (!match || match[1] !== db) continue;
+    const key = match[5].replace(/\s+/g, ' ').trim().slice(0, 100);
+    const entry = byText.get(key) ?? { text: key, calls: 0, cpu: 0 };
+    if (match[2] === 'EXECUTE' || match[2] === 'QUERY') entry.calls += 1;
+    entry.cpu += Number(match[3]) + Number(match[4]);
+    byText.set(key, entry);
+  }
+  return [...byText.values()].sort((a, b) => b.cpu - a.cpu);
+}
