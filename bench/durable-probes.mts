@@ -100,20 +100,23 @@ export interface LoggedStatement {
   ms: number;
 }
 
-/**
- * Turns on `log_min_duration_statement = 0` for the database (sessions opened from now on), and reads
- * the statements of this database back from the server log between two marks.
- */
-export async function statementLog(sql: Sql): Promise<{
+/** What the server log gives between two marks, read as `T` records of this database. */
+export interface ServerLog<T> {
   mark(): Promise<number>;
-  read(from: number, to: number): Promise<LoggedStatement[]>;
+  read(from: number, to: number): Promise<T[]>;
   close(): Promise<void>;
-}> {
+}
+
+/**
+ * Turns `setting` on for the database (sessions opened from now on) and reads this database's records
+ * back from the server log between two marks with `parse`; `close` resets the setting.
+ */
+async function serverLog<T>(sql: Sql, setting: string, value: string, parse: (text: string, db: string) => T[]): Promise<ServerLog<T>> {
   const [{ db }] = await sql.unsafe<{ db: string }[]>('select current_database() as db');
   const [{ file }] = await sql.unsafe<{ file: string | null }[]>('select pg_current_logfile() as file');
   const path = file ?? '/var/log/postgresql/postgresql-15-main.log';
-  if (!existsSync(path)) throw new Error(`cannot read the server log (${path}); run with --statements=0`);
-  await sql.unsafe(`alter database "${db}" set log_min_duration_statement = 0`);
+  if (!existsSync(path)) throw new Error(`cannot read the server log (${path}); run without the statement log`);
+  await sql.unsafe(`alter database "${db}" set ${setting} = ${value}`);
   return {
     async mark() {
       // The server writes the log asynchronously from our point of view: let it catch up.
@@ -121,12 +124,17 @@ export async function statementLog(sql: Sql): Promise<{
       return statSync(path).size;
     },
     async read(from, to) {
-      return parseLog(readRange(path, from, to), db);
+      return parse(readRange(path, from, to), db);
     },
     async close() {
-      await sql.unsafe(`alter database "${db}" reset log_min_duration_statement`);
+      await sql.unsafe(`alter database "${db}" reset ${setting}`);
     },
   };
+}
+
+/** `log_min_duration_statement = 0`: every statement of the database with its server time. */
+export function statementLog(sql: Sql): Promise<ServerLog<LoggedStatement>> {
+  return serverLog(sql, 'log_min_duration_statement', '0', parseLog);
 }
 
 function readRange(path: string, from: number, to: number): string {
@@ -178,32 +186,12 @@ export interface StatementCpu {
 }
 
 /**
- * Turns on `log_statement_stats` for the database (sessions opened from now on): the server logs the
- * CPU time each message of each statement used (getrusage), which the server's own statement timings
- * (`statementLog`) cannot tell apart from waiting. `read` sums it by statement between two marks.
+ * `log_statement_stats = on`: the server logs the CPU time each message of each statement used
+ * (getrusage), which the server's own statement timings (`statementLog`) cannot tell apart from waiting.
+ * `read` sums it by statement.
  */
-export async function statementCpuLog(sql: Sql): Promise<{
-  mark(): Promise<number>;
-  read(from: number, to: number): Promise<StatementCpu[]>;
-  close(): Promise<void>;
-}> {
-  const [{ db }] = await sql.unsafe<{ db: string }[]>('select current_database() as db');
-  const [{ file }] = await sql.unsafe<{ file: string | null }[]>('select pg_current_logfile() as file');
-  const path = file ?? '/var/log/postgresql/postgresql-15-main.log';
-  if (!existsSync(path)) throw new Error(`cannot read the server log (${path})`);
-  await sql.unsafe(`alter database "${db}" set log_statement_stats = on`);
-  return {
-    async mark() {
-      await sleep(200);
-      return statSync(path).size;
-    },
-    async read(from, to) {
-      return parseUsage(readRange(path, from, to), db);
-    },
-    async close() {
-      await sql.unsafe(`alter database "${db}" reset log_statement_stats`);
-    },
-  };
+export function statementCpuLog(sql: Sql): Promise<ServerLog<StatementCpu>> {
+  return serverLog(sql, 'log_statement_stats', 'on', parseUsage);
 }
 
 /** `LOG:  <KIND> [MESSAGE ]STATISTICS` … `!\t<u> s user, <s> s system, …` … `STATEMENT:  <text>`, one record per message. */
