@@ -176,6 +176,19 @@ export class NightshiftBench {
     }
   }
 
+  /**
+   * How late each scheduled run due at or after `since` started, in ms (its execution's `started_at`, stamped
+   * by the start, minus its `due_at`): runs not started yet are not in it.
+   */
+  async scheduledLateness(since: Date): Promise<number[]> {
+    const rows = await this.pool.unsafe<{ late: number }[]>(
+      `select extract(epoch from (e.started_at - r.due_at))::float8 * 1000 as late
+       from nightshift.scheduled_runs r join nightshift.executions e on e.id = r.execution_id where r.due_at >= $1`,
+      [since],
+    );
+    return rows.map((r) => Number(r.late));
+  }
+
   async running(): Promise<number> {
     // executions_status_started_at_idx, which holds only `kind = 'execution'` rows: without that condition
     // this poll scanned the whole table, with 1 M stored executions a parallel scan on both cores every few

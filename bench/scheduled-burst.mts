@@ -64,9 +64,7 @@ try {
   const after = await cpuSnapshot(bench.pool);
   const drainedMs = Date.now() - startAt.getTime();
   const to = cpuLog ? await cpuLog.mark() : 0;
-  const late = (await bench.pool.unsafe<{ ms: number }[]>(
-    `select extract(epoch from e.started_at - r.due_at)::float8 * 1000 as ms
-     from nightshift.scheduled_runs r join nightshift.executions e on e.id = r.execution_id where r.due_at >= $1`, [startAt])).map((r) => r.ms);
+  const late = await bench.scheduledLateness(startAt);
   const cpu = after.since(before);
   console.log(`# ${runs} runs ${values.alone ? 'scheduled one by one' : 'of one list'} due within 1 s, worker concurrency ${values.concurrency}${warm ? `, after ${warm} warm-up runs` : ''}; load ${loadavg()[0].toFixed(2)}`);
   console.log(`lateness p50 ${percentile(late, 50).toFixed(0)} ms, p99 ${percentile(late, 99).toFixed(0)} ms, max ${Math.max(...late).toFixed(0)} ms`);

@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { claimDueJobs, completeJobs, enqueueJobs, servedResources, type NewJob, type Queryable } from '../../src/store/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { explain as plan, scansIn, type PlanNode } from '../support/plans.ts';
 
 // PERFORMANCE.md lesson 4: a peer's claim query scanned ~500 000 rows per call after a burst into
 // a table whose statistics still said "empty". The claim must use jobs_claim_idx whatever the
 // statistics say, and read about as many index entries as it takes jobs.
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-function scansOfJobs(node: PlanNode, found: PlanNode[] = []): PlanNode[] {
-  if (node['Relation Name'] === 'jobs' && node['Node Type'].endsWith('Scan')) found.push(node);
-  for (const child of node.Plans ?? []) scansOfJobs(child, found);
-  return found;
-}
-
-async function plan(sql: Queryable, options: string, statement: string, parameters: never[]): Promise<PlanNode> {
-  const [row] = await sql.unsafe(`explain (${options}, format json) ${statement}`, parameters);
-  return (row['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan;
-}
+const scansOfJobs = (plan: PlanNode): PlanNode[] => scansIn(plan, (scan) => scan['Relation Name'] === 'jobs');
 
 function assertUsesClaimIndex(root: PlanNode): void {
   const scans = scansOfJobs(root);

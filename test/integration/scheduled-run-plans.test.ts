@@ -12,26 +12,17 @@ import {
   type Queryable,
 } from '../../src/store/index.ts';
 import { createTestEngine, type TestEngine } from '../support/engine.ts';
+import { explain, scansIn, type PlanNode } from '../support/plans.ts';
 
 // PERFORMANCE.md lesson 4, for the statements that find scheduled runs by id. The partial indexes on
 // waiting runs all end in `id`; a statement that also says "the run still waits" could make the planner
 // read one of them whole, checking `id` on every entry, when the statistics say the table is empty.
 // Seen in a burst of 10 000 runs due within a second: 1 680 buffers to mark 23 runs started.
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** Every scan of scheduled_runs in the plan, as "node type on index". */
-function scansOfRuns(node: PlanNode, found: string[] = []): string[] {
-  const onRuns = node['Relation Name'] === 'scheduled_runs' || (node['Index Name'] ?? '').startsWith('scheduled_runs_');
-  if (onRuns && node['Node Type'].endsWith('Scan')) found.push(`${node['Node Type']} on ${node['Index Name'] ?? 'the table'}`);
-  for (const child of node.Plans ?? []) scansOfRuns(child, found);
-  return found;
-}
+/** Every scan of scheduled_runs in the plan, as "node type on index" (a bitmap index scan names only its index). */
+const scansOfRuns = (plan: PlanNode): string[] =>
+  scansIn(plan, (scan) => scan['Relation Name'] === 'scheduled_runs' || (scan['Index Name'] ?? '').startsWith('scheduled_runs_'))
+    .map((scan) => `${scan['Node Type']} on ${scan['Index Name'] ?? 'the table'}`);
 
 /** The statements `work` sends, each explained with its own parameters (custom and generic plans). */
 async function scansOf(sql: Queryable, work: () => Promise<unknown>): Promise<string[]> {
@@ -50,8 +41,7 @@ async function scansOf(sql: Queryable, work: () => Promise<unknown>): Promise<st
     for (const mode of ['force_custom_plan', 'force_generic_plan']) {
       await sql.begin(async (tx) => {
         await tx.unsafe(`set local plan_cache_mode = ${mode}`);
-        const [row] = await tx.unsafe(`explain (costs off, format json) ${statement}`, parameters);
-        scans.push(...scansOfRuns((row['QUERY PLAN'] as { Plan: PlanNode }[])[0].Plan));
+        scans.push(...scansOfRuns(await explain(tx as unknown as Queryable, 'costs off', statement, parameters)));
       });
     }
   }
