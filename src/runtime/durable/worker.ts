@@ -361,7 +361,7 @@ function groupSizeFor(jobs: number): number {
  * takes batches; every other job alone.
  */
 function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): ClaimedJob[][] {
-  const byExecution = new Map<string, ClaimedJob[]>();
+  const groups = new Map<string, ClaimedJob[]>();
   const out: ClaimedJob[][] = [];
   for (const job of jobs) {
     const together = job.kind === jobKinds.step ? job.executionId : handlers?.[job.kind]?.batch ? `kind:${job.kind}` : null;
@@ -369,11 +369,11 @@ function batches(jobs: ClaimedJob[], handlers: WorkerOptions['jobHandlers']): Cl
       out.push([job]);
       continue;
     }
-    const group = byExecution.get(together);
+    const group = groups.get(together);
     if (group) group.push(job);
     else {
       const fresh = [job];
-      byExecution.set(together, fresh);
+      groups.set(together, fresh);
       out.push(fresh);
     }
   }
